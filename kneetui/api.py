@@ -1,0 +1,55 @@
+"""The public plug-in API: the only module a kneetui plug-in needs to import.
+
+It imports no Textual, so content-only plug-ins load fast and can be tested
+without a terminal. A plug-in that supplies its own session screen imports
+Textual itself, inside its ``kneetui_session_screen`` hook.
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+from kneetui.content.model import (
+    Aid,
+    Category,
+    Dosage,
+    Dose,
+    Drawing,
+    Exercise,
+    FaqEntry,
+    Frequency,
+    Laterality,
+    Program,
+    ProgramStep,
+    Range,
+    Source,
+    Topic,
+    TopicKind,
+)
+from kneetui.hookspecs import PROJECT
+
+#: The version of this API. A plug-in may set ``KNEETUI_API = <int>`` to say
+#: which version it was written for; a different major version is refused.
+API_VERSION = 1
+
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+__all__ = [
+    "API_VERSION",
+    "Aid",
+    "Category",
+    "Dosage",
+    "Dose",
+    "Drawing",
+    "Exercise",
+    "FaqEntry",
+    "Frequency",
+    "Laterality",
+    "Program",
+    "ProgramStep",
+    "Range",
+    "Source",
+    "Topic",
+    "TopicKind",
+    "hookimpl",
+]

@@ -1,0 +1,1 @@
+"""The ``kneetui`` command: plain, pipe-friendly subcommands and the full-screen app."""

@@ -1,0 +1,64 @@
+"""Parses the command line and dispatches to a command or the full-screen app."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from kneetui import __version__
+from kneetui.cli import listing
+
+DESCRIPTION = (
+    "A terminal companion for home exercises for pain on the inside of the knee. "
+    "Run without a command to start the full-screen app."
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kneetui", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"kneetui {__version__}")
+    parser.add_argument("--theme", metavar="NAME", help="use this theme for this run only")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    exercises = commands.add_parser("exercises", help="list the exercises with their dosage")
+    exercises.add_argument("--json", action="store_true", help="print JSON")
+    exercises.set_defaults(run=listing.exercises)
+
+    faq = commands.add_parser("faq", help="search the frequently asked questions offline")
+    faq.add_argument("query", nargs="*", help="words to look for (none lists every question)")
+    faq.add_argument("--json", action="store_true", help="print JSON")
+    faq.set_defaults(run=listing.faq)
+
+    plugins = commands.add_parser("plugins", help="list plug-ins, where they came from and their status")
+    plugins.add_argument("--json", action="store_true", help="print JSON")
+    plugins.set_defaults(run=listing.plugins)
+
+    paths = commands.add_parser("paths", help="show where kneetui keeps its files")
+    paths.add_argument("--json", action="store_true", help="print JSON")
+    paths.set_defaults(run=listing.paths, needs_plugins=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from kneetui.storage.config import load_settings
+
+    loaded_settings = load_settings()
+    for notice in loaded_settings.notices:
+        print(f"kneetui: {notice}", file=sys.stderr)
+    if args.command is None:
+        from kneetui.tui.launch import run_app
+
+        return run_app(loaded_settings, theme=args.theme)
+    if not getattr(args, "needs_plugins", True):
+        return args.run(args)
+    from kneetui.plugin_host.loader import load_installed_plugins
+
+    loaded = load_installed_plugins(disabled=loaded_settings.settings.disabled_plugins)
+    try:
+        return args.run(args, loaded)
+    except BrokenPipeError:
+        # The reader (head, less) went away; that is not an error for a listing.
+        sys.stderr.close()
+        return 0

@@ -1,0 +1,1 @@
+"""Plain content model: exercises, aids, FAQ entries, topics, sources and programmes."""

@@ -1,0 +1,216 @@
+"""The content kneetui shows, as plain frozen dataclasses (no Textual).
+
+Plug-ins build these objects and hand them to kneetui through the register
+callbacks of the hooks in :mod:`kneetui.hookspecs`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    """What kind of movement an exercise is."""
+
+    STRETCH = "stretch"
+    STRENGTH = "strength"
+    MOBILITY = "mobility"
+    CARDIO = "cardio"
+
+
+class Laterality(StrEnum):
+    """Whether a dose is done once, on each side, or with each leg."""
+
+    BOTH = "both"
+    EACH_SIDE = "each side"
+    EACH_LEG = "each leg"
+
+
+class TopicKind(StrEnum):
+    """Which part of the Learn section a topic belongs to."""
+
+    CAUSE = "cause"
+    APPROACH = "approach"
+    SAFETY = "safety"
+    ABOUT = "about"
+
+
+class Frequency(StrEnum):
+    """How often a programme is meant to be done."""
+
+    DAILY = "daily"
+    EVERY_OTHER_DAY = "every other day"
+
+
+@dataclass(frozen=True)
+class Range:
+    """An inclusive whole-number range such as 15–30 seconds or 10–12 reps."""
+
+    low: int
+    high: int
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, int) and self.low <= value <= self.high
+
+    def __str__(self) -> str:
+        return str(self.low) if self.low == self.high else f"{self.low}–{self.high}"
+
+
+@dataclass(frozen=True)
+class Dosage:
+    """How much of an exercise to do; every quantity is a range to choose inside.
+
+    ``rest_seconds`` is ``None`` when the source gives no rest between sets;
+    the session then uses the rest the person chose in Settings.
+    """
+
+    hold_seconds: Range | None = None
+    reps: Range | None = None
+    sets: Range = Range(1, 1)
+    duration_minutes: Range | None = None
+    per: Laterality = Laterality.BOTH
+    rest_seconds: int | None = None
+
+    def describe(self) -> str:
+        """One line a person reads, e.g. 'hold 15–30 s, each side'."""
+        parts: list[str] = []
+        if self.hold_seconds is not None:
+            parts.append(f"hold {self.hold_seconds} s")
+        if self.reps is not None:
+            parts.append(f"{self.reps} reps")
+        if self.duration_minutes is not None:
+            parts.append(f"{self.duration_minutes} min")
+        if self.per is not Laterality.BOTH:
+            parts.append(str(self.per))
+        if self.sets != Range(1, 1):
+            parts.append(f"{self.sets} sets")
+        if self.rest_seconds:
+            parts.append(f"rest {self.rest_seconds} s")
+        return ", ".join(parts)
+
+    def lowest(self) -> Dose:
+        """The dose at the low end of every range, where the article says to start."""
+        return Dose(
+            hold_seconds=self.hold_seconds.low if self.hold_seconds else None,
+            reps=self.reps.low if self.reps else None,
+            sets=self.sets.low,
+            duration_minutes=self.duration_minutes.low if self.duration_minutes else None,
+        )
+
+    def allows(self, dose: Dose) -> list[str]:
+        """The names of the fields of ``dose`` that fall outside this dosage."""
+        wrong: list[str] = []
+        for name in ("hold_seconds", "reps", "duration_minutes"):
+            allowed: Range | None = getattr(self, name)
+            chosen: int | None = getattr(dose, name)
+            if (allowed is None) != (chosen is None) or (
+                allowed is not None and chosen not in allowed
+            ):
+                wrong.append(name)
+        if dose.sets not in self.sets:
+            wrong.append("sets")
+        return wrong
+
+
+@dataclass(frozen=True)
+class Dose:
+    """One chosen point inside a :class:`Dosage`."""
+
+    hold_seconds: int | None = None
+    reps: int | None = None
+    sets: int = 1
+    duration_minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A terminal drawing of a movement: key poses shown in turn.
+
+    Every frame has the same lines; the first frame must tell the story on
+    its own, because it is all that is shown when animations are off.
+    """
+
+    frames: tuple[str, ...]
+    frame_seconds: float = 1.0
+    captions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One home exercise with its instructions and dosage."""
+
+    id: str
+    name: str
+    summary: str
+    steps: tuple[str, ...]
+    dosage: Dosage
+    category: Category
+    benefits: str
+    cautions: tuple[str, ...] = ()
+    suits_acute: bool = False
+    source_ids: tuple[str, ...] = ()
+    drawing: Drawing | None = None
+
+
+@dataclass(frozen=True)
+class Aid:
+    """An ergonomic aid (knee support, brace, insole...) used alongside exercise."""
+
+    id: str
+    name: str
+    what_it_does: str
+    advice: tuple[str, ...] = ()
+    source_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    """A common question and its answer."""
+
+    id: str
+    question: str
+    answer: str
+    source_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A piece of education: a cause, an approach, or safety advice."""
+
+    id: str
+    title: str
+    kind: TopicKind
+    paragraphs: tuple[str, ...]
+    source_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    """A citation that content items refer to by id."""
+
+    id: str
+    citation: str
+    publisher: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ProgramStep:
+    """One exercise of a programme, at a chosen dose."""
+
+    exercise_id: str
+    dose: Dose | None = None
+
+
+@dataclass(frozen=True)
+class Program:
+    """An ordered routine of exercises, with how often to do it."""
+
+    id: str
+    name: str
+    description: str
+    steps: tuple[ProgramStep, ...]
+    frequency: Frequency = Frequency.DAILY
+    advice: tuple[str, ...] = ()
+    source_ids: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,150 @@
+"""Checks that content handed over by a plug-in is well formed.
+
+Plug-ins are untrusted: every field's type is checked against the dataclass
+annotations, ids and ranges are checked for sense, and text is cleaned of
+control characters so it cannot steer the terminal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import types
+import typing
+from enum import Enum
+from functools import cache
+from typing import Any
+
+from kneetui.content import model
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+MAX_TEXT = 20_000
+MAX_ITEMS = 500
+# C0 and C1 control characters other than newline and tab would let a plug-in
+# move the cursor or change colours behind the app's back.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class ContentError(ValueError):
+    """A content item that failed validation, naming the plug-in, item and field."""
+
+    def __init__(self, plugin: str, kind: str, item_id: str, field: str, reason: str):
+        self.plugin, self.kind, self.item_id, self.field, self.reason = (
+            plugin,
+            kind,
+            item_id,
+            field,
+            reason,
+        )
+        super().__init__(f"plug-in {plugin!r}: {kind} {item_id!r}: field {field!r}: {reason}")
+
+
+def clean_text(text: str) -> str:
+    """Replace control characters with U+FFFD so text is shown, never obeyed."""
+    return _CONTROL.sub("\ufffd", text)
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls, vars(model))
+
+
+def _check_type(value: Any, expected: Any, path: str) -> list[tuple[str, str]]:
+    origin = typing.get_origin(expected)
+    if origin in (types.UnionType, typing.Union):
+        options = typing.get_args(expected)
+        if value is None and type(None) in options:
+            return []
+        non_none = [option for option in options if option is not type(None)]
+        return _check_type(value, non_none[0], path)
+    if origin is tuple:
+        if not isinstance(value, tuple):
+            return [(path, f"expected a tuple, got {type(value).__name__}")]
+        if len(value) > MAX_ITEMS:
+            return [(path, f"has {len(value)} items, at most {MAX_ITEMS} are allowed")]
+        item_type = typing.get_args(expected)[0]
+        problems: list[tuple[str, str]] = []
+        for index, item in enumerate(value):
+            problems += _check_type(item, item_type, f"{path}[{index}]")
+        return problems
+    if dataclasses.is_dataclass(expected):
+        if not isinstance(value, expected):
+            return [(path, f"expected {expected.__name__}, got {type(value).__name__}")]
+        problems = []
+        for name, hint in _hints(expected).items():
+            problems += _check_type(getattr(value, name), hint, f"{path}.{name}" if path else name)
+        return problems
+    if isinstance(expected, type) and issubclass(expected, Enum):
+        if not isinstance(value, expected):
+            allowed = ", ".join(member.value for member in expected)
+            return [(path, f"expected one of: {allowed}")]
+        return []
+    if expected is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        return [] if ok else [(path, f"expected a number, got {type(value).__name__}")]
+    if expected is int and isinstance(value, bool):
+        return [(path, "expected a whole number, got bool")]
+    if not isinstance(value, expected):
+        return [(path, f"expected {expected.__name__}, got {type(value).__name__}")]
+    if expected is str and len(value) > MAX_TEXT:
+        return [(path, f"text is longer than {MAX_TEXT} characters")]
+    return []
+
+
+def _check_sense(item: Any) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    if hasattr(item, "id") and not ID_PATTERN.match(item.id):
+        problems.append(("id", "use 1–64 lower-case letters, digits, '.', '_' or '-'"))
+    for name in ("name", "title", "question", "answer", "citation", "what_it_does"):
+        if isinstance(getattr(item, name, None), str) and not getattr(item, name).strip():
+            problems.append((name, "must not be empty"))
+    if isinstance(item, model.Exercise):
+        if not item.steps:
+            problems.append(("steps", "give at least one step"))
+        dosage = item.dosage
+        quantities = ("hold_seconds", "reps", "duration_minutes", "sets")
+        for name in quantities:
+            span = getattr(dosage, name)
+            if span is not None and not 0 < span.low <= span.high:
+                problems.append((f"dosage.{name}", f"range {span.low}–{span.high} is not 0 < low <= high"))
+        if not (dosage.hold_seconds or dosage.reps or dosage.duration_minutes):
+            problems.append(("dosage", "give hold_seconds, reps or duration_minutes"))
+        if dosage.rest_seconds is not None and dosage.rest_seconds < 0:
+            problems.append(("dosage.rest_seconds", "must not be negative"))
+        drawing = item.drawing
+        if drawing is not None:
+            if not drawing.frames:
+                problems.append(("drawing.frames", "give at least one frame"))
+            if not drawing.frame_seconds > 0:
+                problems.append(("drawing.frame_seconds", "must be more than 0"))
+    if isinstance(item, model.Topic) and not item.paragraphs:
+        problems.append(("paragraphs", "give at least one paragraph"))
+    if isinstance(item, model.Program) and not item.steps:
+        problems.append(("steps", "give at least one exercise"))
+    return problems
+
+
+def validate(item: Any, expected: type, plugin: str) -> Any:
+    """Return a cleaned copy of ``item`` or raise :class:`ContentError`."""
+    kind = expected.__name__.lower()
+    item_id = getattr(item, "id", "?") if isinstance(getattr(item, "id", None), str) else "?"
+    problems = _check_type(item, expected, "")
+    if not problems:
+        problems = _check_sense(item)
+    if problems:
+        field, reason = problems[0]
+        raise ContentError(plugin, kind, item_id, field or kind, reason)
+    return _cleaned(item)
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, tuple):
+        return tuple(_cleaned(item) for item in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _cleaned(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    return value

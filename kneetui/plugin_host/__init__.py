@@ -1,0 +1,1 @@
+"""Finds, loads and calls kneetui plug-ins, turning every failure into data."""

@@ -1,0 +1,233 @@
+"""Discovers plug-ins (entry points, then the user plug-in folder) and collects their content.
+
+Each plug-in is imported, registered and called in its own ``try``: one broken
+plug-in is recorded in its :class:`PluginRecord` and never stops the others.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pluggy
+
+from kneetui import hookspecs
+from kneetui.api import API_VERSION
+from kneetui.content.catalog import KINDS, Catalog
+from kneetui.content.model import Program
+from kneetui.content.validation import ContentError, validate
+from kneetui.plugin_host.records import Origin, PluginRecord
+
+ENTRY_POINT_GROUP = "kneetui"
+OWN_DISTRIBUTION = "kneetui"
+
+
+@dataclass
+class LoadResult:
+    """The outcome of loading: the merged content and a record per plug-in."""
+
+    catalog: Catalog
+    plugins: list[PluginRecord]
+    manager: pluggy.PluginManager
+    objects: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[PluginRecord]:
+        return [record for record in self.plugins if record.failure or record.problems]
+
+    def record(self, name: str) -> PluginRecord | None:
+        return next((record for record in self.plugins if record.name == name), None)
+
+
+def one_line(error: BaseException) -> str:
+    """An exception as a single line a person can read."""
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+
+
+def new_manager() -> pluggy.PluginManager:
+    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager.add_hookspecs(hookspecs)
+    return manager
+
+
+def _entry_point_candidates(
+    entry_points: Iterable[importlib.metadata.EntryPoint] | None,
+) -> list[tuple[PluginRecord, Any]]:
+    found = entry_points if entry_points is not None else importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+    candidates = []
+    for entry_point in found:
+        dist = getattr(entry_point, "dist", None)
+        dist_name = dist.metadata["Name"] if dist is not None else ""
+        own = (dist_name or "").lower() == OWN_DISTRIBUTION
+        record = PluginRecord(
+            name=entry_point.name,
+            origin=Origin.BUILT_IN if own else Origin.ENTRY_POINT,
+            version=dist.version if dist is not None else "",
+            location=f"{dist_name or '?'}: {entry_point.value}",
+        )
+        candidates.append((record, entry_point.load))
+    # Built-ins first, so a third party can never take one of our ids.
+    candidates.sort(key=lambda pair: (pair[0].origin is not Origin.BUILT_IN, pair[0].name))
+    return candidates
+
+
+def _load_file(path: Path) -> ModuleType:
+    module_name = f"kneetui_user_plugin_{path.stem}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        sys.modules.pop(module_name, None)
+        raise
+    return module
+
+
+def _folder_candidates(folder: Path | None) -> list[tuple[PluginRecord, Any]]:
+    if folder is None or not folder.is_dir():
+        return []
+    candidates = []
+    for path in sorted(folder.glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        record = PluginRecord(name=path.stem, origin=Origin.USER_FOLDER, location=str(path))
+        candidates.append((record, lambda path=path: _load_file(path)))
+    return candidates
+
+
+def _api_mismatch(plugin: Any) -> str:
+    wanted = getattr(plugin, "KNEETUI_API", API_VERSION)
+    if wanted != API_VERSION:
+        return f"needs plug-in API version {wanted!r}; this kneetui provides version {API_VERSION}"
+    return ""
+
+
+def _register(manager: pluggy.PluginManager, record: PluginRecord, load: Any) -> Any:
+    """Import and register one plug-in; on failure fill ``record.failure`` and return None."""
+    try:
+        plugin = load()
+    except BaseException as error:  # noqa: BLE001 - a plug-in may raise anything, even SystemExit
+        record.failure = f"import failed: {one_line(error)}"
+        return None
+    mismatch = _api_mismatch(plugin)
+    if mismatch:
+        record.failure = mismatch
+        return None
+    if not record.version:
+        record.version = str(getattr(plugin, "__version__", ""))
+    try:
+        manager.register(plugin, name=record.name)
+    except BaseException as error:  # noqa: BLE001
+        record.failure = f"could not register: {one_line(error)}"
+        return None
+    try:
+        manager.check_pending()
+    except pluggy.PluginValidationError as error:
+        manager.unregister(plugin)
+        record.failure = f"unknown hook: {one_line(error)}"
+        return None
+    record.hooks = sorted(caller.name for caller in manager.get_hookcallers(plugin) or [])
+    return plugin
+
+
+def _collect(manager: pluggy.PluginManager, records: dict[str, PluginRecord], catalog: Catalog) -> None:
+    for kind, item_type in KINDS.items():
+        caller = getattr(manager.hook, f"kneetui_register_{kind}")
+        # get_hookimpls() is in registration order (pluggy calls them in reverse).
+        for implementation in caller.get_hookimpls():
+            record = records[implementation.plugin_name]
+            received: list[Any] = []
+            try:
+                implementation.function(register=received.append)
+            except BaseException as error:  # noqa: BLE001
+                record.problems.append(f"{caller.name} raised {one_line(error)}")
+                continue
+            for item in received:
+                try:
+                    cleaned = validate(item, item_type, record.name)
+                except ContentError as error:
+                    record.problems.append(str(error))
+                    continue
+                refused = catalog.add(kind, cleaned, record.name)
+                if refused:
+                    record.problems.append(refused)
+                else:
+                    record.contributions[kind] += 1
+
+
+def _check_programs(catalog: Catalog, records: dict[str, PluginRecord]) -> None:
+    """Drop programmes that name unknown exercises or doses outside their ranges."""
+    for program in list(catalog.programs):
+        reason = program_problem(program, catalog)
+        if reason:
+            owner = catalog.owner_of("programs", program.id)
+            catalog.remove("programs", program.id)
+            records[owner].problems.append(f"programme {program.id!r}: {reason}")
+            records[owner].contributions["programs"] -= 1
+
+
+def program_problem(program: Program, catalog: Catalog) -> str:
+    """Why ``program`` cannot run with this catalog ('' when it can)."""
+    for index, step in enumerate(program.steps):
+        exercise = catalog.exercise(step.exercise_id)
+        if exercise is None:
+            return f"field 'steps[{index}].exercise_id': unknown exercise {step.exercise_id!r}"
+        if step.dose is not None:
+            wrong = exercise.dosage.allows(step.dose)
+            if wrong:
+                return (
+                    f"field 'steps[{index}].dose.{wrong[0]}': outside the range of "
+                    f"{exercise.id!r} ({exercise.dosage.describe()})"
+                )
+    return ""
+
+
+def load_plugins(
+    user_plugin_dir: Path | None = None,
+    disabled: Iterable[str] = (),
+    entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,
+    extra: Iterable[tuple[PluginRecord, Any]] = (),
+) -> LoadResult:
+    """Load every plug-in kneetui can find and merge their content.
+
+    ``entry_points`` replaces discovery (for tests); ``extra`` adds
+    ``(record, load)`` pairs after the others (content packs, test plug-ins).
+    """
+    manager = new_manager()
+    disabled_names = set(disabled)
+    records: dict[str, PluginRecord] = {}
+    objects: dict[str, Any] = {}
+    candidates = _entry_point_candidates(entry_points) + _folder_candidates(user_plugin_dir) + list(extra)
+    for record, load in candidates:
+        if record.name in records:
+            record.failure = f"another plug-in is already named {record.name!r}"
+            records[f"{record.name}#{len(records)}"] = record
+            continue
+        records[record.name] = record
+        if record.name in disabled_names:
+            record.disabled = True
+            continue
+        plugin = _register(manager, record, load)
+        if plugin is not None:
+            objects[record.name] = plugin
+    catalog = Catalog()
+    _collect(manager, records, catalog)
+    _check_programs(catalog, records)
+    return LoadResult(catalog, list(records.values()), manager, objects)
+
+
+def load_installed_plugins(disabled: Iterable[str] = (), extra: Iterable[tuple[PluginRecord, Any]] = ()) -> LoadResult:
+    """Load the installed entry points and the user plug-in folder."""
+    from kneetui.storage import locations
+
+    return load_plugins(locations.user_plugin_dir(), disabled, extra=extra)

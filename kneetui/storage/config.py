@@ -1,0 +1,94 @@
+"""The user's settings, kept as TOML in the user config dir.
+
+A file that cannot be read is moved aside to a timestamped backup and the app
+starts with defaults; a value of the wrong type falls back to its default. In
+both cases a notice says what happened, and nothing is overwritten silently.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from kneetui.storage import locations
+from kneetui.storage.atomic import keep_aside, write_atomic
+
+
+@dataclass
+class Settings:
+    """Everything a person can change in Settings, with its default."""
+
+    theme: str = "kneetui-dark"
+    bell: bool = True
+    flash: bool = True
+    countdown_warning: bool = True
+    get_ready_seconds: int = 5
+    rest_seconds: int = 30
+    animations: bool = True
+    pain_rise_to_stop: int = 2
+    safety_acknowledged: bool = False
+    program: str = "chronic"
+    disabled_plugins: list[str] = field(default_factory=list)
+
+    def to_toml(self) -> bytes:
+        return tomli_w.dumps(dataclasses.asdict(self)).encode()
+
+
+@dataclass
+class LoadedSettings:
+    settings: Settings
+    notices: list[str] = field(default_factory=list)
+
+
+_BOUNDS = {"get_ready_seconds": (0, 60), "rest_seconds": (0, 600), "pain_rise_to_stop": (1, 10)}
+
+
+def _coerce(raw: dict[str, Any], notices: list[str]) -> Settings:
+    defaults = Settings()
+    values: dict[str, Any] = {}
+    for spec in dataclasses.fields(Settings):
+        if spec.name not in raw:
+            continue
+        value, default = raw[spec.name], getattr(defaults, spec.name)
+        fits = type(value) is type(default)
+        if fits and isinstance(value, list):
+            fits = all(isinstance(item, str) for item in value)
+        if fits and spec.name in _BOUNDS:
+            low, high = _BOUNDS[spec.name]
+            fits = low <= value <= high
+        if fits:
+            values[spec.name] = value
+        else:
+            notices.append(f"Setting {spec.name!r} = {value!r} is not valid; using {default!r}.")
+    return Settings(**values)
+
+
+def load_settings(path: Path | None = None) -> LoadedSettings:
+    """Read the settings; never raises for a bad file."""
+    path = path or locations.config_file()
+    notices: list[str] = []
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return LoadedSettings(Settings())
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        try:
+            backup = keep_aside(path)
+        except OSError as move_error:
+            notices.append(f"The settings file {path} cannot be read ({error}) nor moved aside ({move_error}); using defaults.")
+        else:
+            notices.append(f"The settings file could not be read ({error}); it was kept as {backup}. Using defaults.")
+        return LoadedSettings(Settings(), notices)
+    except OSError as error:
+        notices.append(f"The settings file {path} cannot be opened ({error.strerror}); using defaults.")
+        return LoadedSettings(Settings(), notices)
+    return LoadedSettings(_coerce(raw, notices), notices)
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    write_atomic(path or locations.config_file(), settings.to_toml())

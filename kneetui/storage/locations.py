@@ -1,0 +1,45 @@
+"""Every path kneetui uses. Directories are made when first written to, not here.
+
+platformdirs honours ``XDG_CONFIG_HOME`` and ``XDG_DATA_HOME``, which is how the
+tests (and the SSH server, per patient) point kneetui at other folders.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "kneetui"
+
+
+def config_dir() -> Path:
+    return platformdirs.user_config_path(APP_NAME)
+
+
+def config_file() -> Path:
+    return config_dir() / "config.toml"
+
+
+def user_theme_dir() -> Path:
+    return config_dir() / "themes"
+
+
+def data_dir() -> Path:
+    return platformdirs.user_data_path(APP_NAME)
+
+
+def user_plugin_dir() -> Path:
+    return data_dir() / "plugins"
+
+
+def packs_dir() -> Path:
+    return data_dir() / "packs"
+
+
+def programs_dir() -> Path:
+    return data_dir() / "programs"
+
+
+def history_file() -> Path:
+    return data_dir() / "history.sqlite3"

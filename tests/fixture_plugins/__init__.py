@@ -1,0 +1,1 @@
+"""Plug-ins that misbehave in every way a real one might, for the loader tests."""

@@ -1,0 +1,113 @@
+"""The built-in plug-in carries the article's facts: exercises, dosages, causes, FAQ, sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kneetui.content.model import Category, Laterality, Range, TopicKind
+from kneetui.plugin_host.loader import load_plugins
+
+ARTICLE = Path(__file__).parents[2] / "shared" / "seed" / "medial-knee-pain-article.txt"
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_plugins().catalog
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "field", "expected"),
+    [
+        ("sitting-adductor-stretch", "hold_seconds", Range(15, 30)),
+        ("wall-slides", "reps", Range(10, 15)),
+        ("adductor-squeeze", "reps", Range(10, 12)),
+        ("adductor-squeeze", "sets", Range(2, 3)),
+        ("dynamic-mobility", "reps", Range(10, 15)),
+        ("kneeling-leg-extension", "reps", Range(10, 12)),
+        ("gentle-cycling", "duration_minutes", Range(10, 15)),
+    ],
+)
+def test_each_exercise_has_the_articles_dosage(catalog, exercise_id, field, expected):
+    assert getattr(catalog.exercise(exercise_id).dosage, field) == expected
+
+
+def test_there_are_exactly_the_six_exercises(catalog):
+    assert len(catalog.exercises) == 6
+
+
+def test_sides_and_legs_follow_the_article(catalog):
+    assert catalog.exercise("sitting-adductor-stretch").dosage.per is Laterality.EACH_SIDE
+    assert catalog.exercise("kneeling-leg-extension").dosage.per is Laterality.EACH_LEG
+    assert catalog.exercise("gentle-cycling").category is Category.CARDIO
+    assert catalog.exercise("gentle-cycling").suits_acute
+
+
+def test_every_exercise_has_a_drawing_whose_frames_line_up(catalog):
+    for exercise in catalog.exercises:
+        frames = exercise.drawing.frames
+        shapes = {(len(frame.splitlines()), max(map(len, frame.splitlines()))) for frame in frames}
+        assert len(shapes) == 1, exercise.id
+
+
+def test_the_four_causes_are_taught(catalog):
+    causes = " ".join(topic.title.lower() for topic in catalog.topics if topic.kind is TopicKind.CAUSE)
+    for word in ("overuse", "anserinus", "meniscus", "plica"):
+        assert word in causes
+
+
+def test_ricem_is_spelled_out(catalog):
+    text = " ".join(" ".join(topic.paragraphs) for topic in catalog.topics)
+    assert "Rest, Ice, Compression, Elevation, Movement" in text
+
+
+def test_the_three_aids_are_described_with_professional_advice(catalog):
+    assert [aid.id for aid in catalog.aids] == ["knee-support", "knee-brace", "custom-insoles"]
+    assert all(any("professional" in line for line in aid.advice) for aid in catalog.aids)
+
+
+def test_the_five_faq_questions_are_present(catalog):
+    assert len(catalog.faq) == 5
+    questions = " ".join(entry.question.lower() for entry in catalog.faq)
+    for words in ("worsens", "how often", "pain relief", "professional help", "avoid"):
+        assert words in questions
+
+
+def test_the_seven_sources_are_listed_as_the_article_gives_them(catalog):
+    publishers = [source.publisher for source in catalog.sources]
+    assert publishers == [
+        "Elite Fysioterapi",
+        "Maxer.dk",
+        "Regionshospitalet Randers",
+        "Aarhus Universitetshospital",
+        "Gigtforeningen",
+        "YouTube",
+        "Aarhus Osteopati",
+    ]
+    if ARTICLE.exists():
+        article = ARTICLE.read_text(encoding="utf-8")
+        for source in catalog.sources:
+            assert source.citation in article.replace("\n", " ")
+
+
+def test_every_cited_source_exists(catalog):
+    known = {source.id for source in catalog.sources}
+    for kind, items in catalog.items.items():
+        for item in items.values():
+            assert set(getattr(item, "source_ids", ())) <= known, item.id
+
+
+def test_the_product_adverts_are_left_out(catalog):
+    everything = repr(catalog.items).lower()
+    assert "lumbar" not in everything
+    assert "posture shirt" not in everything
+
+
+def test_the_programmes_use_only_known_exercises(catalog):
+    assert [step.exercise_id for step in catalog.program("acute").steps] == [
+        "gentle-cycling",
+        "wall-slides",
+        "dynamic-mobility",
+    ]
+    assert len(catalog.program("chronic").steps) == 6

@@ -1,0 +1,140 @@
+"""The plain command line, run as a person would: through a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kneetui import __version__
+
+
+def kneetui(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kneetui", *args], capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+def test_exercises_lists_the_six_with_their_dosages(subprocess_env):
+    result = kneetui("exercises", env=subprocess_env)
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["ID", "NAME", "DOSAGE", "CATEGORY"]
+    assert len(lines) == 7
+    assert "hold 15–30 s, each side" in result.stdout
+    assert "10–12 reps, 2–3 sets" in result.stdout
+    assert "10–15 min" in result.stdout
+    assert "\x1b" not in result.stdout
+
+
+def test_exercises_json_is_machine_readable(subprocess_env):
+    data = json.loads(kneetui("exercises", "--json", env=subprocess_env).stdout)
+    assert {row["id"] for row in data} >= {"wall-slides", "gentle-cycling"}
+    assert data[0]["dosage"] == "hold 15–30 s, each side"
+
+
+def test_faq_worse_finds_the_answer_about_pain_that_worsens(subprocess_env):
+    result = kneetui("faq", "worse", env=subprocess_env)
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[0] == "What should I do if my knee pain worsens with exercise?"
+
+
+def test_faq_without_a_match_says_so_and_exits_1(subprocess_env):
+    result = kneetui("faq", "xylophone", env=subprocess_env)
+    assert result.returncode == 1
+    assert "No question matches 'xylophone'" in result.stderr
+
+
+def test_faq_json(subprocess_env):
+    data = json.loads(kneetui("faq", "often", "--json", env=subprocess_env).stdout)
+    assert data[0]["id"] == "how-often"
+
+
+def test_paths_live_under_the_xdg_folders(subprocess_env, isolated_home):
+    data = json.loads(kneetui("paths", "--json", env=subprocess_env).stdout)
+    assert Path(data["config_file"]).is_relative_to(isolated_home)
+    assert Path(data["plugin_dir"]).is_relative_to(isolated_home)
+
+
+def test_version_and_help(subprocess_env):
+    assert kneetui("--version", env=subprocess_env).stdout.strip() == f"kneetui {__version__}"
+    help_text = kneetui("--help", env=subprocess_env).stdout
+    for command in ("exercises", "faq", "plugins", "paths"):
+        assert command in help_text
+
+
+@pytest.mark.parametrize("args", [["bogus"], ["--bogus"], ["exercises", "--nope"]])
+def test_unknown_commands_and_flags_are_usage_errors(subprocess_env, args):
+    result = kneetui(*args, env=subprocess_env)
+    assert result.returncode == 2
+    assert "usage:" in result.stderr
+
+
+def test_a_plugin_that_raises_on_import_shows_as_failed_and_others_work(subprocess_env, isolated_home):
+    plugin_dir = isolated_home / "data" / "kneetui" / "plugins"
+    plugin_dir.mkdir(parents=True)
+    (plugin_dir / "exploding.py").write_text("raise ImportError('missing a part')\n")
+    listing = kneetui("plugins", env=subprocess_env)
+    assert listing.returncode == 0
+    row = next(line for line in listing.stdout.splitlines() if line.startswith("exploding"))
+    assert "failed: import failed: ImportError: missing a part" in row
+    assert "medial-knee" in listing.stdout
+    records = json.loads(kneetui("plugins", "--json", env=subprocess_env).stdout)
+    failed = next(record for record in records if record["name"] == "exploding")
+    assert failed["status"] == "failed" and failed["origin"] == "user folder"
+    assert len(kneetui("exercises", "--json", env=subprocess_env).stdout.split('"id"')) == 7
+
+
+def write_third_party_project(root: Path) -> Path:
+    project = root / "kneetui-heel-raise"
+    (project / "heel_raise_plugin").mkdir(parents=True)
+    (project / "pyproject.toml").write_text(
+        textwrap.dedent(
+            """
+            [build-system]
+            requires = ["setuptools"]
+            build-backend = "setuptools.build_meta"
+
+            [project]
+            name = "kneetui-heel-raise"
+            version = "0.3.0"
+
+            [project.entry-points.kneetui]
+            heel-raise = "heel_raise_plugin"
+            """
+        )
+    )
+    (project / "heel_raise_plugin" / "__init__.py").write_text(
+        textwrap.dedent(
+            """
+            from kneetui.api import Category, Dosage, Exercise, Range, hookimpl
+
+            @hookimpl
+            def kneetui_register_exercises(register):
+                register(Exercise("heel-raise", "Heel raise", "Up onto the toes.",
+                                  ("Rise.", "Lower."), Dosage(reps=Range(8, 12)),
+                                  Category.STRENGTH, "Example."))
+            """
+        )
+    )
+    return project
+
+
+def test_pip_installing_a_separate_entry_point_package_adds_its_exercise(subprocess_env, tmp_path):
+    project = write_third_party_project(tmp_path)
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps",
+         "--no-build-isolation", "--target", str(target), str(project)],
+        check=True, capture_output=True, timeout=300,
+    )
+    env = dict(subprocess_env, PYTHONPATH=str(target))
+    listing = kneetui("exercises", env=env).stdout
+    assert "heel-raise" in listing and "8–12 reps" in listing
+    plugins = {record["name"]: record for record in json.loads(kneetui("plugins", "--json", env=env).stdout)}
+    assert plugins["heel-raise"]["origin"] == "entry point"
+    assert plugins["heel-raise"]["version"] == "0.3.0"

@@ -1,0 +1,58 @@
+"""Settings: defaults, atomic saves, and a broken file kept aside rather than overwritten."""
+
+from __future__ import annotations
+
+from kneetui.storage import locations
+from kneetui.storage.config import Settings, load_settings, save_settings
+
+
+def test_missing_config_gives_defaults_without_notices():
+    loaded = load_settings()
+    assert loaded.settings == Settings()
+    assert loaded.notices == []
+
+
+def test_settings_round_trip_through_the_xdg_config_dir(isolated_home):
+    save_settings(Settings(theme="kneetui-light", rest_seconds=45))
+    assert locations.config_file().is_relative_to(isolated_home)
+    assert load_settings().settings.theme == "kneetui-light"
+    assert load_settings().settings.rest_seconds == 45
+    assert [path.name for path in locations.config_dir().iterdir()] == ["config.toml"]
+
+
+def test_an_unparseable_config_is_kept_as_a_backup_and_defaults_are_used():
+    path = locations.config_file()
+    path.parent.mkdir(parents=True)
+    path.write_text("theme = [unclosed\n")
+    loaded = load_settings()
+    assert loaded.settings == Settings()
+    backups = list(path.parent.glob("config.toml.broken-*"))
+    assert len(backups) == 1
+    assert backups[0].read_text() == "theme = [unclosed\n"
+    assert str(backups[0]) in loaded.notices[0]
+    assert not path.exists()
+
+
+def test_a_truncated_binary_config_is_kept_aside_too():
+    path = locations.config_file()
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    loaded = load_settings()
+    assert "kept as" in loaded.notices[0]
+
+
+def test_values_of_the_wrong_type_fall_back_one_by_one():
+    path = locations.config_file()
+    path.parent.mkdir(parents=True)
+    path.write_text('theme = "kneetui-light"\nbell = "loud"\nrest_seconds = -5\ndisabled_plugins = [1]\n')
+    loaded = load_settings()
+    assert loaded.settings.theme == "kneetui-light"
+    assert loaded.settings.bell is True
+    assert loaded.settings.rest_seconds == 30
+    assert len(loaded.notices) == 3
+
+
+def test_a_config_that_is_a_directory_is_reported_not_raised():
+    locations.config_file().mkdir(parents=True)
+    loaded = load_settings()
+    assert "cannot be opened" in loaded.notices[0]

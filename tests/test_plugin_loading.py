@@ -1,0 +1,131 @@
+"""Loading plug-ins: each kind of failure is recorded and never stops the others."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import pytest
+
+from kneetui.plugin_host.loader import load_plugins
+from kneetui.plugin_host.records import Origin, PluginRecord, Status
+
+
+def fixture(name: str) -> tuple[PluginRecord, object]:
+    def load():
+        sys.modules.pop(f"fixture_plugins.{name}", None)
+        return importlib.import_module(f"fixture_plugins.{name}")
+
+    return PluginRecord(name=name, origin=Origin.ENTRY_POINT), load
+
+
+def load_with(*names: str, **kwargs):
+    return load_plugins(extra=[fixture(name) for name in names], **kwargs)
+
+
+def test_the_built_in_plugin_loads_through_the_entry_point_group():
+    result = load_plugins()
+    record = result.record("medial-knee")
+    assert record is not None
+    assert record.origin is Origin.BUILT_IN
+    assert record.status is Status.OK
+    assert record.contributions["exercises"] == 6
+    assert "kneetui_register_exercises" in record.hooks
+
+
+def test_a_plugin_that_fails_to_import_is_recorded_and_the_rest_load():
+    result = load_with("broken_import", "good_extra")
+    broken = result.record("broken_import")
+    assert broken.status is Status.FAILED
+    assert broken.reason == "import failed: RuntimeError: this plug-in cannot be imported"
+    assert result.catalog.exercise("heel-raise") is not None
+    assert len(result.catalog.exercises) == 7
+
+
+def test_a_hook_that_raises_keeps_nothing_from_that_call():
+    result = load_with("raising_hook")
+    record = result.record("raising_hook")
+    assert record.status is Status.PROBLEMS
+    assert "kneetui_register_exercises raised ValueError: database not found" in record.problems
+    assert any("kneetui_register_faq raised KeyError" in problem for problem in record.problems)
+    assert result.catalog.exercise("half-done") is None
+    assert len(result.catalog.faq) == 5
+
+
+def test_invalid_items_are_refused_one_by_one_with_plugin_item_and_field():
+    result = load_with("bad_data")
+    record = result.record("bad_data")
+    assert result.catalog.exercise("good-one") is not None
+    assert record.contributions["exercises"] == 1
+    problems = "\n".join(record.problems)
+    assert "plug-in 'bad_data': exercise 'backwards': field 'dosage.reps'" in problems
+    assert "exercise 'no-steps': field 'steps'" in problems
+    assert "expected Exercise, got dict" in problems
+    assert "faqentry 'number-answer': field 'answer': expected str, got int" in problems
+    assert "faqentry 'Bad Id!': field 'id'" in problems
+
+
+def test_a_duplicate_id_is_refused_and_the_first_owner_keeps_it():
+    result = load_with("duplicate_id")
+    assert result.catalog.exercise("wall-slides").name == "Wall slides"
+    assert result.record("duplicate_id").problems == [
+        "duplicate exercises id 'wall-slides': already registered by 'medial-knee'"
+    ]
+
+
+def test_an_unknown_hook_fails_the_plugin_without_touching_others():
+    result = load_with("unknown_hook", "good_extra")
+    record = result.record("unknown_hook")
+    assert record.status is Status.FAILED
+    assert "kneetui_register_spaceships" in record.reason
+    assert result.record("good_extra").status is Status.PROBLEMS  # only its ghost programme
+
+
+def test_a_plugin_for_another_api_version_is_refused_with_both_versions():
+    record = load_with("future_api").record("future_api")
+    assert record.status is Status.FAILED
+    assert record.reason == "needs plug-in API version 99; this kneetui provides version 1"
+
+
+def test_a_programme_naming_an_unknown_exercise_is_dropped():
+    result = load_with("good_extra")
+    assert result.catalog.program("heels") is not None
+    assert result.catalog.program("ghost") is None
+    assert "programme 'ghost': field 'steps[0].exercise_id'" in result.record("good_extra").reason
+    assert result.record("good_extra").version == "2.1.0"
+
+
+def test_disabled_plugins_are_listed_but_not_loaded():
+    result = load_with("good_extra", disabled=["good_extra"])
+    assert result.record("good_extra").status is Status.DISABLED
+    assert result.catalog.exercise("heel-raise") is None
+
+
+def test_control_characters_in_plugin_text_are_neutralised():
+    result = load_with("markup_text")
+    exercise = result.catalog.exercise("markup-stretch")
+    assert "\x1b" not in exercise.summary
+    assert "\ufffd[31mescape" in exercise.summary
+    assert exercise.name.startswith("[bold red]Loud[/]")
+
+
+def test_single_file_plugins_load_from_the_user_plugin_folder(tmp_path):
+    (tmp_path / "my_routine.py").write_text(
+        "from kneetui.api import FaqEntry, hookimpl\n"
+        "@hookimpl\n"
+        "def kneetui_register_faq(register):\n"
+        "    register(FaqEntry('mine', 'My question?', 'My answer.'))\n"
+    )
+    (tmp_path / "broken.py").write_text("import no_such_module_anywhere\n")
+    result = load_plugins(tmp_path)
+    assert result.record("my_routine").origin is Origin.USER_FOLDER
+    assert result.catalog.faq[-1].id == "mine"
+    assert "ModuleNotFoundError" in result.record("broken").reason
+
+
+@pytest.mark.parametrize("exception", ["SystemExit(3)", "KeyboardInterrupt()"])
+def test_even_exit_exceptions_from_a_plugin_are_contained(tmp_path, exception):
+    (tmp_path / "rude.py").write_text(f"raise {exception}\n")
+    result = load_plugins(tmp_path)
+    assert result.record("rude").status is Status.FAILED
+    assert len(result.catalog.exercises) == 6

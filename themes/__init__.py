@@ -1,0 +1,1 @@
+"""The theme files that ship with kneetui (TOML, one theme per file)."""
