@@ -9,7 +9,7 @@ ROOT = Path(__file__).parents[1]
 
 
 def readme_commands() -> list[str]:
-    return re.findall(r"```sh\n(.+?)\n```", (ROOT / "README.md").read_text(), flags=re.S)
+    return re.findall(r"```sh\n\s*(.+?)\n\s*```", (ROOT / "README.md").read_text(), flags=re.S)
 
 
 def test_the_readme_has_the_two_setup_commands_first():
