@@ -76,7 +76,7 @@ def plugins(args: argparse.Namespace, loaded: LoadResult) -> int:
     return 0
 
 
-def paths(args: argparse.Namespace, loaded: LoadResult | None = None) -> int:
+def paths(args: argparse.Namespace, loaded: LoadResult) -> int:
     found = {
         "config file": locations.config_file(),
         "theme dir": locations.user_theme_dir(),
@@ -89,3 +89,18 @@ def paths(args: argparse.Namespace, loaded: LoadResult | None = None) -> int:
     else:
         print_table(("WHAT", "PATH"), [(name, str(path)) for name, path in found.items()])
     return 0
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """Add the listing commands to the ``kneetui`` parser."""
+    listed = commands.add_parser("exercises", help="list the exercises with their dosage")
+    listed.set_defaults(run=exercises)
+    searched = commands.add_parser("faq", help="search the frequently asked questions offline")
+    searched.add_argument("query", nargs="*", help="words to look for (none lists every question)")
+    searched.set_defaults(run=faq)
+    shown = commands.add_parser("plugins", help="list plug-ins, where they came from and their status")
+    shown.set_defaults(run=plugins)
+    located = commands.add_parser("paths", help="show where kneetui keeps its files")
+    located.set_defaults(run=paths)
+    for parser in (listed, searched, shown, located):
+        parser.add_argument("--json", action="store_true", help="print JSON")

@@ -9,6 +9,9 @@ from collections.abc import Sequence
 from kneetui import __version__
 from kneetui.cli import listing
 
+#: Each module adds its own subcommands through ``add_commands(commands)``.
+COMMAND_MODULES = [listing]
+
 DESCRIPTION = (
     "A terminal companion for home exercises for pain on the inside of the knee. "
     "Run without a command to start the full-screen app."
@@ -20,23 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kneetui {__version__}")
     parser.add_argument("--theme", metavar="NAME", help="use this theme for this run only")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    exercises = commands.add_parser("exercises", help="list the exercises with their dosage")
-    exercises.add_argument("--json", action="store_true", help="print JSON")
-    exercises.set_defaults(run=listing.exercises)
-
-    faq = commands.add_parser("faq", help="search the frequently asked questions offline")
-    faq.add_argument("query", nargs="*", help="words to look for (none lists every question)")
-    faq.add_argument("--json", action="store_true", help="print JSON")
-    faq.set_defaults(run=listing.faq)
-
-    plugins = commands.add_parser("plugins", help="list plug-ins, where they came from and their status")
-    plugins.add_argument("--json", action="store_true", help="print JSON")
-    plugins.set_defaults(run=listing.plugins)
-
-    paths = commands.add_parser("paths", help="show where kneetui keeps its files")
-    paths.add_argument("--json", action="store_true", help="print JSON")
-    paths.set_defaults(run=listing.paths, needs_plugins=False)
+    for module in COMMAND_MODULES:
+        module.add_commands(commands)
     return parser
 
 
@@ -51,8 +39,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kneetui.tui.launch import run_app
 
         return run_app(loaded_settings, theme=args.theme)
-    if not getattr(args, "needs_plugins", True):
-        return args.run(args)
     from kneetui.plugin_host.loader import load_installed_plugins
 
     loaded = load_installed_plugins(disabled=loaded_settings.settings.disabled_plugins)

@@ -1,0 +1,1 @@
+"""Plain-Python session machinery: clocks, timers, the session runner. No Textual."""

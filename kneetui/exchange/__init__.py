@@ -1,0 +1,1 @@
+"""Reading and writing programmes and content packs as TOML files."""

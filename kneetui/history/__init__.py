@@ -1,0 +1,1 @@
+"""The session history kept in SQLite, and its exports."""

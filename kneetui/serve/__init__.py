@@ -1,0 +1,1 @@
+"""Serving kneetui to others: a built-in SSH server and the browser."""
