@@ -1,24 +1,138 @@
-"""The kneetui Textual application."""
+"""The kneetui Textual application: screens, themes, settings and the command palette."""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+from typing import Any
 
+from textual.app import App
+from textual.binding import Binding
+from textual.content import Content
+
+from kneetui.content.model import Program
+from kneetui.engine.clock import Clock, SystemClock
 from kneetui.plugin_host.loader import LoadResult
-from kneetui.storage.config import LoadedSettings
+from kneetui.storage.config import LoadedSettings, Settings, save_settings
+from kneetui.tui.commands import ContentCommands
+from kneetui.tui.literal import heading
 
 
 class KneeApp(App[None]):
-    TITLE = "kneetui"
+    """kneetui's full-screen app. Everything it shows comes from ``plugins``."""
 
-    def __init__(self, plugins: LoadResult, loaded_settings: LoadedSettings, theme_override: str | None = None):
+    TITLE = "kneetui"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ContentCommands}
+    BINDINGS = [
+        Binding("f1", "open('help')", "Help", show=False),
+        Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        plugins: LoadResult,
+        loaded_settings: LoadedSettings,
+        theme_override: str | None = None,
+        clock: Clock | None = None,
+        save: bool = True,
+    ) -> None:
         super().__init__()
         self.plugins = plugins
-        self.settings = loaded_settings.settings
-        self.startup_notices = loaded_settings.notices
+        self.catalog = plugins.catalog
+        self.settings: Settings = loaded_settings.settings
+        self.startup_notices = list(loaded_settings.notices)
+        self.theme_override = theme_override
+        self.clock = clock or SystemClock()
+        self._save_enabled = save
+        self._environment_animation_level = self.animation_level
+        self.apply_animation_setting()
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(f"{len(self.plugins.catalog.exercises)} exercises loaded")
-        yield Footer()
+    # -- start-up -----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from kneetui.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        for notice in self.startup_notices:
+            self.notify(notice, title="Settings", severity="warning", timeout=10, markup=False)
+        failed = self.plugins.failed
+        if failed:
+            names = ", ".join(record.name for record in failed)
+            self.notify(
+                f"{len(failed)} plug-in(s) had problems: {names}. See Plug-ins (p) for the reasons.",
+                title="Plug-ins",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
+        if not self.settings.safety_acknowledged:
+            self.action_safety_notice(first_run=True)
+
+    # -- settings -----------------------------------------------------------------
+
+    def save_settings(self) -> None:
+        """Write the settings; a failure is shown, never raised."""
+        if not self._save_enabled:
+            return
+        try:
+            save_settings(self.settings)
+        except OSError as error:
+            self.notify(f"Could not save settings: {error}", severity="error", markup=False)
+
+    def apply_animation_setting(self) -> None:
+        """Animations follow the setting, unless TEXTUAL_ANIMATIONS already turned them off."""
+        if self._environment_animation_level == "none":
+            return
+        self.animation_level = self._environment_animation_level if self.settings.animations else "none"
+
+    # -- navigation ----------------------------------------------------------------
+
+    def screen_for(self, name: str, **options: Any):
+        """A new screen for the section ``name``."""
+        from kneetui.tui.screens import registry
+
+        return registry.make(name, **options)
+
+    def action_open(self, name: str, **options: Any) -> None:
+        screen = self.screen_for(name, **options)
+        if screen is None:
+            self.notify(f"There is no section called {name!r}.", severity="error", markup=False)
+            return
+        self.action_home_quietly()
+        self.push_screen(screen)
+
+    def action_home_quietly(self) -> None:
+        """Pop back to Home without a sound, so sections never pile up on the stack."""
+        from kneetui.tui.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def action_home(self) -> None:
+        self.action_home_quietly()
+
+    def action_safety_notice(self, first_run: bool = False) -> None:
+        from kneetui.tui.screens.safety_notice import SafetyNoticeScreen
+
+        def acknowledged(result: bool | None) -> None:
+            if result and not self.settings.safety_acknowledged:
+                self.settings.safety_acknowledged = True
+                self.save_settings()
+
+        self.push_screen(SafetyNoticeScreen(first_run=first_run), acknowledged)
+
+    # -- content helpers ------------------------------------------------------------
+
+    def chosen_program(self) -> Program | None:
+        return self.catalog.program(self.settings.program) or next(iter(self.catalog.programs), None)
+
+    def today_summary(self) -> Content:
+        program = self.chosen_program()
+        if program is None:
+            return Content("No programme is available. Check Plug-ins (p).")
+        lines = [heading(program.name), Content(program.description), Content(f"Do it {program.frequency}.")]
+        for number, step in enumerate(program.steps, 1):
+            exercise = self.catalog.exercise(step.exercise_id)
+            if exercise is not None:
+                lines.append(Content.assemble((f"{number}. ", "bold"), exercise.name, ("  " + exercise.dosage.describe(), "dim")))
+        lines.append(Content.assemble(("Press s to start.", "bold")))
+        return Content("\n").join(lines)

@@ -1,0 +1,40 @@
+"""Building styled text in which plug-in text is always literal, never markup."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from textual.content import Content
+
+#: How a search match is shown: underlined and reversed, so it does not rely on colour.
+MATCH_STYLE = "bold underline reverse"
+
+
+def heading(text: str) -> Content:
+    return Content.assemble((text, "bold $accent"))
+
+
+def labelled(label: str, text: str) -> Content:
+    """'Label: text' with the label bold and the text literal."""
+    return Content.assemble((f"{label}: ", "bold"), text)
+
+
+def bullets(lines: Iterable[str], marker: str = "•") -> Content:
+    return Content("\n").join(Content.assemble(f"{marker} ", line) for line in lines)
+
+
+def numbered(lines: Iterable[str]) -> Content:
+    return Content("\n").join(Content.assemble((f"{number}. ", "bold"), line) for number, line in enumerate(lines, 1))
+
+
+def highlight_words(text: str, query_words: Iterable[str]) -> Content:
+    """``text`` with every word that starts with one of ``query_words`` highlighted."""
+    content = Content(text)
+    prefixes = sorted({word for word in query_words if word}, key=len, reverse=True)
+    if not prefixes:
+        return content
+    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, prefixes)) + r")\w*", re.IGNORECASE)
+    for match in pattern.finditer(text):
+        content = content.stylize(MATCH_STYLE, match.start(), match.end())
+    return content

@@ -1,0 +1,34 @@
+"""The frame every section screen shares: header, a scrolling body, footer, Escape to go back."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+
+
+class SectionScreen(Screen[None]):
+    """A screen reached from Home; Escape returns to where the person came from."""
+
+    #: The title shown in the header and in Help.
+    SECTION_TITLE = ""
+    BINDINGS = [Binding("escape", "back", "Back")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.title = self.SECTION_TITLE
+        self.sub_title = ""
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.app.action_home()

@@ -1,0 +1,82 @@
+"""Home: today's session, every section one key away, and the safety notice."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kneetui.tui.literal import heading
+from kneetui.tui.sections import SECTIONS, key_label
+
+
+#: The sections whose keys the footer shows; the menu shows every key.
+FOOTER_SECTIONS = {"session", "library", "faq", "help"}
+
+
+class HomeScreen(Screen[None]):
+    """The first screen: a menu of sections beside today's programme."""
+
+    DEFAULT_CSS = """
+    HomeScreen Horizontal { height: 1fr; }
+    HomeScreen #menu { width: 30; min-width: 24; height: 1fr; border: round $primary; }
+    HomeScreen #today-panel { width: 1fr; height: 1fr; border: round $secondary; padding: 0 1; }
+    HomeScreen #safety-line { margin-top: 1; color: $warning; text-style: bold; }
+    HomeScreen.-narrow Horizontal { layout: vertical; }
+    HomeScreen.-narrow #menu { width: 1fr; height: auto; max-height: 14; }
+    HomeScreen.-narrow #today-panel { height: auto; }
+    """
+    BINDINGS = [
+        *(
+            Binding(section.key, f"app.open('{section.name}')", section.short, show=section.name in FOOTER_SECTIONS)
+            for section in SECTIONS
+        ),
+        Binding("exclamation_mark", "app.safety_notice", "Safety"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            menu = OptionList(
+                *(
+                    Option(Content.assemble((f"{key_label(section.key)}  ", "bold $accent"), section.label), id=section.name)
+                    for section in SECTIONS
+                ),
+                id="menu",
+                markup=False,
+            )
+            menu.border_title = "Menu"
+            yield menu
+            with VerticalScroll(id="today-panel") as panel:
+                panel.border_title = "Today"
+                yield Static(id="today")
+                yield Static(
+                    "Stop and seek professional help if the pain gets worse, or with swelling "
+                    "or instability. Press ! for the full safety notice.",
+                    id="safety-line",
+                    markup=False,
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "kneetui"
+        self.sub_title = "home exercises for the inside of the knee"
+        self.refresh_today()
+        self.query_one("#menu").focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_today()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 70, "-narrow")
+
+    def refresh_today(self) -> None:
+        self.query_one("#today", Static).update(self.app.today_summary())
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.app.action_open(event.option.id)

@@ -1,0 +1,62 @@
+"""The safety notice: acknowledged on first run, one key away afterwards."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from kneetui.tui.literal import bullets, heading
+
+SAFETY_POINTS = (
+    "Have your knee assessed by a healthcare professional, such as a physiotherapist, "
+    "before you start an exercise programme.",
+    "Stop straight away and consult a healthcare professional if the pain gets worse "
+    "during or after the exercises.",
+    "Seek a professional evaluation if the pain persists, gets worse, or comes with "
+    "swelling or instability (the knee giving way).",
+    "kneetui guides exercises; it does not diagnose or replace your physiotherapist.",
+)
+
+
+class SafetyNoticeScreen(ModalScreen[bool]):
+    """Shows the safety notice; dismisses with True once acknowledged."""
+
+    DEFAULT_CSS = """
+    SafetyNoticeScreen { align: center middle; }
+    SafetyNoticeScreen > Vertical {
+        width: 72; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $warning; background: $surface; padding: 0 1;
+    }
+    SafetyNoticeScreen VerticalScroll { height: auto; max-height: 1fr; }
+    SafetyNoticeScreen #acknowledge { width: 100%; margin-top: 1; }
+    """
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("enter", "acknowledge", "I understand", show=False)]
+
+    def __init__(self, first_run: bool = False) -> None:
+        super().__init__()
+        self.first_run = first_run
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            with VerticalScroll():
+                yield Static(heading("Before you exercise"))
+                yield Static(bullets(SAFETY_POINTS))
+            label = "I understand (Enter)" if self.first_run else "Close (Enter)"
+            yield Button(label, id="acknowledge", variant="warning")
+
+    def on_mount(self) -> None:
+        self.query_one("#acknowledge", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_acknowledge()
+
+    def action_acknowledge(self) -> None:
+        self.dismiss(True)
+
+    def action_close(self) -> None:
+        # On first run the notice must be acknowledged; Escape does not skip it.
+        if not self.first_run:
+            self.dismiss(False)

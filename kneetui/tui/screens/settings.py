@@ -1,0 +1,77 @@
+"""Settings: theme, cues, timings and animations, saved to the config file as they change."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.validation import Integer
+from textual.widgets import Checkbox, Input, Label, Select
+
+from kneetui.tui.widgets.check import Check
+
+from kneetui.tui.screens.base import SectionScreen
+
+#: (setting, label) for each on/off setting.
+SWITCHES = (
+    ("bell", "Terminal bell at each change"),
+    ("flash", "Visible flash at each change"),
+    ("countdown_warning", "3-2-1 warning before a hold ends"),
+    ("animations", "Animated drawings"),
+)
+#: (setting, label, lowest, highest) for each number setting.
+NUMBERS = (
+    ("get_ready_seconds", "Get-ready seconds", 0, 60),
+    ("rest_seconds", "Rest between sets (seconds)", 0, 600),
+    ("pain_rise_to_stop", "Stop when pain rises by", 1, 10),
+)
+
+
+class SettingsScreen(SectionScreen):
+    """Each change is validated and saved at once; a bad number is never saved."""
+
+    SECTION_TITLE = "Settings"
+    DEFAULT_CSS = """
+    SettingsScreen .setting { height: auto; }
+    SettingsScreen .setting Label { width: 34; padding: 1 1 0 0; }
+    SettingsScreen .setting Input { width: 12; }
+    SettingsScreen .setting Select { width: 30; }
+    """
+
+    def compose_body(self) -> ComposeResult:
+        settings = self.app.settings
+        with VerticalScroll(classes="section-body", id="settings-scroll"):
+            with Horizontal(classes="setting"):
+                yield Label("Theme")
+                themes = sorted(self.app.available_themes)
+                yield Select([(name, name) for name in themes], value=self.app.theme, allow_blank=False, id="theme")
+            for name, label in SWITCHES:
+                yield Check(label, getattr(settings, name), id=name, classes="setting")
+            for name, label, low, high in NUMBERS:
+                with Horizontal(classes="setting"):
+                    yield Label(f"{label} ({low}–{high})")
+                    yield Input(
+                        str(getattr(settings, name)),
+                        type="integer",
+                        validators=[Integer(minimum=low, maximum=high)],
+                        id=name,
+                    )
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#theme").focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "theme" and isinstance(event.value, str) and event.value != self.app.theme:
+            self.app.theme = event.value
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        setattr(self.app.settings, str(event.checkbox.id), event.value)
+        self.app.save_settings()
+        if event.checkbox.id == "animations":
+            self.app.apply_animation_setting()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.validation_result is None or not event.validation_result.is_valid:
+            return
+        setattr(self.app.settings, str(event.input.id), int(event.value))
+        self.app.save_settings()
