@@ -30,3 +30,33 @@ def subprocess_env(isolated_home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONIOENCODING"] = "utf-8"
     return env
+
+
+def fixture_plugin(name: str):
+    """A ``(record, load)`` pair for a plug-in module in tests/fixture_plugins."""
+    import importlib
+    import sys
+
+    from kneetui.plugin_host.records import Origin, PluginRecord
+
+    def load():
+        sys.modules.pop(f"fixture_plugins.{name}", None)
+        return importlib.import_module(f"fixture_plugins.{name}")
+
+    return PluginRecord(name=name, origin=Origin.ENTRY_POINT), load
+
+
+@pytest.fixture
+def make_app():
+    """Build a KneeApp over the installed plug-ins plus any fixture plug-ins named."""
+    from kneetui.engine.clock import FakeClock
+    from kneetui.plugin_host.loader import load_plugins
+    from kneetui.storage.config import LoadedSettings, Settings
+    from kneetui.tui.app import KneeApp
+
+    def build(*plugin_names: str, settings: Settings | None = None, notices=(), clock=None, **options):
+        settings = settings or Settings(safety_acknowledged=True)
+        plugins = load_plugins(extra=[fixture_plugin(name) for name in plugin_names])
+        return KneeApp(plugins, LoadedSettings(settings, list(notices)), clock=clock or FakeClock(), **options)
+
+    return build

@@ -12,4 +12,4 @@ class Check(Checkbox):
 
     def watch_value(self) -> None:
         self.BUTTON_INNER = "X" if self.value else " "
-        self.refresh()
+        super().watch_value()

@@ -1,0 +1,199 @@
+"""Moving around the app by keyboard alone, as a person would."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, OptionList, Static
+
+from kneetui.storage.config import Settings, load_settings
+from kneetui.tui.screens.exercise_detail import ExerciseDetailScreen
+from kneetui.tui.screens.home import HomeScreen
+from kneetui.tui.screens.safety_notice import SafetyNoticeScreen
+from kneetui.tui.sections import SECTIONS
+
+SIZE = (80, 24)
+
+
+def visible_text(screen) -> str:
+    return "\n".join(str(widget.render()) for widget in screen.query(Static))
+
+
+async def test_first_run_requires_acknowledging_the_safety_notice(make_app):
+    app = make_app(settings=Settings(safety_acknowledged=False))
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, SafetyNoticeScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, SafetyNoticeScreen), "Escape must not skip the first-run notice"
+        await pilot.press("enter")
+        assert isinstance(app.screen, HomeScreen)
+    assert load_settings().settings.safety_acknowledged
+
+
+async def test_the_safety_notice_stays_one_key_away(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("exclamation_mark")
+        assert isinstance(app.screen, SafetyNoticeScreen)
+        assert "swelling or instability" in visible_text(app.screen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+@pytest.mark.parametrize("section", [s for s in SECTIONS if s.name not in {"session", "programs", "progress"}])
+async def test_every_section_opens_from_home_by_its_key_and_escape_returns(make_app, section):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(section.key)
+        assert not isinstance(app.screen, HomeScreen)
+        assert app.screen.focused is not None, "something must have focus"
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_home_menu_opens_a_section_with_enter(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        menu = app.screen.query_one("#menu", OptionList)
+        menu.highlighted = [s.name for s in SECTIONS].index("faq")
+        await pilot.press("enter")
+        assert app.screen.SECTION_TITLE == "Frequently asked questions"
+
+
+async def test_typing_in_the_faq_finds_the_answer_as_you_type(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f")
+        await pilot.press(*"worse")
+        entries = list(app.screen.query(".faq-entry"))
+        assert str(entries[0].render()).startswith("What should I do if my knee pain worsens")
+        assert "worse" in app.screen.query_one("#query", Input).value
+        status = str(app.screen.query_one("#status", Static).render())
+        assert "match" in status
+        await pilot.press(*" xylophonez")
+        assert "Nothing matches" in str(app.screen.query_one("#status", Static).render()) or entries
+
+
+async def test_faq_matches_are_highlighted(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f", *"swelling")
+        first = app.screen.query(".faq-entry").first().visual
+        styled = [span for span in first.spans if "underline" in str(span.style)]
+        assert styled, "the matched word is styled"
+
+
+async def test_the_library_filters_to_exercises_that_suit_the_acute_phase(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        assert app.screen.query_one("#exercises", OptionList).option_count == 6
+        await pilot.press("slash", "tab", "space")
+        await pilot.pause()
+        assert app.screen.query_one("#exercises", OptionList).option_count == 3
+
+
+async def test_enter_on_an_exercise_opens_its_detail_with_steps_and_dosage(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e", "down", "enter")
+        assert isinstance(app.screen, ExerciseDetailScreen)
+        text = visible_text(app.screen)
+        assert "Wall slides" in text and "10–15 reps" in text and "How to do it" in text
+
+
+async def test_the_palette_opens_an_exercise_by_name(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"cycling")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseDetailScreen)
+        assert app.screen.exercise_id == "gentle-cycling"
+
+
+async def test_the_palette_opens_a_learn_topic(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"meniscus")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.SECTION_TITLE == "Learn"
+        assert app.screen.topic_id == "cause-meniscus"
+
+
+async def test_plugin_text_with_markup_is_shown_literally(make_app):
+    app = make_app("markup_text")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        library = app.screen.query_one("#exercises", OptionList)
+        prompts = [str(library.get_option_at_index(i).prompt) for i in range(library.option_count)]
+        assert any("[bold red]Loud[/] stretch [link=https://example.invalid]click[/link]" in p for p in prompts)
+        await pilot.press("escape", "f", *"bold")
+        first = str(app.screen.query(".faq-entry").first().render())
+        assert "Is [bold]this[/bold] bold?" in first
+
+
+async def test_a_failed_plugin_is_announced_and_explained_on_the_plugins_screen(make_app):
+    app = make_app("broken_import")
+    async with app.run_test(size=SIZE) as pilot:
+        assert any("broken_import" in str(n.message) for n in app._notifications)
+        await pilot.press("p")
+        table = app.screen.query_one("DataTable")
+        table.move_cursor(row=1)
+        await pilot.pause()
+        detail = str(app.screen.query_one("#plugin-description", Static).render())
+        assert "import failed: RuntimeError: this plug-in cannot be imported" in detail
+
+
+async def test_help_lists_the_keys_of_every_screen(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        text = visible_text(app.screen)
+        for title in ("Everywhere", "Home", "Exercise library", "Frequently asked questions", "Safety notice"):
+            assert title in text
+        for section in SECTIONS:
+            assert section.short in text
+
+
+async def test_a_settings_change_is_saved_at_once(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await pilot.press("tab", "space")
+        await pilot.pause()
+        assert load_settings().settings.bell is False
+        rest = app.screen.query_one("#rest_seconds", Input)
+        rest.focus()
+        await pilot.press("end", "backspace", "backspace", *"9999")
+        await pilot.pause()
+        assert load_settings().settings.rest_seconds != 9999, "a value out of range is not saved"
+        await pilot.press("backspace", "backspace")
+        await pilot.pause()
+        assert load_settings().settings.rest_seconds == 99
+
+
+@pytest.mark.parametrize("size", [(40, 12), (60, 20), (20, 8)])
+async def test_every_screen_survives_small_terminals(make_app, size):
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        for section in SECTIONS:
+            if section.name in {"session", "programs", "progress"}:
+                continue
+            await pilot.press(section.key)
+            await pilot.pause()
+            await pilot.press("escape")
+
+
+async def test_rapid_resizing_does_not_crash(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e", "enter")
+        for width, height in [(80, 24), (20, 8), (120, 40), (40, 12), (25, 9), (80, 24)] * 5:
+            await pilot.resize_terminal(width, height)
+        await pilot.pause()
+        assert isinstance(app.screen, ExerciseDetailScreen)
