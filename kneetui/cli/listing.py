@@ -98,9 +98,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     searched = commands.add_parser("faq", help="search the frequently asked questions offline")
     searched.add_argument("query", nargs="*", help="words to look for (none lists every question)")
     searched.set_defaults(run=faq)
-    shown = commands.add_parser("plugins", help="list plug-ins, where they came from and their status")
-    shown.set_defaults(run=plugins)
     located = commands.add_parser("paths", help="show where kneetui keeps its files")
     located.set_defaults(run=paths)
-    for parser in (listed, searched, shown, located):
+    for parser in (listed, searched, located):
         parser.add_argument("--json", action="store_true", help="print JSON")

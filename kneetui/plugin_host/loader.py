@@ -117,7 +117,10 @@ def _register(manager: pluggy.PluginManager, record: PluginRecord, load: Any) ->
     try:
         plugin = load()
     except BaseException as error:  # noqa: BLE001 - a plug-in may raise anything, even SystemExit
-        record.failure = f"import failed: {one_line(error)}"
+        if record.origin is Origin.PACK:
+            record.failure = f"invalid pack: {error}"
+        else:
+            record.failure = f"import failed: {one_line(error)}"
         return None
     mismatch = _api_mismatch(plugin)
     if mismatch:
@@ -227,7 +230,9 @@ def load_plugins(
 
 
 def load_installed_plugins(disabled: Iterable[str] = (), extra: Iterable[tuple[PluginRecord, Any]] = ()) -> LoadResult:
-    """Load the installed entry points and the user plug-in folder."""
+    """Load the installed entry points, the user plug-in folder and the installed content packs."""
+    from kneetui.exchange.pack_file import pack_candidates
     from kneetui.storage import locations
 
-    return load_plugins(locations.user_plugin_dir(), disabled, extra=extra)
+    packs = pack_candidates(locations.packs_dir())
+    return load_plugins(locations.user_plugin_dir(), disabled, extra=[*packs, *extra])

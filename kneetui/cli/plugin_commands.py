@@ -1,0 +1,128 @@
+"""Managing plug-ins and content packs: list, enable, disable, install packs, scaffold a plug-in."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from kneetui.cli import listing
+from kneetui.exchange.pack_file import PackError, read_pack
+from kneetui.plugin_host.loader import LoadResult, program_problem
+from kneetui.storage import locations
+from kneetui.storage.atomic import write_atomic
+from kneetui.storage.config import load_settings, save_settings
+
+
+def fail(message: str) -> int:
+    print(f"kneetui: {message}", file=sys.stderr)
+    return 1
+
+
+def set_enabled(args: argparse.Namespace, loaded: LoadResult) -> int:
+    known = {record.name for record in loaded.plugins}
+    if args.name not in known:
+        return fail(f"no plug-in is named {args.name!r}; known: {', '.join(sorted(known))}")
+    settings = load_settings().settings
+    disabled = [name for name in settings.disabled_plugins if name != args.name]
+    if args.plugin_action == "disable":
+        disabled.append(args.name)
+    settings.disabled_plugins = disabled
+    save_settings(settings)
+    print(f"{args.name}: {args.plugin_action}d. It takes effect the next time kneetui starts.")
+    return 0
+
+
+def pack_install(args: argparse.Namespace, loaded: LoadResult) -> int:
+    source = Path(args.file)
+    try:
+        pack = read_pack(source)
+    except PackError as error:
+        return fail(f"{source}: refused: {error}")
+    catalog = loaded.catalog
+    target = locations.packs_dir() / f"{pack.name}.toml"
+    replacing = target.exists()
+    if replacing and not args.force:
+        return fail(f"a pack named {pack.name!r} is installed already; use --force to replace it")
+    for kind, items in pack.items.items():
+        for item in items:
+            owner = catalog.owner_of(kind, item.id)
+            if owner and owner != f"pack:{pack.name}":
+                return fail(f"{source}: refused: {kind} id {item.id!r} is already used by {owner!r}")
+    for program in pack.items.get("programs", []):
+        for item in pack.items.get("exercises", []):
+            catalog.items["exercises"].setdefault(item.id, item)
+        problem = program_problem(program, catalog)
+        if problem:
+            return fail(f"{source}: refused: programme {program.id!r}: {problem}")
+    write_atomic(target, source.read_bytes())
+    counts = ", ".join(f"{count} {kind}" for kind, count in pack.counts().items())
+    print(f"{'Replaced' if replacing else 'Installed'} pack {pack.name!r} ({counts}) in {target}")
+    return 0
+
+
+def pack_list(args: argparse.Namespace, loaded: LoadResult) -> int:
+    packs = [record for record in loaded.plugins if record.name.startswith("pack:")]
+    if not packs:
+        print("No content packs are installed. Add one with 'kneetui pack install FILE'.")
+        return 0
+    args.json = getattr(args, "json", False)
+    loaded_packs = LoadResult(loaded.catalog, packs, loaded.manager)
+    return listing.plugins(args, loaded_packs)
+
+
+def pack_remove(args: argparse.Namespace, loaded: LoadResult) -> int:
+    target = locations.packs_dir() / f"{args.name.removeprefix('pack:')}.toml"
+    if not target.exists():
+        return fail(f"no pack named {args.name!r} is installed")
+    target.unlink()
+    print(f"Removed pack {args.name!r}.")
+    return 0
+
+
+def scaffold(args: argparse.Namespace, loaded: LoadResult) -> int:
+    from kneetui.cli.scaffold import ScaffoldError, write_plugin_project
+
+    try:
+        project = write_plugin_project(args.name, Path(args.dir) if args.dir else None)
+    except ScaffoldError as error:
+        return fail(str(error))
+    shown = os.path.relpath(project)
+    shown = shown if shown.startswith((".", os.sep)) else os.path.join(".", shown)
+    print(f"Wrote a plug-in project in {project}")
+    print(f"Install it with:  pip install {shown}")
+    print(f"Test it with:     python -m pytest {shown}")
+    return 0
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """Add ``plugins``, ``plugin new`` and ``pack`` to the ``kneetui`` parser."""
+    plugins = commands.add_parser("plugins", help="list plug-ins; enable or disable one")
+    plugins.add_argument("--json", action="store_true", help="print JSON")
+    plugins.set_defaults(run=listing.plugins)
+    actions = plugins.add_subparsers(dest="plugin_action", metavar="ACTION")
+    for action in ("enable", "disable"):
+        toggled = actions.add_parser(action, help=f"{action} a plug-in by name (kept in the settings)")
+        toggled.add_argument("name")
+        toggled.set_defaults(run=set_enabled)
+
+    plugin = commands.add_parser("plugin", help="write a new plug-in project")
+    plugin_actions = plugin.add_subparsers(dest="plugin_command", metavar="ACTION", required=True)
+    new = plugin_actions.add_parser("new", help="write a working plug-in project: NAME [DIR]")
+    new.add_argument("name", help="the plug-in's name, e.g. heel-raises")
+    new.add_argument("dir", nargs="?", help="where to write it (default: ./kneetui-NAME)")
+    new.set_defaults(run=scaffold)
+
+    pack = commands.add_parser("pack", help="install, list or remove content packs (TOML, no code)")
+    pack_actions = pack.add_subparsers(dest="pack_action", metavar="ACTION", required=True)
+    install = pack_actions.add_parser("install", help="validate a pack file and install it")
+    install.add_argument("file")
+    install.add_argument("--force", action="store_true", help="replace an installed pack of the same name")
+    install.set_defaults(run=pack_install)
+    listed = pack_actions.add_parser("list", help="list installed packs")
+    listed.add_argument("--json", action="store_true", help="print JSON")
+    listed.set_defaults(run=pack_list)
+    removed = pack_actions.add_parser("remove", help="remove an installed pack by name")
+    removed.add_argument("name")
+    removed.set_defaults(run=pack_remove)
