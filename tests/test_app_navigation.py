@@ -197,3 +197,15 @@ async def test_rapid_resizing_does_not_crash(make_app):
             await pilot.resize_terminal(width, height)
         await pilot.pause()
         assert isinstance(app.screen, ExerciseDetailScreen)
+
+
+async def test_a_plugin_can_be_disabled_from_the_plugins_screen(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("p", "space")
+        await pilot.pause()
+        assert load_settings().settings.disabled_plugins == ["medial-knee"]
+        assert "takes effect when kneetui next starts" in str(app.screen.query_one("#plugin-description", Static).render())
+        await pilot.press("space")
+        await pilot.pause()
+        assert load_settings().settings.disabled_plugins == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Static
@@ -36,6 +37,7 @@ class PluginsScreen(SectionScreen):
     """A table of plug-ins; the highlighted one is described below it."""
 
     SECTION_TITLE = "Plug-ins"
+    BINDINGS = [Binding("space", "toggle_enabled", "Enable/disable")]
     DEFAULT_CSS = """
     PluginsScreen DataTable { height: auto; max-height: 50%; }
     PluginsScreen #plugin-detail { height: 1fr; padding: 0 1; border-top: solid $primary; }
@@ -63,7 +65,35 @@ class PluginsScreen(SectionScreen):
             self.show(self.app.plugins.plugins[0])
 
     def show(self, record: PluginRecord) -> None:
-        self.query_one("#plugin-description", Static).update(describe(record))
+        description = describe(record)
+        if self.pending(record):
+            description += Content.assemble("\n", ("Change saved: it takes effect when kneetui next starts.", "bold $warning"))
+        self.query_one("#plugin-description", Static).update(description)
+
+    def pending(self, record: PluginRecord) -> bool:
+        """Whether the saved setting differs from how the plug-in was loaded."""
+        return (record.name in self.app.settings.disabled_plugins) != record.disabled
+
+    def highlighted_record(self) -> PluginRecord | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return self.app.plugins.record(str(row_key.value))
+
+    def action_toggle_enabled(self) -> None:
+        record = self.highlighted_record()
+        if record is None:
+            return
+        disabled = self.app.settings.disabled_plugins
+        if record.name in disabled:
+            disabled.remove(record.name)
+        else:
+            disabled.append(record.name)
+        self.app.save_settings()
+        now = "disabled" if record.name in disabled else "enabled"
+        self.notify(f"{record.name} will be {now} the next time kneetui starts.", markup=False)
+        self.show(record)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         record = self.app.plugins.record(str(event.row_key.value))
