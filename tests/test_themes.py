@@ -103,6 +103,15 @@ def test_a_user_theme_is_added_after_the_built_ins(tmp_path):
     assert dusk.variables == {"footer-key-foreground": "#336699"}
 
 
+def test_the_example_theme_in_the_docs_loads(tmp_path):
+    docs = (Path(__file__).parents[1] / "docs" / "themes.md").read_text(encoding="utf-8")
+    example = docs.split("```toml\n", 1)[1].split("```", 1)[0]
+    write(tmp_path, "dusk.toml", example)
+    load = load_themes(tmp_path)
+    assert load.failed == []
+    assert load.names[-1] == "dusk"
+
+
 def test_user_themes_come_from_the_user_theme_folder_by_default():
     write(locations.user_theme_dir(), "dusk.toml", GOOD.format(name="dusk"))
     assert "dusk" in load_themes().names
