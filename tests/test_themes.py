@@ -141,6 +141,8 @@ def test_files_that_are_not_toml_are_ignored(tmp_path):
         ('name = "number-colour"\nprimary = 336699', "'primary' must be a colour in quotes, not a number"),
         ('name = "dark-string"\nprimary = "#336699"\ndark = "yes"', "'dark' must be true or false, not a string"),
         ('name = 7\nprimary = "#336699"', "'name' must be a non-empty string"),
+        ('name = "dusk,nord"\nprimary = "#336699"', "may use only letters, digits, '-', '_' and '.'"),
+        ('name = "my dusk"\nprimary = "#336699"', "may use only letters, digits, '-', '_' and '.'"),
         ('name = "vars"\nprimary = "#336699"\nvariables = 3', "'variables' must be a table"),
         ('name = "vars"\nprimary = "#336699"\n[variables]\nborder = 3', "variable 'border' must be a string"),
         ('name = "kneetui-dark"\nprimary = "#336699"', "'kneetui-dark' is taken by a built-in kneetui theme"),
@@ -180,7 +182,8 @@ def test_one_bad_file_does_not_stop_the_good_ones(tmp_path):
     assert [failure.path.name for failure in load.failed] == ["a-bad.toml"]
 
 
-def test_a_user_folder_that_is_a_file_adds_nothing(tmp_path):
+def test_a_user_theme_folder_that_is_a_file_is_a_failure(tmp_path):
     not_a_folder = write(tmp_path, "themes", "oops")
     load = load_themes(not_a_folder)
     assert sorted(load.names) == BUILT_IN
+    assert load.failed == [ThemeFailure(not_a_folder, "the theme folder is a file, not a folder")]

@@ -9,6 +9,7 @@ becomes a :class:`ThemeFailure` for the UI to show once; loading never raises.
 from __future__ import annotations
 
 import difflib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -38,6 +39,8 @@ COLOUR_KEYS = (
 _FLAG_KEYS = ("dark", "ansi")
 _NUMBER_KEYS = ("luminosity_spread", "text_alpha")
 KNOWN_KEYS = ("name", *_FLAG_KEYS, *COLOUR_KEYS, *_NUMBER_KEYS, "variables")
+# Typed after --theme and in config.toml; Textual reads "a,b" as "a, else b".
+_NAME = re.compile(r"\w[\w.-]*")
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,9 @@ def _user_files(folder: Path, result: ThemeLoad) -> list[tuple[Path, Any]]:
     try:
         if not folder.exists():
             return []
+        if not folder.is_dir():
+            result.failed.append(ThemeFailure(folder, "the theme folder is a file, not a folder"))
+            return []
         paths = sorted(path for path in folder.glob("*.toml") if path.is_file())
     except OSError as error:
         result.failed.append(ThemeFailure(folder, f"cannot read the theme folder: {_one_line(error)}"))
@@ -132,6 +138,8 @@ def _parse(raw: dict[str, Any]) -> Theme:
         raise _BadTheme("missing 'name'")
     if not isinstance(name, str) or not name.strip():
         raise _BadTheme("'name' must be a non-empty string")
+    if not _NAME.fullmatch(name.strip()):
+        raise _BadTheme(f"'name' {name.strip()!r} may use only letters, digits, '-', '_' and '.'")
     if "primary" not in raw:
         raise _BadTheme("missing 'primary' (the main colour)")
     colours = {key: _colour(key, raw[key]) for key in COLOUR_KEYS if key in raw}
