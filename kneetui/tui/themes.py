@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -41,6 +42,8 @@ _NUMBER_KEYS = ("luminosity_spread", "text_alpha")
 KNOWN_KEYS = ("name", *_FLAG_KEYS, *COLOUR_KEYS, *_NUMBER_KEYS, "variables")
 # Typed after --theme and in config.toml; Textual reads "a,b" as "a, else b".
 _NAME = re.compile(r"\w[\w.-]*")
+
+ReadBytes = Callable[[], bytes]
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ def load_themes(user_dir: Path | None = None) -> ThemeLoad:
     """
     result = ThemeLoad()
     taken = {name: "a theme built into Textual" for name in BUILTIN_THEMES}
-    for path, read in _builtin_files():
+    for path, read in _builtin_files(result):
         _load_one(path, read, taken, result, owner="a built-in kneetui theme")
     folder = locations.user_theme_dir() if user_dir is None else user_dir
     for path, read in _user_files(folder, result):
@@ -84,13 +87,16 @@ def load_themes(user_dir: Path | None = None) -> ThemeLoad:
     return result
 
 
-def _builtin_files() -> list[tuple[Path, Any]]:
-    package = files("kneetui_themes")
-    found = [entry for entry in package.iterdir() if entry.name.endswith(".toml")]
-    return [(Path(str(entry)), entry.read_bytes) for entry in sorted(found, key=lambda e: e.name)]
+def _builtin_files(result: ThemeLoad) -> list[tuple[Path, ReadBytes]]:
+    try:
+        found = [entry for entry in files("kneetui_themes").iterdir() if entry.name.endswith(".toml")]
+    except (ImportError, OSError) as error:
+        result.failed.append(ThemeFailure(Path("kneetui_themes"), f"built-in themes missing: {_one_line(error)}"))
+        return []
+    return [(Path(str(entry)), entry.read_bytes) for entry in sorted(found, key=lambda entry: entry.name)]
 
 
-def _user_files(folder: Path, result: ThemeLoad) -> list[tuple[Path, Any]]:
+def _user_files(folder: Path, result: ThemeLoad) -> list[tuple[Path, ReadBytes]]:
     try:
         if not folder.exists():
             return []
@@ -104,7 +110,7 @@ def _user_files(folder: Path, result: ThemeLoad) -> list[tuple[Path, Any]]:
     return [(path, path.read_bytes) for path in paths]
 
 
-def _load_one(path: Path, read: Any, taken: dict[str, str], result: ThemeLoad, owner: str) -> None:
+def _load_one(path: Path, read: ReadBytes, taken: dict[str, str], result: ThemeLoad, owner: str) -> None:
     try:
         theme = _parse(_read_toml(read))
         if theme.name in taken:
@@ -116,7 +122,7 @@ def _load_one(path: Path, read: Any, taken: dict[str, str], result: ThemeLoad, o
     result.loaded.append(theme)
 
 
-def _read_toml(read: Any) -> dict[str, Any]:
+def _read_toml(read: ReadBytes) -> dict[str, Any]:
     try:
         text = read().decode("utf-8")
     except OSError as error:
@@ -142,11 +148,11 @@ def _parse(raw: dict[str, Any]) -> Theme:
         raise _BadTheme(f"'name' {name.strip()!r} may use only letters, digits, '-', '_' and '.'")
     if "primary" not in raw:
         raise _BadTheme("missing 'primary' (the main colour)")
-    colours = {key: _colour(key, raw[key]) for key in COLOUR_KEYS if key in raw}
-    flags = {key: _flag(key, raw[key]) for key in _FLAG_KEYS if key in raw}
-    numbers = {key: _number(key, raw[key]) for key in _NUMBER_KEYS if key in raw}
-    variables = _variables(raw.get("variables", {}))
-    return Theme(name=name.strip(), **colours, **flags, **numbers, variables=variables)
+    options: dict[str, Any] = {key: _colour(key, raw[key]) for key in COLOUR_KEYS if key in raw}
+    options |= {key: _flag(key, raw[key]) for key in _FLAG_KEYS if key in raw}
+    options |= {key: _number(key, raw[key]) for key in _NUMBER_KEYS if key in raw}
+    options["variables"] = _variables(raw.get("variables", {}))
+    return Theme(name=name.strip(), **options)
 
 
 def _colour(key: str, value: Any) -> str:

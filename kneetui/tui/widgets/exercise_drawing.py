@@ -65,7 +65,7 @@ class ExerciseDrawing(Widget):
         self._frames = _even_frames(drawing.frames) if drawing else ()
         self._captions = _captions_for(drawing, len(self._frames))
         self._frame_seconds = drawing.frame_seconds if drawing else 0.0
-        self._animate = animate
+        self._wants_animation = animate
         self._frame_index = 0
         self._timer: Timer | None = None
 
@@ -91,7 +91,7 @@ class ExerciseDrawing(Widget):
 
     def set_animate(self, animate: bool) -> None:
         """Start or stop cycling the frames; stopping goes back to the first frame."""
-        self._animate = animate
+        self._wants_animation = animate
         if self.is_mounted:
             self._sync_timer()
 
@@ -103,7 +103,7 @@ class ExerciseDrawing(Widget):
 
     def _sync_timer(self) -> None:
         should_animate = (
-            self._animate
+            self._wants_animation
             and len(self._frames) > 1
             and self.app.animation_level != "none"
         )
