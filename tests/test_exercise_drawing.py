@@ -218,3 +218,12 @@ def test_every_builtin_drawing_fits_a_tiny_terminal_without_crashing():
             assert app.export_screenshot()
 
         run(DrawingApp(drawing, animate=True), check, size=(40, 12))
+
+
+def test_textual_can_still_animate_the_widget_itself():
+    async def check(app, widget, pilot):
+        widget.animate("scroll_y", 0.0, duration=0.0)
+        await pilot.pause()
+        assert widget.scroll_y == 0.0
+
+    run(DrawingApp(THREE_POSES, animate=True), check)
