@@ -14,6 +14,7 @@ from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage.config import LoadedSettings, Settings, save_settings
 from kneetui.tui.commands import ContentCommands
 from kneetui.tui.literal import heading
+from kneetui.tui.themes import DEFAULT_THEME, ThemeLoad, load_themes
 
 
 class KneeApp(App[None]):
@@ -34,6 +35,7 @@ class KneeApp(App[None]):
         theme_override: str | None = None,
         clock: Clock | None = None,
         save: bool = True,
+        themes: ThemeLoad | None = None,
     ) -> None:
         super().__init__()
         self.plugins = plugins
@@ -45,15 +47,43 @@ class KneeApp(App[None]):
         self._save_enabled = save
         self._environment_animation_level = self.animation_level
         self.apply_animation_setting()
+        self.theme_load = themes if themes is not None else load_themes()
+        for theme in self.theme_load.loaded:
+            self.register_theme(theme)
+        self.theme = self.starting_theme(theme_override or self.settings.theme)
+
+    def starting_theme(self, wanted: str) -> str:
+        """The theme to start with: the one asked for, if it exists and can be shown."""
+        if wanted not in self.available_themes:
+            self.startup_notices.append(f"There is no theme called {wanted!r}; using {DEFAULT_THEME}.")
+            return DEFAULT_THEME
+        # Textual picks its NO_COLOR filter at start-up for a non-ANSI theme; an ANSI
+        # theme chosen under it would turn every colour black, so use greys instead.
+        if self.no_color and self.available_themes[wanted].ansi:
+            return DEFAULT_THEME
+        return wanted
+
+    def _remember_theme(self, theme) -> None:
+        if self.no_color and theme.ansi:
+            self.notify("ANSI themes cannot be shown while NO_COLOR is set.", severity="warning")
+            self.theme = DEFAULT_THEME
+            return
+        if theme.name != self.settings.theme and theme.name != self.theme_override:
+            self.settings.theme = theme.name
+            self.save_settings()
 
     # -- start-up -----------------------------------------------------------------
 
     def on_mount(self) -> None:
         from kneetui.tui.screens.home import HomeScreen
 
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(HomeScreen())
         for notice in self.startup_notices:
             self.notify(notice, title="Settings", severity="warning", timeout=10, markup=False)
+        for failure in self.theme_load.failed:
+            self.log.warning(f"theme file {failure.path}: {failure.reason}")
+            self.notify(f"{failure.path.name}: {failure.reason}", title="Theme skipped", severity="warning", timeout=10, markup=False)
         failed = self.plugins.failed
         if failed:
             names = ", ".join(record.name for record in failed)

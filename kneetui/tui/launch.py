@@ -6,10 +6,19 @@ from kneetui.storage.config import LoadedSettings
 
 
 def run_app(loaded_settings: LoadedSettings, theme: str | None = None) -> int:
+    import sys
+
     from kneetui.plugin_host.loader import load_installed_plugins
     from kneetui.tui.app import KneeApp
+    from kneetui.tui.themes import load_themes
+    from textual.theme import BUILTIN_THEMES
 
+    themes = load_themes()
+    known = [*themes.names, *BUILTIN_THEMES]
+    if theme is not None and theme not in known:
+        print(f"kneetui: there is no theme called {theme!r}; choose one of: {', '.join(known)}", file=sys.stderr)
+        return 2
     plugins = load_installed_plugins(disabled=loaded_settings.settings.disabled_plugins)
-    app = KneeApp(plugins, loaded_settings, theme_override=theme)
+    app = KneeApp(plugins, loaded_settings, theme_override=theme, themes=themes)
     app.run()
     return app.return_code or 0

@@ -1,0 +1,57 @@
+"""A 0–10 pain scale chosen from the keyboard: digits, arrows, Enter."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+
+
+class PainScale(Widget, can_focus=True):
+    """Pick a pain score. Typing 1 then 0 gives 10; the choice is shown in brackets, not just colour."""
+
+    DEFAULT_CSS = """
+    PainScale { height: 3; width: auto; min-width: 36; padding: 0 1; border: round $primary; }
+    PainScale:focus { border: round $accent; }
+    """
+    BINDINGS = [
+        Binding("left,h", "move(-1)", "Less", show=False),
+        Binding("right,l", "move(1)", "More", show=False),
+        Binding("enter", "choose", "Choose"),
+    ]
+
+    value: reactive[int | None] = reactive(None)
+
+    class Chosen(Message):
+        """Posted when a score is confirmed with Enter."""
+
+        def __init__(self, scale: PainScale, value: int) -> None:
+            super().__init__()
+            self.scale = scale
+            self.value = value
+
+    def render(self) -> Content:
+        parts = []
+        for score in range(11):
+            if score == self.value:
+                parts.append((f"[{score}]", "bold reverse"))
+            else:
+                parts.append((f" {score} ", ""))
+        return Content.assemble(*parts)
+
+    def on_key(self, event) -> None:
+        if event.character and event.character.isdigit():
+            digit = int(event.character)
+            # "1" then "0" means ten; any other digit replaces the score.
+            self.value = 10 if (digit == 0 and self.value == 1) else digit
+            event.stop()
+
+    def action_move(self, step: int) -> None:
+        start = self.value if self.value is not None else (0 if step > 0 else 10)
+        self.value = max(0, min(10, start + step if self.value is not None else start))
+
+    def action_choose(self) -> None:
+        if self.value is not None:
+            self.post_message(self.Chosen(self, self.value))
