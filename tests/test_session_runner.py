@@ -106,7 +106,7 @@ def test_the_squeeze_counts_reps_in_two_sets_with_a_rest_between_but_not_after()
     assert session.runner.phase.instruction == "Set 1 of 2: 10 reps, at your own pace"
     assert session.runner.remaining() is None
     for count in range(1, 10):
-        assert session.runner.count_rep() == [Cue(CueKind.REP, n=count)]
+        assert session.runner.count_rep() == [Cue(CueKind.REP, n=count, text=f"{count} of 10")]
     assert session.runner.reps_done == 9
     cues = session.runner.count_rep()
     assert kinds(cues) == [CueKind.REP, CueKind.TRANSITION]
@@ -328,10 +328,10 @@ def test_tempo_paced_reps_are_counted_on_the_beat_without_drift():
     session.wait(1.9, tick_every=0.3)
     assert session.runner.reps_done == 0
     cues = session.wait(0.1)
-    assert cues == [Cue(CueKind.REP, n=1)]
+    assert cues == [Cue(CueKind.REP, n=1, text="1 of 10")]
     # Irregular, late ticks: 13 s later six more beats have passed; only the latest is said.
     session.clock.advance(13)
-    assert session.runner.tick() == [Cue(CueKind.REP, n=7)]
+    assert session.runner.tick() == [Cue(CueKind.REP, n=7, text="7 of 10")]
     assert session.runner.count_rep() == [], "paced reps count themselves"
     session.wait(4.75, tick_every=0.7)
     assert session.kind is PhaseKind.REPS

@@ -21,7 +21,8 @@ class CueKind(StrEnum):
     WARNING = "warning"
     #: The next phase is the other side or leg; comes with a TRANSITION.
     SWITCH_SIDES = "switch sides"
-    #: A rep was counted (paced by the tempo, or by the person); ``n`` is how many are done.
+    #: A rep was counted (paced by the tempo, or by the person); ``n`` is how many
+    #: are done and ``text`` says it, e.g. '3 of 10'.
     REP = "rep"
     #: The stop rule fired; ``text`` is the advice to show.
     STOPPED = "stopped"

@@ -208,7 +208,7 @@ class SessionRunner:
             return []
         target = phase.target_reps or 0
         self._counted_reps = max(0, min(target, count))
-        cues = [Cue(CueKind.REP, n=self._counted_reps)]
+        cues = [Cue(CueKind.REP, n=self._counted_reps, text=f"{self._counted_reps} of {target}")]
         if self._counted_reps < target:
             return cues
         now = self.clock.now()
@@ -307,7 +307,7 @@ class SessionRunner:
             done = self.reps_done
             if done > self._last_rep_cue:
                 self._last_rep_cue = done
-                return [Cue(CueKind.REP, n=done)]
+                return [Cue(CueKind.REP, n=done, text=f"{done} of {self.phase.target_reps}")]
             return []
         left = self._seconds_left()
         due = left <= self.settings.warning_seconds and left < timer.duration
