@@ -1,0 +1,192 @@
+"""``kneetui guide [PROGRAMME] --plain``: a guided session, line by line, for screen readers.
+
+The session itself is :class:`kneetui.cli.plain_session.PlainSession`; this
+module picks the programme or exercise, the settings, the recorder, the
+clock and the way of waiting, so that :func:`run_guide` can be driven by
+tests with a fake clock, in-memory streams and a memory recorder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import select
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import TextIO
+
+from kneetui.content.catalog import Catalog
+from kneetui.content.model import Dose, Exercise
+from kneetui.cli.plain_session import PlainSession, Wait, is_terminal
+from kneetui.engine.clock import Clock, SystemClock
+from kneetui.engine.plan import UnknownExercise, build_plan, items_from_program
+from kneetui.engine.recording import MemoryRecorder, SessionRecorder
+from kneetui.engine.session import SessionRunner
+from kneetui.engine.settings import RunnerSettings
+from kneetui.plugin_host.loader import LoadResult, one_line
+
+NEEDS_PLAIN = (
+    "kneetui guide: the guided session here is the plain, line-by-line one. Add --plain "
+    "(e.g. 'kneetui guide chronic --plain'), or run 'kneetui' for the full-screen app."
+)
+
+
+def open_recorder() -> tuple[SessionRecorder, str]:
+    """The history store if this kneetui has one, else a memory recorder and why."""
+    try:
+        from kneetui.history.store import open_history_store  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return MemoryRecorder(), "History is not kept: this kneetui has no history store."
+    try:
+        return open_history_store(), ""
+    except Exception as error:  # noqa: BLE001 - any failure to open history falls back, said aloud
+        return MemoryRecorder(), f"History is not kept: {one_line(error)}"
+
+
+def find_target(target: str, catalog: Catalog) -> tuple[list[tuple[Exercise, Dose | None]], str, str | None] | str:
+    """(items, title, programme id) for a programme or exercise id, or why not."""
+    program = catalog.program(target)
+    if program is not None:
+        try:
+            items = items_from_program(program, catalog.exercise)
+        except UnknownExercise as error:
+            return str(error)
+        return items, f"Programme: {program.name}, {len(items)} exercises.", program.id
+    exercise = catalog.exercise(target)
+    if exercise is not None:
+        return [(exercise, None)], f"Exercise: {exercise.name}.", None
+    programs = ", ".join(program.id for program in catalog.programs) or "none"
+    exercises = ", ".join(exercise.id for exercise in catalog.exercises) or "none"
+    return f"No programme or exercise is called {target!r}. Programmes: {programs}. Exercises: {exercises}."
+
+
+def waiting_on(stdin: TextIO) -> Wait:
+    """Really wait; on a terminal, come back early when the person types a line."""
+    if os.name == "posix" and is_terminal(stdin):
+
+        def wait(seconds: float) -> bool:
+            ready, _, _ = select.select([stdin], [], [], max(0.0, seconds))
+            return bool(ready)
+
+    else:
+
+        def wait(seconds: float) -> bool:
+            time.sleep(max(0.0, seconds))
+            return False
+
+    return wait
+
+
+def espeak_speaker(notices: list[str]) -> Callable[[str], None] | None:
+    """Speak with espeak-ng without waiting for it; None (and a notice) when it is missing."""
+    program = shutil.which("espeak-ng")
+    if program is None:
+        notices.append("Speech: espeak-ng is not installed, so nothing will be spoken.")
+        return None
+
+    def speak(text: str) -> None:
+        try:
+            subprocess.Popen(
+                [program, text], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
+        except OSError:
+            pass  # speech is a help, never a reason to stop the session
+
+    return speak
+
+
+def run_guide(
+    args: argparse.Namespace,
+    loaded: LoadResult,
+    *,
+    recorder: SessionRecorder | None = None,
+    clock: Clock | None = None,
+    wait: Wait | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """The ``guide`` command, with everything that touches the world injectable."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    if not args.plain:
+        print(NEEDS_PLAIN, file=sys.stderr)
+        return 2
+    from kneetui.storage.config import load_settings
+
+    settings = load_settings().settings
+    found = find_target(args.target or settings.program, loaded.catalog)
+    if isinstance(found, str):
+        print(f"kneetui guide: {found}", file=sys.stderr)
+        return 2
+    items, title, program_id = found
+    runner_settings = RunnerSettings.from_settings(settings, tempo_seconds=args.tempo)
+    if args.get_ready is not None:
+        runner_settings = dataclasses.replace(runner_settings, get_ready_seconds=args.get_ready)
+    if args.rest is not None:
+        runner_settings = dataclasses.replace(runner_settings, rest_seconds=args.rest)
+    notices: list[str] = []
+    if recorder is None:
+        recorder, notice = open_recorder()
+        notices += [notice] if notice else []
+    speak = espeak_speaker(notices) if args.speak else None
+    clock = clock or SystemClock()
+    runner = SessionRunner(build_plan(items, runner_settings), clock, recorder, runner_settings)
+    session = PlainSession(
+        runner,
+        title,
+        clock=clock,
+        wait=wait or waiting_on(stdin),
+        stdin=stdin,
+        stdout=stdout,
+        program_id=program_id,
+        bell=settings.bell and not args.no_bell,
+        speak=speak,
+        notices=notices,
+    )
+    try:
+        return session.run()
+    finally:
+        close = getattr(recorder, "close", None)
+        if callable(close):
+            close()
+
+
+def guide(args: argparse.Namespace, loaded: LoadResult) -> int:
+    return run_guide(args, loaded)
+
+
+def _seconds(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 600:
+        raise argparse.ArgumentTypeError("give a whole number of seconds from 0 to 600")
+    return value
+
+
+def _tempo(text: str) -> float:
+    value = float(text)
+    if not 0.5 <= value <= 60:
+        raise argparse.ArgumentTypeError("give seconds per rep from 0.5 to 60")
+    return value
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    """Add ``guide`` to the ``kneetui`` parser."""
+    parser = commands.add_parser(
+        "guide",
+        help="a guided session, line by line (--plain), for screen readers and braille displays",
+        description="Guide a programme or a single exercise. Runs the 'program' setting when none is given.",
+    )
+    parser.add_argument("target", nargs="?", metavar="PROGRAMME", help="a programme id, or a single exercise id")
+    parser.add_argument("--plain", action="store_true", help="plain lines on stdin/stdout (required for now)")
+    parser.add_argument("--no-bell", action="store_true", help="do not ring the terminal bell at each change")
+    parser.add_argument("--speak", action="store_true", help="also speak each cue with espeak-ng, if installed")
+    parser.add_argument("--get-ready", type=_seconds, metavar="SECONDS", help="seconds to get ready (overrides Settings)")
+    parser.add_argument("--rest", type=_seconds, metavar="SECONDS", help="seconds of rest between sets (overrides Settings)")
+    parser.add_argument("--tempo", type=_tempo, metavar="SECONDS", help="pace reps: one every SECONDS, counted for you")
+    parser.set_defaults(run=guide)
+
+

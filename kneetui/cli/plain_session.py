@@ -1,0 +1,326 @@
+"""A guided session as plain lines on a text stream, for screen readers and braille displays.
+
+One line per phase change and per countdown milestone (the start, 3-2-1, whole
+minutes of a long block, the end), never a line per second. Everything the
+person types is a line: a number, y/n, or one of the keys below, then Enter.
+
+Time comes in from outside: ``clock`` for reading it and ``wait(seconds)``
+for letting it pass. ``wait`` returns True early when a line of input is
+waiting, so a countdown can be stopped with ``!`` as it runs; tests pass a
+fake clock and a ``wait`` that only moves it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from kneetui.engine.clock import Clock
+from kneetui.engine.cues import STOP_ADVICE, Cue, CueKind
+from kneetui.engine.plan import PhaseKind
+from kneetui.engine.recording import SafetyAnswers
+from kneetui.engine.session import RunnerState, SessionRunner
+
+SAFETY_NOTICE = (
+    "kneetui does not replace a professional. Stop and seek help if the pain gets worse, "
+    "or comes with swelling or instability."
+)
+PROFESSIONAL_ADVICE = (
+    "A swollen or unstable knee should be evaluated by a healthcare professional, "
+    "such as a physiotherapist, before you exercise."
+)
+KEYS = "Keys, each followed by Enter: ! pain is worse, q quit, n skip, b back, p pause, + or - 10 seconds."
+REP_KEYS = "Press Enter after each rep. d: the set is done. A number sets the count."
+
+#: The same slack the runner uses, so a countdown standing exactly on a milestone counts as there.
+_EPSILON = 1e-9
+_SHORTEST_WAIT = 1e-6
+
+Wait = Callable[[float], bool]
+
+
+class PainWorse(Exception):
+    """The person typed '!'."""
+
+
+class QuitRequested(Exception):
+    """The person typed 'q'."""
+
+
+class InputClosed(Exception):
+    """Standard input reached its end."""
+
+
+class PlainSession:
+    """Runs one guided session on ``stdin``/``stdout`` with ``runner``."""
+
+    def __init__(
+        self,
+        runner: SessionRunner,
+        title: str,
+        *,
+        clock: Clock,
+        wait: Wait,
+        stdin: TextIO,
+        stdout: TextIO,
+        program_id: str | None = None,
+        bell: bool = True,
+        speak: Callable[[str], None] | None = None,
+        notices: Sequence[str] = (),
+    ) -> None:
+        self.runner = runner
+        self.title = title
+        self.clock = clock
+        self.wait = wait
+        self.stdin = stdin
+        self.stdout = stdout
+        self.program_id = program_id
+        self.bell = bell
+        self.speak = speak
+        self.notices = tuple(notices)
+        # Without a terminal nothing echoes the Enter, so each answer would run
+        # into the next line; write the line break ourselves.
+        self._echo_newline = not is_terminal(stdin)
+        self._rep_keys_told = False
+        self._announced_exercise = 0
+        self._minute_bucket: int | None = None
+
+    # Lines out
+
+    def say(self, line: str, bell: bool = False, spoken: bool = False) -> None:
+        """Write one line; ``bell`` rings it (unless bells are off), ``spoken`` speaks it too."""
+        self.stdout.write(("\a" if bell and self.bell else "") + line + "\n")
+        self.stdout.flush()
+        if spoken and self.speak is not None:
+            self.speak(line)
+
+    def announce(self, cues: list[Cue]) -> None:
+        transition = next((cue.text for cue in cues if cue.kind is CueKind.TRANSITION), None)
+        # A switch that took no time (or was slept through) comes with the next
+        # side's transition; say it first, so the person hears to change sides.
+        passed_switches = [cue.text for cue in cues if cue.kind is CueKind.SWITCH_SIDES and cue.text != transition]
+        for cue in cues:
+            if cue.kind is CueKind.TRANSITION:
+                for line in passed_switches:
+                    self.say(line, spoken=True)
+                self._announce_phase(cue.text)
+            elif cue.kind is CueKind.WARNING:
+                self.say(str(cue.n), spoken=True)
+            elif cue.kind is CueKind.REP:
+                self.say(cue.text)
+            elif cue.kind is CueKind.STOPPED:
+                self.say(cue.text, bell=True, spoken=True)
+
+    def _announce_phase(self, instruction: str) -> None:
+        phase = self.runner.phase
+        self._minute_bucket = None
+        count = self.runner.plan.exercise_count
+        if phase.exercise_number and phase.exercise_number != self._announced_exercise and count > 1:
+            instruction = f"Exercise {phase.exercise_number} of {count}. {instruction}"
+        self._announced_exercise = phase.exercise_number or self._announced_exercise
+        self.say(instruction, bell=True, spoken=True)
+        if phase.kind is PhaseKind.REPS and not phase.tempo_seconds and not self._rep_keys_told:
+            self._rep_keys_told = True
+            self.say(REP_KEYS)
+
+    # Lines in
+
+    def read(self, prompt: str = "") -> str:
+        """One line, stripped; '!' and 'q' are acted on at every prompt."""
+        if prompt:
+            self.stdout.write(prompt)
+            self.stdout.flush()
+        line = self.stdin.readline()
+        if prompt and self._echo_newline:
+            self.stdout.write("\n")
+        if line == "":
+            raise InputClosed
+        text = line.strip().lower()
+        if text == "!":
+            raise PainWorse
+        if text == "q":
+            raise QuitRequested
+        return text
+
+    def ask_number(self, prompt: str, allow_blank: bool = False) -> int | None:
+        while True:
+            text = self.read(prompt)
+            if text == "" and allow_blank:
+                return None
+            if text.isdigit() and 0 <= int(text) <= 10:
+                return int(text)
+            self.say("Please type a whole number from 0 to 10" + (", or just Enter to skip." if allow_blank else "."))
+
+    def ask_yes_no(self, prompt: str) -> bool:
+        while True:
+            text = self.read(prompt)
+            if text in ("y", "yes"):
+                return True
+            if text in ("n", "no"):
+                return False
+            self.say("Please type y for yes or n for no.")
+
+    # The session
+
+    def run(self) -> int:
+        """Guide the whole session; 0 when it ran to its end, 1 when it ended early."""
+        self.say(SAFETY_NOTICE)
+        self.say(self.title)
+        for notice in self.notices:
+            self.say(notice)
+        try:
+            safety, carry_on = self.ask_safety()
+        except PainWorse:
+            self.say(STOP_ADVICE, bell=True, spoken=True)
+            return 1
+        except (QuitRequested, InputClosed, KeyboardInterrupt):
+            self.say("Nothing was started.")
+            return 1
+        if not carry_on:
+            self.runner.start(safety, continued_despite_advice=False, program_id=self.program_id)
+            self.runner.quit("advised a professional evaluation")
+            self.runner.finish(None)
+            self.say("Not started. Please have the knee looked at first.")
+            return 1
+        self.say(KEYS)
+        self.announce(self.runner.start(safety, safety.advised_professional, self.program_id))
+        try:
+            self.walk()
+            return self.end(safety.pain)
+        except PainWorse:
+            self.announce(self.runner.pain_is_worse())
+        except QuitRequested:
+            self.runner.quit()
+        except InputClosed:
+            self.runner.quit("input closed")
+            self.say("Input closed, so the session is stopped.")
+        except KeyboardInterrupt:
+            self.runner.quit("interrupted")
+        self.runner.finish(None)
+        self.say(f"Stopped ({self.runner.stop_reason}). {self._kept()}")
+        return 1
+
+    def ask_safety(self) -> tuple[SafetyAnswers, bool]:
+        pain = self.ask_number("Pain now, 0 to 10: ")
+        assert pain is not None
+        swollen = self.ask_yes_no("Is the knee swollen? (y/n): ")
+        unstable = self.ask_yes_no("Does the knee feel unstable or give way? (y/n): ")
+        safety = SafetyAnswers(pain=pain, swollen=swollen, unstable=unstable)
+        if not safety.advised_professional:
+            return safety, True
+        self.say(PROFESSIONAL_ADVICE, bell=True, spoken=True)
+        return safety, self.ask_yes_no("Continue anyway? (y/n): ")
+
+    def walk(self) -> None:
+        while self.runner.state is RunnerState.RUNNING:
+            phase = self.runner.phase
+            if phase.kind is PhaseKind.PAIN_CHECK:
+                pain = self.ask_number("0 to 10, or Enter to skip: ", allow_blank=True)
+                self.announce(self.runner.skip() if pain is None else self.runner.answer_pain(pain))
+            elif phase.kind is PhaseKind.REPS and not phase.tempo_seconds:
+                self.take_rep_input(self.read())
+            else:
+                self.follow_countdown()
+
+    def end(self, pain_before: int) -> int:
+        if self.runner.state is RunnerState.STOPPED:  # the stop rule fired at a pain check
+            self.runner.finish(None)
+            self.say(f"Stopped ({self.runner.stop_reason}). {self._kept()}")
+            return 1
+        try:
+            pain_after = self.ask_number("Pain after the session, 0 to 10, or Enter to skip: ", allow_blank=True)
+        except (QuitRequested, InputClosed):
+            pain_after = None
+        self.runner.finish(pain_after)
+        self.say(f"Pain before → after: {pain_before} → {'not given' if pain_after is None else pain_after}")
+        if pain_after is not None and self.runner.pain_rise_is_too_much(pain_after):
+            self.say(STOP_ADVICE, bell=True, spoken=True)
+        self.say(f"Session complete. {self._kept()}")
+        return 0
+
+    def _kept(self) -> str:
+        blocks = len(self.runner.recorded_blocks)
+        return f"{blocks} block{'' if blocks == 1 else 's'} recorded."
+
+    # Countdowns and reps
+
+    def follow_countdown(self) -> None:
+        """Wait until the next milestone of the countdown (or input), then tick."""
+        if self.runner.paused:
+            self.take_countdown_input(self.read("Paused. Press Enter to go on: ") or "p")
+            return
+        if self.wait(self._seconds_to_next_milestone()):
+            self.take_countdown_input(self.read())
+        self.announce(self.runner.tick())
+        self._announce_minutes_left()
+
+    def _seconds_to_next_milestone(self) -> float:
+        """Seconds until the next thing to say: a 3-2-1 number, a paced rep, a whole minute, the end."""
+        phase = self.runner.phase
+        remaining = self.runner.remaining() or 0.0
+        if remaining <= 0:
+            return 0.0
+        marks = {0.0}
+        if phase.tempo_seconds:
+            marks |= {beat * phase.tempo_seconds for beat in range(phase.target_reps or 0)}
+        else:
+            marks |= set(range(1, self.runner.settings.warning_seconds + 1))
+        if phase.kind is PhaseKind.TIMED:
+            marks |= {60.0 * minute for minute in range(1, int(remaining // 60) + 1)}
+        upcoming = [mark for mark in marks if mark < remaining - _EPSILON]
+        # Never ask for a wait so short that adding it to the clock changes nothing.
+        return max(remaining - max(upcoming, default=0.0), _SHORTEST_WAIT)
+
+    def _announce_minutes_left(self) -> None:
+        """'N min left' each time a timed block enters a new whole minute."""
+        remaining = self.runner.remaining()
+        if self.runner.phase.kind is not PhaseKind.TIMED or remaining is None:
+            return
+        bucket = math.ceil((remaining - _EPSILON) / 60)
+        if self._minute_bucket is not None and 1 <= bucket < self._minute_bucket:
+            self.say(f"{bucket} min left", spoken=True)
+        self._minute_bucket = bucket
+
+    def take_countdown_input(self, text: str) -> None:
+        if text == "p":
+            paused = self.runner.toggle_pause()
+            self.say("Paused." if paused else "Going on.")
+        elif text == "n":
+            self.announce(self.runner.skip())
+        elif text == "b":
+            self.announce(self.runner.back())
+        elif text in ("+", "-"):
+            self.announce(self.runner.adjust(10 if text == "+" else -10))
+            self._say_time_left()
+        elif text == "":
+            self._say_time_left()
+        else:
+            self.say(KEYS)
+
+    def _say_time_left(self) -> None:
+        remaining = self.runner.remaining()
+        if remaining is not None:
+            self.say(f"{round(remaining)} s left")
+
+    def take_rep_input(self, text: str) -> None:
+        target = self.runner.phase.target_reps or 0
+        if text == "":
+            self.announce(self.runner.count_rep())
+        elif text == "d":
+            self.announce(self.runner.complete_reps())
+        elif text.isdigit() and int(text) <= target:
+            self.announce(self.runner.set_reps(int(text)))
+        elif text == "n":
+            self.announce(self.runner.skip())
+        elif text == "b":
+            self.announce(self.runner.back())
+        else:
+            self.say(f"{REP_KEYS} The count goes up to {target}. n skips, ! if the pain is worse, q quits.")
+
+
+def is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

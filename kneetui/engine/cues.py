@@ -1,0 +1,35 @@
+"""What a session asks the UI to announce: a bell, a 3-2-1, a side switch, a stop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+#: The source article's advice when pain gets worse.
+STOP_ADVICE = (
+    "Stop now and consult a healthcare professional, such as a physiotherapist, "
+    "who can reassess your knee and adjust the plan."
+)
+
+
+class CueKind(StrEnum):
+    """The kinds of cue, each announced once."""
+
+    #: A new phase began (ring the bell); ``text`` is its instruction.
+    TRANSITION = "transition"
+    #: ``n`` seconds are left of a countdown (3, 2, 1).
+    WARNING = "warning"
+    #: The next phase is the other side or leg; comes with a TRANSITION.
+    SWITCH_SIDES = "switch sides"
+    #: A rep was counted (paced by the tempo, or by the person); ``n`` is how many
+    #: are done and ``text`` says it, e.g. '3 of 10'.
+    REP = "rep"
+    #: The stop rule fired; ``text`` is the advice to show.
+    STOPPED = "stopped"
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: CueKind
+    n: int | None = None
+    text: str = ""

@@ -1,0 +1,388 @@
+"""The session state machine: walks a plan phase by phase, records as it goes, stops when told to.
+
+It never waits. The UI calls :meth:`SessionRunner.tick` often (4–10 times a
+second) and the person's actions as they happen; each returns the
+:class:`~kneetui.engine.cues.Cue` objects to announce.
+
+Every countdown ends on its deadline, and the next phase starts from that
+deadline rather than from the (later) tick that noticed it, so a whole
+session keeps to the plan however irregularly it is ticked.
+"""
+
+from __future__ import annotations
+
+import math
+from enum import StrEnum
+from itertools import accumulate
+
+from kneetui.engine.clock import Clock
+from kneetui.engine.cues import STOP_ADVICE, Cue, CueKind
+from kneetui.engine.plan import Phase, PhaseKind, Plan
+from kneetui.engine.recording import BlockKind, BlockRecord, SafetyAnswers, SessionRecorder, SessionStart
+from kneetui.engine.settings import RunnerSettings
+from kneetui.engine.timer import CountdownTimer
+
+#: A phase that has run at least this long is restarted by :meth:`SessionRunner.back`;
+#: a younger one sends the person to the phase before it.
+BACK_RESTART_SECONDS = 3.0
+
+#: Floating point slack, so that a countdown standing exactly on 3.0 s reads as 3.
+_EPSILON = 1e-9
+
+_BLOCK_KINDS = {PhaseKind.HOLD: BlockKind.HOLD, PhaseKind.REPS: BlockKind.REPS, PhaseKind.TIMED: BlockKind.TIMED}
+
+
+class RunnerState(StrEnum):
+    NOT_STARTED = "not started"
+    RUNNING = "running"
+    #: Every phase is behind; the UI asks the pain afterwards and calls finish().
+    DONE = "done"
+    #: Ended early, by the stop rule or by quitting; see ``stop_reason``.
+    STOPPED = "stopped"
+    FINISHED = "finished"
+
+
+class SessionRunner:
+    """Walks ``plan`` on ``clock``, reporting to ``recorder`` as each block completes."""
+
+    def __init__(
+        self, plan: Plan, clock: Clock, recorder: SessionRecorder, settings: RunnerSettings = RunnerSettings()
+    ) -> None:
+        self.plan = plan
+        self.clock = clock
+        self.recorder = recorder
+        self.settings = settings
+        self.state = RunnerState.NOT_STARTED
+        self.session_id: int | None = None
+        self.stop_reason: str | None = None
+        self.pain_before: int | None = None
+        self.paused = False
+        self.recorded_blocks: list[BlockRecord] = []
+        self._weight_before = list(accumulate((phase.weight for phase in plan.phases), initial=0.0))
+        self._index = 0
+        self._timer: CountdownTimer | None = None
+        self._phase_started_at = clock.now()
+        self._phase_started_wall = clock.wall()
+        self._counted_reps = 0
+        self._last_warning: int | None = None
+        self._last_rep_cue = 0
+
+    # What the UI shows
+
+    @property
+    def phase(self) -> Phase:
+        return self.plan.phases[self._index]
+
+    @property
+    def next_phase(self) -> Phase | None:
+        following = self._index + 1
+        return self.plan.phases[following] if following < len(self.plan.phases) else None
+
+    @property
+    def reps_done(self) -> int:
+        phase = self.phase
+        if phase.tempo_seconds and self._timer is not None:
+            paced = int(self._timer.elapsed() / phase.tempo_seconds + _EPSILON)
+            return min(phase.target_reps or 0, paced)
+        return self._counted_reps
+
+    def remaining(self) -> float | None:
+        """Seconds left of the current countdown; None when the phase does not count down."""
+        return self._timer.remaining() if self._timer is not None else None
+
+    def phase_progress(self) -> float:
+        """How far through the current phase, 0 to 1 (a timed block's progress bar)."""
+        phase = self.phase
+        if self._timer is not None:
+            return self._timer.elapsed() / self._timer.duration if self._timer.duration else 1.0
+        if phase.kind is PhaseKind.REPS and phase.target_reps:
+            return self.reps_done / phase.target_reps
+        return 1.0 if phase.kind is PhaseKind.DONE else 0.0
+
+    def progress(self) -> float:
+        """How far through the whole session's planned work, 0 to 1, weighted by time."""
+        total = self._weight_before[-1]
+        if self.state in (RunnerState.DONE, RunnerState.FINISHED) and self.stop_reason is None:
+            return 1.0
+        if total == 0:
+            return 0.0
+        done = self._weight_before[self._index] + self.phase.weight * self.phase_progress()
+        return min(1.0, done / total)
+
+    def pain_rise_is_too_much(self, pain: int) -> bool:
+        """Whether ``pain`` is enough above the pain before the session to stop."""
+        return self.pain_before is not None and pain - self.pain_before >= self.settings.pain_rise_to_stop
+
+    # The session's life
+
+    def start(
+        self,
+        safety: SafetyAnswers | None = None,
+        continued_despite_advice: bool = False,
+        program_id: str | None = None,
+    ) -> list[Cue]:
+        """Record the start of the session and enter its first phase."""
+        if self.state is not RunnerState.NOT_STARTED:
+            raise RuntimeError("this session has already started")
+        self.pain_before = safety.pain if safety is not None else None
+        now = self.clock.now()
+        self.session_id = self.recorder.start_session(
+            SessionStart(
+                started_at=self.clock.wall(),
+                program_id=program_id,
+                exercise_ids=self.plan.exercise_ids,
+                safety=safety,
+                continued_despite_advice=continued_despite_advice,
+            )
+        )
+        self.state = RunnerState.RUNNING
+        self._enter(0, now)
+        return self._entry_cues()
+
+    def tick(self) -> list[Cue]:
+        """Move past every countdown that has ended and return what to announce now.
+
+        When one tick passes several phases (the UI was busy or asleep), their
+        blocks are all recorded but only the phase now current is announced.
+        """
+        if self.state is not RunnerState.RUNNING or self.paused:
+            return []
+        entered: list[Phase] = []
+        while self.state is RunnerState.RUNNING and self._timer is not None and self._timer.expired:
+            ended_at = self._timer.deadline
+            assert ended_at is not None  # a running (unpaused) countdown has a deadline
+            self._record_completed(ended_at)
+            self._enter(self._index + 1, ended_at)
+            entered.append(self.phase)
+        if not entered:
+            return self._countdown_cues()
+        cues = self._entry_cues()
+        if CueKind.SWITCH_SIDES not in (cue.kind for cue in cues) and any(
+            phase.kind is PhaseKind.SWITCH_SIDES for phase in entered
+        ):
+            # A switch passed over (it took no time, or the UI was asleep) is still said.
+            cues.append(Cue(CueKind.SWITCH_SIDES, text=_switch_instruction(entered)))
+        return cues + self._countdown_cues()
+
+    def finish(self, pain_after: int | None) -> None:
+        """Record the end of the session and the pain afterwards.
+
+        Finishing a session that is still running quits it first.
+        """
+        if pain_after is not None:
+            _check_pain(pain_after)
+        if self.state is RunnerState.RUNNING:
+            self.quit()
+        if self.state not in (RunnerState.DONE, RunnerState.STOPPED):
+            raise RuntimeError(f"cannot finish a session that is {self.state}")
+        if self.session_id is not None:
+            self.recorder.finish_session(self.session_id, pain_after, self.clock.wall())
+        self.state = RunnerState.FINISHED
+
+    # What the person does
+
+    def toggle_pause(self) -> bool:
+        """Pause or resume; returns whether the session is now paused."""
+        if self.state is not RunnerState.RUNNING:
+            return self.paused
+        self.paused = not self.paused
+        if self._timer is not None:
+            if self.paused:
+                self._timer.pause()
+            else:
+                self._timer.resume()
+        return self.paused
+
+    def count_rep(self) -> list[Cue]:
+        """One more rep of a self-counted set; the set completes at its target."""
+        return self.set_reps(self._counted_reps + 1)
+
+    def complete_reps(self) -> list[Cue]:
+        """The person says the whole set is done."""
+        return self.set_reps(self.phase.target_reps or 0)
+
+    def set_reps(self, count: int) -> list[Cue]:
+        """Set the count of a self-counted set (e.g. typed in); reaching the target completes it."""
+        phase = self.phase
+        if self.state is not RunnerState.RUNNING or phase.kind is not PhaseKind.REPS or phase.tempo_seconds:
+            return []
+        target = phase.target_reps or 0
+        self._counted_reps = max(0, min(target, count))
+        cues = [Cue(CueKind.REP, n=self._counted_reps, text=f"{self._counted_reps} of {target}")]
+        if self._counted_reps < target:
+            return cues
+        now = self.clock.now()
+        self._record_completed(now)
+        self._enter(self._index + 1, now)
+        return cues + self._entry_cues()
+
+    def skip(self) -> list[Cue]:
+        """Move on now. Work already done in this block is recorded as a shorter block."""
+        if self.state is not RunnerState.RUNNING:
+            return []
+        self._record_partial()
+        self._enter(self._index + 1, self.clock.now())
+        return self._entry_cues()
+
+    def back(self) -> list[Cue]:
+        """Restart the current phase; if it began less than BACK_RESTART_SECONDS ago
+        (and no rep was counted), go back to the start of the phase before it.
+
+        The interrupted attempt is not recorded: the person is doing it again.
+        """
+        if self.state is not RunnerState.RUNNING:
+            return []
+        target = self._index - 1 if self._just_started() and self._index > 0 else self._index
+        self._enter(target, self.clock.now())
+        return self._entry_cues()
+
+    def adjust(self, seconds: float) -> list[Cue]:
+        """Add or take away seconds from the current countdown (not from paced reps)."""
+        if self.state is not RunnerState.RUNNING or self._timer is None or self.phase.tempo_seconds:
+            return []
+        self._timer.adjust(seconds)
+        if self._last_warning is not None and self._seconds_left() > self._last_warning:
+            self._last_warning = None  # given more time, the 3-2-1 comes again
+        return self.tick()
+
+    def answer_pain(self, pain: int) -> list[Cue]:
+        """The answer to a pain check (0–10). A rise to the stop threshold stops the session."""
+        _check_pain(pain)
+        phase = self.phase
+        if self.state is not RunnerState.RUNNING or phase.kind is not PhaseKind.PAIN_CHECK:
+            raise RuntimeError("no pain check is being asked")
+        assert self.session_id is not None and phase.exercise is not None
+        self.recorder.record_pain_check(self.session_id, phase.exercise.id, pain, self.clock.wall())
+        if self.pain_rise_is_too_much(pain):
+            return self._stop(f"pain rose from {self.pain_before} to {pain}", advise=True)
+        self._enter(self._index + 1, self.clock.now())
+        return self._entry_cues()
+
+    def pain_is_worse(self) -> list[Cue]:
+        """The person says the pain is worse: stop at once, whatever the phase."""
+        if self.state in (RunnerState.STOPPED, RunnerState.FINISHED):
+            return [Cue(CueKind.STOPPED, text=STOP_ADVICE)]
+        return self._stop("pain worse", advise=True)
+
+    def quit(self, reason: str = "quit") -> list[Cue]:
+        """End the session early; everything recorded so far is kept."""
+        if self.state not in (RunnerState.RUNNING, RunnerState.DONE):
+            return []
+        return self._stop(reason, advise=False)
+
+    # Inside
+
+    def _enter(self, index: int, started_at: float) -> None:
+        self._index = index
+        phase = self.phase
+        self._counted_reps = 0
+        self._last_warning = None
+        self._last_rep_cue = 0
+        self._phase_started_at = started_at
+        self._phase_started_wall = self._wall_at(started_at)
+        self._timer = CountdownTimer(self.clock, phase.seconds, started_at) if phase.seconds is not None else None
+        if self._timer is not None and self.paused:
+            self._timer.pause()
+        if phase.kind is PhaseKind.DONE:
+            self.state = RunnerState.DONE
+            self.paused = False
+
+    def _entry_cues(self) -> list[Cue]:
+        phase = self.phase
+        cues = [Cue(CueKind.TRANSITION, text=phase.instruction)]
+        if phase.kind is PhaseKind.SWITCH_SIDES:
+            cues.append(Cue(CueKind.SWITCH_SIDES, text=phase.instruction))
+        return cues
+
+    def _seconds_left(self) -> int:
+        assert self._timer is not None
+        return math.ceil(self._timer.remaining() - _EPSILON)
+
+    def _countdown_cues(self) -> list[Cue]:
+        """The 3-2-1 of a countdown, or the count of paced reps; each number once, only the latest."""
+        timer = self._timer
+        if timer is None or timer.expired:
+            return []
+        if self.phase.tempo_seconds:
+            done = self.reps_done
+            if done > self._last_rep_cue:
+                self._last_rep_cue = done
+                return [Cue(CueKind.REP, n=done, text=f"{done} of {self.phase.target_reps}")]
+            return []
+        left = self._seconds_left()
+        due = left <= self.settings.warning_seconds and left < timer.duration
+        if due and (self._last_warning is None or left < self._last_warning):
+            self._last_warning = left
+            return [Cue(CueKind.WARNING, n=left)]
+        return []
+
+    def _just_started(self) -> bool:
+        if self._counted_reps:
+            return False
+        ran = self._timer.elapsed() if self._timer is not None else self.clock.now() - self._phase_started_at
+        return ran < BACK_RESTART_SECONDS
+
+    def _wall_at(self, moment: float) -> float:
+        """The wall-clock time of a ``clock.now()`` moment."""
+        return self.clock.wall() - (self.clock.now() - moment)
+
+    def _record_completed(self, ended_at: float) -> None:
+        phase = self.phase
+        if not phase.is_work:
+            return
+        if phase.kind is PhaseKind.REPS:
+            done = (phase.target_reps or 0) if phase.tempo_seconds else self._counted_reps
+        else:
+            assert self._timer is not None
+            done = round(self._timer.duration)
+        self._record(done, ended_at)
+
+    def _record_partial(self) -> None:
+        """Record the block in progress if anything of it was done."""
+        phase = self.phase
+        if not phase.is_work:
+            return
+        if phase.kind is PhaseKind.REPS:
+            done = self.reps_done
+        else:
+            assert self._timer is not None
+            done = int(self._timer.elapsed())
+        if done > 0:
+            self._record(done, self.clock.now())
+
+    def _record(self, done: int, ended_at: float) -> None:
+        phase = self.phase
+        assert self.session_id is not None and phase.exercise is not None
+        block = BlockRecord(
+            exercise_id=phase.exercise.id,
+            kind=_BLOCK_KINDS[phase.kind],
+            set_number=phase.set_number,
+            side=phase.side,
+            planned=phase.planned_amount,
+            done=done,
+            started_at=self._phase_started_wall,
+            ended_at=self._wall_at(ended_at),
+        )
+        self.recorder.record_block(self.session_id, block)
+        self.recorded_blocks.append(block)
+
+    def _stop(self, reason: str, advise: bool) -> list[Cue]:
+        if self.state is RunnerState.RUNNING:
+            self._record_partial()
+        if self._timer is not None:
+            self._timer.pause()  # the display freezes where the session stopped
+        if self.session_id is not None:
+            self.recorder.record_stop(self.session_id, reason, self.clock.wall())
+        self.state = RunnerState.STOPPED
+        self.stop_reason = reason
+        self.paused = False
+        return [Cue(CueKind.STOPPED, text=STOP_ADVICE)] if advise else []
+
+
+def _switch_instruction(phases: list[Phase]) -> str:
+    return next(phase.instruction for phase in reversed(phases) if phase.kind is PhaseKind.SWITCH_SIDES)
+
+
+def _check_pain(pain: int) -> None:
+    if not isinstance(pain, int) or not 0 <= pain <= 10:
+        raise ValueError(f"pain is a whole number from 0 to 10, not {pain!r}")

@@ -1,0 +1,441 @@
+"""A guided session, driven as the UI would: ticks on a fake clock, keys as actions."""
+
+from __future__ import annotations
+
+import pytest
+
+from kneetui.content.model import Category, Dosage, Dose, Exercise, Laterality, Program, ProgramStep, Range
+from kneetui.engine.clock import FakeClock
+from kneetui.engine.cues import STOP_ADVICE, Cue, CueKind
+from kneetui.engine.plan import PhaseKind, UnknownExercise, build_plan, items_from_program
+from kneetui.engine.recording import BlockKind, MemoryRecorder, SafetyAnswers
+from kneetui.engine.session import RunnerState, SessionRunner
+from kneetui.engine.settings import RunnerSettings
+from kneetui_medial_knee.exercises import EXERCISES
+from kneetui_medial_knee.programs import PROGRAMS
+
+BY_ID = {exercise.id: exercise for exercise in EXERCISES}
+STRETCH = BY_ID["sitting-adductor-stretch"]
+SQUEEZE = BY_ID["adductor-squeeze"]
+CYCLING = BY_ID["gentle-cycling"]
+WALL_SLIDES = BY_ID["wall-slides"]
+LEG_EXTENSION = BY_ID["kneeling-leg-extension"]
+CALM = SafetyAnswers(pain=2, swollen=False, unstable=False)
+
+
+class Session:
+    """A runner with its fake clock and memory recorder, and a way to let time pass."""
+
+    def __init__(self, items, **settings):
+        self.clock = FakeClock()
+        self.recorder = MemoryRecorder()
+        self.settings = RunnerSettings(**settings)
+        self.runner = SessionRunner(build_plan(items, self.settings), self.clock, self.recorder, self.settings)
+
+    def start(self, safety=CALM) -> list[Cue]:
+        return self.runner.start(safety, program_id="test")
+
+    def wait(self, seconds: float, tick_every: float = 0.25) -> list[Cue]:
+        """Let ``seconds`` pass, ticking as a UI would, and collect the cues."""
+        cues: list[Cue] = []
+        left = seconds
+        while left > 1e-9:
+            step = min(tick_every, left)
+            self.clock.advance(step)
+            left -= step
+            cues += self.runner.tick()
+        return cues
+
+    @property
+    def kind(self) -> PhaseKind:
+        return self.runner.phase.kind
+
+    @property
+    def blocks(self):
+        return [block for _, block in self.recorder.blocks]
+
+
+def kinds(cues: list[Cue]) -> list[CueKind]:
+    return [cue.kind for cue in cues]
+
+
+def warnings(cues: list[Cue]) -> list[int | None]:
+    return [cue.n for cue in cues if cue.kind is CueKind.WARNING]
+
+
+def test_the_adductor_stretch_holds_left_then_switches_then_holds_right():
+    session = Session([(STRETCH, None)])
+    cues = session.start()
+    assert session.kind is PhaseKind.GET_READY
+    assert cues == [Cue(CueKind.TRANSITION, text="Get ready: Sitting adductor stretch, starting with the left side")]
+
+    cues = session.wait(5)
+    assert session.kind is PhaseKind.HOLD and session.runner.phase.side == "left"
+    assert session.runner.phase.instruction == "Left side: hold for 15 s"
+    assert warnings(cues) == [3, 2, 1]
+
+    cues = session.wait(15)
+    assert session.kind is PhaseKind.SWITCH_SIDES
+    assert CueKind.SWITCH_SIDES in kinds(cues)
+    assert session.runner.phase.instruction.startswith("Switch sides:")
+    assert [block.side for block in session.blocks] == ["left"]
+
+    session.wait(5)
+    assert session.kind is PhaseKind.HOLD and session.runner.phase.side == "right"
+    session.wait(15)
+    assert session.kind is PhaseKind.PAIN_CHECK
+
+    left, right = session.blocks
+    assert (left.kind, left.side, left.planned, left.done) == (BlockKind.HOLD, "left", 15, 15)
+    assert (right.kind, right.side, right.planned, right.done) == (BlockKind.HOLD, "right", 15, 15)
+    assert right.ended_at - left.started_at == 15 + 5 + 15
+
+    session.runner.answer_pain(2)
+    assert session.runner.state is RunnerState.DONE
+    session.runner.finish(pain_after=1)
+    assert session.runner.state is RunnerState.FINISHED
+    assert session.recorder.sessions[1]["pain_after"] == 1
+    assert session.recorder.pain_checks == [(1, STRETCH.id, 2)]
+
+
+def test_the_squeeze_counts_reps_in_two_sets_with_a_rest_between_but_not_after():
+    session = Session([(SQUEEZE, None)])
+    session.start()
+    session.wait(5)
+    assert session.kind is PhaseKind.REPS
+    assert session.runner.phase.instruction == "Set 1 of 2: 10 reps, at your own pace"
+    assert session.runner.remaining() is None
+    for count in range(1, 10):
+        assert session.runner.count_rep() == [Cue(CueKind.REP, n=count, text=f"{count} of 10")]
+    assert session.runner.reps_done == 9
+    cues = session.runner.count_rep()
+    assert kinds(cues) == [CueKind.REP, CueKind.TRANSITION]
+    assert session.kind is PhaseKind.REST and session.runner.remaining() == 30
+
+    session.wait(30)
+    assert session.kind is PhaseKind.REPS and session.runner.phase.set_number == 2
+    session.runner.complete_reps()
+    assert session.kind is PhaseKind.PAIN_CHECK, "no rest after the last set"
+    assert [(b.set_number, b.planned, b.done) for b in session.blocks] == [(1, 10, 10), (2, 10, 10)]
+
+
+def test_the_rest_the_exercise_gives_wins_over_the_setting():
+    resting = Exercise(
+        id="rests", name="Rests", summary="", steps=(), category=Category.STRENGTH, benefits="",
+        dosage=Dosage(reps=Range(5, 5), sets=Range(2, 2), rest_seconds=45),
+    )
+    session = Session([(resting, None)], get_ready_seconds=0)
+    session.start()
+    session.runner.complete_reps()
+    assert session.kind is PhaseKind.REST and session.runner.remaining() == 45
+
+
+def test_a_ten_minute_cycling_block_shows_its_progress_and_is_recorded_whole():
+    session = Session([(CYCLING, None)])
+    session.start()
+    session.wait(5)
+    assert session.kind is PhaseKind.TIMED and session.runner.remaining() == 600
+    session.wait(300)
+    assert session.runner.phase_progress() == pytest.approx(0.5)
+    cues = session.wait(300)
+    assert warnings(cues) == [3, 2, 1]
+    assert session.kind is PhaseKind.PAIN_CHECK
+    (block,) = session.blocks
+    assert (block.kind, block.planned, block.done) == (BlockKind.TIMED, 600, 600)
+
+
+def test_pausing_a_hold_keeps_the_remaining_time():
+    session = Session([(STRETCH, None)], get_ready_seconds=0)
+    session.start()
+    session.wait(5)
+    assert session.runner.toggle_pause() is True
+    assert session.wait(120) == []
+    assert session.runner.remaining() == 10
+    assert session.runner.toggle_pause() is False
+    session.wait(9.75)
+    assert session.runner.phase.side == "left"
+    cues = session.wait(0.25)
+    assert session.runner.phase.side == "right"
+    assert kinds(cues) == [CueKind.TRANSITION, CueKind.SWITCH_SIDES], "a switch that takes no time is still said"
+    assert session.blocks[0].done == 15
+
+
+def test_many_pauses_lose_no_second():
+    session = Session([(CYCLING, None)], get_ready_seconds=0)
+    session.start()
+    for _ in range(200):
+        session.wait(1)
+        session.runner.toggle_pause()
+        session.wait(7)
+        session.runner.toggle_pause()
+    assert session.runner.remaining() == 600 - 200
+
+
+def test_skipping_a_half_done_hold_records_what_was_held():
+    session = Session([(STRETCH, None)], get_ready_seconds=0)
+    session.start()
+    session.wait(7)
+    session.runner.skip()
+    assert session.kind is PhaseKind.SWITCH_SIDES
+    (block,) = session.blocks
+    assert (block.side, block.planned, block.done) == ("left", 15, 7)
+
+
+def test_skipping_a_block_before_doing_anything_records_nothing():
+    session = Session([(SQUEEZE, None)])
+    session.start()
+    session.runner.skip()  # get ready
+    session.runner.skip()  # set 1, no rep counted
+    assert session.kind is PhaseKind.REST
+    assert session.blocks == []
+
+
+def test_skipping_a_set_after_some_reps_records_those_reps():
+    session = Session([(SQUEEZE, None)], get_ready_seconds=0)
+    session.start()
+    for _ in range(4):
+        session.runner.count_rep()
+    session.runner.skip()
+    assert [(b.planned, b.done) for b in session.blocks] == [(10, 4)]
+
+
+def test_skipping_a_pain_check_moves_on_without_a_score():
+    session = Session([(WALL_SLIDES, None), (SQUEEZE, None)], get_ready_seconds=0)
+    session.start()
+    session.runner.complete_reps()
+    session.runner.skip()
+    assert session.runner.phase.exercise == SQUEEZE
+    assert session.recorder.pain_checks == []
+
+
+def test_back_soon_after_a_phase_starts_goes_to_the_phase_before():
+    session = Session([(STRETCH, None)])
+    session.start()
+    session.wait(5)
+    session.wait(1)
+    assert session.kind is PhaseKind.HOLD
+    cues = session.runner.back()
+    assert session.kind is PhaseKind.GET_READY and session.runner.remaining() == 5
+    assert kinds(cues) == [CueKind.TRANSITION]
+
+
+def test_back_later_in_a_phase_restarts_it_without_recording_the_attempt():
+    session = Session([(STRETCH, None)])
+    session.start()
+    session.wait(5 + 10)
+    session.runner.back()
+    assert session.kind is PhaseKind.HOLD and session.runner.remaining() == 15
+    assert session.blocks == []
+
+
+def test_back_after_counting_reps_restarts_the_set_from_zero():
+    session = Session([(SQUEEZE, None)], get_ready_seconds=0)
+    session.start()
+    session.runner.count_rep()
+    session.runner.back()
+    assert session.kind is PhaseKind.REPS and session.runner.reps_done == 0
+
+
+def test_adding_and_taking_time_from_a_hold():
+    session = Session([(STRETCH, None)], get_ready_seconds=0)
+    session.start()
+    session.wait(11.5)
+    assert warnings(session.wait(0.5)) == [3]
+    session.runner.adjust(+10)
+    assert session.runner.remaining() == 13
+    assert warnings(session.wait(13)) == [3, 2, 1], "more time brings the 3-2-1 again"
+    assert session.blocks[0].done == 25
+
+    session.wait(4)  # of the right side: with no get-ready, the switch takes no time
+    cues = session.runner.adjust(-100)
+    assert session.kind is PhaseKind.PAIN_CHECK and CueKind.TRANSITION in kinds(cues)
+    assert (session.blocks[1].planned, session.blocks[1].done) == (15, 4)
+
+
+def test_a_late_tick_says_only_the_latest_warning():
+    session = Session([(STRETCH, None)], get_ready_seconds=0)
+    session.start()
+    session.clock.advance(11.5)
+    assert session.runner.tick() == []
+    session.clock.advance(2)
+    assert session.runner.tick() == [Cue(CueKind.WARNING, n=2)]
+    assert session.runner.tick() == []
+    session.clock.advance(1)
+    assert session.runner.tick() == [Cue(CueKind.WARNING, n=1)]
+
+
+def test_a_tick_long_after_several_countdowns_records_each_and_keeps_to_the_plan():
+    session = Session([(STRETCH, None)])
+    session.start()
+    session.clock.advance(5 + 15 + 5 + 3.5)  # the UI was asleep
+    cues = session.runner.tick()
+    assert kinds(cues) == [CueKind.TRANSITION, CueKind.SWITCH_SIDES]
+    assert session.runner.phase.side == "right"
+    assert session.runner.remaining() == 11.5
+    assert [block.side for block in session.blocks] == ["left"]
+
+
+def test_a_pain_worse_key_stops_at_once_and_keeps_what_was_done():
+    session = Session([(STRETCH, None)], get_ready_seconds=0)
+    session.start()
+    session.wait(15 + 0 + 6)
+    cues = session.runner.pain_is_worse()
+    assert cues == [Cue(CueKind.STOPPED, text=STOP_ADVICE)]
+    assert "consult a healthcare professional" in STOP_ADVICE
+    assert session.runner.state is RunnerState.STOPPED
+    assert session.runner.stop_reason == "pain worse"
+    assert session.recorder.stops == [(1, "pain worse")]
+    assert [(b.side, b.done) for b in session.blocks] == [("left", 15), ("right", 6)]
+    assert session.wait(60) == [] and len(session.blocks) == 2
+    session.runner.finish(None)
+    assert session.recorder.sessions[1]["ended_at"] is not None
+
+
+def test_a_pain_rise_of_two_at_a_check_stops_the_session():
+    session = Session([(WALL_SLIDES, None), (SQUEEZE, None)], get_ready_seconds=0)
+    session.start(SafetyAnswers(pain=3, swollen=False, unstable=False))
+    session.runner.complete_reps()
+    cues = session.runner.answer_pain(5)
+    assert kinds(cues) == [CueKind.STOPPED]
+    assert session.runner.state is RunnerState.STOPPED
+    assert session.recorder.pain_checks == [(1, WALL_SLIDES.id, 5)]
+    assert session.recorder.stops == [(1, "pain rose from 3 to 5")]
+
+
+def test_a_pain_rise_of_one_carries_on():
+    session = Session([(WALL_SLIDES, None), (SQUEEZE, None)], get_ready_seconds=0)
+    session.start(SafetyAnswers(pain=3, swollen=False, unstable=False))
+    session.runner.complete_reps()
+    cues = session.runner.answer_pain(4)
+    assert kinds(cues) == [CueKind.TRANSITION]
+    assert session.runner.state is RunnerState.RUNNING
+    assert session.recorder.stops == []
+
+
+def test_a_pain_score_outside_zero_to_ten_is_refused():
+    session = Session([(WALL_SLIDES, None)], get_ready_seconds=0)
+    session.start()
+    session.runner.complete_reps()
+    with pytest.raises(ValueError):
+        session.runner.answer_pain(11)
+
+
+def test_tempo_paced_reps_are_counted_on_the_beat_without_drift():
+    session = Session([(WALL_SLIDES, None)], get_ready_seconds=0, tempo_seconds=2.0)
+    session.start()
+    assert session.runner.phase.instruction == "10 reps, one every 2 s"
+    assert session.runner.remaining() == 20
+    session.wait(1.9, tick_every=0.3)
+    assert session.runner.reps_done == 0
+    cues = session.wait(0.1)
+    assert cues == [Cue(CueKind.REP, n=1, text="1 of 10")]
+    # Irregular, late ticks: 13 s later six more beats have passed; only the latest is said.
+    session.clock.advance(13)
+    assert session.runner.tick() == [Cue(CueKind.REP, n=7, text="7 of 10")]
+    assert session.runner.count_rep() == [], "paced reps count themselves"
+    session.wait(4.75, tick_every=0.7)
+    assert session.kind is PhaseKind.REPS
+    session.wait(0.25)
+    assert session.kind is PhaseKind.PAIN_CHECK
+    (block,) = session.blocks
+    assert (block.planned, block.done) == (10, 10)
+    assert block.ended_at - block.started_at == 20
+
+
+def test_each_leg_reps_go_left_leg_then_switch_then_right_leg():
+    session = Session([(LEG_EXTENSION, None)], get_ready_seconds=3)
+    session.start()
+    session.wait(3)
+    assert session.runner.phase.instruction == "Left leg: 10 reps, at your own pace"
+    cues = session.runner.complete_reps()
+    assert CueKind.SWITCH_SIDES in kinds(cues)
+    assert session.runner.phase.instruction == "Switch sides: get ready for the right leg"
+    session.wait(3)
+    session.runner.complete_reps()
+    assert [(b.side, b.done) for b in session.blocks] == [("left", 10), ("right", 10)]
+
+
+def test_quitting_keeps_every_block_and_the_block_in_progress():
+    session = Session([(STRETCH, None)], get_ready_seconds=0)
+    session.start()
+    session.wait(15 + 0 + 4)
+    assert session.runner.quit() == []
+    assert session.runner.state is RunnerState.STOPPED
+    assert session.recorder.stops == [(1, "quit")]
+    assert [(b.side, b.done) for b in session.blocks] == [("left", 15), ("right", 4)]
+    session.runner.finish(None)
+    assert session.runner.state is RunnerState.FINISHED
+
+
+def test_the_start_is_recorded_with_the_safety_answers_and_exercises():
+    session = Session([(STRETCH, None), (SQUEEZE, Dose(reps=12, sets=3))])
+    worried = SafetyAnswers(pain=4, swollen=True, unstable=False)
+    session.runner.start(worried, continued_despite_advice=True, program_id="chronic")
+    start = session.recorder.sessions[1]["start"]
+    assert start.exercise_ids == (STRETCH.id, SQUEEZE.id)
+    assert start.safety == worried and start.continued_despite_advice
+    assert start.program_id == "chronic" and start.started_at == session.clock.wall()
+
+
+def test_a_programme_runs_at_the_low_end_of_each_range_unless_it_gives_a_dose():
+    program = Program(
+        id="p", name="P", description="",
+        steps=(ProgramStep(STRETCH.id), ProgramStep(SQUEEZE.id, Dose(reps=12, sets=3))),
+    )
+    plan = build_plan(items_from_program(program, BY_ID.get))
+    holds = [phase for phase in plan.phases if phase.kind is PhaseKind.HOLD]
+    reps = [phase for phase in plan.phases if phase.kind is PhaseKind.REPS]
+    assert {phase.seconds for phase in holds} == {15}
+    assert [(phase.set_number, phase.target_reps) for phase in reps] == [(1, 12), (2, 12), (3, 12)]
+    assert plan.phases[-1].kind is PhaseKind.DONE
+
+
+def test_a_programme_naming_an_unknown_exercise_says_which():
+    program = Program(id="p", name="P", description="", steps=(ProgramStep("nope"),))
+    with pytest.raises(UnknownExercise, match="'nope'"):
+        items_from_program(program, BY_ID.get)
+
+
+def test_progress_rises_from_zero_to_one_over_the_chronic_programme():
+    chronic = next(program for program in PROGRAMS if program.id == "chronic")
+    session = Session(items_from_program(chronic, BY_ID.get))
+    session.start()
+    seen = [session.runner.progress()]
+    while session.runner.state is RunnerState.RUNNING:
+        phase = session.runner.phase
+        if phase.kind is PhaseKind.PAIN_CHECK:
+            session.runner.answer_pain(2)
+        elif phase.kind is PhaseKind.REPS:
+            session.runner.count_rep()
+        else:
+            session.wait(1)
+        seen.append(session.runner.progress())
+    assert seen[0] == 0 and seen[-1] == 1
+    assert seen == sorted(seen)
+    assert session.wait(10 * 60) == []
+    assert len(session.blocks) == 1 + 2 + 1 + 1 + 2 + 2
+
+
+def test_progress_is_weighted_by_time_so_ten_minutes_of_cycling_outweighs_ten_reps():
+    session = Session([(CYCLING, None), (WALL_SLIDES, None)], get_ready_seconds=0)
+    session.start()
+    session.wait(300)
+    assert session.runner.progress() == pytest.approx(300 / (600 + 10 * 3))
+    session.wait(300)
+    session.runner.answer_pain(2)
+    assert session.runner.progress() == pytest.approx(600 / 630)
+
+
+def test_no_get_ready_when_it_is_set_to_zero():
+    session = Session([(WALL_SLIDES, None)], get_ready_seconds=0)
+    session.start()
+    assert session.kind is PhaseKind.REPS
+
+
+def test_skipping_while_paused_keeps_the_next_countdown_paused():
+    session = Session([(STRETCH, None)])
+    session.start()
+    session.runner.toggle_pause()
+    session.runner.skip()
+    session.wait(30)
+    assert session.kind is PhaseKind.HOLD and session.runner.remaining() == 15
