@@ -209,6 +209,33 @@ def test_migrating_an_empty_database_creates_the_current_schema(tmp_path):
     assert migrate(connection) == SCHEMA_VERSION  # a second run changes nothing
 
 
+def test_a_version_1_history_is_upgraded_and_keeps_its_sessions(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    connection = connect(path)
+    migrate(connection, MIGRATIONS[:1])
+    connection.execute(
+        "INSERT INTO sessions (id, started_at, program_id, exercise_ids, pain_before, pain_after) "
+        "VALUES (7, ?, 'chronic', '[\"wall-slides\"]', 3, 2)",
+        (MORNING,),
+    )
+    connection.execute(
+        "INSERT INTO blocks (session_id, exercise_id, kind, set_number, planned, done, started_at, ended_at) "
+        "VALUES (7, 'wall-slides', 'reps', 1, 10, 10, ?, ?)",
+        (MORNING, MORNING + 30),
+    )
+    connection.close()
+
+    opened = open_history_store(path)
+    assert opened.notices == []
+    with opened.store as store:
+        assert store.schema_version() == SCHEMA_VERSION == 2
+        [old] = store.sessions()
+        assert (old.id, old.pain_before, old.pain_after, old.notes) == (7, 3, 2, ())
+        assert old.blocks == (BlockRecord("wall-slides", BlockKind.REPS, 1, None, 10, 10, MORNING, MORNING + 30),)
+        new_id = store.start_session(SessionStart(MORNING + DAY, None, (), notes=("Advised a professional check.",)))
+        assert store.session(new_id).notes == ("Advised a professional check.",)
+
+
 def test_a_failing_migration_leaves_the_database_as_it_was(tmp_path):
     connection = connect(tmp_path / "history.sqlite3")
     migrate(connection, MIGRATIONS[:1])

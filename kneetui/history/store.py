@@ -91,6 +91,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX blocks_by_exercise ON blocks (exercise_id, session_id)",
         "CREATE INDEX pain_checks_by_session ON pain_checks (session_id)",
     ),
+    # 2: SessionStart.notes (what the person was told before starting), as a JSON list.
+    ("ALTER TABLE sessions ADD COLUMN notes TEXT NOT NULL DEFAULT '[]'",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -230,8 +232,8 @@ class HistoryStore:
                 """
                 INSERT INTO sessions (
                     started_at, program_id, exercise_ids, pain_before, swollen, unstable,
-                    advised_professional, continued_despite_advice
-                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    advised_professional, continued_despite_advice, notes
+                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
                     start.started_at,
@@ -242,6 +244,7 @@ class HistoryStore:
                     _flag(safety.unstable) if safety else None,
                     int(safety.advised_professional) if safety else 0,
                     int(start.continued_despite_advice),
+                    json.dumps(list(start.notes)),
                 ),
             ).lastrowid
         )
@@ -393,6 +396,7 @@ class HistoryStore:
                 pain_after=row["pain_after"],
                 stop_reason=row["stop_reason"],
                 stopped_at=row["stopped_at"],
+                notes=tuple(json.loads(row["notes"])),
                 blocks=tuple(blocks[row["id"]]),
                 pain_checks=tuple(checks[row["id"]]),
             )
