@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -314,6 +315,64 @@ def test_two_processes_write_at_once_and_nothing_is_lost(tmp_path):
         for session in sessions.values():
             assert [block.set_number for block in session.blocks] == list(range(1, 201))
             assert session.ended_at == 9999.0
+
+
+OPENER = textwrap.dedent(
+    """
+    import json, sys
+    from pathlib import Path
+    from kneetui.history.store import open_history_store
+
+    sys.stdin.readline()
+    opened = open_history_store(Path(sys.argv[1]))
+    print(json.dumps(opened.notices))
+    """
+)
+
+
+def test_several_logins_creating_the_history_at_the_same_moment_all_get_the_file(tmp_path):
+    # The race is narrow (the first switch to WAL), so try it a few times.
+    for attempt in range(10):
+        path = tmp_path / f"history-{attempt}.sqlite3"
+        openers = [
+            subprocess.Popen([sys.executable, "-c", OPENER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            for _ in range(6)
+        ]
+        for opener in openers:  # all of them first, so that they open together
+            opener.stdin.write("go\n")
+            opener.stdin.flush()
+        outputs = [opener.communicate(timeout=60)[0] for opener in openers]
+        assert all(json.loads(output) == [] for output in outputs), outputs
+
+
+def test_a_locked_answer_to_the_first_switch_to_wal_is_waited_out(monkeypatch):
+    from kneetui.history import store as store_module
+
+    class Answer:
+        def __init__(self, row):
+            self.row = row
+
+        def fetchone(self):
+            return self.row
+
+    class SwitchesOnTheThirdTry:
+        attempts = 0
+
+        def execute(self, sql):
+            if sql == "PRAGMA journal_mode":
+                return Answer(("delete",))
+            self.attempts += 1
+            if self.attempts < 3:
+                # What SQLite answers, without calling the busy handler, while another login creates the file.
+                error = sqlite3.OperationalError("database is locked")
+                error.sqlite_errorname = "SQLITE_BUSY"
+                raise error
+            return Answer(("wal",))
+
+    naps: list[float] = []
+    monkeypatch.setattr(store_module.time, "sleep", naps.append)
+    assert store_module._use_write_ahead_log(SwitchesOnTheThirdTry()) == "wal"
+    assert len(naps) == 2
 
 
 def test_kill_9_in_the_middle_of_a_session_keeps_every_committed_block(tmp_path):

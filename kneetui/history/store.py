@@ -14,10 +14,12 @@ a writer waits for the other instead of failing.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -152,7 +154,7 @@ def migrate(connection: sqlite3.Connection, migrations: Sequence[Sequence[str]] 
     except BaseException:
         connection.execute("ROLLBACK")
         raise
-    return found
+    return int(found)
 
 
 def _flag(value: bool | None) -> int | None:
@@ -336,10 +338,8 @@ class HistoryStore:
             memory.execute("PRAGMA foreign_keys = OFF")
             self._orphans_allowed = True
         memory.row_factory = sqlite3.Row
-        try:
+        with contextlib.suppress(sqlite3.Error):
             self._connection.close()
-        except sqlite3.Error:
-            pass
         self.problems.append(
             f"The history could not be written to {self._path} ({error}). Until kneetui "
             "is restarted, new sessions are kept in memory only and will be lost when it closes."
@@ -467,11 +467,11 @@ class HistoryStore:
         return {exercise_id: dose for exercise_id, dose in doses.items() if dose is not None}
 
     def schema_version(self) -> int:
-        return self._query("PRAGMA user_version")[0][0]
+        return int(self._query("PRAGMA user_version")[0][0])
 
     def integrity(self) -> str:
         """``'ok'``, or SQLite's first complaint from ``PRAGMA integrity_check``."""
-        return self._query("PRAGMA integrity_check")[0][0]
+        return str(self._query("PRAGMA integrity_check")[0][0])
 
 
 @dataclass
@@ -526,8 +526,8 @@ def _open_file(path: Path) -> HistoryStore:
         found = connection.execute("PRAGMA user_version").fetchone()[0]
         if found > SCHEMA_VERSION:
             raise NewerSchemaError(found, SCHEMA_VERSION)
-        mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if mode.lower() != "wal":
+        mode = _use_write_ahead_log(connection)
+        if mode != "wal":
             raise sqlite3.OperationalError(f"cannot use write-ahead logging (journal mode {mode})")
         # FULL: a block is on disk, not just in the OS cache, when record_block returns.
         connection.execute("PRAGMA synchronous = FULL")
@@ -537,6 +537,26 @@ def _open_file(path: Path) -> HistoryStore:
         connection.close()
         raise
     return HistoryStore(connection, path)
+
+
+def _use_write_ahead_log(connection: sqlite3.Connection) -> str:
+    """Switch the file to WAL (once, when it is new) and return the journal mode in use."""
+    mode = str(connection.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+    # Switching needs the file to itself, and SQLite answers "locked" at once
+    # instead of calling the busy handler, e.g. when two logins create the
+    # history together; so wait here, within the same timeout.
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while mode != "wal":
+        try:
+            mode = str(connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower()
+        except sqlite3.OperationalError as error:
+            busy = getattr(error, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+        else:
+            break
+    return mode
 
 
 def _check_writable(connection: sqlite3.Connection) -> None:
@@ -560,17 +580,20 @@ def _replace_broken(path: Path, reason: str, now: datetime | None) -> HistoryOpe
         )
     # The write-ahead log may hold the last sessions: keep it with the backup,
     # under the name SQLite looks for when the backup itself is opened.
+    left_behind = []
     for suffix in ("-wal", "-shm"):
         companion = Path(f"{path}{suffix}")
         if companion.exists():
             try:
                 os.replace(companion, Path(f"{backup}{suffix}"))
             except OSError:
-                pass
+                left_behind.append(companion.name)
     notice = (
         f"The history {path} could not be read ({reason}). It was kept as {backup} "
         "and a new, empty history was started."
     )
+    if left_behind:
+        notice += f" Its {' and '.join(left_behind)} could not be moved with it."
     try:
         store = _open_file(path)
     except (sqlite3.Error, OSError, _BrokenFile, NewerSchemaError) as error:
