@@ -137,7 +137,7 @@ def history_command(args: argparse.Namespace, loaded: LoadResult) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add export, import and history to the ``kneetui`` parser."""
     exporting = commands.add_parser("export", help="write a programme as a TOML file")
     kinds = exporting.add_subparsers(dest="what", metavar="WHAT", required=True)

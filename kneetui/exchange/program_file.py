@@ -241,7 +241,7 @@ def _dose(given: dict[str, Any], dosage: Dosage, exercise_id: str, where: str) -
         chosen[name] = value
     sets = chosen.pop("sets")
     assert sets is not None
-    return Dose(sets=sets, **chosen)  # type: ignore[arg-type]
+    return Dose(sets=sets, **chosen)
 
 
 def _frequency(value: Any) -> Frequency:

@@ -135,7 +135,7 @@ def clamp(dose: Dose, dosage: Dosage) -> Dose:
         span: Range | None = getattr(dosage, name)
         value: int | None = getattr(dose, name)
         changes[name] = None if span is None else _within(span.low if value is None else value, span)
-    return Dose(sets=_within(dose.sets, dosage.sets), **changes)  # type: ignore[arg-type]
+    return Dose(sets=_within(dose.sets, dosage.sets), **changes)
 
 
 def step_up(dose: Dose, dosage: Dosage) -> Dose | None:
