@@ -1,0 +1,161 @@
+"""Moving programmes and history in and out: export program, import, history."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from kneetui.cli.output import print_json, print_table
+from kneetui.content.model import Program
+from kneetui.exchange.program_file import ProgramFileError, export_program, read_program_file
+from kneetui.exchange.user_programs import ProgramExistsError, UserPrograms
+from kneetui.history.export import history_csv, history_json
+from kneetui.history.records import RecordedSession
+from kneetui.history.store import HistoryStore, open_history_store
+from kneetui.plugin_host.loader import LoadResult
+from kneetui.storage import locations
+from kneetui.storage.atomic import write_atomic
+
+
+def fail(message: str) -> int:
+    print(f"kneetui: {message}", file=sys.stderr)
+    return 1
+
+
+def all_programs(loaded: LoadResult, user_programs: UserPrograms) -> dict[str, Program]:
+    """Plug-in and user programmes by id; a user programme replaces a plug-in one with its id."""
+    user_load = user_programs.load_all(loaded.catalog)
+    for failure in user_load.failures:
+        print(f"kneetui: programme file {failure.path} skipped: {failure.reason}", file=sys.stderr)
+    found = {program.id: program for program in loaded.catalog.programs}
+    found.update({program.id: program for program in user_load.programs})
+    return found
+
+
+def export_program_command(args: argparse.Namespace, loaded: LoadResult) -> int:
+    programs = all_programs(loaded, UserPrograms())
+    program = programs.get(args.name)
+    if program is None:
+        known = ", ".join(sorted(programs)) or "none"
+        return fail(f"no programme {args.name!r}; known programmes: {known}")
+    text = export_program(program)
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    target = Path(args.output)
+    if target.is_dir():
+        return fail(f"{target} is a folder; give a file name, e.g. {target / (program.id + '.toml')}")
+    if target.exists() and not args.force:
+        return fail(f"{target} already exists; use --force to replace it")
+    try:
+        write_atomic(target, text.encode("utf-8"))
+    except OSError as error:
+        return fail(f"cannot write {target}: {error.strerror or error}")
+    print(f"Exported {program.id!r} to {target}.")
+    return 0
+
+
+def import_command(args: argparse.Namespace, loaded: LoadResult) -> int:
+    source = Path(args.file)
+    try:
+        program = read_program_file(source, loaded.catalog)
+    except ProgramFileError as error:
+        return fail(f"cannot import {source}: {error}")
+    user_programs = UserPrograms()
+    owner = loaded.catalog.owner_of("programs", program.id) if loaded.catalog.program(program.id) else ""
+    if not args.force:
+        if user_programs.exists(program.id):
+            where = f"saved as {user_programs.path_for(program.id)}"
+        elif owner:
+            where = f"from the plug-in {owner!r}"
+        else:
+            where = ""
+        if where:
+            return fail(
+                f"a programme with the id {program.id!r} already exists ({where}); "
+                "use --force to replace it, or change the id in the file"
+            )
+    try:
+        saved = user_programs.save(program, overwrite=args.force)
+    except ProgramExistsError as error:
+        return fail(f"{error}")
+    except OSError as error:
+        return fail(f"cannot save the programme: {error.strerror or error}")
+    count = len(program.steps)
+    print(f"Imported {program.name!r} ({program.id}, {count} exercise{'s' * (count != 1)}) to {saved}.")
+    if owner:
+        print(f"It is used instead of the programme {program.id!r} from the plug-in {owner!r}.")
+    return 0
+
+
+def open_history_for_reading() -> HistoryStore:
+    """The history, or an empty one when nothing has been recorded, so reading creates no file."""
+    path = locations.history_file()
+    if not path.exists():
+        return HistoryStore.in_memory()
+    opened = open_history_store(path)
+    for notice in opened.notices:
+        print(f"kneetui: {notice}", file=sys.stderr)
+    return opened.store
+
+
+def _session_row(session: RecordedSession) -> tuple[str, ...]:
+    when = datetime.fromtimestamp(session.started_at).strftime("%Y-%m-%d %H:%M")
+    done = len({block.exercise_id for block in session.blocks})
+    planned = len(session.exercise_ids)
+    minutes = "-" if session.ended_at is None else str(round((session.ended_at - session.started_at) / 60))
+    before = "?" if session.pain_before is None else str(session.pain_before)
+    after = "?" if session.pain_after is None else str(session.pain_after)
+    if session.stop_reason:
+        status = f"stopped: {session.stop_reason}"
+    elif session.ended_at is not None:
+        status = "finished"
+    else:
+        status = "not finished"
+    return (when, session.program_id or "-", f"{done}/{planned}", minutes, f"{before} → {after}", status)
+
+
+def history_command(args: argparse.Namespace, loaded: LoadResult) -> int:
+    with open_history_for_reading() as store:
+        sessions = store.sessions()[::-1]
+    if args.csv:
+        # The CSV brings its own CRLF line ends (RFC 4180); keep them as they are.
+        if hasattr(sys.stdout, "reconfigure"):
+            sys.stdout.reconfigure(newline="")
+        sys.stdout.write(history_csv(sessions))
+    elif args.json:
+        print_json(history_json(sessions))
+    elif not sessions:
+        print("No sessions recorded yet.")
+    else:
+        print_table(
+            ("STARTED", "PROGRAM", "EXERCISES", "MINUTES", "PAIN", "STATUS"),
+            [_session_row(session) for session in sessions],
+        )
+    return 0
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add export, import and history to the ``kneetui`` parser."""
+    exporting = commands.add_parser("export", help="write a programme as a TOML file")
+    kinds = exporting.add_subparsers(dest="what", metavar="WHAT", required=True)
+    program = kinds.add_parser("program", help="a built-in, plug-in or user programme, by id")
+    program.add_argument("name", metavar="NAME", help="the programme's id, e.g. chronic")
+    program.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of printing")
+    program.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    program.set_defaults(run=export_program_command)
+
+    importing = commands.add_parser(
+        "import", help="check a programme file and add it to your programmes (all or nothing)"
+    )
+    importing.add_argument("file", metavar="FILE", help="a programme file (see docs/program-format.md)")
+    importing.add_argument("--force", action="store_true", help="replace a programme with the same id")
+    importing.set_defaults(run=import_command)
+
+    history = commands.add_parser("history", help="your sessions, oldest first, as a table, CSV or JSON")
+    output = history.add_mutually_exclusive_group()
+    output.add_argument("--csv", action="store_true", help="one row per block, for a spreadsheet")
+    output.add_argument("--json", action="store_true", help="sessions with their blocks nested")
+    history.set_defaults(run=history_command)

@@ -1,0 +1,121 @@
+"""Programmes the person made or imported, kept as one programme file each.
+
+Each programme is ``<id>.toml`` in :func:`kneetui.storage.locations.programs_dir`,
+in the format of :mod:`kneetui.exchange.program_file`, so the folder can be
+backed up, read and edited by hand. A file that cannot be used becomes a
+failure entry to show, never an exception and never a silent skip.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from kneetui.content.catalog import Catalog
+from kneetui.content.model import Program
+from kneetui.content.validation import ID_PATTERN
+from kneetui.exchange.program_file import ProgramFileError, export_program, read_program_file
+from kneetui.storage import locations
+from kneetui.storage.atomic import write_atomic
+
+SUFFIX = ".toml"
+
+
+class ProgramExistsError(FileExistsError):
+    """Saving would replace a programme that is already saved."""
+
+    def __init__(self, program_id: str, path: Path) -> None:
+        self.program_id, self.path = program_id, path
+        super().__init__(
+            f"a programme with the id {program_id!r} is already saved as {path}; "
+            "replace it only if you mean to (--force)"
+        )
+
+
+@dataclass(frozen=True)
+class ProgramFileFailure:
+    """A programme file that could not be loaded, and why, in one line."""
+
+    path: Path
+    reason: str
+
+
+class UserProgramsLoad(NamedTuple):
+    """The programmes that loaded, and the files that did not."""
+
+    programs: list[Program]
+    failures: list[ProgramFileFailure]
+
+
+class UserPrograms:
+    """The folder of user programmes."""
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder or locations.programs_dir()
+
+    def path_for(self, program_id: str) -> Path:
+        """Where the programme ``program_id`` is (or would be) saved."""
+        # fullmatch, because the id becomes a file name: no '/', no '..', no newline.
+        if not ID_PATTERN.fullmatch(program_id):
+            raise ValueError(f"{program_id!r} is not a valid programme id")
+        return self.folder / f"{program_id}{SUFFIX}"
+
+    def list(self) -> builtins.list[str]:
+        """The ids of the saved programmes, sorted; whether each file is valid is :meth:`load_all`'s job."""
+        return [path.stem for path in self._files()]
+
+    def exists(self, program_id: str) -> bool:
+        return self.path_for(program_id).exists()
+
+    def save(self, program: Program, overwrite: bool = False) -> Path:
+        """Write ``program`` atomically and return its path.
+
+        Raises :class:`ProgramExistsError` if it is already saved and ``overwrite`` is false.
+        """
+        path = self.path_for(program.id)
+        if path.exists() and not overwrite:
+            raise ProgramExistsError(program.id, path)
+        write_atomic(path, export_program(program).encode("utf-8"))
+        return path
+
+    def delete(self, program_id: str) -> bool:
+        """Remove a saved programme; ``False`` if there was none."""
+        try:
+            self.path_for(program_id).unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def load_all(self, catalog: Catalog) -> UserProgramsLoad:
+        """Every saved programme that is valid with ``catalog``, and a failure for each that is not."""
+        programs: builtins.list[Program] = []
+        failures: builtins.list[ProgramFileFailure] = []
+        try:
+            paths = self._files()
+        except OSError as error:
+            return UserProgramsLoad([], [ProgramFileFailure(self.folder, f"cannot list the folder: {error.strerror}")])
+        for path in paths:
+            try:
+                program = read_program_file(path, catalog)
+            except ProgramFileError as error:
+                failures.append(ProgramFileFailure(path, str(error)))
+                continue
+            if path.stem != program.id:
+                failures.append(
+                    ProgramFileFailure(
+                        path, f"holds the programme {program.id!r}; rename the file to {program.id}{SUFFIX}"
+                    )
+                )
+                continue
+            programs.append(program)
+        return UserProgramsLoad(programs, failures)
+
+    def _files(self) -> builtins.list[Path]:
+        if not self.folder.is_dir():
+            return []
+        # Names starting with '.' are write_atomic's temporary files, or hidden.
+        return sorted(
+            path for path in self.folder.iterdir() if path.suffix == SUFFIX and not path.name.startswith(".")
+        )

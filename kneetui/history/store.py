@@ -1,0 +1,613 @@
+"""The session history, kept in one SQLite file per person.
+
+:class:`HistoryStore` is the :class:`~kneetui.engine.recording.SessionRecorder`
+the session runner writes to, and the query side the History screen and the
+exports read from. :func:`open_history_store` never raises: a file it cannot
+read is kept aside and replaced by a fresh one, and a place it cannot write to
+gives a store that works in memory; either way it says so in a notice.
+
+Every ``record_*`` call is its own committed transaction, so a crash or a
+``kill -9`` loses at most the block in progress. WAL mode and a busy timeout
+let two kneetui processes of the same person (two SSH logins) share the file:
+a writer waits for the other instead of failing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+from typing import Any, TypeVar
+
+from kneetui.content.model import Dose
+from kneetui.engine.recording import BlockKind, BlockRecord, SessionStart
+from kneetui.history.days import local_day, streak
+from kneetui.history.records import (
+    ExerciseTotals,
+    PainCheck,
+    PainPoint,
+    RecordedSession,
+    dose_of_blocks,
+)
+from kneetui.storage import locations
+from kneetui.storage.atomic import keep_aside
+
+#: How long a writer waits for another process's transaction before giving up.
+BUSY_TIMEOUT_SECONDS = 10.0
+
+#: The schema, one migration per version: ``MIGRATIONS[n]`` takes a database
+#: from version ``n`` to ``n + 1``. Append only; never edit a released step.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    (
+        """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            started_at REAL NOT NULL,
+            ended_at REAL,
+            program_id TEXT,
+            exercise_ids TEXT NOT NULL DEFAULT '[]',
+            pain_before INTEGER,
+            swollen INTEGER,
+            unstable INTEGER,
+            advised_professional INTEGER NOT NULL DEFAULT 0,
+            continued_despite_advice INTEGER NOT NULL DEFAULT 0,
+            pain_after INTEGER,
+            stop_reason TEXT,
+            stopped_at REAL
+        )
+        """,
+        """
+        CREATE TABLE blocks (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+            exercise_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            set_number INTEGER NOT NULL,
+            side TEXT,
+            planned INTEGER NOT NULL,
+            done INTEGER NOT NULL,
+            started_at REAL NOT NULL,
+            ended_at REAL NOT NULL,
+            plugin TEXT NOT NULL DEFAULT ''
+        )
+        """,
+        """
+        CREATE TABLE pain_checks (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE,
+            exercise_id TEXT NOT NULL,
+            pain INTEGER NOT NULL,
+            at REAL NOT NULL
+        )
+        """,
+        "CREATE INDEX sessions_by_start ON sessions (started_at)",
+        "CREATE INDEX blocks_by_session ON blocks (session_id)",
+        "CREATE INDEX blocks_by_exercise ON blocks (exercise_id, session_id)",
+        "CREATE INDEX pain_checks_by_session ON pain_checks (session_id)",
+    ),
+    # 2: SessionStart.notes (what the person was told before starting), as a JSON list.
+    ("ALTER TABLE sessions ADD COLUMN notes TEXT NOT NULL DEFAULT '[]'",),
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# A file that is not SQLite, or is damaged, is kept aside and replaced; any
+# other error (read-only, no space, locked) leaves the file alone.
+_BROKEN_FILE_ERRORS = {"SQLITE_NOTADB", "SQLITE_CORRUPT"}
+
+_T = TypeVar("_T")
+
+
+class NewerSchemaError(Exception):
+    """The history was written by a newer kneetui than this one."""
+
+    def __init__(self, found: int, known: int) -> None:
+        self.found, self.known = found, known
+        super().__init__(f"history schema version {found} is newer than this kneetui knows ({known})")
+
+
+class UnknownSessionError(LookupError):
+    """A ``record_*`` call named a session id this history never gave out."""
+
+
+class _BrokenFile(Exception):
+    """The file is not a readable SQLite database."""
+
+
+def connect(target: Path | str) -> sqlite3.Connection:
+    """A connection set up the way the history needs: explicit transactions, waits, foreign keys."""
+    # isolation_level=None: we open transactions ourselves, so each record_* is
+    # exactly one commit and migrations are one BEGIN IMMEDIATE ... COMMIT.
+    connection = sqlite3.connect(
+        target, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+    )
+    connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+    connection.execute("PRAGMA foreign_keys = ON")
+    return connection
+
+
+def migrate(connection: sqlite3.Connection, migrations: Sequence[Sequence[str]] = MIGRATIONS) -> int:
+    """Bring the schema up to ``len(migrations)`` in one transaction; return the version found.
+
+    Raises :class:`NewerSchemaError` (changing nothing) for a newer schema.
+    """
+    # IMMEDIATE takes the write lock before reading user_version, so two
+    # processes opening a new file at once cannot both create the tables.
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        found = connection.execute("PRAGMA user_version").fetchone()[0]
+        if found > len(migrations):
+            raise NewerSchemaError(found, len(migrations))
+        for version in range(found, len(migrations)):
+            for statement in migrations[version]:
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {version + 1}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return int(found)
+
+
+def _flag(value: bool | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _bool(value: int | None) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def _block_from_row(row: sqlite3.Row) -> BlockRecord:
+    return BlockRecord(
+        exercise_id=row["exercise_id"],
+        kind=BlockKind(row["kind"]),
+        set_number=row["set_number"],
+        side=row["side"],
+        planned=row["planned"],
+        done=row["done"],
+        started_at=row["started_at"],
+        ended_at=row["ended_at"],
+        plugin=row["plugin"],
+    )
+
+
+class HistoryStore:
+    """The session history on one SQLite connection, to a file or in memory.
+
+    Writes that fail after the store was opened (disk full, file made
+    read-only, locked for longer than the busy timeout) do not raise: the
+    history so far is copied into memory, the write goes there, and
+    :attr:`problems` says that the rest of this run will not be kept.
+    """
+
+    def __init__(self, connection: sqlite3.Connection, path: Path | None = None) -> None:
+        connection.row_factory = sqlite3.Row
+        self._connection = connection
+        self._path = path
+        # The app may record from a worker thread while the UI thread queries.
+        self._lock = threading.RLock()
+        self._orphans_allowed = False
+        #: Write failures since opening, as sentences for the person.
+        self.problems: list[str] = []
+
+    @classmethod
+    def in_memory(cls) -> HistoryStore:
+        """An empty store that keeps nothing on disk."""
+        connection = connect(":memory:")
+        migrate(connection)
+        return cls(connection)
+
+    @property
+    def path(self) -> Path | None:
+        """The file the history is written to; ``None`` while it is kept in memory only."""
+        return self._path
+
+    @property
+    def in_memory_only(self) -> bool:
+        return self._path is None
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- writing: the SessionRecorder protocol ---------------------------------
+
+    def start_session(self, start: SessionStart) -> int:
+        """Record a new session and return its id."""
+        safety = start.safety
+        row_id = self._write(
+            lambda connection: connection.execute(
+                """
+                INSERT INTO sessions (
+                    started_at, program_id, exercise_ids, pain_before, swollen, unstable,
+                    advised_professional, continued_despite_advice, notes
+                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                (
+                    start.started_at,
+                    start.program_id,
+                    json.dumps(list(start.exercise_ids)),
+                    safety.pain if safety else None,
+                    _flag(safety.swollen) if safety else None,
+                    _flag(safety.unstable) if safety else None,
+                    int(safety.advised_professional) if safety else 0,
+                    int(start.continued_despite_advice),
+                    json.dumps(list(start.notes)),
+                ),
+            ).lastrowid
+        )
+        assert row_id is not None
+        return row_id
+
+    def record_block(self, session_id: int, block: BlockRecord) -> None:
+        """Record one completed block, committed before returning."""
+        self._write(
+            lambda connection: connection.execute(
+                """
+                INSERT INTO blocks (
+                    session_id, exercise_id, kind, set_number, side, planned, done,
+                    started_at, ended_at, plugin
+                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                (
+                    session_id,
+                    block.exercise_id,
+                    str(block.kind),
+                    block.set_number,
+                    block.side,
+                    block.planned,
+                    block.done,
+                    block.started_at,
+                    block.ended_at,
+                    block.plugin,
+                ),
+            ),
+            session_id,
+        )
+
+    def record_pain_check(self, session_id: int, exercise_id: str, pain: int, at: float) -> None:
+        """Record a pain score (0–10) taken after an exercise."""
+        self._write(
+            lambda connection: connection.execute(
+                "INSERT INTO pain_checks (session_id, exercise_id, pain, at) VALUES (?, ?, ?, ?)",
+                (session_id, exercise_id, pain, at),
+            ),
+            session_id,
+        )
+
+    def record_stop(self, session_id: int, reason: str, at: float) -> None:
+        """Record that the session was stopped early, and why."""
+        self._update_session(session_id, "stop_reason = ?, stopped_at = ?", (reason, at))
+
+    def finish_session(self, session_id: int, pain_after: int | None, ended_at: float) -> None:
+        """Record the end of a session and the pain afterwards (None if not given)."""
+        self._update_session(session_id, "pain_after = ?, ended_at = ?", (pain_after, ended_at))
+
+    def _update_session(self, session_id: int, assignments: str, values: tuple[Any, ...]) -> None:
+        changed = self._write(
+            lambda connection: connection.execute(
+                f"UPDATE sessions SET {assignments} WHERE id = ?", (*values, session_id)
+            ).rowcount
+        )
+        if not changed and not self._orphans_allowed:
+            raise UnknownSessionError(f"no session {session_id} in the history")
+
+    def _write(self, statement: Callable[[sqlite3.Connection], _T], session_id: int | None = None) -> _T:
+        with self._lock:
+            try:
+                return self._run(statement, session_id)
+            except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
+                raise
+            except sqlite3.DatabaseError as error:
+                if self._path is None:
+                    raise
+                self._fall_back_to_memory(error)
+                return self._run(statement, session_id)
+
+    def _run(self, statement: Callable[[sqlite3.Connection], _T], session_id: int | None) -> _T:
+        try:
+            # Outside a transaction, one statement is one commit.
+            return statement(self._connection)
+        except sqlite3.IntegrityError as error:
+            if session_id is not None and "FOREIGN KEY" in str(error):
+                raise UnknownSessionError(f"no session {session_id} in the history") from error
+            raise
+
+    def _fall_back_to_memory(self, error: sqlite3.Error) -> None:
+        memory = connect(":memory:")
+        try:
+            self._connection.backup(memory)
+        except sqlite3.Error:
+            migrate(memory)
+            # Without the copy, blocks of the session in progress have no
+            # session row here; keeping them beats losing them.
+            memory.execute("PRAGMA foreign_keys = OFF")
+            self._orphans_allowed = True
+        memory.row_factory = sqlite3.Row
+        with contextlib.suppress(sqlite3.Error):
+            self._connection.close()
+        self.problems.append(
+            f"The history could not be written to {self._path} ({error}). Until kneetui "
+            "is restarted, new sessions are kept in memory only and will be lost when it closes."
+        )
+        self._connection, self._path = memory, None
+
+    # -- reading ---------------------------------------------------------------
+
+    def _query(self, sql: str, parameters: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._connection.execute(sql, parameters).fetchall()
+
+    def sessions(self, limit: int | None = None, since: float | None = None) -> list[RecordedSession]:
+        """Sessions newest first, each with its blocks and pain checks in the order done.
+
+        ``limit`` keeps the newest ones; ``since`` keeps those started at or after it.
+        """
+        return self._sessions(
+            "SELECT id FROM sessions WHERE started_at >= ? ORDER BY started_at DESC, id DESC LIMIT ?",
+            (float("-inf") if since is None else since, -1 if limit is None else limit),
+        )
+
+    def session(self, session_id: int) -> RecordedSession | None:
+        """One session with its blocks, or ``None``."""
+        found = self._sessions("SELECT ?", (session_id,))
+        return found[0] if found else None
+
+    def _sessions(self, chosen: str, parameters: Sequence[Any]) -> list[RecordedSession]:
+        """The sessions whose ids ``chosen`` selects, in three queries however many there are."""
+        with self._lock:
+            rows = self._query(
+                f"SELECT * FROM sessions WHERE id IN ({chosen}) ORDER BY started_at DESC, id DESC", parameters
+            )
+            blocks: dict[int, list[BlockRecord]] = defaultdict(list)
+            for row in self._query(f"SELECT * FROM blocks WHERE session_id IN ({chosen}) ORDER BY id", parameters):
+                blocks[row["session_id"]].append(_block_from_row(row))
+            checks: dict[int, list[PainCheck]] = defaultdict(list)
+            for row in self._query(
+                f"SELECT * FROM pain_checks WHERE session_id IN ({chosen}) ORDER BY id", parameters
+            ):
+                checks[row["session_id"]].append(PainCheck(row["exercise_id"], row["pain"], row["at"]))
+        return [
+            RecordedSession(
+                id=row["id"],
+                started_at=row["started_at"],
+                ended_at=row["ended_at"],
+                program_id=row["program_id"],
+                exercise_ids=tuple(json.loads(row["exercise_ids"])),
+                pain_before=row["pain_before"],
+                swollen=_bool(row["swollen"]),
+                unstable=_bool(row["unstable"]),
+                advised_professional=bool(row["advised_professional"]),
+                continued_despite_advice=bool(row["continued_despite_advice"]),
+                pain_after=row["pain_after"],
+                stop_reason=row["stop_reason"],
+                stopped_at=row["stopped_at"],
+                notes=tuple(json.loads(row["notes"])),
+                blocks=tuple(blocks[row["id"]]),
+                pain_checks=tuple(checks[row["id"]]),
+            )
+            for row in rows
+        ]
+
+    def days_exercised(self, tz: tzinfo | None = None) -> list[date]:
+        """Each calendar day (in ``tz``, local time by default) with at least one block done, oldest first."""
+        rows = self._query(
+            "SELECT started_at FROM sessions AS s "
+            "WHERE EXISTS (SELECT 1 FROM blocks AS b WHERE b.session_id = s.id)"
+        )
+        return sorted({local_day(row["started_at"], tz) for row in rows})
+
+    def current_streak(self, today: date, tz: tzinfo | None = None) -> int:
+        """Days exercised in a row, ending today or yesterday."""
+        return streak(self.days_exercised(tz), today)
+
+    def pain_series(self, since: float | None = None) -> list[PainPoint]:
+        """Pain before and after each session that has either, oldest first."""
+        rows = self._query(
+            "SELECT id, started_at, pain_before, pain_after FROM sessions "
+            "WHERE started_at >= ? AND (pain_before IS NOT NULL OR pain_after IS NOT NULL) "
+            "ORDER BY started_at, id",
+            (float("-inf") if since is None else since,),
+        )
+        return [PainPoint(row["id"], row["started_at"], row["pain_before"], row["pain_after"]) for row in rows]
+
+    def exercise_totals(self) -> dict[str, ExerciseTotals]:
+        """How much of each exercise has been done, by exercise id."""
+        rows = self._query(
+            """
+            SELECT exercise_id,
+                   COUNT(DISTINCT session_id) AS sessions,
+                   COUNT(*) AS blocks,
+                   SUM(CASE WHEN kind = 'reps' THEN done ELSE 0 END) AS reps,
+                   SUM(CASE WHEN kind IN ('hold', 'timed') THEN done ELSE 0 END) AS seconds,
+                   MAX(ended_at) AS last_done_at
+            FROM blocks GROUP BY exercise_id ORDER BY exercise_id
+            """
+        )
+        return {
+            row["exercise_id"]: ExerciseTotals(
+                row["exercise_id"], row["sessions"], row["blocks"], row["reps"], row["seconds"], row["last_done_at"]
+            )
+            for row in rows
+        }
+
+    def latest_doses(self) -> dict[str, Dose]:
+        """The dose planned for each exercise the last time it was done, by exercise id."""
+        # SQLite fills the bare column session_id from the row that has the MAX.
+        rows = self._query(
+            """
+            WITH latest AS (
+                SELECT b.exercise_id AS exercise_id, b.session_id AS session_id, MAX(s.started_at)
+                FROM blocks AS b JOIN sessions AS s ON s.id = b.session_id
+                GROUP BY b.exercise_id
+            )
+            SELECT b.* FROM blocks AS b
+            JOIN latest AS l ON b.exercise_id = l.exercise_id AND b.session_id = l.session_id
+            ORDER BY b.id
+            """
+        )
+        blocks: dict[str, list[BlockRecord]] = defaultdict(list)
+        for row in rows:
+            blocks[row["exercise_id"]].append(_block_from_row(row))
+        doses = {exercise_id: dose_of_blocks(found) for exercise_id, found in blocks.items()}
+        return {exercise_id: dose for exercise_id, dose in doses.items() if dose is not None}
+
+    def schema_version(self) -> int:
+        return int(self._query("PRAGMA user_version")[0][0])
+
+    def integrity(self) -> str:
+        """``'ok'``, or SQLite's first complaint from ``PRAGMA integrity_check``."""
+        return str(self._query("PRAGMA integrity_check")[0][0])
+
+
+@dataclass
+class HistoryOpen:
+    """The store to use, and what the person should be told about how opening went."""
+
+    store: HistoryStore
+    notices: list[str] = field(default_factory=list)
+    #: Where an unreadable history file was moved to, if it was.
+    backup: Path | None = None
+
+    @property
+    def kept_on_disk(self) -> bool:
+        return not self.store.in_memory_only
+
+
+_NOT_KEPT = "Sessions you do now are kept in memory only and will be lost when kneetui closes."
+
+
+def open_history_store(path: Path | None = None, now: datetime | None = None) -> HistoryOpen:
+    """Open (creating and upgrading as needed) the history at ``path``; never raises.
+
+    ``now`` stamps the name of a backup, when an unreadable file has to be moved aside.
+    """
+    path = path or locations.history_file()
+    try:
+        return HistoryOpen(_open_file(path))
+    except _BrokenFile as broken:
+        return _replace_broken(path, str(broken), now)
+    except NewerSchemaError:
+        return _in_memory(
+            f"The history {path} was written by a newer version of kneetui; this one "
+            f"leaves it untouched. {_NOT_KEPT}"
+        )
+    except (sqlite3.Error, OSError) as error:
+        return _in_memory(f"The history {path} cannot be opened for writing ({_reason(error)}). {_NOT_KEPT}")
+
+
+def _open_file(path: Path) -> HistoryStore:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = connect(path)
+    try:
+        try:
+            verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
+        except sqlite3.DatabaseError as error:
+            if getattr(error, "sqlite_errorname", "") in _BROKEN_FILE_ERRORS:
+                raise _BrokenFile(_reason(error)) from error
+            raise
+        if verdict != "ok":
+            raise _BrokenFile(f"damaged: {verdict}")
+        # Checked before switching to WAL, which would already change the file.
+        found = connection.execute("PRAGMA user_version").fetchone()[0]
+        if found > SCHEMA_VERSION:
+            raise NewerSchemaError(found, SCHEMA_VERSION)
+        mode = _use_write_ahead_log(connection)
+        if mode != "wal":
+            raise sqlite3.OperationalError(f"cannot use write-ahead logging (journal mode {mode})")
+        # FULL: a block is on disk, not just in the OS cache, when record_block returns.
+        connection.execute("PRAGMA synchronous = FULL")
+        migrate(connection)
+        _check_writable(connection)
+    except BaseException:
+        connection.close()
+        raise
+    return HistoryStore(connection, path)
+
+
+def _use_write_ahead_log(connection: sqlite3.Connection) -> str:
+    """Switch the file to WAL (once, when it is new) and return the journal mode in use."""
+    mode = str(connection.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+    # Switching needs the file to itself, and SQLite answers "locked" at once
+    # instead of calling the busy handler, e.g. when two logins create the
+    # history together; so wait here, within the same timeout.
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while mode != "wal":
+        try:
+            mode = str(connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower()
+        except sqlite3.OperationalError as error:
+            busy = getattr(error, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+            if not busy or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+        else:
+            break
+    return mode
+
+
+def _check_writable(connection: sqlite3.Connection) -> None:
+    """Raise now, not at the first block, if the file only opened for reading."""
+    # BEGIN IMMEDIATE alone succeeds on a read-only WAL database; writing the
+    # header (rolled back) does not.
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    finally:
+        connection.execute("ROLLBACK")
+
+
+def _replace_broken(path: Path, reason: str, now: datetime | None) -> HistoryOpen:
+    try:
+        backup = keep_aside(path, now)
+    except OSError as error:
+        return _in_memory(
+            f"The history {path} cannot be read ({reason}) and could not be moved aside "
+            f"({_reason(error)}); it was left as it is. {_NOT_KEPT}"
+        )
+    # The write-ahead log may hold the last sessions: keep it with the backup,
+    # under the name SQLite looks for when the backup itself is opened.
+    left_behind = []
+    for suffix in ("-wal", "-shm"):
+        companion = Path(f"{path}{suffix}")
+        if companion.exists():
+            try:
+                os.replace(companion, Path(f"{backup}{suffix}"))
+            except OSError:
+                left_behind.append(companion.name)
+    notice = (
+        f"The history {path} could not be read ({reason}). It was kept as {backup} "
+        "and a new, empty history was started."
+    )
+    if left_behind:
+        notice += f" Its {' and '.join(left_behind)} could not be moved with it."
+    try:
+        store = _open_file(path)
+    except (sqlite3.Error, OSError, _BrokenFile, NewerSchemaError) as error:
+        opened = _in_memory(f"{notice} The new history cannot be written either ({_reason(error)}). {_NOT_KEPT}")
+        opened.backup = backup
+        return opened
+    return HistoryOpen(store, [notice], backup)
+
+
+def _in_memory(notice: str) -> HistoryOpen:
+    return HistoryOpen(HistoryStore.in_memory(), [notice])
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error) or type(error).__name__

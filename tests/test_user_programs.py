@@ -1,0 +1,92 @@
+"""User programmes: one file each, never overwritten by accident, bad files reported not raised."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from kneetui.content.model import Dose, Frequency, Program, ProgramStep
+from kneetui.exchange.program_file import export_program
+from kneetui.exchange.user_programs import ProgramExistsError, UserPrograms
+from kneetui.plugin_host.loader import load_plugins
+from kneetui.storage import locations
+
+CATALOG = load_plugins().catalog
+PLAN = Program(
+    id="my-knee-plan",
+    name="My knee plan",
+    description="Squeeze and stretch.",
+    steps=(ProgramStep("adductor-squeeze", Dose(reps=11, sets=2)), ProgramStep("wall-slides")),
+    frequency=Frequency.EVERY_OTHER_DAY,
+)
+
+
+def test_a_saved_programme_lists_and_loads_back_from_the_programmes_folder():
+    programs = UserPrograms()
+    path = programs.save(PLAN)
+    assert path == locations.programs_dir() / "my-knee-plan.toml"
+    assert programs.list() == ["my-knee-plan"]
+    assert programs.load_all(CATALOG) == ([PLAN], [])
+
+
+def test_saving_over_an_existing_programme_needs_overwrite():
+    programs = UserPrograms()
+    programs.save(PLAN)
+    renamed = replace(PLAN, name="Renamed")
+    with pytest.raises(ProgramExistsError, match="already saved"):
+        programs.save(renamed)
+    assert programs.load_all(CATALOG).programs == [PLAN]
+    programs.save(renamed, overwrite=True)
+    assert programs.load_all(CATALOG).programs == [renamed]
+
+
+def test_delete_removes_the_file_and_says_whether_there_was_one():
+    programs = UserPrograms()
+    programs.save(PLAN)
+    assert programs.delete("my-knee-plan") is True
+    assert programs.delete("my-knee-plan") is False
+    assert programs.list() == []
+
+
+def test_ids_that_are_not_file_names_are_refused():
+    with pytest.raises(ValueError):
+        UserPrograms().path_for("../outside")
+    with pytest.raises(ValueError):
+        UserPrograms().path_for("plan\n")
+
+
+def test_files_that_cannot_be_used_become_failures_and_the_rest_still_load():
+    programs = UserPrograms()
+    programs.save(PLAN)
+    folder = programs.folder
+    (folder / "broken.toml").write_text("this is not = = toml", encoding="utf-8")
+    (folder / "binary.toml").write_bytes(b"\xff\xfe\x00")
+    (folder / "too-hard.toml").write_text(
+        export_program(PLAN).replace("my-knee-plan", "too-hard").replace("reps = 11", "reps = 40"), encoding="utf-8"
+    )
+    (folder / "misnamed.toml").write_text(export_program(PLAN), encoding="utf-8")
+    (folder / "notes.txt").write_text("not a programme", encoding="utf-8")
+    (folder / ".my-knee-plan.toml.123.tmp").write_text("half written", encoding="utf-8")
+
+    loaded, failures = programs.load_all(CATALOG)
+    assert loaded == [PLAN]
+    reasons = {failure.path.name: failure.reason for failure in failures}
+    assert set(reasons) == {"broken.toml", "binary.toml", "too-hard.toml", "misnamed.toml"}
+    assert reasons["broken.toml"].startswith("not valid TOML")
+    assert "not UTF-8" in reasons["binary.toml"]
+    assert reasons["too-hard.toml"] == "steps[1].reps: 40 is outside the range 10–12 of 'adductor-squeeze'"
+    assert reasons["misnamed.toml"] == "holds the programme 'my-knee-plan'; rename the file to my-knee-plan.toml"
+
+
+def test_a_programme_whose_plugin_is_gone_is_a_failure_not_a_crash():
+    UserPrograms().save(PLAN)
+    without_content = load_plugins(disabled=["medial-knee"]).catalog
+    loaded, failures = UserPrograms().load_all(without_content)
+    assert loaded == []
+    assert "unknown exercise 'adductor-squeeze'" in failures[0].reason
+
+
+def test_no_folder_yet_means_no_programmes():
+    assert UserPrograms().load_all(CATALOG) == ([], [])
+    assert UserPrograms().list() == []
