@@ -24,10 +24,11 @@ from kneetui.content.model import Dose, Exercise
 from kneetui.cli.plain_session import PlainSession, Wait, is_terminal
 from kneetui.engine.clock import Clock, SystemClock
 from kneetui.engine.plan import UnknownExercise, build_plan, items_from_program
-from kneetui.engine.recording import MemoryRecorder, SessionRecorder
+from kneetui.engine.recording import SessionRecorder
 from kneetui.engine.session import SessionRunner
 from kneetui.engine.settings import RunnerSettings
-from kneetui.plugin_host.loader import LoadResult, one_line
+from kneetui.history.store import open_history_store
+from kneetui.plugin_host.loader import LoadResult
 
 NEEDS_PLAIN = (
     "kneetui guide: the guided session here is the plain, line-by-line one. Add --plain "
@@ -36,15 +37,9 @@ NEEDS_PLAIN = (
 
 
 def open_recorder() -> tuple[SessionRecorder, str]:
-    """The history store if this kneetui has one, else a memory recorder and why."""
-    try:
-        from kneetui.history.store import open_history_store  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return MemoryRecorder(), "History is not kept: this kneetui has no history store."
-    try:
-        return open_history_store(), ""
-    except Exception as error:  # noqa: BLE001 - any failure to open history falls back, said aloud
-        return MemoryRecorder(), f"History is not kept: {one_line(error)}"
+    """The history store, and anything the person should be told about opening it."""
+    opened = open_history_store()
+    return opened.store, " ".join(opened.notices)
 
 
 def find_target(target: str, catalog: Catalog) -> tuple[list[tuple[Exercise, Dose | None]], str, str | None] | str:

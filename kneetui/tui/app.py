@@ -10,6 +10,8 @@ from textual.content import Content
 
 from kneetui.content.model import Program
 from kneetui.engine.clock import Clock, SystemClock
+from kneetui.exchange.user_programs import UserPrograms
+from kneetui.history.store import HistoryStore
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage.config import LoadedSettings, Settings, save_settings
 from kneetui.tui.commands import ContentCommands
@@ -36,6 +38,8 @@ class KneeApp(App[None]):
         clock: Clock | None = None,
         save: bool = True,
         themes: ThemeLoad | None = None,
+        history: HistoryStore | None = None,
+        user_programs: UserPrograms | None = None,
     ) -> None:
         super().__init__()
         self.plugins = plugins
@@ -45,6 +49,11 @@ class KneeApp(App[None]):
         self.theme_override = theme_override
         self.clock = clock or SystemClock()
         self._save_enabled = save
+        self.history = history if history is not None else HistoryStore.in_memory()
+        self.user_programs = user_programs if user_programs is not None else UserPrograms()
+        #: Ids of the programmes the person made or imported (they replace a plug-in's of the same id).
+        self.user_program_ids: set[str] = set()
+        self.reload_user_programs()
         self._environment_animation_level = self.animation_level
         self.apply_animation_setting()
         self.theme_load = themes if themes is not None else load_themes()
@@ -113,6 +122,19 @@ class KneeApp(App[None]):
         if self._environment_animation_level == "none":
             return
         self.animation_level = self._environment_animation_level if self.settings.animations else "none"
+
+    def reload_user_programs(self) -> None:
+        """Put the person's saved programmes into the catalog; unreadable files become notices."""
+        for program_id in self.user_program_ids:
+            self.catalog.remove("programs", program_id)
+        loaded = self.user_programs.load_all(self.catalog)
+        self.user_program_ids = set()
+        for program in loaded.programs:
+            self.catalog.remove("programs", program.id)
+            self.catalog.add("programs", program, "your programmes")
+            self.user_program_ids.add(program.id)
+        for failure in loaded.failures:
+            self.startup_notices.append(f"Programme file {failure.path.name} was skipped: {failure.reason}")
 
     # -- navigation ----------------------------------------------------------------
 

@@ -18,7 +18,14 @@ def run_app(loaded_settings: LoadedSettings, theme: str | None = None) -> int:
     if theme is not None and theme not in known:
         print(f"kneetui: there is no theme called {theme!r}; choose one of: {', '.join(known)}", file=sys.stderr)
         return 2
+    from kneetui.history.store import open_history_store
+
     plugins = load_installed_plugins(disabled=loaded_settings.settings.disabled_plugins)
-    app = KneeApp(plugins, loaded_settings, theme_override=theme, themes=themes)
-    app.run()
+    history = open_history_store()
+    loaded_settings.notices.extend(history.notices)
+    app = KneeApp(plugins, loaded_settings, theme_override=theme, themes=themes, history=history.store)
+    try:
+        app.run()
+    finally:
+        history.store.close()
     return app.return_code or 0
