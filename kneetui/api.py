@@ -26,6 +26,9 @@ from kneetui.content.model import (
     Topic,
     TopicKind,
 )
+from kneetui.engine.clock import Clock, FakeClock
+from kneetui.engine.plugin_guide import SessionGuide
+from kneetui.engine.recording import BlockKind
 from kneetui.hookspecs import PROJECT
 
 #: The version of this API. A plug-in may set ``KNEETUI_API = <int>`` to say
@@ -37,6 +40,9 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 __all__ = [
     "API_VERSION",
     "Aid",
+    "BlockKind",
+    "Clock",
+    "FakeClock",
     "Category",
     "Dosage",
     "Dose",
@@ -48,6 +54,7 @@ __all__ = [
     "Program",
     "ProgramStep",
     "Range",
+    "SessionGuide",
     "Source",
     "Topic",
     "TopicKind",

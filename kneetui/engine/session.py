@@ -224,6 +224,25 @@ class SessionRunner:
         self._enter(self._index + 1, self.clock.now())
         return self._entry_cues()
 
+    def skip_to_pain_check(self) -> list[Cue]:
+        """Jump to the current exercise's pain check without recording the phases passed.
+
+        Used when a plug-in's own screen guided the exercise and recorded its own blocks.
+        """
+        if self.state is not RunnerState.RUNNING or self.phase.exercise is None:
+            return []
+        exercise_number = self.phase.exercise_number
+        target = self._index
+        while (
+            self.plan.phases[target].kind is not PhaseKind.PAIN_CHECK
+            and self.plan.phases[target].exercise_number == exercise_number
+            and self.plan.phases[target].kind is not PhaseKind.DONE
+        ):
+            target += 1
+        self.paused = False
+        self._enter(target, self.clock.now())
+        return self._entry_cues()
+
     def back(self) -> list[Cue]:
         """Restart the current phase; if it began less than BACK_RESTART_SECONDS ago
         (and no rep was counted), go back to the start of the phase before it.

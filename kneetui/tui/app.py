@@ -49,6 +49,8 @@ class KneeApp(App[None]):
         self.theme_override = theme_override
         self.clock = clock or SystemClock()
         self._save_enabled = save
+        #: Set while a plug-in's own session screen is open, to contain its failures.
+        self.plugin_screen_guard = None
         self.history = history if history is not None else HistoryStore.in_memory()
         self.user_programs = user_programs if user_programs is not None else UserPrograms()
         #: Ids of the programmes the person made or imported (they replace a plug-in's of the same id).
@@ -106,6 +108,15 @@ class KneeApp(App[None]):
         if not self.settings.safety_acknowledged:
             self.action_safety_notice(first_run=True)
 
+    def _handle_exception(self, error: Exception) -> None:
+        # Every unhandled exception in a handler, timer or render ends up here; one
+        # from a plug-in's session screen closes that screen instead of the app.
+        guard = self.plugin_screen_guard
+        if guard is not None and guard.caused(error, self.screen):
+            guard.contain(error)
+            return
+        super()._handle_exception(error)
+
     # -- settings -----------------------------------------------------------------
 
     def save_settings(self) -> None:
@@ -158,6 +169,21 @@ class KneeApp(App[None]):
 
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
+
+    def action_guide_exercise(self, exercise_id: str) -> None:
+        """Choose a dose for one exercise, then guide it."""
+        from kneetui.tui.screens.dose_choice import DoseChoiceScreen
+        from kneetui.tui.screens.session import SessionScreen
+
+        exercise = self.catalog.exercise(exercise_id)
+        if exercise is None:
+            return
+
+        def chosen(dose) -> None:
+            if dose is not None:
+                self.push_screen(SessionScreen(exercise_id=exercise_id, dose=dose))
+
+        self.push_screen(DoseChoiceScreen(exercise), chosen)
 
     def action_home(self) -> None:
         self.action_home_quietly()

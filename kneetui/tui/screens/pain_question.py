@@ -35,7 +35,7 @@ class PainQuestionScreen(ModalScreen[int | None]):
         with Vertical():
             yield Static(heading(self.question))
             if self.note:
-                yield Static(self.note, markup=False)
+                yield Static(self.note, markup=False, classes="pain-note")
             yield PainScale()
             yield Static(SCALE_HINT, markup=False)
 

@@ -18,6 +18,7 @@ SCREENS: dict[str, tuple[str, str]] = {
     "plugins": ("plugins", "PluginsScreen"),
     "settings": ("settings", "SettingsScreen"),
     "help": ("help", "HelpScreen"),
+    "session": ("session", "SessionScreen"),
 }
 
 

@@ -62,6 +62,7 @@ class ExerciseDrawing(Widget):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self.drawing = drawing
         self._frames = _even_frames(drawing.frames) if drawing else ()
         self._captions = _captions_for(drawing, len(self._frames))
         self._frame_seconds = drawing.frame_seconds if drawing else 0.0

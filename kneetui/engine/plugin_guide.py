@@ -1,0 +1,98 @@
+"""What kneetui hands to a plug-in that guides an exercise with its own screen and timer.
+
+The plug-in's screen runs inside kneetui's safety frame: kneetui asks the pain
+before and after, applies the stop rule, and records what the plug-in reports.
+No Textual here; the plug-in's screen is its own business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kneetui.content.model import Dose, Exercise
+from kneetui.engine.clock import Clock
+from kneetui.engine.recording import BlockKind, BlockRecord, SessionRecorder
+
+
+class SessionGuide:
+    """Passed to ``kneetui_session_screen(exercise, guide)``.
+
+    The plug-in's screen reads ``exercise``, ``dose`` and ``clock`` (use it for
+    every wait and measurement), reports each completed block with
+    :meth:`record_block`, calls :meth:`pain_is_worse` when the person says the
+    pain got worse, and :meth:`finish` (or simply dismisses itself) when done.
+    """
+
+    def __init__(
+        self,
+        *,
+        exercise: Exercise,
+        dose: Dose,
+        clock: Clock,
+        recorder: SessionRecorder,
+        session_id: int,
+        plugin: str,
+        bell: bool = True,
+        flash: bool = True,
+        animations: bool = True,
+        on_stop: Callable[[], None] = lambda: None,
+        on_finish: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.exercise = exercise
+        self.dose = dose
+        self.clock = clock
+        self.plugin = plugin
+        self.bell = bell
+        self.flash = flash
+        self.animations = animations
+        self.blocks: list[BlockRecord] = []
+        self.stopped = False
+        self.finished = False
+        self._recorder = recorder
+        self._session_id = session_id
+        self._on_stop = on_stop
+        self._on_finish = on_finish
+
+    def record_block(
+        self,
+        *,
+        kind: BlockKind | str,
+        planned: int,
+        done: int,
+        started_at: float,
+        ended_at: float,
+        set_number: int = 1,
+        side: str | None = None,
+    ) -> BlockRecord:
+        """Record one completed block now (seconds for holds and timed blocks, reps for reps).
+
+        ``started_at`` and ``ended_at`` are ``clock.wall()`` times.
+        """
+        if self.finished or self.stopped:
+            raise RuntimeError("this exercise is over; nothing more can be recorded")
+        block = BlockRecord(
+            exercise_id=self.exercise.id,
+            kind=BlockKind(kind),
+            set_number=int(set_number),
+            side=side,
+            planned=int(planned),
+            done=max(0, int(done)),
+            started_at=float(started_at),
+            ended_at=float(ended_at),
+            plugin=self.plugin,
+        )
+        self._recorder.record_block(self._session_id, block)
+        self.blocks.append(block)
+        return block
+
+    def pain_is_worse(self) -> None:
+        """The person says the pain is worse: kneetui stops the session and shows its advice."""
+        if not (self.stopped or self.finished):
+            self.stopped = True
+            self._on_stop()
+
+    def finish(self) -> None:
+        """The exercise is done: kneetui closes the plug-in's screen and asks how the knee is."""
+        if not (self.stopped or self.finished):
+            self.finished = True
+            self._on_finish()
