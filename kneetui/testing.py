@@ -11,12 +11,15 @@ Each helper uses a fresh plug-in manager, so tests never share state.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from kneetui.plugin_host.loader import LoadResult, load_plugins
 from kneetui.plugin_host.records import Origin, PluginRecord
 
-__all__ = ["assert_plugin_valid", "load_plugin", "make_test_app"]
+__all__ = ["PluginScreenRun", "assert_plugin_valid", "load_plugin", "make_test_app", "run_plugin_screen"]
 
 
 def load_plugin(plugin: Any, name: str = "plugin-under-test", with_builtin: bool = True) -> LoadResult:
@@ -49,3 +52,68 @@ def make_test_app(plugin: Any, name: str = "plugin-under-test", **options: Any):
     settings = options.pop("settings", None) or Settings(safety_acknowledged=True)
     clock = options.pop("clock", None) or FakeClock()
     return KneeApp(load_plugin(plugin, name), LoadedSettings(settings), clock=clock, save=False, **options)
+
+
+@dataclass
+class PluginScreenRun:
+    """What :func:`run_plugin_screen` gives a test: drive ``pilot``, move ``clock``, check ``recorder``."""
+
+    pilot: Any
+    screen: Any
+    guide: Any
+    recorder: Any
+    clock: Any
+
+
+@asynccontextmanager
+async def run_plugin_screen(
+    plugin: Any,
+    exercise_id: str,
+    *,
+    name: str = "plugin-under-test",
+    dose: Any = None,
+    size: tuple[int, int] = (80, 24),
+) -> AsyncIterator[PluginScreenRun]:
+    """Open the plug-in's own session screen for ``exercise_id`` in a Pilot.
+
+    The screen gets a real :class:`~kneetui.api.SessionGuide` on a
+    :class:`~kneetui.api.FakeClock` (move it with ``run.clock.advance``) that
+    records into a memory recorder (``run.recorder.blocks``)::
+
+        async with run_plugin_screen(my_plugin, "my-exercise") as run:
+            run.clock.advance(10)
+            run.screen.tick()
+            assert run.guide.finished
+    """
+    from textual.app import App
+
+    from kneetui.engine.clock import FakeClock
+    from kneetui.engine.plugin_guide import SessionGuide
+    from kneetui.engine.recording import MemoryRecorder, SessionStart
+    from kneetui.tui.plugin_screens import plugin_session_screen
+
+    loaded = assert_plugin_valid(plugin, name, with_builtin=False)
+    exercise = loaded.catalog.exercise(exercise_id)
+    assert exercise is not None, f"plug-in {name!r} registers no exercise {exercise_id!r}"
+    clock = FakeClock()
+    recorder = MemoryRecorder()
+    session_id = recorder.start_session(SessionStart(clock.wall(), None, (exercise_id,)))
+    guide = SessionGuide(
+        exercise=exercise,
+        dose=dose or exercise.dosage.lowest(),
+        clock=clock,
+        recorder=recorder,
+        session_id=session_id,
+        plugin=name,
+    )
+    screen = plugin_session_screen(loaded, name, exercise, guide)
+    assert screen is not None, f"plug-in {name!r} offers no screen for {exercise_id!r}"
+
+    class Harness(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    app = Harness()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        yield PluginScreenRun(pilot, screen, guide, recorder, clock)

@@ -51,6 +51,8 @@ class KneeApp(App[None]):
         self._save_enabled = save
         #: Set while a plug-in's own session screen is open, to contain its failures.
         self.plugin_screen_guard = None
+        #: Guards of plug-in screens that failed: events they had queued may still raise.
+        self.closed_plugin_guards: list = []
         self.history = history if history is not None else HistoryStore.in_memory()
         self.user_programs = user_programs if user_programs is not None else UserPrograms()
         #: Ids of the programmes the person made or imported (they replace a plug-in's of the same id).
@@ -111,10 +113,10 @@ class KneeApp(App[None]):
     def _handle_exception(self, error: Exception) -> None:
         # Every unhandled exception in a handler, timer or render ends up here; one
         # from a plug-in's session screen closes that screen instead of the app.
-        guard = self.plugin_screen_guard
-        if guard is not None and guard.caused(error, self.screen):
-            guard.contain(error)
-            return
+        for guard in [self.plugin_screen_guard, *self.closed_plugin_guards]:
+            if guard is not None and guard.caused(error, self.screen):
+                guard.contain(error)
+                return
         super()._handle_exception(error)
 
     # -- settings -----------------------------------------------------------------

@@ -50,18 +50,26 @@ class PluginScreenGuard:
         self.on_failure = on_failure
         self.closing = False
 
-    def caused(self, error: BaseException, active_screen: Screen[Any]) -> bool:
-        """Whether ``error`` belongs to the guarded screen (its code, or while it is showing)."""
-        if self.screen not in self.screen.app.screen_stack and not self.closing:
-            return False
-        if active_screen is self.screen or self.closing:
-            return True
+    def in_plugin_code(self, error: BaseException) -> bool:
         frames = traceback.extract_tb(error.__traceback__)
         return any(f"/{self.package}/" in frame.filename or f"/{self.package}.py" in frame.filename for frame in frames)
+
+    def caused(self, error: BaseException, active_screen: Screen[Any]) -> bool:
+        """Whether ``error`` belongs to the guarded screen.
+
+        While the screen is open: anything raised while it shows, or in its code.
+        After it failed: only errors raised in its code (events it had queued).
+        """
+        if self.closing:
+            return self.in_plugin_code(error)
+        if self.screen not in self.screen.app.screen_stack:
+            return False
+        return active_screen is self.screen or self.in_plugin_code(error)
 
     def contain(self, error: BaseException) -> None:
         """Close the screen (once) and say what went wrong."""
         if self.closing:
+            self.screen.app.log.error(f"plug-in screen {self.plugin!r} (closed) raised again: {one_line(error)}")
             return
         self.closing = True
         app = self.screen.app

@@ -72,15 +72,16 @@ class SessionScreen(Screen[None]):
     SessionScreen.-flash #session-body { background: $warning 40%; }
     SessionScreen.-narrow #main-row { layout: vertical; }
     """
+    # Ordered by importance: the footer shows them left to right and may cut the end.
     BINDINGS = [
-        Binding("space", "toggle_pause", "Pause/resume"),
-        Binding("enter,r", "count_rep", "Count a rep"),
+        Binding("exclamation_mark", "pain_worse", "Pain worse"),
+        Binding("space", "toggle_pause", "Pause"),
+        Binding("enter,r", "count_rep", "Rep"),
+        Binding("q", "quit_session", "Quit"),
         Binding("n", "skip", "Skip"),
         Binding("b", "back", "Back"),
-        Binding("plus,equals_sign", f"adjust({ADJUST_SECONDS})", f"+{ADJUST_SECONDS} s"),
-        Binding("minus", f"adjust(-{ADJUST_SECONDS})", f"-{ADJUST_SECONDS} s"),
-        Binding("exclamation_mark", "pain_worse", "Pain is worse"),
-        Binding("q", "quit_session", "Quit"),
+        Binding("plus,equals_sign", f"adjust({ADJUST_SECONDS})", f"+{ADJUST_SECONDS}s"),
+        Binding("minus", f"adjust(-{ADJUST_SECONDS})", f"-{ADJUST_SECONDS}s"),
         Binding("escape", "leave", "Home"),
     ]
 
@@ -439,6 +440,8 @@ class SessionScreen(Screen[None]):
         self.act(self.runner.pain_is_worse() if stop else self.runner.skip_to_pain_check())
 
     def plugin_failed(self, reason: str) -> None:
+        if self.plugin_guard is not None:
+            self.app.closed_plugin_guards.append(self.plugin_guard)
         self.plugin_guard = None
         self.app.plugin_screen_guard = None
         self.asking = False
