@@ -7,10 +7,10 @@ import sys
 from collections.abc import Sequence
 
 from kneetui import __version__
-from kneetui.cli import listing
+from kneetui.cli import listing, serve_commands
 
 #: Each module adds its own subcommands through ``add_commands(commands)``.
-COMMAND_MODULES = [listing]
+COMMAND_MODULES = [listing, serve_commands]
 
 DESCRIPTION = (
     "A terminal companion for home exercises for pain on the inside of the knee. "
