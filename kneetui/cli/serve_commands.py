@@ -1,4 +1,4 @@
-"""The serving commands: ``serve ssh`` for patients' terminals."""
+"""The serving commands: ``serve ssh`` for patients' terminals and ``serve web`` for a browser."""
 
 from __future__ import annotations
 
@@ -62,9 +62,20 @@ def serve_ssh(args: argparse.Namespace, loaded: LoadResult) -> int:
     return 1
 
 
+def serve_web(args: argparse.Namespace, loaded: LoadResult) -> int:
+    from kneetui.serve.web import OfflinePageError, serve_web as run_server
+
+    try:
+        run_server(args.host, args.port, args.public_url)
+    except OfflinePageError as error:
+        print(f"kneetui: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def add_commands(commands: argparse._SubParsersAction) -> None:
-    """Add ``serve ssh`` to the ``kneetui`` parser."""
-    serve = commands.add_parser("serve", help="let others use kneetui over SSH")
+    """Add ``serve ssh`` and ``serve web`` to the ``kneetui`` parser."""
+    serve = commands.add_parser("serve", help="let others use kneetui over SSH or in a browser")
     kinds = serve.add_subparsers(dest="serve_kind", metavar="KIND", required=True)
 
     ssh = kinds.add_parser(
@@ -98,3 +109,15 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         help="close a connection after this long without input (default: %(default)s)",
     )
     ssh.set_defaults(run=serve_ssh)
+
+    web = kinds.add_parser(
+        "web",
+        help="kneetui in a browser through textual-serve",
+        description="Serve kneetui in a browser. The page loads nothing from the network.",
+    )
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    web.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
+    web.add_argument(
+        "--public-url", metavar="URL", help="the address browsers use to reach it (default: http://HOST:PORT)"
+    )
+    web.set_defaults(run=serve_web)
