@@ -7,10 +7,10 @@ import sys
 from collections.abc import Sequence
 
 from kneetui import __version__
-from kneetui.cli import exchange_commands, guide, listing, plugin_commands
+from kneetui.cli import exchange_commands, guide, listing, plugin_commands, serve_commands
 
 #: Each module adds its own subcommands through ``add_commands(commands)``.
-COMMAND_MODULES = [listing, plugin_commands, exchange_commands, guide]
+COMMAND_MODULES = [listing, plugin_commands, exchange_commands, guide, serve_commands]
 
 DESCRIPTION = (
     "A terminal companion for home exercises for pain on the inside of the knee. "

@@ -43,3 +43,13 @@ def programs_dir() -> Path:
 
 def history_file() -> Path:
     return data_dir() / "history.sqlite3"
+
+
+def serve_host_key_file() -> Path:
+    """The SSH server's own host key, made on first start."""
+    return data_dir() / "serve" / "ssh_host_ed25519_key"
+
+
+def serve_users_dir() -> Path:
+    """Where the SSH server keeps each patient's own settings and history."""
+    return data_dir() / "serve-users"

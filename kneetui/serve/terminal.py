@@ -1,0 +1,153 @@
+"""A process in its own pseudo-terminal: started, resized, read, written and ended for good."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import fcntl
+import os
+import signal
+import struct
+import termios
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+READ_SIZE = 65536
+
+#: Sent to the client after a process was ended from outside, so its terminal is usable
+#: again: leave the alternate screen, stop mouse and focus reporting, bracketed paste and
+#: the kitty keyboard mode, show the cursor and reset colours.
+TERMINAL_RESET = (
+    b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l"
+    b"\x1b[?1004l\x1b[?2004l\x1b[<u\x1b[?1049l\x1b[?25h\x1b[0m\r\n"
+)
+
+
+@dataclass(frozen=True)
+class TerminalSize:
+    columns: int
+    rows: int
+    pixel_width: int = 0
+    pixel_height: int = 0
+
+    def or_default(self) -> TerminalSize:
+        """A client without a local terminal reports 0 x 0; use the classic 80 x 24 then."""
+        if self.columns > 0 and self.rows > 0:
+            return self
+        return TerminalSize(80, 24)
+
+    def packed(self) -> bytes:
+        return struct.pack("HHHH", self.rows, self.columns, self.pixel_width, self.pixel_height)
+
+
+def _take_controlling_terminal() -> None:
+    # Runs in the child between fork and exec, after setsid: one ioctl that makes the pty
+    # its controlling terminal, so the kernel sends it SIGWINCH when the size changes.
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
+class PtyChild:
+    """A child process whose stdin, stdout and stderr are the slave side of a new pty.
+
+    The child leads its own session and process group, so ending it ends everything it
+    started too.
+    """
+
+    def __init__(self, process: asyncio.subprocess.Process, master_fd: int) -> None:
+        self._process = process
+        self._master = master_fd
+        self._ended = False
+
+    @classmethod
+    async def start(
+        cls, argv: Sequence[str], env: Mapping[str, str], size: TerminalSize, cwd: Path
+    ) -> PtyChild:
+        master, slave = os.openpty()
+        try:
+            fcntl.ioctl(master, termios.TIOCSWINSZ, size.or_default().packed())
+            os.set_blocking(master, False)
+            process = await asyncio.create_subprocess_exec(
+                *argv,
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                env=dict(env),
+                cwd=cwd,
+                start_new_session=True,
+                preexec_fn=_take_controlling_terminal,
+            )
+        except BaseException:
+            os.close(master)
+            raise
+        finally:
+            # Only the child holds the slave now, so reads on the master end (EIO) when it exits.
+            os.close(slave)
+        return cls(process, master)
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return self._process.returncode
+
+    def resize(self, size: TerminalSize) -> None:
+        """Set the pty's size; the kernel tells the child with SIGWINCH."""
+        if not self._ended:
+            fcntl.ioctl(self._master, termios.TIOCSWINSZ, size.or_default().packed())
+
+    async def read(self) -> bytes:
+        """The next output of the child, or ``b""`` once it has closed the terminal."""
+        while not self._ended:
+            try:
+                return os.read(self._master, READ_SIZE)
+            except BlockingIOError:
+                await self._until_ready(readable=True)
+            except OSError as error:
+                if error.errno == errno.EIO:
+                    return b""
+                raise
+        return b""
+
+    async def write(self, data: bytes) -> None:
+        """Type ``data`` into the child's terminal, waiting while its input buffer is full."""
+        view = memoryview(data)
+        while view and not self._ended:
+            try:
+                view = view[os.write(self._master, view) :]
+            except BlockingIOError:
+                await self._until_ready(readable=False)
+
+    async def _until_ready(self, readable: bool) -> None:
+        loop = asyncio.get_running_loop()
+        watch, unwatch = (loop.add_reader, loop.remove_reader) if readable else (loop.add_writer, loop.remove_writer)
+        ready = loop.create_future()
+        watch(self._master, lambda: ready.done() or ready.set_result(None))
+        try:
+            await ready
+        finally:
+            unwatch(self._master)
+
+    async def end(self, grace: float) -> int:
+        """End the child and its process group: SIGHUP, SIGKILL after ``grace`` s; reap it."""
+        if self._process.returncode is None:
+            self._signal_group(signal.SIGHUP)
+            try:
+                await asyncio.wait_for(self._process.wait(), grace)
+            except TimeoutError:
+                self._signal_group(signal.SIGKILL)
+        returncode = await self._process.wait()
+        # Anything the child started is still in its group after the child itself is gone.
+        self._signal_group(signal.SIGKILL)
+        if not self._ended:
+            self._ended = True
+            os.close(self._master)
+        return returncode
+
+    def _signal_group(self, signum: int) -> None:
+        try:
+            os.killpg(self._process.pid, signum)
+        except ProcessLookupError:
+            pass
