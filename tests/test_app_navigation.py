@@ -88,8 +88,10 @@ async def test_the_library_filters_to_exercises_that_suit_the_acute_phase(make_a
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("e")
         assert app.screen.query_one("#exercises", OptionList).option_count == 6
-        await pilot.press("slash", "tab", "space")
-        await pilot.pause()
+        for key in ("slash", "tab", "space"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert app.screen.focused.id == "acute"
         assert app.screen.query_one("#exercises", OptionList).option_count == 3
 
 
