@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,13 +23,26 @@ EXAMPLE = Path(__file__).parents[1] / "plugins" / "kneetui_paced_bends"
 
 @pytest.fixture(scope="module")
 def installed_example(tmp_path_factory) -> Path:
+    # Build from a copy: an in-tree build would leave metadata in the repository.
+    source = tmp_path_factory.mktemp("source") / "kneetui_paced_bends"
+    shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("*.egg-info", "build", "__pycache__"))
     target = tmp_path_factory.mktemp("site")
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(EXAMPLE)],
+         "--target", str(target), str(source)],
         check=True, capture_output=True, timeout=300,
     )
     return target
+
+
+def test_the_example_plugins_own_tests_pass_once_it_is_installed(installed_example, subprocess_env, tmp_path):
+    env = dict(subprocess_env, PYTHONPATH=str(installed_example))
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(EXAMPLE / "tests")],
+        capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert result.stdout.count(".") >= 4 and "failed" not in result.stdout
 
 
 def test_after_pip_install_it_appears_in_plugins_and_exercises(installed_example, subprocess_env):
