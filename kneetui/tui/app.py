@@ -213,6 +213,6 @@ class KneeApp(App[None]):
         for number, step in enumerate(program.steps, 1):
             exercise = self.catalog.exercise(step.exercise_id)
             if exercise is not None:
-                lines.append(Content.assemble((f"{number}. ", "bold"), exercise.name, ("  " + exercise.dosage.describe(), "dim")))
+                lines.append(Content.assemble((f"{number}. ", "bold"), exercise.name, (f" · {exercise.dosage.describe()}", "dim")))
         lines.append(Content.assemble(("Press s to start.", "bold")))
         return Content("\n").join(lines)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from rich.text import Text
 from textual.content import Content
 
 #: How a search match is shown: underlined and reversed, so it does not rely on colour.
@@ -28,13 +29,16 @@ def numbered(lines: Iterable[str]) -> Content:
     return Content("\n").join(Content.assemble((f"{number}. ", "bold"), line) for number, line in enumerate(lines, 1))
 
 
-def highlight_words(text: str, query_words: Iterable[str]) -> Content:
-    """``text`` with every word that starts with one of ``query_words`` highlighted."""
-    content = Content(text)
+def highlight_words(text: str, query_words: Iterable[str], style: str = "") -> Text:
+    """``text`` (literal) with every word that starts with one of ``query_words`` highlighted.
+
+    Rich ``Text`` rather than ``Content``: its spans stay on the right letters
+    when a long answer wraps.
+    """
+    highlighted = Text(text, style=style)
     prefixes = sorted({word for word in query_words if word}, key=len, reverse=True)
-    if not prefixes:
-        return content
-    pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, prefixes)) + r")\w*", re.IGNORECASE)
-    for match in pattern.finditer(text):
-        content = content.stylize(MATCH_STYLE, match.start(), match.end())
-    return content
+    if prefixes:
+        pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, prefixes)) + r")\w*", re.IGNORECASE)
+        for match in pattern.finditer(text):
+            highlighted.stylize(MATCH_STYLE, match.start(), match.end())
+    return highlighted

@@ -9,9 +9,9 @@ from textual.widgets import Input, Static
 
 from kneetui.content.search import Field, SearchIndex, words
 from kneetui.content.model import FaqEntry
-from kneetui.tui.literal import MATCH_STYLE, highlight_words
+from kneetui.tui.literal import highlight_words
 from kneetui.tui.screens.base import SectionScreen
-from textual.content import Content
+from rich.text import Text
 
 
 class FaqScreen(SectionScreen):
@@ -62,11 +62,7 @@ class FaqScreen(SectionScreen):
         answers.remove_children()
         answers.mount_all(
             Static(
-                Content.assemble(
-                    highlight_words(entry.question, query_words).stylize("bold"),
-                    "\n",
-                    highlight_words(entry.answer, query_words),
-                ),
+                Text("\n").join([highlight_words(entry.question, query_words, "bold"), highlight_words(entry.answer, query_words)]),
                 classes="faq-entry",
             )
             for entry in entries

@@ -68,7 +68,8 @@ class SessionScreen(Screen[None]):
     SessionScreen.-paused #paused { display: block; }
     SessionScreen #outcome { display: none; margin-top: 1; }
     SessionScreen.-over #outcome { display: block; }
-    SessionScreen.-over #main-row, SessionScreen.-over #instruction, SessionScreen.-over #next { display: none; }
+    SessionScreen.-over #main-row, SessionScreen.-over #instruction, SessionScreen.-over #next,
+    SessionScreen.-over #session-progress, SessionScreen.-over #paused { display: none; }
     SessionScreen.-flash #session-body { background: $warning 40%; }
     SessionScreen.-narrow #main-row { layout: vertical; }
     """

@@ -1,0 +1,95 @@
+"""What a person sees on every screen, as SVG snapshots (review the report before updating)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kneetui.engine.clock import FakeClock
+from kneetui.history.store import HistoryStore
+from kneetui.storage.config import Settings
+
+STILL = dict(safety_acknowledged=True, animations=False, flash=False, get_ready_seconds=3)
+SECTION_KEYS = {
+    "library": ["e"],
+    "exercise-detail": ["e", "enter"],
+    "learn": ["l"],
+    "aids": ["a"],
+    "faq": ["f"],
+    "faq-search": ["f", *"swelling"],
+    "sources": ["c"],
+    "plugins": ["p"],
+    "settings": ["o"],
+    "help": ["question_mark"],
+    "safety-notice": ["exclamation_mark"],
+}
+
+
+def still_app(make_app, *plugins, **settings):
+    return make_app(*plugins, settings=Settings(**{**STILL, **settings}), clock=FakeClock(), history=HistoryStore.in_memory())
+
+
+def test_home(make_app, snap_compare):
+    assert snap_compare(still_app(make_app), terminal_size=(80, 24))
+
+
+def test_first_run_safety_notice(make_app, snap_compare):
+    assert snap_compare(still_app(make_app, safety_acknowledged=False), terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("name", SECTION_KEYS)
+def test_section_at_80x24(make_app, snap_compare, name):
+    assert snap_compare(still_app(make_app), terminal_size=(80, 24), press=SECTION_KEYS[name])
+
+
+@pytest.mark.parametrize("name", ["home", "library", "learn", "aids", "faq", "sources", "plugins", "settings", "help"])
+def test_small_terminal_40x12(make_app, snap_compare, name):
+    assert snap_compare(still_app(make_app), terminal_size=(40, 12), press=SECTION_KEYS.get(name, []))
+
+
+def test_plugin_failure_and_literal_markup(make_app, snap_compare):
+    app = still_app(make_app, "broken_import", "markup_text")
+
+    async def open_library(pilot):
+        app.clear_notifications()
+        await pilot.press("e")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_library)
+
+
+def test_session_hold_on_the_left_side(make_app, snap_compare):
+    app = still_app(make_app)
+
+    async def start_hold(pilot):
+        app.action_guide_exercise("sitting-adductor-stretch")
+        await pilot.pause()
+        await pilot.press("enter", "2", "enter", "n", "n")
+        await pilot.pause()
+        app.clock.advance(3 + 5.5)
+        app.screen.tick()
+        app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=start_hold)
+
+
+def test_session_safety_check(make_app, snap_compare):
+    app = still_app(make_app)
+    assert snap_compare(app, terminal_size=(80, 24), press=["s"])
+
+
+def test_session_stopped_for_pain(make_app, snap_compare):
+    app = still_app(make_app)
+
+    async def stop(pilot):
+        app.action_guide_exercise("adductor-squeeze")
+        await pilot.pause()
+        await pilot.press("enter", "2", "enter", "n", "n")
+        app.clock.advance(3.5)
+        app.screen.tick()
+        await pilot.press("enter", "enter", "exclamation_mark")
+        await pilot.pause()
+        await pilot.press("5", "enter")
+        await pilot.pause()
+        app.clear_notifications()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=stop)
