@@ -19,8 +19,10 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
         folder.mkdir()
         monkeypatch.setenv(f"XDG_{name}_HOME", str(folder))
     monkeypatch.setenv("HOME", str(home))
-    monkeypatch.delenv("NO_COLOR", raising=False)
-    monkeypatch.delenv("SSH_CONNECTION", raising=False)
+    # The same terminal everywhere, so CI (which may have no TERM) sees what a developer sees.
+    monkeypatch.setenv("TERM", "xterm-256color")
+    for name in ("NO_COLOR", "COLORTERM", "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"):
+        monkeypatch.delenv(name, raising=False)
     return home
 
 

@@ -30,6 +30,8 @@ class Settings:
     get_ready_seconds: int = 5
     rest_seconds: int = 30
     animations: bool = True
+    #: "auto" goes light (no animation, fewer updates) over SSH or on a limited terminal.
+    light_mode: str = "auto"
     pain_rise_to_stop: int = 2
     safety_acknowledged: bool = False
     program: str = "chronic"
@@ -45,6 +47,7 @@ class LoadedSettings:
     notices: list[str] = field(default_factory=list)
 
 
+_CHOICES = {"light_mode": ("auto", "on", "off")}
 _BOUNDS = {"get_ready_seconds": (0, 60), "rest_seconds": (0, 600), "pain_rise_to_stop": (1, 10)}
 
 
@@ -58,6 +61,8 @@ def _coerce(raw: dict[str, Any], notices: list[str]) -> Settings:
         fits = type(value) is type(default)
         if fits and isinstance(value, list):
             fits = all(isinstance(item, str) for item in value)
+        if fits and spec.name in _CHOICES:
+            fits = value in _CHOICES[spec.name]
         if fits and spec.name in _BOUNDS:
             low, high = _BOUNDS[spec.name]
             fits = low <= value <= high

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from textual.app import App
@@ -16,7 +17,11 @@ from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage.config import LoadedSettings, Settings, save_settings
 from kneetui.tui.commands import ContentCommands
 from kneetui.tui.literal import heading
+from kneetui.terminal import ColorDepth, read_terminal, should_go_light
 from kneetui.tui.themes import DEFAULT_THEME, ThemeLoad, load_themes
+
+#: The theme that follows the terminal's own 16-colour palette.
+ANSI_THEME = "kneetui-ansi"
 
 
 class KneeApp(App[None]):
@@ -59,11 +64,20 @@ class KneeApp(App[None]):
         self.user_program_ids: set[str] = set()
         self.reload_user_programs()
         self._environment_animation_level = self.animation_level
+        self.terminal = read_terminal(os.environ)
+        self.light = should_go_light(self.terminal, self.settings.light_mode)
         self.apply_animation_setting()
         self.theme_load = themes if themes is not None else load_themes()
         for theme in self.theme_load.loaded:
             self.register_theme(theme)
-        self.theme = self.starting_theme(theme_override or self.settings.theme)
+        self.theme = self.starting_theme(theme_override or self.safe_theme(self.settings.theme))
+
+    def safe_theme(self, wanted: str) -> str:
+        """On a 16-colour terminal a full-colour theme is approximated badly; use the ANSI one."""
+        theme = self.available_themes.get(wanted)
+        if self.terminal.colors is ColorDepth.SIXTEEN and theme is not None and not theme.ansi:
+            return ANSI_THEME
+        return wanted
 
     def starting_theme(self, wanted: str) -> str:
         """The theme to start with: the one asked for, if it exists and can be shown."""
@@ -130,11 +144,20 @@ class KneeApp(App[None]):
         except OSError as error:
             self.notify(f"Could not save settings: {error}", severity="error", markup=False)
 
+    def apply_light_mode(self) -> None:
+        self.light = should_go_light(self.terminal, self.settings.light_mode)
+        self.apply_animation_setting()
+
+    @property
+    def animate_drawings(self) -> bool:
+        return self.settings.animations and not self.light
+
     def apply_animation_setting(self) -> None:
         """Animations follow the setting, unless TEXTUAL_ANIMATIONS already turned them off."""
         if self._environment_animation_level == "none":
             return
-        self.animation_level = self._environment_animation_level if self.settings.animations else "none"
+        wanted = self.settings.animations and not self.light
+        self.animation_level = self._environment_animation_level if wanted else "none"
 
     def reload_user_programs(self) -> None:
         """Put the person's saved programmes into the catalog; unreadable files become notices."""

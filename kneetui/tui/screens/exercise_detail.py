@@ -49,7 +49,7 @@ class ExerciseDetailScreen(SectionScreen):
                 if exercise.suits_acute:
                     facts.insert(-1, labelled("Suits the acute phase", "yes"))
                 yield Static(Content("\n").join(facts), id="facts")
-                yield ExerciseDrawing(exercise.drawing, animate=self.app.settings.animations)
+                yield ExerciseDrawing(exercise.drawing, animate=self.app.animate_drawings)
             yield Static(heading("How to do it"))
             yield Static(numbered(exercise.steps), classes="item")
             yield Static(heading("Why it helps"))

@@ -33,6 +33,8 @@ from kneetui.tui.widgets.exercise_drawing import ExerciseDrawing
 #: How often the screen asks the runner for news. The runner keeps exact time on
 #: its own; this only bounds how late a change is shown.
 TICK_SECONDS = 0.1
+#: Over SSH or on a limited terminal: fewer wake-ups; the runner still keeps exact time.
+LIGHT_TICK_SECONDS = 0.25
 ADJUST_SECONDS = 5
 PHASE_TITLES = {
     PhaseKind.GET_READY: "Get ready",
@@ -179,7 +181,7 @@ class SessionScreen(Screen[None]):
             self.end_with("You chose to stop and have your knee evaluated first. That answer is recorded.")
             return
         self.handle(cues)
-        self.set_interval(TICK_SECONDS, self.tick)
+        self.set_interval(LIGHT_TICK_SECONDS if self.app.light else TICK_SECONDS, self.tick)
         self.update_view()
 
     # -- the loop -------------------------------------------------------------------
@@ -276,7 +278,7 @@ class SessionScreen(Screen[None]):
             self._drawing_of = exercise.id
             box = self.query_one("#drawing-box")
             box.remove_children()
-            box.mount(ExerciseDrawing(exercise.drawing, animate=self.app.settings.animations))
+            box.mount(ExerciseDrawing(exercise.drawing, animate=self.app.animate_drawings))
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -403,7 +405,7 @@ class SessionScreen(Screen[None]):
             plugin=owner,
             bell=self.app.settings.bell,
             flash=self.app.settings.flash,
-            animations=self.app.settings.animations,
+            animations=self.app.animate_drawings,
             on_stop=lambda: self.plugin_done(stop=True),
             on_finish=lambda: self.plugin_done(stop=False),
         )

@@ -18,6 +18,8 @@ SWITCHES = (
     ("countdown_warning", "3-2-1 warning before a hold ends"),
     ("animations", "Animated drawings"),
 )
+#: Light mode: no animation and fewer updates, for SSH and limited terminals.
+LIGHT_CHOICES = [("auto", "auto"), ("always", "on"), ("never", "off")]
 #: (setting, label, lowest, highest) for each number setting.
 NUMBERS = (
     ("get_ready_seconds", "Get-ready seconds", 0, 60),
@@ -44,6 +46,9 @@ class SettingsScreen(SectionScreen):
                 yield Label("Theme")
                 themes = sorted(self.app.available_themes)
                 yield Select([(name, name) for name in themes], value=self.app.theme, allow_blank=False, id="theme")
+            with Horizontal(classes="setting"):
+                yield Label("Light mode (auto: over SSH, TERM=linux)")
+                yield Select(LIGHT_CHOICES, value=settings.light_mode, allow_blank=False, id="light_mode")
             for name, label in SWITCHES:
                 yield Check(label, getattr(settings, name), id=name, classes="setting")
             for name, label, low, high in NUMBERS:
@@ -63,6 +68,10 @@ class SettingsScreen(SectionScreen):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "theme" and isinstance(event.value, str) and event.value != self.app.theme:
             self.app.theme = event.value
+        if event.select.id == "light_mode" and isinstance(event.value, str) and event.value != self.app.settings.light_mode:
+            self.app.settings.light_mode = event.value
+            self.app.save_settings()
+            self.app.apply_light_mode()
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         setattr(self.app.settings, str(event.checkbox.id), event.value)
