@@ -11,6 +11,7 @@ from textual.screen import Screen
 SCREENS: dict[str, tuple[str, str]] = {
     "library": ("library", "ExerciseLibraryScreen"),
     "exercise": ("exercise_detail", "ExerciseDetailScreen"),
+    "progress": ("progress", "ProgressScreen"),
     "learn": ("learn", "LearnScreen"),
     "aids": ("aids", "AidsScreen"),
     "faq": ("faq", "FaqScreen"),
