@@ -90,7 +90,8 @@ class ProgramBuilderScreen(Screen[str | None]):
     def compose(self) -> ComposeResult:
         program = self.original
         yield Header()
-        with VerticalScroll(id="builder"):
+        # Not focusable itself: Tab goes from field to field, and each scrolls into view.
+        with VerticalScroll(id="builder", can_focus=False):
             with Horizontal(classes="field-row"):
                 yield Label("Name")
                 yield Input(program.name if program else "", placeholder="e.g. My knee plan", max_length=MAX_NAME, id="name")

@@ -35,10 +35,11 @@ class ProgramsScreen(SectionScreen):
     SECTION_TITLE = "Programmes"
     DEFAULT_CSS = """
     ProgramsScreen #programs-row { height: 1fr; }
-    ProgramsScreen #programs { width: 1fr; height: 1fr; border: round $primary; }
+    ProgramsScreen #programs { width: 44; height: 1fr; border: round $primary; }
     ProgramsScreen #program-detail { width: 1fr; height: 1fr; border: round $secondary; padding: 0 1; }
+    ProgramsScreen #program-detail:focus { border: tall $accent; }
     ProgramsScreen.-narrow #programs-row { layout: vertical; }
-    ProgramsScreen.-narrow #programs { height: auto; max-height: 10; }
+    ProgramsScreen.-narrow #programs { width: 1fr; height: auto; max-height: 10; }
     ProgramsScreen.-narrow #program-detail { height: auto; }
     """
     BINDINGS = [
