@@ -87,6 +87,15 @@ async def test_choosing_the_chronic_programme_for_today_shows_it_on_home(make_ap
         assert "Chronic pain: stretch and strengthen" in text_of(app.screen.query_one("#today", Static))
 
 
+async def test_home_shows_the_doses_chosen_in_your_programme(make_app, user_programs):
+    user_programs.save(MY_KNEE_PLAN)
+    app = make_app(user_programs=user_programs)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r", "end", "t", "escape")
+        today = text_of(app.screen.query_one("#today", Static))
+        assert "2. Wall slides  12 reps" in today and "3. Inner thigh (adductor) squeeze  10 reps, 3 sets" in today
+
+
 async def test_enter_on_a_programme_chooses_it_for_today(make_app, user_programs):
     app = make_app(user_programs=user_programs)
     async with app.run_test(size=SIZE) as pilot:

@@ -201,6 +201,7 @@ class KneeApp(App[None]):
         for number, step in enumerate(program.steps, 1):
             exercise = self.catalog.exercise(step.exercise_id)
             if exercise is not None:
-                lines.append(Content.assemble((f"{number}. ", "bold"), exercise.name, ("  " + exercise.dosage.describe(), "dim")))
+                dose = step.dose.describe() if step.dose else exercise.dosage.describe()
+                lines.append(Content.assemble((f"{number}. ", "bold"), exercise.name, ("  " + dose, "dim")))
         lines.append(Content.assemble(("Press s to start.", "bold")))
         return Content("\n").join(lines)
