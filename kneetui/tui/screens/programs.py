@@ -39,8 +39,8 @@ class ProgramsScreen(SectionScreen):
     ProgramsScreen #program-detail { width: 1fr; height: 1fr; border: round $secondary; padding: 0 1; }
     ProgramsScreen #program-detail:focus { border: tall $accent; }
     ProgramsScreen.-narrow #programs-row { layout: vertical; }
-    ProgramsScreen.-narrow #programs { width: 1fr; height: auto; max-height: 10; }
-    ProgramsScreen.-narrow #program-detail { height: auto; }
+    ProgramsScreen.-narrow #programs { width: 1fr; height: 1fr; max-height: 14; }
+    ProgramsScreen.-narrow #program-detail { height: 1fr; }
     """
     BINDINGS = [
         Binding("t", "choose_for_today", "Today"),
