@@ -55,7 +55,7 @@ class ProgramBuilderScreen(Screen[str | None]):
     ProgramBuilderScreen #frequency-label { width: 11; padding: 1 1 0 1; }
     ProgramBuilderScreen #program-id { width: 32; }
     ProgramBuilderScreen #description { width: 1fr; height: 3; }
-    ProgramBuilderScreen #frequency { width: 21; }
+    ProgramBuilderScreen #frequency { width: 24; }
     ProgramBuilderScreen #lists { height: 10; }
     ProgramBuilderScreen #library, ProgramBuilderScreen #steps { width: 1fr; height: 1fr; border: round $primary; }
     ProgramBuilderScreen #library:focus, ProgramBuilderScreen #steps:focus { border: tall $accent; }
@@ -84,6 +84,8 @@ class ProgramBuilderScreen(Screen[str | None]):
                 self.steps.append(ProgramStep(step.exercise_id, step.dose or exercise.dosage.lowest()))
         #: The id last made from the name; the id follows the name until the person types their own.
         self._derived_id = program.id if program else ""
+        #: The step the hint speaks about.
+        self._hint_about: int | None = None
 
     # -- layout --------------------------------------------------------------------
 
@@ -157,7 +159,8 @@ class ProgramBuilderScreen(Screen[str | None]):
         )
 
     def say(self, *parts: str | tuple[str, str] | Content) -> None:
-        """Show a line in the hint below the lists."""
+        """Show a line in the hint below the lists, about the highlighted step."""
+        self._hint_about = self.highlighted_step()
         self.query_one("#hint", Static).update(Content.assemble(*parts))
 
     # -- the steps -------------------------------------------------------------------
@@ -202,10 +205,14 @@ class ProgramBuilderScreen(Screen[str | None]):
     def on_option_list_option_highlighted(self, event: StepList.OptionHighlighted) -> None:
         if isinstance(event.option_list, StepList):
             self.show_dose()
-            self.describe_step()
+            # The message can arrive after keys pressed quickly behind the arrow;
+            # what those keys said about this step stays.
+            if event.option_index != self._hint_about:
+                self.describe_step()
 
     def describe_step(self) -> None:
         index = self.highlighted_step()
+        self._hint_about = index
         if index is None:
             return
         exercise = self.exercise_of(self.steps[index])
