@@ -6,7 +6,6 @@ import time
 from datetime import date, timedelta
 
 from history_samples import TODAY, a_year_of_history, at, chronic_doses, clock_on, record_session
-from textual.widgets import Static
 
 from kneetui.content.model import Dose
 from kneetui.history.records import PainPoint

@@ -14,16 +14,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from kneetui.content.model import Dose, Exercise, Frequency, Program, ProgramStep, Range
+from kneetui.content.model import Exercise, Frequency, Program, ProgramStep, Range
 from kneetui.content.validation import ID_PATTERN
 from kneetui.exchange.program_file import MAX_NAME, ProgramFileError, export_program, parse_program
-from kneetui.history.progression import STEP_SIZES
+from kneetui.history.progression import PRIMARY, STEP_SIZES
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.widgets.builder_lists import ExercisePicker, StepList
 from kneetui.tui.widgets.dose_input import QUANTITY_LABELS, DoseInput
 
-#: The quantities + and - change on the list, first one used wins; sets are typed.
-PRIMARY = ("hold_seconds", "reps", "duration_minutes")
 FREQUENCIES = [("Daily", Frequency.DAILY), ("Every other day", Frequency.EVERY_OTHER_DAY)]
 ID_RULE = "use 1–64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"
 START_LOW = "Start at the low end and build up gradually as you tolerate it."
