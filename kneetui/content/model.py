@@ -122,6 +122,19 @@ class Dose:
     sets: int = 1
     duration_minutes: int | None = None
 
+    def describe(self) -> str:
+        """One line a person reads, e.g. 'hold 20 s' or '12 reps, 2 sets'."""
+        parts: list[str] = []
+        if self.hold_seconds is not None:
+            parts.append(f"hold {self.hold_seconds} s")
+        if self.reps is not None:
+            parts.append(f"{self.reps} reps")
+        if self.duration_minutes is not None:
+            parts.append(f"{self.duration_minutes} min")
+        if self.sets != 1:
+            parts.append(f"{self.sets} sets")
+        return ", ".join(parts)
+
 
 @dataclass(frozen=True)
 class Drawing:

@@ -22,6 +22,8 @@ from kneetui.tui.themes import DEFAULT_THEME, ThemeLoad, load_themes
 
 #: The theme that follows the terminal's own 16-colour palette.
 ANSI_THEME = "kneetui-ansi"
+#: What the catalog names as the owner of the person's own programmes.
+USER_PROGRAMS_OWNER = "your programmes"
 
 
 class KneeApp(App[None]):
@@ -62,6 +64,7 @@ class KneeApp(App[None]):
         self.user_programs = user_programs if user_programs is not None else UserPrograms()
         #: Ids of the programmes the person made or imported (they replace a plug-in's of the same id).
         self.user_program_ids: set[str] = set()
+        self._plugin_programs: list[tuple[Program, str]] | None = None
         self.reload_user_programs()
         self._environment_animation_level = self.animation_level
         self.terminal = read_terminal(os.environ)
@@ -159,18 +162,30 @@ class KneeApp(App[None]):
         wanted = self.settings.animations and not self.light
         self.animation_level = self._environment_animation_level if wanted else "none"
 
-    def reload_user_programs(self) -> None:
-        """Put the person's saved programmes into the catalog; unreadable files become notices."""
-        for program_id in self.user_program_ids:
-            self.catalog.remove("programs", program_id)
+    def reload_user_programs(self) -> list[str]:
+        """Put the person's saved programmes into the catalog; return a notice per unreadable file.
+
+        The notices are also kept for the start-up notifications.
+        """
+        # Start again from the plug-ins' programmes, so one that a deleted user
+        # programme had replaced comes back instead of staying lost until a restart.
+        if self._plugin_programs is None:
+            self._plugin_programs = [
+                (program, self.catalog.owner_of("programs", program.id)) for program in self.catalog.programs
+            ]
+        for program in self.catalog.programs:
+            self.catalog.remove("programs", program.id)
+        for program, owner in self._plugin_programs:
+            self.catalog.add("programs", program, owner)
         loaded = self.user_programs.load_all(self.catalog)
         self.user_program_ids = set()
         for program in loaded.programs:
             self.catalog.remove("programs", program.id)
-            self.catalog.add("programs", program, "your programmes")
+            self.catalog.add("programs", program, USER_PROGRAMS_OWNER)
             self.user_program_ids.add(program.id)
-        for failure in loaded.failures:
-            self.startup_notices.append(f"Programme file {failure.path.name} was skipped: {failure.reason}")
+        notices = [f"Programme file {failure.path.name} was skipped: {failure.reason}" for failure in loaded.failures]
+        self.startup_notices.extend(notices)
+        return notices
 
     # -- navigation ----------------------------------------------------------------
 
@@ -236,6 +251,7 @@ class KneeApp(App[None]):
         for number, step in enumerate(program.steps, 1):
             exercise = self.catalog.exercise(step.exercise_id)
             if exercise is not None:
-                lines.append(Content.assemble((f"{number}. ", "bold"), exercise.name, (f" · {exercise.dosage.describe()}", "dim")))
+                dose = step.dose.describe() if step.dose else exercise.dosage.describe()
+                lines.append(Content.assemble((f"{number}. ", "bold"), exercise.name, (f" · {dose}", "dim")))
         lines.append(Content.assemble(("Press s to start.", "bold")))
         return Content("\n").join(lines)

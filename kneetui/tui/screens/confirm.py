@@ -1,43 +1,51 @@
-"""A yes/no question: y or Enter on the highlighted answer, n or Escape for no."""
+"""A yes-or-no question asked before anything is replaced or deleted."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Asks one question; dismisses with True for yes."""
+    """Dismisses with True for y (or the Yes button) and False for n, Escape or No; No has focus."""
 
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical {
-        width: 60; max-width: 100%; height: auto; border: thick $warning; background: $surface; padding: 0 1;
+        width: 64; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $warning; background: $surface; padding: 0 1;
     }
-    ConfirmScreen Horizontal { height: auto; margin-top: 1; }
-    ConfirmScreen Button { width: 1fr; }
+    ConfirmScreen #question { margin-bottom: 1; }
+    ConfirmScreen Horizontal { height: auto; align-horizontal: right; }
+    ConfirmScreen Button { margin-left: 1; }
     """
-    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
 
-    def __init__(self, question: str, yes: str = "Yes (y)", no: str = "No (n)") -> None:
+    def __init__(self, question: Content | str, yes: str = "Yes") -> None:
         super().__init__()
-        self.question, self.yes, self.no = question, yes, no
+        self.question = question if isinstance(question, Content) else Content(question)
+        self.yes = yes
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question, markup=False)
+            yield Static(self.question, id="question")
             with Horizontal():
-                yield Button(self.no, id="no", variant="primary")
-                yield Button(self.yes, id="yes")
+                yield Button(f"{self.yes} (y)", id="yes", variant="warning")
+                yield Button("No (n)", id="no")
 
     def on_mount(self) -> None:
-        self.query_one("#no").focus()
+        # The safe answer has focus, so an Enter pressed by habit changes nothing.
+        self.query_one("#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
 
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)

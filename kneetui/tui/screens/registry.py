@@ -11,6 +11,9 @@ from textual.screen import Screen
 SCREENS: dict[str, tuple[str, str]] = {
     "library": ("library", "ExerciseLibraryScreen"),
     "exercise": ("exercise_detail", "ExerciseDetailScreen"),
+    "programs": ("programs", "ProgramsScreen"),
+    "program-builder": ("program_builder", "ProgramBuilderScreen"),
+    "progress": ("progress", "ProgressScreen"),
     "learn": ("learn", "LearnScreen"),
     "aids": ("aids", "AidsScreen"),
     "faq": ("faq", "FaqScreen"),

@@ -330,7 +330,7 @@ class SessionScreen(Screen[None]):
                 self.outcome_notes.append("You ended the session early. What you did is kept.")
                 self.ask(PainQuestionScreen("How is your knee now?"), self.after_pain_after)
 
-        self.ask(ConfirmScreen("End this session now? Everything you have done so far is kept."), confirmed)
+        self.ask(ConfirmScreen("End this session now? Everything you have done so far is kept.", yes="End it"), confirmed)
 
     def action_leave(self) -> None:
         if self.over:

@@ -1,0 +1,52 @@
+"""Asks for a file path in an Input; shows why the last try failed, if it did."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class PathPromptScreen(ModalScreen[Path | None]):
+    """Dismisses with the path typed (``~`` expanded) on Enter, or None on Escape."""
+
+    DEFAULT_CSS = """
+    PathPromptScreen { align: center middle; }
+    PathPromptScreen > Vertical {
+        width: 72; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    PathPromptScreen #problem { color: $error; text-style: bold; margin-top: 1; }
+    PathPromptScreen #keys { color: $text-muted; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, question: str, value: str = "", problem: Content | str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.value = value
+        self.problem = problem
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question, id="question", markup=False)
+            yield Input(self.value, placeholder="~/my-programme.toml", id="path")
+            yield Static("Enter to go on, Escape to cancel.", id="keys", markup=False)
+            if self.problem:
+                yield Static(self.problem, id="problem", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if text:
+            self.dismiss(Path(text).expanduser())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,303 @@
+"""Programmes: choose today's, build your own, edit or delete yours, export and import TOML files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from kneetui.content.model import Program
+from kneetui.exchange.program_file import ProgramFileError, export_program, read_program_file
+from kneetui.storage.atomic import write_atomic
+from kneetui.tui.literal import bullets, heading, labelled
+from kneetui.tui.screens.base import SectionScreen
+from kneetui.tui.screens.confirm import ConfirmScreen
+from kneetui.tui.screens.path_prompt import PathPromptScreen
+
+#: Shown before today's programme, so the choice does not rest on colour.
+TODAY_MARK = "✓ "
+
+
+def quoted(text: str) -> Content:
+    """Plug-in or user text in quotes, literal."""
+    return Content.assemble("‘", text, "’")
+
+
+class ProgramsScreen(SectionScreen):
+    """Every programme, plug-ins' and the person's own, with the one chosen for today marked."""
+
+    SECTION_TITLE = "Programmes"
+    DEFAULT_CSS = """
+    ProgramsScreen #programs-row { height: 1fr; }
+    ProgramsScreen #programs { width: 44; height: 1fr; border: round $primary; }
+    ProgramsScreen #program-detail { width: 1fr; height: 1fr; border: round $secondary; padding: 0 1; }
+    ProgramsScreen #program-detail:focus { border: tall $accent; }
+    ProgramsScreen.-narrow #programs-row { layout: vertical; }
+    ProgramsScreen.-narrow #programs { width: 1fr; height: 1fr; max-height: 14; }
+    ProgramsScreen.-narrow #program-detail { height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("t", "choose_for_today", "Today"),
+        Binding("n", "new", "New"),
+        Binding("e", "edit", "Edit"),
+        Binding("d", "delete", "Delete"),
+        Binding("x", "export", "Export"),
+        Binding("i", "import_file", "Import"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: The last file exported or imported here, offered again by the next prompt.
+        self.last_path: Path | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="programs-row", classes="section-body"):
+            programs = OptionList(id="programs", markup=False)
+            programs.border_title = "Programmes"
+            yield programs
+            with VerticalScroll(id="program-detail") as detail:
+                detail.border_title = "Details"
+                yield Static(id="program-text")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.refill(self.app.settings.program)
+        self.query_one("#programs").focus()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 70, "-narrow")
+
+    # -- what is shown -------------------------------------------------------------
+
+    def is_own(self, program: Program) -> bool:
+        return program.id in self.app.user_program_ids
+
+    def refill(self, highlight: str | None = None) -> None:
+        """List the programmes again, keeping ``highlight`` (or the current one) highlighted."""
+        options = self.query_one("#programs", OptionList)
+        keep = highlight or self.highlighted_id()
+        options.clear_options()
+        programs = self.app.catalog.programs
+        options.add_options(Option(self.prompt(program), id=program.id) for program in programs)
+        ids = [program.id for program in programs]
+        if ids:
+            options.highlighted = ids.index(keep) if keep in ids else 0
+        self.show_detail()
+
+    def prompt(self, program: Program) -> Content:
+        chosen = self.app.chosen_program()
+        is_today = chosen is not None and chosen.id == program.id
+        tags = ["today"] if is_today else []
+        if self.is_own(program):
+            tags.append("yours")
+        tags += [str(program.frequency), f"{len(program.steps)} exercises"]
+        return Content.assemble(
+            (TODAY_MARK if is_today else " " * len(TODAY_MARK), "bold"),
+            (program.name, "bold"),
+            "\n  ",
+            (" · ".join(tags), "dim"),
+        )
+
+    def highlighted_id(self) -> str | None:
+        options = self.query_one("#programs", OptionList)
+        if options.highlighted is None:
+            return None
+        return options.get_option_at_index(options.highlighted).id
+
+    def highlighted_program(self) -> Program | None:
+        program_id = self.highlighted_id()
+        return self.app.catalog.program(program_id) if program_id else None
+
+    def show_detail(self) -> None:
+        program = self.highlighted_program()
+        text = self.query_one("#program-text", Static)
+        if program is None:
+            text.update("There are no programmes. Press n to build one, or i to import a file.")
+            return
+        catalog = self.app.catalog
+        lines = [heading(program.name)]
+        if program.description:
+            lines.append(Content(program.description))
+        lines += [Content(f"Do it {program.frequency}."), Content("")]
+        for number, step in enumerate(program.steps, 1):
+            exercise = catalog.exercise(step.exercise_id)
+            name = exercise.name if exercise else step.exercise_id
+            if step.dose is not None:
+                dose = step.dose.describe()
+            else:
+                dose = exercise.dosage.describe() if exercise else ""
+            lines.append(Content.assemble((f"{number}. ", "bold"), name, (f"  {dose}", "dim")))
+        if any(step.dose is None for step in program.steps):
+            lines.append(Content.styled("Where a range is given, start at its low end.", "italic"))
+        if program.advice:
+            lines += [Content(""), bullets(program.advice)]
+        lines.append(Content(""))
+        if self.is_own(program):
+            lines.append(labelled("Yours, saved as", str(self.app.user_programs.path_for(program.id))))
+        else:
+            lines.append(labelled("From the plug-in", catalog.owner_of("programs", program.id)))
+        lines.append(labelled("Id", program.id))
+        text.update(Content("\n").join(lines))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self.show_detail()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_choose_for_today()
+
+    def on_screen_resume(self) -> None:
+        self.refill()
+
+    # -- actions -------------------------------------------------------------------
+
+    def action_choose_for_today(self) -> None:
+        program = self.highlighted_program()
+        if program is None:
+            return
+        self.app.settings.program = program.id
+        self.app.save_settings()
+        self.refill(program.id)
+        self.notify(f"‘{program.name}’ is today's programme.", markup=False)
+
+    def action_new(self) -> None:
+        self.open_builder(None)
+
+    def action_edit(self) -> None:
+        program = self.highlighted_program()
+        if program is None:
+            return
+        if not self.is_own(program):
+            self.refuse(program, "edited")
+            return
+        self.open_builder(program)
+
+    def open_builder(self, program: Program | None) -> None:
+        from kneetui.tui.screens.program_builder import ProgramBuilderScreen
+
+        def saved(program_id: str | None) -> None:
+            if program_id:
+                self.refill(program_id)
+
+        self.app.push_screen(ProgramBuilderScreen(program), saved)
+
+    def refuse(self, program: Program, what: str) -> None:
+        owner = self.app.catalog.owner_of("programs", program.id)
+        self.notify(
+            f"{program.name!r} comes from the plug-in {owner!r}; only your own programmes can be {what}. "
+            "Press n to build your own.",
+            severity="warning",
+            markup=False,
+        )
+
+    @work(exclusive=True, group="programme-dialogs")
+    async def action_delete(self) -> None:
+        program = self.highlighted_program()
+        if program is None:
+            return
+        if not self.is_own(program):
+            self.refuse(program, "deleted")
+            return
+        path = self.app.user_programs.path_for(program.id)
+        question = Content.assemble("Delete your programme ", quoted(program.name), f"? Its file {path} is removed.")
+        if not await self.app.push_screen_wait(ConfirmScreen(question, yes="Delete")):
+            return
+        try:
+            self.app.user_programs.delete(program.id)
+        except OSError as error:
+            self.notify(f"Could not delete {path}: {error.strerror or error}", severity="error", markup=False)
+            return
+        self.after_programmes_changed()
+        message = f"Deleted {program.name!r}."
+        if self.app.catalog.program(program.id) is not None:
+            message += f" The plug-in's programme {program.id!r} is back in its place."
+        self.notify(message, markup=False)
+        self.refill()
+
+    @work(exclusive=True, group="programme-dialogs")
+    async def action_export(self) -> None:
+        program = self.highlighted_program()
+        if program is None:
+            return
+        question = f"Export {program.name!r} to the file:"
+        value, problem = f"~/{program.id}.toml", ""
+        while True:
+            path = await self.app.push_screen_wait(PathPromptScreen(question, value, problem))
+            if path is None:
+                return
+            value = str(path)
+            if path.is_dir():
+                problem = f"{path} is a folder; give a file name, e.g. {path / (program.id + '.toml')}"
+                continue
+            if path.exists():
+                replace = Content(f"{path} already exists. Replace it with this programme?")
+                if not await self.app.push_screen_wait(ConfirmScreen(replace, yes="Replace")):
+                    problem = "Not replaced; give another file name, or Escape to cancel."
+                    continue
+            try:
+                write_atomic(path, export_program(program).encode("utf-8"))
+            except OSError as error:
+                problem = f"Cannot write {path}: {error.strerror or error}"
+                continue
+            self.last_path = path
+            self.notify(f"Exported {program.name!r} to {path}.", markup=False)
+            return
+
+    @work(exclusive=True, group="programme-dialogs")
+    async def action_import_file(self) -> None:
+        value = str(self.last_path) if self.last_path else "~/"
+        problem: Content | str = ""
+        while True:
+            path = await self.app.push_screen_wait(PathPromptScreen("Import the programme file:", value, problem))
+            if path is None:
+                return
+            value = str(path)
+            try:
+                program = read_program_file(path, self.app.catalog)
+            except ProgramFileError as error:
+                problem = Content.assemble(("Nothing was imported. ", "bold"), str(error))
+                continue
+            self.last_path = path
+            if not await self.may_replace(program, path):
+                return
+            try:
+                self.app.user_programs.save(program, overwrite=True)
+            except OSError as error:
+                problem = f"Cannot save the programme: {error.strerror or error}"
+                continue
+            self.after_programmes_changed()
+            self.refill(program.id)
+            self.notify(f"Imported {program.name!r} ({program.id}).", markup=False)
+            return
+
+    async def may_replace(self, program: Program, path: Path) -> bool:
+        """Whether ``program`` may be saved: asks first when its id is taken."""
+        existing = self.app.catalog.program(program.id)
+        if existing is None:
+            return True
+        if self.is_own(existing):
+            whose = Content.assemble("your programme ", quoted(existing.name))
+        else:
+            whose = Content.assemble(
+                "the programme ", quoted(existing.name), f" from the plug-in {self.app.catalog.owner_of('programs', existing.id)!r}"
+            )
+        question = Content.assemble(
+            f"The id {program.id!r} is already used by ", whose, f". Replace it with the one in {path.name}?"
+        )
+        return bool(await self.app.push_screen_wait(ConfirmScreen(question, yes="Replace")))
+
+    def after_programmes_changed(self) -> None:
+        """Reload the person's programmes and keep today's choice pointing at one that exists."""
+        for notice in self.app.reload_user_programs():
+            self.notify(notice, severity="warning", markup=False)
+        if self.app.catalog.program(self.app.settings.program) is None:
+            fallback = self.app.chosen_program()
+            if fallback is not None:
+                self.app.settings.program = fallback.id
+                self.app.save_settings()
+                self.notify(f"Today's programme is now {fallback.name!r}.", markup=False)

@@ -1,0 +1,168 @@
+"""Progress: days exercised, the streak, pain before and after, and each exercise's totals and next dose."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from kneetui.content.model import Dose, Exercise
+from kneetui.history.days import local_day, streak
+from kneetui.history.progression import Change, suggest_dose
+from kneetui.history.records import ExerciseTotals, PainPoint, RecordedSession
+from kneetui.tui.literal import heading
+from kneetui.tui.screens.base import SectionScreen
+from kneetui.tui.widgets.day_calendar import DayCalendar, short_date
+from kneetui.tui.widgets.pain_chart import PainChart
+
+#: The weeks the calendar shows: about three months.
+CALENDAR_WEEKS = 13
+#: The recent stretch the summary lines count over.
+RECENT_DAYS = 28
+
+NOTHING_YET = (
+    "Nothing recorded yet. After your first session this screen shows the days you exercised, "
+    "your streak, your pain before and after each session, and how much of each exercise you "
+    "have done, with a hint for the next dose. Start today's session from Home (s)."
+)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def duration(seconds: int) -> str:
+    """'1 h 5 min', '12 min 30 s' or '45 s'."""
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    if minutes:
+        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+    return f"{seconds} s"
+
+
+def day_summary(days: list[date], today: date, sessions: int, last: date | None) -> Content:
+    """Streak, days exercised, sessions and the last one, as labelled lines."""
+    current = streak(days, today)
+    streak_note = ""
+    if current and today not in days:
+        streak_note = " (exercise today to keep it going)"
+    recent = sum(1 for day in days if today - day < timedelta(days=RECENT_DAYS))
+    lines = [
+        Content.assemble(("Current streak: ", "bold"), (plural(current, "day"), "bold $accent"), streak_note),
+        Content.assemble(("Days exercised: ", "bold"), f"{len(days):,}"),
+        Content.assemble(("  in the last 4 weeks: ", "bold"), f"{recent}"),
+        Content.assemble(("Sessions: ", "bold"), f"{sessions:,}"),
+    ]
+    if last is not None:
+        lines.append(Content.assemble(("Last session: ", "bold"), short_date(last)))
+    return Content("\n").join(lines)
+
+
+def pain_summary(points: list[PainPoint], today: date) -> Content:
+    """The mean pain before and after over the last four weeks, in numbers."""
+    recent = [point for point in points if today - local_day(point.started_at) < timedelta(days=RECENT_DAYS)]
+    before = [point.before for point in recent if point.before is not None]
+    after = [point.after for point in recent if point.after is not None]
+    if not before and not after:
+        return Content("No pain scores in the last 4 weeks.")
+
+    def mean(values: list[int]) -> str:
+        return f"{sum(values) / len(values):.1f}" if values else "not given"
+
+    return Content.assemble(
+        ("Last 4 weeks, on average: ", "bold"), f"pain before {mean(before)}, after {mean(after)} (0–10)"
+    )
+
+
+def exercise_lines(
+    exercise: Exercise | None,
+    exercise_id: str,
+    totals: ExerciseTotals,
+    sessions: list[RecordedSession],
+    lately: Dose | None,
+) -> Content:
+    """An exercise's totals, the dose done lately and the hint for the next one."""
+    amounts = [plural(totals.sessions, "session")]
+    if totals.reps:
+        amounts.append(f"{totals.reps:,} reps")
+    if totals.seconds:
+        amounts.append(duration(totals.seconds))
+    amounts.append(f"last on {short_date(local_day(totals.last_done_at))}")
+    name = exercise.name if exercise is not None else exercise_id
+    lines = [Content.assemble((name, "bold"), ("  " + " · ".join(amounts), ""))]
+    if exercise is None:
+        lines.append(Content.styled("  Not in the loaded plug-ins, so there is no hint for it.", "dim"))
+        return Content("\n").join(lines)
+    hint = suggest_dose(exercise, sessions)
+    verb = "keep" if hint.change is Change.KEEP else "try"
+    arrow = {Change.UP: "↑", Change.DOWN: "↓"}.get(hint.change, "=")
+    lines.append(
+        Content.assemble(
+            "  Lately ",
+            (lately.describe() if lately is not None else "not known", "bold"),
+            f"  {arrow} next time {verb} ",
+            (hint.dose.describe(), "bold"),
+        )
+    )
+    lines.append(Content.assemble("  ", (hint.reason, "dim")))
+    return Content("\n").join(lines)
+
+
+class ProgressScreen(SectionScreen):
+    """What the history holds, read once when the screen opens."""
+
+    SECTION_TITLE = "Progress"
+    DEFAULT_CSS = """
+    ProgressScreen #overview { height: auto; margin-bottom: 1; }
+    ProgressScreen DayCalendar { margin-right: 3; }
+    ProgressScreen #day-summary { width: 1fr; }
+    ProgressScreen.-narrow #overview { layout: vertical; }
+    ProgressScreen.-narrow DayCalendar { margin: 0 0 1 0; }
+    ProgressScreen PainChart { margin-bottom: 1; }
+    """
+
+    def compose_body(self) -> ComposeResult:
+        history = self.app.history
+        today = local_day(self.app.clock.wall())
+        days = history.days_exercised()
+        with VerticalScroll(classes="section-body", id="progress-scroll"):
+            if not days:
+                yield Static(NOTHING_YET, id="nothing-yet", markup=False)
+                return
+            sessions = history.sessions()
+            yield Static(heading("Days exercised"))
+            with Horizontal(id="overview"):
+                yield DayCalendar(days, today, CALENDAR_WEEKS)
+                last = local_day(sessions[0].started_at) if sessions else None
+                yield Static(day_summary(days, today, len(sessions), last), id="day-summary")
+            points = history.pain_series()
+            yield Static(heading("Pain before and after"))
+            if points:
+                yield PainChart(points)
+                yield Static(pain_summary(points, today), id="pain-summary", classes="item")
+            else:
+                yield Static("No pain scores were given yet.", id="pain-summary", classes="item", markup=False)
+            yield Static(heading("Exercises"))
+            catalog = self.app.catalog
+            totals = history.exercise_totals()
+            lately = history.latest_doses()
+            order = {exercise.id: index for index, exercise in enumerate(catalog.exercises)}
+            for exercise_id in sorted(totals, key=lambda found: (order.get(found, len(order)), found)):
+                yield Static(
+                    exercise_lines(
+                        catalog.exercise(exercise_id), exercise_id, totals[exercise_id], sessions, lately.get(exercise_id)
+                    ),
+                    classes="exercise-total item",
+                )
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#progress-scroll").focus()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < 70, "-narrow")

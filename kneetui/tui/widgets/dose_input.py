@@ -1,0 +1,74 @@
+"""A whole-number Input for one quantity of a dose, kept inside its range; + and - step it."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.binding import Binding
+from textual.message import Message
+from textual.validation import Integer
+from textual.widgets import Input
+
+from kneetui.content.model import Range
+
+#: How each quantity of a dose is labelled.
+QUANTITY_LABELS = {
+    "hold_seconds": "Hold (s)",
+    "reps": "Reps",
+    "duration_minutes": "Minutes",
+    "sets": "Sets",
+}
+
+
+class DoseInput(Input):
+    """A whole number meant to lie in ``span``; + and - ask for a step of ``step``.
+
+    The screen decides what to do with a number outside the range: this widget
+    only marks it invalid.
+    """
+
+    DEFAULT_CSS = """
+    DoseInput { width: 10; }
+    """
+    BINDINGS = [
+        Binding("plus", "step(1)", "Dose", key_display="+/-"),
+        Binding("minus", "step(-1)", "Less", show=False),
+    ]
+
+    class Stepped(Message):
+        """+ or - was pressed; ``value`` is where it would go, which may be outside the range."""
+
+        def __init__(self, dose_input: DoseInput, value: int) -> None:
+            super().__init__()
+            self.dose_input = dose_input
+            self.value = value
+
+        @property
+        def control(self) -> DoseInput:
+            return self.dose_input
+
+    def __init__(self, quantity: str, span: Range, value: int, step: int = 1, **options: object) -> None:
+        super().__init__(
+            str(value),
+            type="integer",
+            validators=[Integer(minimum=span.low, maximum=span.high)],
+            id=f"dose-{quantity}",
+            **options,  # type: ignore[arg-type]
+        )
+        self.quantity = quantity
+        self.span = span
+        self.step = step
+
+    def show(self, span: Range, value: int) -> None:
+        """Ask for a number in ``span`` from now on, starting from ``value``."""
+        self.span = span
+        self.validators = [Integer(minimum=span.low, maximum=span.high)]
+        self.value = str(value)
+
+    def _on_key(self, event: events.Key) -> None:
+        # Input would type + and -; leave them to the bindings instead: a dose is never negative.
+        if event.character in ("+", "-"):
+            event.prevent_default()
+
+    def action_step(self, direction: int) -> None:
+        current = int(self.value) if self.value.isdigit() else self.span.low
+        self.post_message(self.Stepped(self, current + direction * self.step))
