@@ -93,7 +93,7 @@ async def test_home_shows_the_doses_chosen_in_your_programme(make_app, user_prog
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r", "end", "t", "escape")
         today = text_of(app.screen.query_one("#today", Static))
-        assert "2. Wall slides  12 reps" in today and "3. Inner thigh (adductor) squeeze  10 reps, 3 sets" in today
+        assert "2. Wall slides · 12 reps" in today and "3. Inner thigh (adductor) squeeze · 10 reps, 3 sets" in today
 
 
 async def test_enter_on_a_programme_chooses_it_for_today(make_app, user_programs):

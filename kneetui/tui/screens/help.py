@@ -53,8 +53,9 @@ class HelpScreen(SectionScreen):
                 markup=False,
             )
             yield Static(self.table("Everywhere", [*bindings_of(type(self.app)), *bindings_of(Screen)]), classes="item")
+            everywhere = {binding.key for binding in bindings_of(Screen)}
             for title, cls in help_sections():
-                bindings = [binding for binding in bindings_of(cls) if binding.description]
+                bindings = [b for b in bindings_of(cls) if b.description and b.key not in everywhere]
                 if bindings:
                     yield Static(self.table(title, bindings), classes="item")
 
