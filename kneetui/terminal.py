@@ -24,6 +24,13 @@ _SIXTEEN_COLOUR_TERMS = {"linux", "vt100", "vt102", "vt220", "xterm", "screen", 
 _LIMITED_TERMS = {"linux", "vt100", "vt102", "vt220", "dumb", "ansi", "cons25", ""}
 
 
+_EXPLICIT_DEPTHS = {
+    "truecolor": ColorDepth.TRUECOLOR,
+    "256": ColorDepth.TWO_FIFTY_SIX,
+    "standard": ColorDepth.SIXTEEN,
+}
+
+
 @dataclass(frozen=True)
 class TerminalProfile:
     remote: bool
@@ -39,7 +46,12 @@ class TerminalProfile:
 def read_terminal(env: Mapping[str, str]) -> TerminalProfile:
     term = env.get("TERM", "").lower()
     colorterm = env.get("COLORTERM", "").lower()
-    if colorterm in ("truecolor", "24bit"):
+    # Textual's own setting wins; textual-serve sets it for the browser's terminal.
+    explicit = _EXPLICIT_DEPTHS.get(env.get("TEXTUAL_COLOR_SYSTEM", "").lower())
+    in_browser = "web_driver" in env.get("TEXTUAL_DRIVER", "")
+    if explicit is not None:
+        colors = explicit
+    elif colorterm in ("truecolor", "24bit"):
         colors = ColorDepth.TRUECOLOR
     elif "256color" in term or "256" in colorterm:
         colors = ColorDepth.TWO_FIFTY_SIX
@@ -48,7 +60,7 @@ def read_terminal(env: Mapping[str, str]) -> TerminalProfile:
     else:
         colors = ColorDepth.TWO_FIFTY_SIX
     remote = any(env.get(name) for name in ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"))
-    return TerminalProfile(remote=remote, limited=term in _LIMITED_TERMS, colors=colors)
+    return TerminalProfile(remote=remote, limited=not in_browser and term in _LIMITED_TERMS, colors=colors)
 
 
 def should_go_light(profile: TerminalProfile, setting: str) -> bool:

@@ -56,3 +56,13 @@ async def test_a_sixteen_colour_terminal_gets_the_ansi_theme(make_app, monkeypat
     app = make_app()
     async with app.run_test(size=(80, 24)):
         assert app.theme == "kneetui-ansi"
+
+
+def test_the_browser_terminal_of_textual_serve_is_full_colour_and_not_limited():
+    profile = read_terminal({"TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver", "TEXTUAL_COLOR_SYSTEM": "truecolor"})
+    assert profile.colors is ColorDepth.TRUECOLOR
+    assert not profile.light
+
+
+def test_textuals_own_colour_setting_wins():
+    assert read_terminal({"TERM": "xterm-256color", "TEXTUAL_COLOR_SYSTEM": "standard"}).colors is ColorDepth.SIXTEEN
