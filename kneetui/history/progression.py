@@ -97,8 +97,8 @@ def suggest_dose(
                 exercise.id,
                 current,
                 Change.KEEP,
-                "Pain rose last time and this is already the lowest dose; pause it if it "
-                "rises again and ask a professional.",
+                "Pain rose last time, already at the lowest dose: talk to a healthcare "
+                "professional before doing it again.",
             )
         return ProgressionHint(exercise.id, lower, Change.DOWN, "Pain rose last time: one step down.")
     if rose is None:
