@@ -7,7 +7,6 @@ kneetui's own guidance takes over, with everything recorded so far kept.
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -51,8 +50,15 @@ class PluginScreenGuard:
         self.closing = False
 
     def in_plugin_code(self, error: BaseException) -> bool:
-        frames = traceback.extract_tb(error.__traceback__)
-        return any(f"/{self.package}/" in frame.filename or f"/{self.package}.py" in frame.filename for frame in frames)
+        # By module name, not file name: a plug-in from the user folder is the
+        # module kneetui_user_plugin_<name>, loaded from <name>.py.
+        traceback = error.__traceback__
+        while traceback is not None:
+            module = traceback.tb_frame.f_globals.get("__name__", "")
+            if isinstance(module, str) and module.split(".")[0] == self.package:
+                return True
+            traceback = traceback.tb_next
+        return False
 
     def caused(self, error: BaseException, active_screen: Screen[Any]) -> bool:
         """Whether ``error`` belongs to the guarded screen.
