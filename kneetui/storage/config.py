@@ -34,6 +34,8 @@ class Settings:
     safety_acknowledged: bool = False
     program: str = "chronic"
     disabled_plugins: list[str] = field(default_factory=list)
+    #: How long a plug-in's session screen may keep the app from responding before it is closed.
+    plugin_screen_timeout_seconds: float = 3.0
 
     def to_toml(self) -> bytes:
         return tomli_w.dumps(dataclasses.asdict(self)).encode()
@@ -45,7 +47,12 @@ class LoadedSettings:
     notices: list[str] = field(default_factory=list)
 
 
-_BOUNDS = {"get_ready_seconds": (0, 60), "rest_seconds": (0, 600), "pain_rise_to_stop": (1, 10)}
+_BOUNDS = {
+    "get_ready_seconds": (0, 60),
+    "rest_seconds": (0, 600),
+    "pain_rise_to_stop": (1, 10),
+    "plugin_screen_timeout_seconds": (0.1, 60),
+}
 
 
 def _coerce(raw: dict[str, Any], notices: list[str]) -> Settings:
@@ -55,6 +62,8 @@ def _coerce(raw: dict[str, Any], notices: list[str]) -> Settings:
         if spec.name not in raw:
             continue
         value, default = raw[spec.name], getattr(defaults, spec.name)
+        if isinstance(default, float) and type(value) is int:
+            value = float(value)  # TOML writes 3.0 as 3 when a person types it
         fits = type(value) is type(default)
         if fits and isinstance(value, list):
             fits = all(isinstance(item, str) for item in value)
