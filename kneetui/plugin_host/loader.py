@@ -161,6 +161,9 @@ def _collect(manager: pluggy.PluginManager, records: dict[str, PluginRecord], ca
                 except ContentError as error:
                     record.problems.append(str(error))
                     continue
+                except BaseException as error:  # noqa: BLE001 - reading a plug-in's object runs its code
+                    record.problems.append(f"{caller.name}: an item could not be checked: {one_line(error)}")
+                    continue
                 refused = catalog.add(kind, cleaned, record.name)
                 if refused:
                     record.problems.append(refused)
