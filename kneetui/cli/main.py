@@ -48,3 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader (head, less) went away; that is not an error for a listing.
         sys.stderr.close()
         return 0
+    except OSError as error:
+        # A folder or file kneetui needs cannot be used (a file where a folder should
+        # be, a full disk): say so in one line rather than with a traceback.
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"kneetui: {error.strerror or error}{where}", file=sys.stderr)
+        return 1

@@ -29,7 +29,10 @@ def set_enabled(args: argparse.Namespace, loaded: LoadResult) -> int:
     if args.plugin_action == "disable":
         disabled.append(args.name)
     settings.disabled_plugins = disabled
-    save_settings(settings)
+    try:
+        save_settings(settings)
+    except OSError as error:
+        return fail(f"cannot save the settings: {error.strerror or error}")
     print(f"{args.name}: {args.plugin_action}d. It takes effect the next time kneetui starts.")
     return 0
 
