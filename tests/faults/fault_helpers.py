@@ -143,3 +143,17 @@ def write_program(program_id: str, *steps: dict[str, object]) -> None:
     text = tomli_w.dumps({"format": "kneetui-program", "version": 1, "program": body})
     locations.programs_dir().mkdir(parents=True, exist_ok=True)
     (locations.programs_dir() / f"{program_id}.toml").write_text(text)
+
+
+async def short_session(pilot, exercise_id: str = "wall-slides", reps: int = 10) -> None:
+    """A whole single-exercise session of reps, from the dose to the summary (get-ready 0)."""
+    from kneetui.tui.screens.pain_question import PainQuestionScreen
+
+    app = pilot.app
+    await start_exercise(pilot, exercise_id)
+    await wait_until(pilot, lambda: getattr(app.screen, "runner", None) and app.screen.runner.phase.kind == "reps", what="reps")
+    await pilot.press(*["enter"] * reps)
+    for question in ("after the exercise", "after the session"):
+        await wait_until(pilot, lambda: isinstance(app.screen, PainQuestionScreen), what=f"the pain question {question}")
+        await pilot.press("2", "enter")
+    await wait_until(pilot, lambda: isinstance(app.screen, SessionScreen) and app.screen.over, what="the summary")
