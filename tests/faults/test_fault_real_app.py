@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import signal
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 from fault_helpers import PtyApp, write_config, write_program
@@ -128,3 +130,35 @@ def test_a_plugin_screen_that_cannot_be_interrupted_ends_kneetui_with_a_message(
     with open_history_store(locations.history_file()).store as store:
         assert store.integrity() == "ok"
         assert [session.pain_before for session in store.sessions()] == [1]
+
+
+def test_two_plain_guides_recording_at_the_same_time_both_keep_every_row(subprocess_env):
+    typed = "3\nn\nn\n" + "\n" * 10 + "2\n" + "1\n"  # calm answers, ten reps, pain after the exercise and the session
+    guides = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kneetui", "guide", "wall-slides", "--plain", "--get-ready", "0", "--no-bell"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=subprocess_env,
+        )
+        for _ in range(2)
+    ]
+    try:
+        for guide in guides:  # both are fed before either is read, so they run side by side
+            guide.stdin.write(typed)
+            guide.stdin.close()
+        results = [(guide.stdout.read(), guide.stderr.read(), guide.wait(timeout=60)) for guide in guides]
+    finally:
+        for guide in guides:
+            if guide.poll() is None:
+                guide.kill()
+    for out, err, code in results:
+        assert code == 0, err
+        assert "Traceback" not in err and "kept in memory only" not in out + err
+        assert "10 of 10" in out
+    with open_history_store(locations.history_file()).store as store:
+        assert store.integrity() == "ok"
+        sessions = store.sessions()
+        assert len(sessions) == 2
+        for session in sessions:
+            assert [(block.exercise_id, block.done) for block in session.blocks] == [("wall-slides", 10)]
+            assert (session.pain_before, session.pain_after) == (3, 1) and session.ended_at is not None
+            assert [check.pain for check in session.pain_checks] == [2]
