@@ -22,7 +22,7 @@ from kneetui.history.store import open_history_store
 from kneetui.storage import locations
 from kneetui.storage.config import Settings
 
-SETTINGS = Settings(safety_acknowledged=True, get_ready_seconds=0)
+SETTINGS = Settings(safety_acknowledged=True, get_ready_seconds=0, animations=False)
 
 
 def earlier_sessions(path: Path, count: int = 30) -> None:
