@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from kneetui import __version__
 from kneetui.cli import exchange_commands, guide, listing, plugin_commands, serve_commands
+from kneetui.cli.output import degrade_gracefully
 
 #: Each module adds its own subcommands through ``add_commands(commands)``.
 COMMAND_MODULES = [listing, plugin_commands, exchange_commands, guide, serve_commands]
@@ -29,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    degrade_gracefully(sys.stdout, sys.stderr)
     args = build_parser().parse_args(argv)
     from kneetui.storage.config import load_settings
 
