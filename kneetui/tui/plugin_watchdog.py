@@ -13,7 +13,8 @@ leaves the plug-in's code the way any exception would, Textual hands it to
 
 Raising into another thread is only safe where the code it lands in is
 ready for any exception; that is why the watchdog only ever interrupts
-while a frame of the plug-in's own code is on the stack. Code the exception
+while the plug-in's own code is running (not kneetui's code that the
+plug-in called, such as recording a block into a locked history). Code the exception
 cannot reach (a plug-in that catches every exception in its loop, or that
 sleeps inside a C call such as ``time.sleep``) is not stopped: after
 ``attempts`` tries the watchdog calls ``give_up``, which the app uses to
@@ -102,6 +103,21 @@ def frame_in_package(frame: FrameType, package: str) -> bool:
     return isinstance(module, str) and module.split(".")[0] == package
 
 
+def runs_plugin_code(frames: list[FrameType], package: str) -> bool:
+    """Whether the innermost of kneetui's and the plug-in's frames is the plug-in's.
+
+    A plug-in waiting on kneetui (recording a block while another process
+    holds the history locked) is kneetui's wait, not the plug-in's hang.
+    Frames of Textual, the standard library and the like count for neither.
+    """
+    for frame in frames:
+        if frame_in_package(frame, package):
+            return True
+        if frame_in_package(frame, "kneetui"):
+            return False
+    return False
+
+
 def raise_in_thread(thread_id: int, exception: type[BaseException]) -> bool:
     """Raise ``exception`` in the thread ``thread_id`` at its next Python instruction."""
     set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
@@ -147,9 +163,7 @@ class EventLoopWatchdog:
         self._clock = clock
         self._thread_id = thread_id if thread_id is not None else threading.get_ident()
         self._interrupt = interrupt or (lambda thread: raise_in_thread(thread, PluginScreenTimeout))
-        self._in_plugin_code = in_plugin_code or (
-            lambda thread: any(frame_in_package(frame, package) for frame in frames_of(thread))
-        )
+        self._in_plugin_code = in_plugin_code or (lambda thread: runs_plugin_code(frames_of(thread), package))
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
 

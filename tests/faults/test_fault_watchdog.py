@@ -7,7 +7,14 @@ import time
 
 import pytest
 
-from kneetui.tui.plugin_watchdog import EventLoopWatchdog, PluginScreenTimeout, frame_in_package, frames_of, raise_in_thread
+from kneetui.tui.plugin_watchdog import (
+    EventLoopWatchdog,
+    PluginScreenTimeout,
+    frame_in_package,
+    frames_of,
+    raise_in_thread,
+    runs_plugin_code,
+)
 
 
 class Loop:
@@ -151,3 +158,23 @@ def test_the_real_watchdog_thread_interrupts_a_busy_thread_and_then_stops():
         stop.set()
     assert outcome and dog.interrupts == 1
     assert answered.is_set()
+
+
+class Frame:
+    def __init__(self, module: str) -> None:
+        self.f_globals = {"__name__": module}
+
+
+@pytest.mark.parametrize(
+    ("stack", "verdict"),
+    [
+        (["paced_plugin.screen", "textual.timer", "kneetui.tui.screens.session"], True),
+        (["textual.dom", "paced_plugin.screen", "asyncio.events"], True),
+        (["sqlite3", "kneetui.history.store", "kneetui.engine.plugin_guide", "paced_plugin.screen"], False),
+        (["textual.app", "kneetui.tui.app", "asyncio.events"], False),
+        (["kneetui_medial_knee.exercises", "paced_plugin.screen"], True),
+    ],
+)
+def test_only_the_plugins_own_code_is_interrupted_never_kneetuis_work_for_it(stack, verdict):
+    # Innermost first, as frames_of gives them.
+    assert runs_plugin_code([Frame(module) for module in stack], "paced_plugin") is verdict
