@@ -2,7 +2,9 @@
 
 kneetui asks only the plug-in that contributed an exercise for its screen, and
 contains any exception the screen raises afterwards: the screen is closed and
-kneetui's own guidance takes over, with everything recorded so far kept.
+kneetui's own guidance takes over, with everything recorded so far kept. A
+screen that stops giving the event loop back is interrupted by a watchdog
+(:mod:`kneetui.tui.plugin_watchdog`) and then closed the same way.
 """
 
 from __future__ import annotations
