@@ -27,7 +27,7 @@ from kneetui.engine.plan import UnknownExercise, build_plan, items_from_program
 from kneetui.engine.recording import SessionRecorder
 from kneetui.engine.session import SessionRunner
 from kneetui.engine.settings import RunnerSettings
-from kneetui.history.store import open_history_store
+from kneetui.history.store import HistoryStore, open_history_store
 from kneetui.plugin_host.loader import LoadResult
 
 NEEDS_PLAIN = (
@@ -142,6 +142,8 @@ def run_guide(
         speak=speak,
         notices=notices,
     )
+    if isinstance(recorder, HistoryStore):
+        recorder.on_problem = session.say  # a write that fails mid-session is said at once
     try:
         return session.run()
     finally:

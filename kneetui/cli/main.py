@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from kneetui import __version__
 from kneetui.cli import exchange_commands, guide, listing, plugin_commands, serve_commands
+from kneetui.cli.output import degrade_gracefully
 
 #: Each module adds its own subcommands through ``add_commands(commands)``.
 COMMAND_MODULES = [listing, plugin_commands, exchange_commands, guide, serve_commands]
@@ -29,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    degrade_gracefully(sys.stdout, sys.stderr)
     args = build_parser().parse_args(argv)
     from kneetui.storage.config import load_settings
 
@@ -48,3 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader (head, less) went away; that is not an error for a listing.
         sys.stderr.close()
         return 0
+    except OSError as error:
+        # A folder or file kneetui needs cannot be used (a file where a folder should
+        # be, a full disk): say so in one line rather than with a traceback.
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"kneetui: {error.strerror or error}{where}", file=sys.stderr)
+        return 1

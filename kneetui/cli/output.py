@@ -2,10 +2,50 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
+import unicodedata
 from collections.abc import Sequence
 from typing import Any, TextIO
+
+#: What to print for characters kneetui uses when the terminal's encoding lacks them.
+PLAIN_STAND_INS = {
+    "–": "-", "—": "-", "→": "->", "←": "<-", "…": "...", "·": "-", "•": "*", "✓": "v", "✗": "x",
+    "‘": "'", "’": "'", "“": '"', "”": '"', "◀": "<", "▶": ">", "æ": "ae", "ø": "o", "Æ": "AE", "Ø": "O",
+}
+ERROR_HANDLER = "kneetui-plain"
+
+
+def _plain(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    text = error.object[error.start : error.end]
+    # A stand-in, else the letter without its accent (å -> a), else '?'.
+    plain = "".join(
+        PLAIN_STAND_INS.get(char)
+        or unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+        or "?"
+        for char in text
+    )
+    return plain, error.end
+
+
+codecs.register_error(ERROR_HANDLER, _plain)
+
+
+def degrade_gracefully(*streams: TextIO) -> None:
+    """Let text a stream's encoding cannot hold degrade to plain stand-ins instead of raising.
+
+    Under a locale that is not UTF-8 (LANG=C with Python's coercion off, or
+    ISO-8859-1) printing '–' or '→' raised UnicodeEncodeError; now it prints
+    '-' and '->'.
+    """
+    for stream in streams:
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and codecs.lookup(encoding).name != "utf-8":
+            reconfigure(errors=ERROR_HANDLER)
 
 
 def print_json(value: Any, out: TextIO = sys.stdout) -> None:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from kneetui.cli import listing
-from kneetui.exchange.pack_file import PackError, read_pack
+from kneetui.exchange.pack_file import PackError, parse_pack, read_pack_text
 from kneetui.plugin_host.loader import LoadResult, program_problem
 from kneetui.storage import locations
 from kneetui.storage.atomic import write_atomic
@@ -29,7 +29,10 @@ def set_enabled(args: argparse.Namespace, loaded: LoadResult) -> int:
     if args.plugin_action == "disable":
         disabled.append(args.name)
     settings.disabled_plugins = disabled
-    save_settings(settings)
+    try:
+        save_settings(settings)
+    except OSError as error:
+        return fail(f"cannot save the settings: {error.strerror or error}")
     print(f"{args.name}: {args.plugin_action}d. It takes effect the next time kneetui starts.")
     return 0
 
@@ -37,7 +40,9 @@ def set_enabled(args: argparse.Namespace, loaded: LoadResult) -> int:
 def pack_install(args: argparse.Namespace, loaded: LoadResult) -> int:
     source = Path(args.file)
     try:
-        pack = read_pack(source)
+        # Read once and install what was checked: the file may be a pipe, or change meanwhile.
+        text = read_pack_text(source)
+        pack = parse_pack(text, origin=str(source))
     except PackError as error:
         return fail(f"{source}: refused: {error}")
     catalog = loaded.catalog
@@ -56,7 +61,10 @@ def pack_install(args: argparse.Namespace, loaded: LoadResult) -> int:
         problem = program_problem(program, catalog)
         if problem:
             return fail(f"{source}: refused: programme {program.id!r}: {problem}")
-    write_atomic(target, source.read_bytes())
+    try:
+        write_atomic(target, text.encode("utf-8"))
+    except OSError as error:
+        return fail(f"cannot install the pack in {target.parent}: {error.strerror or error}")
     counts = ", ".join(f"{count} {kind}" for kind, count in pack.counts().items())
     print(f"{'Replaced' if replacing else 'Installed'} pack {pack.name!r} ({counts}) in {target}")
     return 0

@@ -20,6 +20,8 @@ from kneetui.content import model
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 MAX_TEXT = 20_000
 MAX_ITEMS = 500
+#: The shortest time a drawing's frame may show: faster frames keep the app too busy to answer keys.
+MIN_FRAME_SECONDS = 0.1
 # C0 and C1 control characters other than newline and tab would let a plug-in
 # move the cursor or change colours behind the app's back.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -115,8 +117,8 @@ def _check_sense(item: Any) -> list[tuple[str, str]]:
         if drawing is not None:
             if not drawing.frames:
                 problems.append(("drawing.frames", "give at least one frame"))
-            if not drawing.frame_seconds > 0:
-                problems.append(("drawing.frame_seconds", "must be more than 0"))
+            if not drawing.frame_seconds >= MIN_FRAME_SECONDS:
+                problems.append(("drawing.frame_seconds", f"must be at least {MIN_FRAME_SECONDS} seconds"))
     if isinstance(item, model.Topic) and not item.paragraphs:
         problems.append(("paragraphs", "give at least one paragraph"))
     if isinstance(item, model.Program) and not item.steps:

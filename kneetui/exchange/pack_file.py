@@ -98,6 +98,7 @@ def parse_pack(text: str, origin: str = "pack") -> Pack:
         if not isinstance(entries, list):
             raise PackError(f"{kind}: expected a list of tables ([[{kind}]])")
         built = []
+        first_with_id: dict[str, int] = {}
         for index, entry in enumerate(entries):
             path = f"{kind}[{index}]"
             try:
@@ -107,18 +108,34 @@ def parse_pack(text: str, origin: str = "pack") -> Pack:
                 raise PackError(str(error)) from None
             except ContentError as error:
                 raise PackError(f"{path}.{error.field}: {error.reason}") from None
+            # Loading would refuse the second one: a pack is taken whole or not at all.
+            earlier = first_with_id.setdefault(item.id, index)
+            if earlier != index:
+                raise PackError(f"{path}.id: {item.id!r} is already the id of {kind}[{earlier}]")
         pack.items[kind] = built
     if not any(pack.items.values()):
         raise PackError("the pack adds nothing: add [[exercises]], [[faq]], [[aids]], [[topics]], [[sources]] or [[programs]]")
     return pack
 
 
-def read_pack(path: Path) -> Pack:
+def read_pack_text(path: Path) -> str:
+    """A pack file's text, read once (it may be a pipe) and never more than the size limit."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise PackError(f"cannot read {path}: {error}") from None
-    return parse_pack(text, origin=str(path))
+        with open(path, "rb") as file:
+            # One byte past the limit is enough to know it is too big, even for /dev/zero.
+            data = file.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise PackError(f"cannot read {path}: {error.strerror or error}") from None
+    if len(data) > MAX_BYTES:
+        raise PackError(f"the file is larger than {MAX_BYTES // 1024} KiB")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PackError(f"cannot read {path}: not UTF-8 text (byte {error.start})") from None
+
+
+def read_pack(path: Path) -> Pack:
+    return parse_pack(read_pack_text(path), origin=str(path))
 
 
 class PackPlugin:

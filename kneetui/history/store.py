@@ -197,6 +197,8 @@ class HistoryStore:
         self._orphans_allowed = False
         #: Write failures since opening, as sentences for the person.
         self.problems: list[str] = []
+        #: Called with each new problem as it happens, so the person is told at once.
+        self.on_problem: Callable[[str], None] | None = None
 
     @classmethod
     def in_memory(cls) -> HistoryStore:
@@ -340,11 +342,14 @@ class HistoryStore:
         memory.row_factory = sqlite3.Row
         with contextlib.suppress(sqlite3.Error):
             self._connection.close()
-        self.problems.append(
+        problem = (
             f"The history could not be written to {self._path} ({error}). Until kneetui "
             "is restarted, new sessions are kept in memory only and will be lost when it closes."
         )
+        self.problems.append(problem)
         self._connection, self._path = memory, None
+        if self.on_problem is not None:
+            self.on_problem(problem)
 
     # -- reading ---------------------------------------------------------------
 

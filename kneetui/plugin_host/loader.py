@@ -21,7 +21,7 @@ from kneetui import hookspecs
 from kneetui.api import API_VERSION
 from kneetui.content.catalog import KINDS, Catalog
 from kneetui.content.model import Program
-from kneetui.content.validation import ContentError, validate
+from kneetui.content.validation import ContentError, clean_text, validate
 from kneetui.plugin_host.records import Origin, PluginRecord
 
 ENTRY_POINT_GROUP = "kneetui"
@@ -46,9 +46,9 @@ class LoadResult:
 
 
 def one_line(error: BaseException) -> str:
-    """An exception as a single line a person can read."""
+    """An exception as a single line a person can read (its text is a plug-in's: cleaned)."""
     text = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+    return clean_text(f"{type(error).__name__}: {text[0]}" if text else type(error).__name__)
 
 
 def new_manager() -> pluggy.PluginManager:
@@ -161,6 +161,9 @@ def _collect(manager: pluggy.PluginManager, records: dict[str, PluginRecord], ca
                 except ContentError as error:
                     record.problems.append(str(error))
                     continue
+                except BaseException as error:  # noqa: BLE001 - reading a plug-in's object runs its code
+                    record.problems.append(f"{caller.name}: an item could not be checked: {one_line(error)}")
+                    continue
                 refused = catalog.add(kind, cleaned, record.name)
                 if refused:
                     record.problems.append(refused)
@@ -226,7 +229,18 @@ def load_plugins(
     catalog = Catalog()
     _collect(manager, records, catalog)
     _check_programs(catalog, records)
+    for record in records.values():
+        _clean_record(record)
     return LoadResult(catalog, list(records.values()), manager, objects)
+
+
+def _clean_record(record: PluginRecord) -> None:
+    """Neutralise control characters in what the plug-in (or its file name) decided."""
+    # Names, versions, locations and exception messages come from the plug-in and
+    # reach the Plug-ins screen and `kneetui plugins`, like any content text.
+    record.name, record.version, record.location = map(clean_text, (record.name, record.version, record.location))
+    record.failure = clean_text(record.failure)
+    record.problems = [clean_text(problem) for problem in record.problems]
 
 
 def load_installed_plugins(disabled: Iterable[str] = (), extra: Iterable[tuple[PluginRecord, Any]] = ()) -> LoadResult:

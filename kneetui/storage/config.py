@@ -8,6 +8,9 @@ both cases a notice says what happened, and nothing is overwritten silently.
 from __future__ import annotations
 
 import dataclasses
+import errno
+import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +39,8 @@ class Settings:
     safety_acknowledged: bool = False
     program: str = "chronic"
     disabled_plugins: list[str] = field(default_factory=list)
+    #: How long a plug-in's session screen may keep the app from responding before it is closed.
+    plugin_screen_timeout_seconds: float = 3.0
 
     def to_toml(self) -> bytes:
         return tomli_w.dumps(dataclasses.asdict(self)).encode()
@@ -48,7 +53,12 @@ class LoadedSettings:
 
 
 _CHOICES = {"light_mode": ("auto", "on", "off")}
-_BOUNDS = {"get_ready_seconds": (0, 60), "rest_seconds": (0, 600), "pain_rise_to_stop": (1, 10)}
+_BOUNDS = {
+    "get_ready_seconds": (0, 60),
+    "rest_seconds": (0, 600),
+    "pain_rise_to_stop": (1, 10),
+    "plugin_screen_timeout_seconds": (0.1, 60),
+}
 
 
 def _coerce(raw: dict[str, Any], notices: list[str]) -> Settings:
@@ -58,6 +68,8 @@ def _coerce(raw: dict[str, Any], notices: list[str]) -> Settings:
         if spec.name not in raw:
             continue
         value, default = raw[spec.name], getattr(defaults, spec.name)
+        if isinstance(default, float) and type(value) is int:
+            value = float(value)  # TOML writes 3.0 as 3 when a person types it
         fits = type(value) is type(default)
         if fits and isinstance(value, list):
             fits = all(isinstance(item, str) for item in value)
@@ -73,24 +85,38 @@ def _coerce(raw: dict[str, Any], notices: list[str]) -> Settings:
     return Settings(**values)
 
 
+def _read(path: Path) -> str:
+    """The file's text; raises OSError for anything but a regular file, without waiting."""
+    # O_NONBLOCK: a FIFO in place of the file would otherwise wait for a writer forever.
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return file.read().decode("utf-8")
+
+
 def load_settings(path: Path | None = None) -> LoadedSettings:
     """Read the settings; never raises for a bad file."""
     path = path or locations.config_file()
     notices: list[str] = []
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(_read(path))
     except FileNotFoundError:
         return LoadedSettings(Settings())
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
+        why = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        verb = "opened" if isinstance(error, OSError) else "read"
+        # Kept aside even when it only could not be opened, so that saving a
+        # setting later never replaces a file the person may still want.
         try:
             backup = keep_aside(path)
         except OSError as move_error:
-            notices.append(f"The settings file {path} cannot be read ({error}) nor moved aside ({move_error}); using defaults.")
+            notices.append(
+                f"The settings file {path} cannot be {verb} ({why}) nor moved aside "
+                f"({move_error.strerror or move_error}); using defaults."
+            )
         else:
-            notices.append(f"The settings file could not be read ({error}); it was kept as {backup}. Using defaults.")
-        return LoadedSettings(Settings(), notices)
-    except OSError as error:
-        notices.append(f"The settings file {path} cannot be opened ({error.strerror}); using defaults.")
+            notices.append(f"The settings file {path} cannot be {verb} ({why}); it was kept as {backup}. Using defaults.")
         return LoadedSettings(Settings(), notices)
     return LoadedSettings(_coerce(raw, notices), notices)
 

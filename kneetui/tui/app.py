@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+from functools import partial
 from typing import Any
 
 from textual.app import App
@@ -61,6 +63,7 @@ class KneeApp(App[None]):
         #: Guards of plug-in screens that failed: events they had queued may still raise.
         self.closed_plugin_guards: list = []
         self.history = history if history is not None else HistoryStore.in_memory()
+        self.history.on_problem = self.history_problem
         self.user_programs = user_programs if user_programs is not None else UserPrograms()
         #: Ids of the programmes the person made or imported (they replace a plug-in's of the same id).
         self.user_program_ids: set[str] = set()
@@ -135,6 +138,15 @@ class KneeApp(App[None]):
                 guard.contain(error)
                 return
         super()._handle_exception(error)
+
+    def history_problem(self, problem: str) -> None:
+        """A write to the history failed mid-run (it goes on in memory): tell the person now."""
+        notify = partial(self.notify, problem, title="History", severity="error", timeout=20, markup=False)
+        # The history may be written from a worker thread; notifications belong to the app's.
+        if threading.get_ident() == self._thread_id:
+            notify()
+        else:
+            self.call_from_thread(notify)
 
     # -- settings -----------------------------------------------------------------
 

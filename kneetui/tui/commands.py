@@ -31,7 +31,7 @@ class ContentCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, run in self._targets():
-            yield DiscoveryHit(Content(title), run, text=title, help=help_text)
+            yield DiscoveryHit(with_help(Content(title), help_text), run, text=title)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -39,4 +39,14 @@ class ContentCommands(Provider):
             score = matcher.match(title)
             if score > 0:
                 # Plug-in text: highlight the match but never parse it as markup.
-                yield Hit(score, matcher.highlight(title), run, text=title, help=help_text)
+                yield Hit(score, with_help(matcher.highlight(title), help_text), run, text=title)
+
+
+def with_help(prompt: Content, help_text: str) -> Content:
+    """The prompt with its help line below it, both literal.
+
+    Textual parses a hit's ``help`` as markup, and an exercise summary is a
+    plug-in's text ('[link=...' there stops the palette), so the help line is
+    built here instead, styled as Textual styles its own.
+    """
+    return Content("\n").join([prompt, Content.styled(help_text, "$text-muted")])

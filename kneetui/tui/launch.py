@@ -24,8 +24,25 @@ def run_app(loaded_settings: LoadedSettings, theme: str | None = None) -> int:
     history = open_history_store()
     loaded_settings.notices.extend(history.notices)
     app = KneeApp(plugins, loaded_settings, theme_override=theme, themes=themes, history=history.store)
+    draw_in_utf8(sys.__stderr__)
     try:
         app.run()
     finally:
         history.store.close()
     return app.return_code or 0
+
+
+def draw_in_utf8(terminal) -> None:
+    """Write the screen as UTF-8 whatever the locale says (Textual draws on stderr).
+
+    Textual measures every box-drawing character as one cell. Under a locale
+    that is not UTF-8 (LANG=C with Python's locale coercion off) the stream
+    wrote them as '\\u2500', six cells each, and every line of every screen
+    broke. Terminals that show kneetui at all take UTF-8, as Python itself
+    assumes for the C locale.
+    """
+    import codecs
+
+    encoding = getattr(terminal, "encoding", None) or "utf-8"
+    if codecs.lookup(encoding).name != "utf-8" and hasattr(terminal, "reconfigure"):
+        terminal.reconfigure(encoding="utf-8")

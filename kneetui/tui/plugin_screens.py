@@ -2,20 +2,30 @@
 
 kneetui asks only the plug-in that contributed an exercise for its screen, and
 contains any exception the screen raises afterwards: the screen is closed and
-kneetui's own guidance takes over, with everything recorded so far kept.
+kneetui's own guidance takes over, with everything recorded so far kept. A
+screen that stops giving the event loop back is interrupted by a watchdog
+(:mod:`kneetui.tui.plugin_watchdog`) and then closed the same way.
 """
 
 from __future__ import annotations
 
-import traceback
+import asyncio
+import os
+import sys
+import termios
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from textual.screen import Screen
 
 from kneetui.content.model import Exercise
 from kneetui.engine.plugin_guide import SessionGuide
 from kneetui.plugin_host.loader import LoadResult, one_line
+from kneetui.serve.terminal import TERMINAL_RESET
+from kneetui.tui.plugin_watchdog import EventLoopWatchdog, frame_in_package
+
+#: The exit status when a plug-in's screen hung and could not be interrupted.
+EXIT_PLUGIN_HUNG = 3
 
 
 class PluginScreenError(Exception):
@@ -49,10 +59,34 @@ class PluginScreenGuard:
         self.package = type(screen).__module__.split(".")[0]
         self.on_failure = on_failure
         self.closing = False
+        self.watchdog: EventLoopWatchdog | None = None
 
     def in_plugin_code(self, error: BaseException) -> bool:
-        frames = traceback.extract_tb(error.__traceback__)
-        return any(f"/{self.package}/" in frame.filename or f"/{self.package}.py" in frame.filename for frame in frames)
+        # By module name, not file name: a plug-in from the user folder is the
+        # module kneetui_user_plugin_<name>, loaded from <name>.py.
+        traceback = error.__traceback__
+        while traceback is not None:
+            if frame_in_package(traceback.tb_frame, self.package):
+                return True
+            traceback = traceback.tb_next
+        return False
+
+    def start_watchdog(self, threshold: float, give_up: Callable[[], None]) -> None:
+        """Interrupt the screen's code when it keeps the event loop for ``threshold`` seconds.
+
+        Call on the event loop's thread; ``give_up`` is called from the
+        watchdog's thread when the code cannot be interrupted.
+        """
+        self.stop_watchdog()
+        self.watchdog = EventLoopWatchdog(
+            self.package, asyncio.get_running_loop().call_soon_threadsafe, give_up, threshold=threshold
+        )
+        self.watchdog.start()
+
+    def stop_watchdog(self) -> None:
+        if self.watchdog is not None:
+            self.watchdog.stop()
+            self.watchdog = None
 
     def caused(self, error: BaseException, active_screen: Screen[Any]) -> bool:
         """Whether ``error`` belongs to the guarded screen.
@@ -78,6 +112,34 @@ class PluginScreenGuard:
         def close() -> None:
             while self.screen in app.screen_stack:
                 app.pop_screen()
+            # Only now: until the screen is gone its timers may run (and hang) again.
+            self.stop_watchdog()
             self.on_failure(f"{self.plugin}: {one_line(error)}")
 
         app.call_later(close)
+
+
+def leave_after_hung_plugin(app: Any, plugin: str) -> NoReturn:
+    """Restore the terminal, say why, and exit at once: the event loop is not coming back.
+
+    Called from the watchdog's thread, so it touches nothing of Textual's but
+    the terminal settings the driver saved. Every block recorded so far is
+    already committed to the history.
+    """
+    driver = getattr(app, "_driver", None)
+    attributes, fileno = getattr(driver, "attrs_before", None), getattr(driver, "fileno", None)
+    if attributes is not None and isinstance(fileno, int):
+        try:
+            termios.tcsetattr(fileno, termios.TCSANOW, attributes)
+        except (termios.error, OSError):
+            pass
+    message = (
+        f"kneetui: the plug-in {plugin!r} stopped responding on its session screen and could not be "
+        "interrupted, so kneetui had to close. Everything recorded before that is kept.\n"
+        f"kneetui: to run without it: kneetui plugins disable {plugin}\n"
+    )
+    try:
+        os.write(sys.__stderr__.fileno(), TERMINAL_RESET + message.encode("utf-8", "replace"))
+    except (OSError, AttributeError, ValueError):
+        pass
+    os._exit(EXIT_PLUGIN_HUNG)

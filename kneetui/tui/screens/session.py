@@ -24,7 +24,12 @@ from kneetui.engine.plugin_guide import SessionGuide
 from kneetui.engine.session import RunnerState, SessionRunner
 from kneetui.engine.settings import RunnerSettings
 from kneetui.tui.literal import bullets, heading, labelled
-from kneetui.tui.plugin_screens import PluginScreenError, PluginScreenGuard, plugin_session_screen
+from kneetui.tui.plugin_screens import (
+    PluginScreenError,
+    PluginScreenGuard,
+    leave_after_hung_plugin,
+    plugin_session_screen,
+)
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.screens.pain_question import PainQuestionScreen
 from kneetui.tui.screens.safety_check import Choice, SafetyCheckResult, SafetyCheckScreen
@@ -424,6 +429,10 @@ class SessionScreen(Screen[None]):
             runner.toggle_pause()
         self.plugin_guard = PluginScreenGuard(screen, owner, self.plugin_failed)
         self.app.plugin_screen_guard = self.plugin_guard
+        # A screen that never gives the event loop back is interrupted, and closed by the guard.
+        self.plugin_guard.start_watchdog(
+            self.app.settings.plugin_screen_timeout_seconds, lambda: leave_after_hung_plugin(self.app, owner)
+        )
         self.asking = True
         self.app.push_screen(screen, lambda _result: self.plugin_done(stop=False))
 
@@ -433,6 +442,7 @@ class SessionScreen(Screen[None]):
             return
         self.plugin_guard = None
         self.app.plugin_screen_guard = None
+        guard.stop_watchdog()
         if guard.screen in self.app.screen_stack:
             # Dismissing would call back here again; popping closes it quietly.
             while guard.screen in self.app.screen_stack:

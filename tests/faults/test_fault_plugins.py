@@ -1,0 +1,200 @@
+"""Plug-ins failing every way: kneetui starts, says which and why, and keeps what is recorded."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from fault_helpers import back_on_kneetuis_session, notices, start_exercise, wait_until
+from textual.widgets import DataTable, Static
+
+from kneetui import hookspecs
+from kneetui.engine.clock import FakeClock
+from kneetui.engine.recording import BlockKind, BlockRecord, SessionStart
+from kneetui.history.store import open_history_store
+from kneetui.plugin_host.loader import load_plugins
+from kneetui.plugin_host.records import Status
+from kneetui.storage import locations
+from kneetui.storage.config import LoadedSettings, Settings
+from kneetui.tui.app import KneeApp
+from kneetui.tui.screens.home import HomeScreen
+
+HOOKS = sorted(name for name, function in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("kneetui_"))
+BUILT_IN_EXERCISES = 6
+
+
+def test_every_hook_is_covered():
+    assert len(HOOKS) == 7 and "kneetui_session_screen" in HOOKS
+
+
+def raising_plugin(hook: str) -> str:
+    """A user-folder plug-in with one good exercise that raises in ``hook`` (when called, for the screen)."""
+    exercise = (
+        "register(Exercise('steady-hold', 'Steady hold', 's', ('Hold.',), "
+        "Dosage(hold_seconds=Range(10, 20)), Category.STRETCH, 'b'))"
+    )
+    parameters = ", ".join(inspect.signature(getattr(hookspecs, hook)).parameters)
+    body = f"""
+        from kneetui.api import Category, Dosage, Exercise, Range, hookimpl
+
+
+        @hookimpl
+        def {hook}({parameters}):
+            {exercise if hook == "kneetui_register_exercises" else "pass"}
+            raise OSError("the plug-in's {hook} broke")
+    """
+    if hook != "kneetui_register_exercises":
+        body += f"""
+
+        @hookimpl
+        def kneetui_register_exercises(register):
+            {exercise}
+        """
+    return textwrap.dedent(body)
+
+
+def seed_history() -> int:
+    """A session recorded before the faulty plug-in was installed."""
+    with open_history_store().store as store:
+        session_id = store.start_session(SessionStart(1000.0, None, ("wall-slides",)))
+        store.record_block(session_id, BlockRecord("wall-slides", BlockKind.REPS, 1, None, 10, 10, 1001.0, 1030.0))
+        store.finish_session(session_id, 1, 1040.0)
+    return session_id
+
+
+def app_over_installed_plugins(clock=None) -> KneeApp:
+    plugins = load_plugins(locations.user_plugin_dir())
+    history = open_history_store()
+    settings = Settings(safety_acknowledged=True, get_ready_seconds=0)
+    return KneeApp(plugins, LoadedSettings(settings), clock=clock or FakeClock(), history=history.store, save=False)
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+async def test_an_exception_in_any_hook_is_contained_and_nothing_recorded_is_lost(hook):
+    earlier = seed_history()
+    locations.user_plugin_dir().mkdir(parents=True)
+    (locations.user_plugin_dir() / "faulty.py").write_text(raising_plugin(hook))
+    clock = FakeClock()
+    app = app_over_installed_plugins(clock)
+    record = app.plugins.record("faulty")
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        assert len(app.catalog.exercises) >= BUILT_IN_EXERCISES
+        if hook == "kneetui_session_screen":
+            assert record.status is Status.OK  # nothing is wrong until the screen is asked for
+            await start_exercise(pilot, "steady-hold")
+            await wait_until(pilot, lambda: back_on_kneetuis_session(app))
+            assert "kneetui_session_screen raised OSError: the plug-in's kneetui_session_screen broke" in notices(app)
+            clock.advance(10)
+            app.screen.tick()
+            await pilot.pause()
+            assert [block.done for block in app.history.sessions()[0].blocks] == [10]
+        else:
+            assert record.status is Status.PROBLEMS
+            assert f"{hook} raised OSError: the plug-in's {hook} broke" in record.problems
+            assert "faulty" in notices(app)
+            await pilot.press("p")
+            table = app.screen.query_one(DataTable)
+            table.move_cursor(row=[r.name for r in app.plugins.plugins].index("faulty"))
+            await pilot.pause()
+            assert f"{hook} broke" in str(app.screen.query_one("#plugin-description", Static).render())
+        assert app.is_running
+    assert app.history.session(earlier).blocks[0].done == 10
+    app.history.close()
+
+
+MISBEHAVING = ["broken_import", "bad_data", "duplicate_id", "raising_hook", "unknown_hook", "future_api", "raising_screen"]
+
+
+async def test_every_misbehaving_plugin_at_once_leaves_a_working_app(make_app):
+    app = make_app(*MISBEHAVING, "good_extra", settings=Settings(safety_acknowledged=True, get_ready_seconds=0))
+    async with app.run_test(size=(80, 24)) as pilot:
+        statuses = {record.name: record.status for record in app.plugins.plugins}
+        assert statuses["broken_import"] is Status.FAILED
+        assert statuses["unknown_hook"] is Status.FAILED
+        assert statuses["future_api"] is Status.FAILED
+        assert statuses["bad_data"] is Status.PROBLEMS
+        assert statuses["duplicate_id"] is Status.PROBLEMS
+        assert app.catalog.exercise("wall-slides").name == "Wall slides"
+        assert app.catalog.exercise("heel-raise") is not None
+        for section in ("library", "learn", "aids", "faq", "sources", "plugins"):
+            app.action_open(section)
+            await pilot.pause()
+            assert app.screen.SECTION_TITLE
+        await start_exercise(pilot, "wall-slides")
+        await wait_until(pilot, lambda: getattr(app.screen, "runner", None) and app.screen.runner.phase.kind == "reps")
+        for _ in range(10):
+            app.screen.action_count_rep()
+        await pilot.pause()
+        assert [block.done for block in app.history.sessions()[0].blocks] == [10]
+
+
+HOSTILE_OBJECTS = '''
+from kneetui.api import Category, Dosage, Drawing, Exercise, FaqEntry, Range, hookimpl
+
+
+class Explodes:
+    """Every attribute lookup raises, even the one kneetui makes for the id."""
+
+    def __getattribute__(self, name):
+        raise RuntimeError("no attributes here")
+
+
+class TouchyText(str):
+    def __len__(self):
+        raise MemoryError("cannot measure me")
+
+
+def exercise(id, **changes):
+    fields = dict(name="Fine", summary="s", steps=("a",), dosage=Dosage(reps=Range(5, 8)), category=Category.MOBILITY, benefits="b")
+    fields.update(changes)
+    return Exercise(id, **fields)
+
+
+@hookimpl
+def kneetui_register_exercises(register):
+    register(Explodes())
+    register(exercise("touchy", name=TouchyText("x")))
+    register(exercise("frantic", drawing=Drawing(frames=("a", "b"), frame_seconds=0.001)))
+    register(exercise("no-time", drawing=Drawing(frames=("a",), frame_seconds=float("nan"))))
+    register(exercise("huge", dosage=Dosage(reps=Range(1, 10**100))))
+    register(exercise("calm-one"))
+
+
+@hookimpl
+def kneetui_register_faq(register):
+    register(None)
+    register(FaqEntry("fine-faq", "Q?", "A."))
+'''
+
+
+def test_hostile_objects_are_refused_one_by_one_and_never_stop_loading(tmp_path):
+    (tmp_path / "hostile.py").write_text(HOSTILE_OBJECTS)
+    result = load_plugins(tmp_path)
+    record = result.record("hostile")
+    problems = "\n".join(record.problems)
+    assert "an item could not be checked: RuntimeError: no attributes here" in problems
+    assert "an item could not be checked: MemoryError: cannot measure me" in problems
+    assert "'frantic': field 'drawing.frame_seconds': must be at least 0.1 seconds" in problems
+    assert "'no-time': field 'drawing.frame_seconds'" in problems
+    assert result.catalog.exercise("calm-one") is not None
+    assert result.catalog.exercise("huge") is not None
+    assert result.catalog.faq[-1].id == "fine-faq"
+    assert len(result.catalog.exercises) == BUILT_IN_EXERCISES + 2
+
+
+def test_the_cli_lists_failing_plugins_without_a_traceback(subprocess_env):
+    locations.user_plugin_dir().mkdir(parents=True)
+    (locations.user_plugin_dir() / "hostile.py").write_text(HOSTILE_OBJECTS)
+    (locations.user_plugin_dir() / "endless_import.py").write_text("raise SystemExit('bye')\n")
+    for hook in HOOKS:
+        (locations.user_plugin_dir() / f"raises_in_{hook}.py").write_text(raising_plugin(hook))
+    for command in (["plugins"], ["exercises"], ["faq", "worse"]):
+        result = subprocess.run([sys.executable, "-m", "kneetui", *command], capture_output=True, text=True, env=subprocess_env, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr + result.stdout
+    listed = subprocess.run([sys.executable, "-m", "kneetui", "plugins"], capture_output=True, text=True, env=subprocess_env, timeout=60).stdout
+    assert "endless_import" in listed and "hostile" in listed
