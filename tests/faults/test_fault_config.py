@@ -34,6 +34,7 @@ WRONG = {
     "safety_acknowledged": ["yes", 1],
     "program": [7, ["chronic"]],
     "disabled_plugins": ["medial-knee", [1, 2], ["a", 3]],
+    "light_mode": ["sometimes", True, 1],
     "plugin_screen_timeout_seconds": ["3", True, 0, 0.05, 61, float("nan"), float("inf"), -3.0],
 }
 
@@ -167,7 +168,7 @@ async def test_the_app_starts_with_defaults_and_says_what_happened(make_app, con
         assert isinstance(app.screen, HomeScreen)
         shown = notices(app)
         assert "settings file" in shown or "'rest_seconds'" in shown
-        await pilot.press("o", "tab", "space")  # change a setting: it is saved at once
+        await pilot.press("o", "tab", "tab", "space")  # past theme and light mode, the bell: saved at once
         await pilot.pause()
     assert load_settings().settings.bell is False
     backups = list(locations.config_dir().glob("config.toml.broken-*"))
