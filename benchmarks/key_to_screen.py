@@ -51,7 +51,11 @@ def build_app():
 
 
 class _FrameLog:
-    """Wraps ``app._display`` to note when each frame of each screen was rendered."""
+    """Wraps ``app._display`` to note when each frame of each screen was rendered.
+
+    Call :meth:`clear` before each press: the log holds its screens, and popped
+    screens kept alive would make every garbage collection slower and slower.
+    """
 
     def __init__(self, app) -> None:
         self.frames: list[tuple[float, object]] = []
@@ -63,6 +67,9 @@ class _FrameLog:
             original(screen, renderable)
 
         app._display = display
+
+    def clear(self) -> None:
+        self.frames.clear()
 
     def frames_of(self, screen, start: float, end: float) -> list[float]:
         return [when for when, shown in self.frames if shown is screen and start <= when <= end]
@@ -76,6 +83,7 @@ async def _settle(pilot) -> None:
 async def _press_and_time(pilot, frames: _FrameLog, key: str, arrived: Callable[[object], bool]) -> tuple[float, float]:
     """Press ``key``; return ms to the first and to the last frame of the screen it leads to."""
     app = pilot.app
+    frames.clear()
     started = time.perf_counter()
     await pilot.press(key)
     while not arrived(app.screen):
