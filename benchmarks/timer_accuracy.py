@@ -133,6 +133,28 @@ def print_report(result: dict) -> None:
         )
 
 
+def rows(result: dict) -> list:
+    """The table rows of ``benchmarks.run`` for one ``--json`` result."""
+    from benchmarks.common import Row, status
+
+    made = []
+    for case in result["cases"]:
+        made.append(
+            Row(
+                figure=f"Countdown end noticed late, {case['case']} of {case['seconds']:g} s",
+                measured=case["timer_late_ms"],
+                unit="ms",
+                reference=case["sleep_late_ms"],
+                reference_name="a bare asyncio.sleep of the same length, in the same loop at the same time",
+                checked=f"{case['timer_late_ms']:.2f} ms late",
+                target=f"< {case['target_ms']:g} ms late",
+                status=status(case["met"]),
+                note=f"refresh every {result['refresh_seconds']} s; {case['early_wakes']} early wake-up(s)",
+            )
+        )
+    return made
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--hold-seconds", type=float, default=30.0, help="length of the hold case (default 30)")

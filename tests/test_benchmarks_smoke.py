@@ -1,0 +1,45 @@
+"""The benchmarks are not tests, but their code must not rot: import them all and run the search one small."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+MODULES = [
+    "benchmarks.run",
+    "benchmarks.bare_app",
+    "benchmarks.key_to_screen",
+    "benchmarks.plugin_discovery",
+    "benchmarks.search_speed",
+    "benchmarks.ssh_bytes",
+    "benchmarks.startup",
+    "benchmarks.terminal",
+    "benchmarks.timer_accuracy",
+]
+
+
+@pytest.fixture(autouse=True)
+def repository_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(ROOT))
+
+
+def test_every_benchmark_module_imports() -> None:
+    for name in MODULES:
+        importlib.import_module(name)
+
+
+def test_the_search_benchmark_runs_on_a_tiny_catalogue_and_fills_its_table_rows() -> None:
+    from benchmarks.common import MET, NOT_MET
+    from benchmarks.run import table
+    from benchmarks.search_speed import measure, rows
+
+    result = measure(entries=60, query_count=12, repeats=1, reference_queries=3)
+    made = rows(result)
+
+    assert [row.figure.split()[0] for row in made] == ["FAQ", "Exercise"]
+    assert all(row.status in (MET, NOT_MET) and row.measured is not None and row.reference for row in made)
+    assert result["faq"]["queries_with_matches"] > 0
+    assert "FAQ search, 60 entries" in table(made)
