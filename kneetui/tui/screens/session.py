@@ -41,6 +41,7 @@ TICK_SECONDS = 0.1
 #: Over SSH or on a limited terminal: fewer wake-ups; the runner still keeps exact time.
 LIGHT_TICK_SECONDS = 0.25
 ADJUST_SECONDS = 5
+PROGRESS_STEP = 5
 PHASE_TITLES = {
     PhaseKind.GET_READY: "Get ready",
     PhaseKind.HOLD: "Hold",
@@ -259,7 +260,11 @@ class SessionScreen(Screen[None]):
             how = "counted for you" if phase.tempo_seconds else "press Enter after each rep"
             self.query_one("#reps", Static).update(f"of {target} reps ({how})")
         self.set_class(runner.paused, "-paused")
-        self.query_one(ProgressBar).update(progress=round(runner.progress() * 100))
+        # In 5% steps: a whole-width bar redrawn every second is most of the bytes sent.
+        stepped = PROGRESS_STEP * math.floor(runner.progress() * 100 / PROGRESS_STEP)
+        bar = self.query_one(ProgressBar)
+        if bar.progress != stepped:
+            bar.update(progress=stepped)
 
     def show_phase(self) -> None:
         runner = self.runner
