@@ -57,6 +57,18 @@ class Range:
         return str(self.low) if self.low == self.high else f"{self.low}–{self.high}"
 
 
+def _amounts(hold_seconds: object, reps: object, duration_minutes: object) -> list[str]:
+    """The hold, reps and minutes a dosage or dose names, as a person reads them."""
+    parts = []
+    if hold_seconds is not None:
+        parts.append(f"hold {hold_seconds} s")
+    if reps is not None:
+        parts.append(f"{reps} reps")
+    if duration_minutes is not None:
+        parts.append(f"{duration_minutes} min")
+    return parts
+
+
 @dataclass(frozen=True)
 class Dosage:
     """How much of an exercise to do; every quantity is a range to choose inside.
@@ -74,13 +86,7 @@ class Dosage:
 
     def describe(self) -> str:
         """One line a person reads, e.g. 'hold 15–30 s, each side'."""
-        parts: list[str] = []
-        if self.hold_seconds is not None:
-            parts.append(f"hold {self.hold_seconds} s")
-        if self.reps is not None:
-            parts.append(f"{self.reps} reps")
-        if self.duration_minutes is not None:
-            parts.append(f"{self.duration_minutes} min")
+        parts = _amounts(self.hold_seconds, self.reps, self.duration_minutes)
         if self.per is not Laterality.BOTH:
             parts.append(str(self.per))
         if self.sets != Range(1, 1):
@@ -124,13 +130,7 @@ class Dose:
 
     def describe(self) -> str:
         """One line a person reads, e.g. 'hold 20 s' or '12 reps, 2 sets'."""
-        parts: list[str] = []
-        if self.hold_seconds is not None:
-            parts.append(f"hold {self.hold_seconds} s")
-        if self.reps is not None:
-            parts.append(f"{self.reps} reps")
-        if self.duration_minutes is not None:
-            parts.append(f"{self.duration_minutes} min")
+        parts = _amounts(self.hold_seconds, self.reps, self.duration_minutes)
         if self.sets != 1:
             parts.append(f"{self.sets} sets")
         return ", ".join(parts)
