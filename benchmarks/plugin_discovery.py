@@ -95,9 +95,7 @@ def time_once(path_folder: Path) -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(path_folder)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # installed plug-ins have their bytecode cached
-    result = subprocess.run(
-        [PYTHON, "-c", _CHILD], env=env, cwd=ROOT, capture_output=True, text=True, check=True
-    )
+    result = subprocess.run([PYTHON, "-c", _CHILD], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
     return json.loads(result.stdout)
 
 
@@ -112,7 +110,9 @@ def measure(plugins: int = 50, runs: int = 9) -> dict:
         first_with, first_without = time_once(with_folder), time_once(without_folder)
         added = first_with["plugins"] - first_without["plugins"]
         if added != plugins or first_with["failed"]:
-            raise RuntimeError(f"expected {plugins} extra plug-ins to load; got {added}, failed: {first_with['failed']}")
+            raise RuntimeError(
+                f"expected {plugins} extra plug-ins to load; got {added}, failed: {first_with['failed']}"
+            )
         with_ms, without_ms = [], []
         for _ in range(runs):  # interleaved, so drift in the machine's load hits both alike
             with_ms.append(time_once(with_folder)["ms"])

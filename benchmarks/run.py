@@ -124,7 +124,9 @@ def table(rows: list[Row]) -> str:
     text = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
     text.append("")
     for number, row in enumerate(rows, 1):
-        about = "; ".join(part for part in (f"reference: {row.reference_name}" if row.reference_name else "", row.note) if part)
+        about = "; ".join(
+            part for part in (f"reference: {row.reference_name}" if row.reference_name else "", row.note) if part
+        )
         text.append(f"[{number}] {about}")
     return "\n".join(text)
 
@@ -166,7 +168,11 @@ def main(argv: list[str] | None = None) -> int:
 
     info = machine()
     if args.json:
-        print(json.dumps({"machine": info, "quick": args.quick, "rows": [row.as_json() for row in rows], "raw": raw}, indent=2))
+        print(
+            json.dumps(
+                {"machine": info, "quick": args.quick, "rows": [row.as_json() for row in rows], "raw": raw}, indent=2
+            )
+        )
     else:
         print(
             f"kneetui benchmarks, {info['date']}; {info['cpus']} CPUs ({info['cpu_model']}), "

@@ -152,7 +152,9 @@ def time_queries(search: Callable[[str], list], asked: Sequence[str], repeats: i
     return per_query
 
 
-def measure(entries: int = 10_000, query_count: int = 200, repeats: int = 3, reference_queries: int = 40, seed: int = 7) -> dict:
+def measure(
+    entries: int = 10_000, query_count: int = 200, repeats: int = 3, reference_queries: int = 40, seed: int = 7
+) -> dict:
     rng = random.Random(seed)
     vocab = vocabulary(rng)
     faq = synthetic_faq(entries, rng, vocab)
@@ -161,7 +163,12 @@ def measure(entries: int = 10_000, query_count: int = 200, repeats: int = 3, ref
     result: dict = {"entries": entries, "queries": query_count, "repeats": repeats}
     for name, items, build, fields in (
         ("faq", faq, faq_index, lambda entry: (Field(entry.question, 2.0), Field(entry.answer, 1.0))),
-        ("exercises", exercises, exercise_index, lambda exercise: (Field(exercise.name, 2.0), Field(exercise.summary, 1.0))),
+        (
+            "exercises",
+            exercises,
+            exercise_index,
+            lambda exercise: (Field(exercise.name, 2.0), Field(exercise.summary, 1.0)),
+        ),
     ):
         started = time.perf_counter()
         index = build(items)

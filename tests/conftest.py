@@ -21,7 +21,15 @@ def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("HOME", str(home))
     # The same terminal everywhere, so CI (which may have no TERM) sees what a developer sees.
     monkeypatch.setenv("TERM", "xterm-256color")
-    for name in ("NO_COLOR", "COLORTERM", "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "TEXTUAL_COLOR_SYSTEM", "TEXTUAL_DRIVER"):
+    for name in (
+        "NO_COLOR",
+        "COLORTERM",
+        "SSH_CONNECTION",
+        "SSH_CLIENT",
+        "SSH_TTY",
+        "TEXTUAL_COLOR_SYSTEM",
+        "TEXTUAL_DRIVER",
+    ):
         monkeypatch.delenv(name, raising=False)
     return home
 

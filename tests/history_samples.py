@@ -49,7 +49,9 @@ def record_session(
                 kind, planned = BlockKind.REPS, dose.reps
             else:
                 kind, planned = BlockKind.TIMED, (dose.duration_minutes or 1) * 60
-            store.record_block(session_id, BlockRecord(exercise_id, kind, set_number, None, planned, planned, now, now + 60))
+            store.record_block(
+                session_id, BlockRecord(exercise_id, kind, set_number, None, planned, planned, now, now + 60)
+            )
             now += 90
         if checks and exercise_id in checks:
             store.record_pain_check(session_id, exercise_id, checks[exercise_id], now)

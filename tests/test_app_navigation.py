@@ -79,7 +79,7 @@ async def test_faq_matches_are_highlighted(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f", *"swelling")
         first = app.screen.query(".faq-entry").first().content
-        highlighted = [first.plain[span.start:span.end] for span in first.spans if "underline" in str(span.style)]
+        highlighted = [first.plain[span.start : span.end] for span in first.spans if "underline" in str(span.style)]
         assert highlighted == ["swelling"], "exactly the matched word is underlined"
 
 
@@ -207,7 +207,9 @@ async def test_a_plugin_can_be_disabled_from_the_plugins_screen(make_app):
         await pilot.press("p", "space")
         await pilot.pause()
         assert load_settings().settings.disabled_plugins == ["medial-knee"]
-        assert "takes effect when kneetui next starts" in str(app.screen.query_one("#plugin-description", Static).render())
+        assert "takes effect when kneetui next starts" in str(
+            app.screen.query_one("#plugin-description", Static).render()
+        )
         await pilot.press("space")
         await pilot.pause()
         assert load_settings().settings.disabled_plugins == []

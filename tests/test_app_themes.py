@@ -63,7 +63,12 @@ async def test_no_color_never_gives_black_on_black_with_an_ansi_theme(make_app, 
 
 
 def test_an_unknown_theme_option_is_a_usage_error(subprocess_env):
-    result = subprocess.run([sys.executable, "-m", "kneetui", "--theme", "nope"], capture_output=True, text=True,
-                            env=subprocess_env, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "kneetui", "--theme", "nope"],
+        capture_output=True,
+        text=True,
+        env=subprocess_env,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert "no theme called 'nope'" in result.stderr and "kneetui-high-contrast" in result.stderr

@@ -14,9 +14,7 @@ from kneetui import __version__
 
 
 def kneetui(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kneetui", *args], capture_output=True, text=True, env=env, timeout=60
-    )
+    return subprocess.run([sys.executable, "-m", "kneetui", *args], capture_output=True, text=True, env=env, timeout=60)
 
 
 def test_exercises_lists_the_six_with_their_dosages(subprocess_env):
@@ -128,9 +126,22 @@ def test_pip_installing_a_separate_entry_point_package_adds_its_exercise(subproc
     project = write_third_party_project(tmp_path)
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps",
-         "--no-build-isolation", "--target", str(target), str(project)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-index",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(project),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     env = dict(subprocess_env, PYTHONPATH=str(target))
     listing = kneetui("exercises", env=env).stdout

@@ -28,9 +28,22 @@ def installed_example(tmp_path_factory) -> Path:
     shutil.copytree(EXAMPLE, source, ignore=shutil.ignore_patterns("*.egg-info", "build", "__pycache__"))
     target = tmp_path_factory.mktemp("site")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(source)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-index",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     return target
 
@@ -39,7 +52,11 @@ def test_the_example_plugins_own_tests_pass_once_it_is_installed(installed_examp
     env = dict(subprocess_env, PYTHONPATH=str(installed_example))
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(EXAMPLE / "tests")],
-        capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     assert result.stdout.count(".") >= 4 and "failed" not in result.stdout
@@ -47,7 +64,9 @@ def test_the_example_plugins_own_tests_pass_once_it_is_installed(installed_examp
 
 def test_after_pip_install_it_appears_in_plugins_and_exercises(installed_example, subprocess_env):
     env = dict(subprocess_env, PYTHONPATH=str(installed_example))
-    run = lambda *args: subprocess.run([sys.executable, "-m", "kneetui", *args], capture_output=True, text=True, env=env, timeout=60)
+    run = lambda *args: subprocess.run(
+        [sys.executable, "-m", "kneetui", *args], capture_output=True, text=True, env=env, timeout=60
+    )
     records = {r["name"]: r for r in json.loads(run("plugins", "--json").stdout)}
     assert records["paced-bends"]["origin"] == "entry point"
     assert records["paced-bends"]["status"] == "ok"
@@ -70,8 +89,13 @@ async def tick_until(pilot, clock, predicate, step=1.0, limit=200):
 async def test_its_own_screen_runs_inside_the_safety_frame(installed_example, monkeypatch):
     monkeypatch.syspath_prepend(str(installed_example))
     clock, history = FakeClock(), HistoryStore.in_memory()
-    app = KneeApp(load_plugins(), LoadedSettings(Settings(safety_acknowledged=True, get_ready_seconds=2)),
-                  clock=clock, history=history, save=False)
+    app = KneeApp(
+        load_plugins(),
+        LoadedSettings(Settings(safety_acknowledged=True, get_ready_seconds=2)),
+        clock=clock,
+        history=history,
+        save=False,
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         app.action_guide_exercise("paced-knee-bends")
         await pilot.pause()
@@ -90,8 +114,13 @@ async def test_its_own_screen_runs_inside_the_safety_frame(installed_example, mo
 async def test_pain_worse_on_the_plugins_screen_applies_kneetuis_stop_rule(installed_example, monkeypatch):
     monkeypatch.syspath_prepend(str(installed_example))
     clock, history = FakeClock(), HistoryStore.in_memory()
-    app = KneeApp(load_plugins(), LoadedSettings(Settings(safety_acknowledged=True, get_ready_seconds=0)),
-                  clock=clock, history=history, save=False)
+    app = KneeApp(
+        load_plugins(),
+        LoadedSettings(Settings(safety_acknowledged=True, get_ready_seconds=0)),
+        clock=clock,
+        history=history,
+        save=False,
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         app.action_guide_exercise("paced-knee-bends")
         await pilot.pause()
@@ -108,15 +137,21 @@ async def test_pain_worse_on_the_plugins_screen_applies_kneetuis_stop_rule(insta
 
 async def test_a_plugin_screen_that_raises_returns_the_person_to_kneetuis_own_screen(make_app):
     clock, history = FakeClock(), HistoryStore.in_memory()
-    app = make_app("raising_screen", settings=Settings(safety_acknowledged=True, get_ready_seconds=0), clock=clock, history=history)
+    app = make_app(
+        "raising_screen", settings=Settings(safety_acknowledged=True, get_ready_seconds=0), clock=clock, history=history
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         app.action_guide_exercise("fragile-hold")
         await pilot.pause()
         await pilot.press("enter", "1", "enter", "n", "n")
         for _ in range(20):
             await pilot.pause(0.02)
-            if isinstance(app.screen, SessionScreen) and app.screen.runner and app.screen.runner.state == "running" \
-                    and not app.plugin_screen_guard:
+            if (
+                isinstance(app.screen, SessionScreen)
+                and app.screen.runner
+                and app.screen.runner.state == "running"
+                and not app.plugin_screen_guard
+            ):
                 break
         assert isinstance(app.screen, SessionScreen), "back on kneetui's own screen"
         assert app.is_running

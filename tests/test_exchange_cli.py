@@ -22,9 +22,7 @@ MORNING = datetime(2026, 1, 5, 8, 30, tzinfo=timezone.utc).timestamp()
 
 
 def kneetui(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "kneetui", *args], capture_output=True, text=True, env=env, timeout=60
-    )
+    return subprocess.run([sys.executable, "-m", "kneetui", *args], capture_output=True, text=True, env=env, timeout=60)
 
 
 def test_export_prints_a_programme_file_that_parses_back(subprocess_env):
@@ -132,7 +130,8 @@ def record_two_sessions() -> None:
                 first, BlockRecord("adductor-squeeze", BlockKind.REPS, set_number, None, 10, 10, at, at + 40)
             )
         store.record_block(
-            first, BlockRecord("sitting-adductor-stretch", BlockKind.HOLD, 1, "left", 15, 15, MORNING + 300, MORNING + 315)
+            first,
+            BlockRecord("sitting-adductor-stretch", BlockKind.HOLD, 1, "left", 15, 15, MORNING + 300, MORNING + 315),
         )
         store.record_stop(first, 'pain rose, "sharp"', MORNING + 400)
         store.finish_session(first, 5, MORNING + 420)
@@ -155,7 +154,12 @@ def test_history_csv_opens_cleanly_in_a_spreadsheet(subprocess_env):
     assert (first["program"], first["pain_before"], first["pain_after"]) == ("chronic", "3", "5")
     assert first["stopped_because"] == 'pain rose, "sharp"'
     assert (first["exercise"], first["kind"], first["set"], first["planned"], first["done"], first["unit"]) == (
-        "adductor-squeeze", "reps", "1", "10", "10", "reps"
+        "adductor-squeeze",
+        "reps",
+        "1",
+        "10",
+        "10",
+        "reps",
     )
     assert rows[2]["side"] == "left" and rows[2]["unit"] == "seconds"
     assert rows[3]["exercise"] == "" and rows[3]["pain_before"] == "6" and rows[3]["session_end"] == ""

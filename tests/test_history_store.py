@@ -36,7 +36,9 @@ DAY = 86_400.0
 
 def start(at: float = MORNING, pain: int | None = 2, program: str | None = "chronic") -> SessionStart:
     safety = None if pain is None else SafetyAnswers(pain=pain, swollen=False, unstable=False)
-    return SessionStart(started_at=at, program_id=program, exercise_ids=("wall-slides", "adductor-squeeze"), safety=safety)
+    return SessionStart(
+        started_at=at, program_id=program, exercise_ids=("wall-slides", "adductor-squeeze"), safety=safety
+    )
 
 
 def reps(exercise: str, set_number: int, at: float, planned: int = 10, done: int = 10) -> BlockRecord:
@@ -87,7 +89,11 @@ def test_a_session_reads_back_as_it_was_recorded(store):
     assert (session.pain_before, session.pain_after, session.pain_change) == (3, 5, 2)
     assert (session.swollen, session.unstable, session.advised_professional) == (True, False, True)
     assert session.continued_despite_advice
-    assert (session.stop_reason, session.stopped_at, session.ended_at) == ("pain rose by 2", MORNING + 120, MORNING + 130)
+    assert (session.stop_reason, session.stopped_at, session.ended_at) == (
+        "pain rose by 2",
+        MORNING + 120,
+        MORNING + 130,
+    )
     assert not session.finished
     assert [block.side for block in session.blocks] == ["left", "right", None]
     assert session.blocks[2] == reps("wall-slides", 1, MORNING + 70, done=8)
@@ -152,7 +158,8 @@ def test_pain_series_totals_and_latest_doses(store):
     for set_number in (1, 2, 3):
         store.record_block(second, reps("adductor-squeeze", set_number, MORNING + DAY + set_number * 60, planned=11))
     store.record_block(
-        second, BlockRecord("gentle-cycling", BlockKind.TIMED, 1, None, 600, 540, MORNING + DAY + 400, MORNING + DAY + 940)
+        second,
+        BlockRecord("gentle-cycling", BlockKind.TIMED, 1, None, 600, 540, MORNING + DAY + 400, MORNING + DAY + 940),
     )
     store.finish_session(second, pain_after=None, ended_at=MORNING + DAY + 1000)
     store.start_session(start(MORNING + 2 * DAY, pain=None))
@@ -191,7 +198,8 @@ def test_a_year_of_daily_sessions_stays_cheap_to_query():
     assert store.exercise_totals()["wall-slides"].blocks == 365 * 3
     assert len(store.pain_series()) == 365
     plan = " ".join(
-        row[3] for row in store._connection.execute(
+        row[3]
+        for row in store._connection.execute(
             "EXPLAIN QUERY PLAN SELECT * FROM blocks WHERE session_id IN (SELECT id FROM sessions ORDER BY started_at DESC LIMIT 7)"
         )
     )
@@ -335,7 +343,9 @@ def test_several_logins_creating_the_history_at_the_same_moment_all_get_the_file
     for attempt in range(10):
         path = tmp_path / f"history-{attempt}.sqlite3"
         openers = [
-            subprocess.Popen([sys.executable, "-c", OPENER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                [sys.executable, "-c", OPENER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            )
             for _ in range(6)
         ]
         for opener in openers:  # all of them first, so that they open together

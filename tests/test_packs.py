@@ -34,7 +34,10 @@ def test_the_documented_example_pack_parses():
         (lambda t: t.replace("version = 1\n", "version = 7\n", 1), "needs format version 7"),
         (lambda t: t.replace('name = "example-clinic"', 'name = "Bad Name"'), "pack.name"),
         (lambda t: t.replace('question = "Who', 'question = 3\n#"'), "faq[0].question: expected text, got number"),
-        (lambda t: t.replace('frequency = "every other day"', 'frequency = "hourly"'), "programs[0].frequency: expected one of"),
+        (
+            lambda t: t.replace('frequency = "every other day"', 'frequency = "hourly"'),
+            "programs[0].frequency: expected one of",
+        ),
         (lambda t: t.replace("reps = 10 }", "reps = 10, speed = 3 }", 1), "programs[0].steps[1].speed: unknown key"),
         (lambda t: t + "\n[[spaceships]]\nid = 'x'\n", "spaceships: unknown section"),
         (lambda t: t.replace("[[faq]]", "[[faq]]\nshout = true"), "faq[0].shout: unknown key"),
@@ -60,7 +63,7 @@ def test_any_text_either_parses_or_gives_a_pack_error(text):
 def test_mutated_example_packs_never_raise_anything_but_pack_error(position, insert):
     text = EXAMPLE.read_text()
     try:
-        parse_pack(text[:position] + insert + text[position + len(insert):])
+        parse_pack(text[:position] + insert + text[position + len(insert) :])
     except PackError:
         pass
 

@@ -111,21 +111,39 @@ def test_every_built_in_programme_round_trips(program):
         (("sets = 2", "sets = 5"), "steps[1].sets: 5 is outside the range 2–3 of 'adductor-squeeze'"),
         (("reps = 10", "reps = 10.5"), "steps[1].reps: expected a whole number, got a decimal number"),
         (("reps = 10", 'reps = "10"'), "steps[1].reps: expected a whole number, got text"),
-        (("hold_seconds = 20", "reps = 10"), "steps[2].reps: 'sitting-adductor-stretch' does not use reps; it is dosed by hold_seconds"),
-        (('exercise = "adductor-squeeze"', 'exercise = "squats"'), "steps[1].exercise: unknown exercise 'squats'; known exercises: "),
+        (
+            ("hold_seconds = 20", "reps = 10"),
+            "steps[2].reps: 'sitting-adductor-stretch' does not use reps; it is dosed by hold_seconds",
+        ),
+        (
+            ('exercise = "adductor-squeeze"', 'exercise = "squats"'),
+            "steps[1].exercise: unknown exercise 'squats'; known exercises: ",
+        ),
         (('exercise = "adductor-squeeze"\n', ""), "steps[1].exercise: missing"),
         (("reps = 10", "repetitions = 10"), "steps[1].repetitions: unknown key in a step"),
-        (('format = "kneetui-program"', 'format = "something-else"'), "format: expected \"kneetui-program\", got 'something-else'"),
+        (
+            ('format = "kneetui-program"', 'format = "something-else"'),
+            "format: expected \"kneetui-program\", got 'something-else'",
+        ),
         (('format = "kneetui-program"\n', ""), "format: missing"),
-        (("version = 1", "version = 2"), "version: this file uses version 2 of the programme format, but this kneetui reads version 1 at most; update kneetui"),
+        (
+            ("version = 1", "version = 2"),
+            "version: this file uses version 2 of the programme format, but this kneetui reads version 1 at most; update kneetui",
+        ),
         (("version = 1", "version = 0"), "version: 0 is not a format version"),
         (("version = 1", 'version = "1"'), "version: expected a whole number, got text"),
         (('id = "my-knee-plan"', 'id = "My knee plan"'), "id: 'My knee plan' is not a valid id"),
         (('id = "my-knee-plan"', 'id = "../../evil"'), "id: '../../evil' is not a valid id"),
         (('name = "My knee plan"', 'name = "  "'), "name: must not be empty"),
-        (('name = "My knee plan"', 'name = "Red \\u001b[31m"'), "name: contains the control character U+001B at position 5"),
+        (
+            ('name = "My knee plan"', 'name = "Red \\u001b[31m"'),
+            "name: contains the control character U+001B at position 5",
+        ),
         (('name = "My knee plan"', 'name = "two\\nlines"'), "name: contains a line break at position 4"),
-        (('frequency = "every other day"', 'frequency = "weekly"'), "frequency: expected \"daily\" or \"every other day\", got 'weekly'"),
+        (
+            ('frequency = "every other day"', 'frequency = "weekly"'),
+            'frequency: expected "daily" or "every other day", got \'weekly\'',
+        ),
         (('advice = ["Stop if the pain gets worse."]', "advice = [3]"), "advice[1]: expected text, got a whole number"),
         (('advice = ["Stop if the pain gets worse."]', 'advice = "Stop."'), "advice: expected an array, got text"),
         (("[program]", "colour = 'red'\n[program]"), "colour: unknown key at the top of the file"),
@@ -206,7 +224,7 @@ def test_any_text_is_a_programme_or_an_error(text):
 
 
 @FAST
-@given(st.text(alphabet='[]{}="#\n .,0123456789abcdefgnoprstuvxy-_\\\'', max_size=400))
+@given(st.text(alphabet="[]{}=\"#\n .,0123456789abcdefgnoprstuvxy-_\\'", max_size=400))
 def test_toml_looking_text_is_a_programme_or_an_error(text):
     assert_valid_or_refused(text)
 
@@ -227,6 +245,8 @@ values = st.recursive(
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
     max_leaves=12,
 )
+
+
 def mostly(valid, other=values):
     """Usually a valid value, sometimes anything, so both outcomes are explored."""
     return st.one_of(valid, valid, valid, other)

@@ -150,9 +150,7 @@ async def test_a_built_programme_survives_export_delete_and_import_unchanged(mak
 
 async def test_importing_a_broken_file_names_the_field_and_imports_nothing(make_app, user_programs, tmp_path):
     broken = tmp_path / "too-much.toml"
-    broken.write_text(
-        export_program(MY_KNEE_PLAN).replace("reps = 12", "reps = 20"), encoding="utf-8"
-    )
+    broken.write_text(export_program(MY_KNEE_PLAN).replace("reps = 12", "reps = 20"), encoding="utf-8")
     app = make_app(user_programs=user_programs)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r", "i")

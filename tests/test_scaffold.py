@@ -12,17 +12,41 @@ def run(*args, **kwargs):
 
 
 def test_the_scaffold_installs_shows_up_and_passes_its_own_test(subprocess_env, tmp_path):
-    made = run(sys.executable, "-m", "kneetui", "plugin", "new", "heel-raises", str(tmp_path / "proj"), env=subprocess_env)
+    made = run(
+        sys.executable, "-m", "kneetui", "plugin", "new", "heel-raises", str(tmp_path / "proj"), env=subprocess_env
+    )
     assert made.returncode == 0, made.stderr
     site = tmp_path / "site"
-    installed = run(sys.executable, "-m", "pip", "install", "--quiet", "--no-index", "--no-deps",
-                    "--no-build-isolation", "--target", str(site), str(tmp_path / "proj"))
+    installed = run(
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-index",
+        "--no-deps",
+        "--no-build-isolation",
+        "--target",
+        str(site),
+        str(tmp_path / "proj"),
+    )
     assert installed.returncode == 0, installed.stderr
     env = dict(subprocess_env, PYTHONPATH=str(site))
-    own_test = run(sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path / "proj" / "tests"),
-                   env=env, cwd=tmp_path / "proj")
+    own_test = run(
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        str(tmp_path / "proj" / "tests"),
+        env=env,
+        cwd=tmp_path / "proj",
+    )
     assert own_test.returncode == 0, own_test.stdout + own_test.stderr
-    records = {r["name"]: r for r in json.loads(run(sys.executable, "-m", "kneetui", "plugins", "--json", env=env).stdout)}
+    records = {
+        r["name"]: r for r in json.loads(run(sys.executable, "-m", "kneetui", "plugins", "--json", env=env).stdout)
+    }
     assert records["heel-raises"]["status"] == "ok"
     assert "heel-raises-example" in run(sys.executable, "-m", "kneetui", "exercises", env=env).stdout
 

@@ -121,7 +121,12 @@ def test_the_squeeze_counts_reps_in_two_sets_with_a_rest_between_but_not_after()
 
 def test_the_rest_the_exercise_gives_wins_over_the_setting():
     resting = Exercise(
-        id="rests", name="Rests", summary="", steps=(), category=Category.STRENGTH, benefits="",
+        id="rests",
+        name="Rests",
+        summary="",
+        steps=(),
+        category=Category.STRENGTH,
+        benefits="",
         dosage=Dosage(reps=Range(5, 5), sets=Range(2, 2), rest_seconds=45),
     )
     session = Session([(resting, None)], get_ready_seconds=0)
@@ -379,7 +384,9 @@ def test_the_start_is_recorded_with_the_safety_answers_and_exercises():
 
 def test_a_programme_runs_at_the_low_end_of_each_range_unless_it_gives_a_dose():
     program = Program(
-        id="p", name="P", description="",
+        id="p",
+        name="P",
+        description="",
         steps=(ProgramStep(STRETCH.id), ProgramStep(SQUEEZE.id, Dose(reps=12, sets=3))),
     )
     plan = build_plan(items_from_program(program, BY_ID.get))

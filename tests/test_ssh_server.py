@@ -43,9 +43,7 @@ def poll(condition, timeout: float, interval: float = 0.05):
 
 def make_key(folder: Path, name: str) -> Path:
     key = folder / f"id_{name}"
-    subprocess.run(
-        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True, timeout=10
-    )
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(key)], check=True, timeout=10)
     return key
 
 

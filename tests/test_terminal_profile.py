@@ -59,7 +59,9 @@ async def test_a_sixteen_colour_terminal_gets_the_ansi_theme(make_app, monkeypat
 
 
 def test_the_browser_terminal_of_textual_serve_is_full_colour_and_not_limited():
-    profile = read_terminal({"TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver", "TEXTUAL_COLOR_SYSTEM": "truecolor"})
+    profile = read_terminal(
+        {"TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver", "TEXTUAL_COLOR_SYSTEM": "truecolor"}
+    )
     assert profile.colors is ColorDepth.TRUECOLOR
     assert not profile.light
 

@@ -181,9 +181,11 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--plain", action="store_true", help="plain lines on stdin/stdout (required for now)")
     parser.add_argument("--no-bell", action="store_true", help="do not ring the terminal bell at each change")
     parser.add_argument("--speak", action="store_true", help="also speak each cue with espeak-ng, if installed")
-    parser.add_argument("--get-ready", type=_seconds, metavar="SECONDS", help="seconds to get ready (overrides Settings)")
-    parser.add_argument("--rest", type=_seconds, metavar="SECONDS", help="seconds of rest between sets (overrides Settings)")
+    parser.add_argument(
+        "--get-ready", type=_seconds, metavar="SECONDS", help="seconds to get ready (overrides Settings)"
+    )
+    parser.add_argument(
+        "--rest", type=_seconds, metavar="SECONDS", help="seconds of rest between sets (overrides Settings)"
+    )
     parser.add_argument("--tempo", type=_tempo, metavar="SECONDS", help="pace reps: one every SECONDS, counted for you")
     parser.set_defaults(run=guide)
-
-

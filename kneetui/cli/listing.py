@@ -55,8 +55,7 @@ def faq(args: argparse.Namespace, loaded: LoadResult) -> int:
             print(f"  {entry.answer}")
     if not found:
         print(
-            f"No question matches {query!r}. Try fewer or other words, or run "
-            "'kneetui faq' to list every question.",
+            f"No question matches {query!r}. Try fewer or other words, or run 'kneetui faq' to list every question.",
             file=sys.stderr,
         )
         return 1

@@ -11,8 +11,25 @@ from typing import Any, TextIO
 
 #: What to print for characters kneetui uses when the terminal's encoding lacks them.
 PLAIN_STAND_INS = {
-    "–": "-", "—": "-", "→": "->", "←": "<-", "…": "...", "·": "-", "•": "*", "✓": "v", "✗": "x",
-    "‘": "'", "’": "'", "“": '"', "”": '"', "◀": "<", "▶": ">", "æ": "ae", "ø": "o", "Æ": "AE", "Ø": "O",
+    "–": "-",
+    "—": "-",
+    "→": "->",
+    "←": "<-",
+    "…": "...",
+    "·": "-",
+    "•": "*",
+    "✓": "v",
+    "✗": "x",
+    "‘": "'",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+    "◀": "<",
+    "▶": ">",
+    "æ": "ae",
+    "ø": "o",
+    "Æ": "AE",
+    "Ø": "O",
 }
 ERROR_HANDLER = "kneetui-plain"
 
@@ -23,9 +40,7 @@ def _plain(error: UnicodeError) -> tuple[str, int]:
     text = error.object[error.start : error.end]
     # A stand-in, else the letter without its accent (å -> a), else '?'.
     plain = "".join(
-        PLAIN_STAND_INS.get(char)
-        or unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
-        or "?"
+        PLAIN_STAND_INS.get(char) or unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode() or "?"
         for char in text
     )
     return plain, error.end

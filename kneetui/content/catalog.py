@@ -21,9 +21,7 @@ KINDS: dict[str, type] = {
 class Catalog:
     """Content by kind, each kind an insertion-ordered dict of id to item."""
 
-    items: dict[str, dict[str, object]] = field(
-        default_factory=lambda: {kind: {} for kind in KINDS}
-    )
+    items: dict[str, dict[str, object]] = field(default_factory=lambda: {kind: {} for kind in KINDS})
     #: Which plug-in contributed each item, keyed by (kind, id).
     owner: dict[tuple[str, str], str] = field(default_factory=dict)
 

@@ -110,9 +110,7 @@ class Dosage:
         for name in ("hold_seconds", "reps", "duration_minutes"):
             allowed: Range | None = getattr(self, name)
             chosen: int | None = getattr(dose, name)
-            if (allowed is None) != (chosen is None) or (
-                allowed is not None and chosen not in allowed
-            ):
+            if (allowed is None) != (chosen is None) or (allowed is not None and chosen not in allowed):
                 wrong.append(name)
         if dose.sets not in self.sets:
             wrong.append("sets")

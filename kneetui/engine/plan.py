@@ -115,9 +115,7 @@ def items_from_program(
     return items
 
 
-def build_plan(
-    items: Iterable[tuple[Exercise, Dose | None]], settings: RunnerSettings = RunnerSettings()
-) -> Plan:
+def build_plan(items: Iterable[tuple[Exercise, Dose | None]], settings: RunnerSettings = RunnerSettings()) -> Plan:
     """The phases for ``items``; a dose of None starts at the low end of every range.
 
     ``settings`` supplies the get-ready, rest and tempo lengths.
@@ -179,9 +177,7 @@ def _exercise_phases(exercise: Exercise, dose: Dose, number: int, settings: Runn
                     **common,
                 )
             )
-    phases.append(
-        Phase(PhaseKind.PAIN_CHECK, "How is the pain now, from 0 to 10?", set_number=dose.sets, **common)
-    )
+    phases.append(Phase(PhaseKind.PAIN_CHECK, "How is the pain now, from 0 to 10?", set_number=dose.sets, **common))
     return phases
 
 

@@ -114,7 +114,9 @@ def parse_pack(text: str, origin: str = "pack") -> Pack:
                 raise PackError(f"{path}.id: {item.id!r} is already the id of {kind}[{earlier}]")
         pack.items[kind] = built
     if not any(pack.items.values()):
-        raise PackError("the pack adds nothing: add [[exercises]], [[faq]], [[aids]], [[topics]], [[sources]] or [[programs]]")
+        raise PackError(
+            "the pack adds nothing: add [[exercises]], [[faq]], [[aids]], [[topics]], [[sources]] or [[programs]]"
+        )
     return pack
 
 

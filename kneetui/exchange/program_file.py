@@ -174,7 +174,7 @@ def _check_format(document: dict[str, Any]) -> None:
 def _program_id(body: dict[str, Any]) -> str:
     value = body.get("id")
     if value is None:
-        raise ProgramFileError("id", "missing: give the programme an id such as \"my-knee-plan\"")
+        raise ProgramFileError("id", 'missing: give the programme an id such as "my-knee-plan"')
     if not isinstance(value, str):
         raise ProgramFileError("id", f"expected text, got {_kind(value)}")
     # fullmatch: ID_PATTERN's $ would also accept a trailing newline.

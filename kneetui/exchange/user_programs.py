@@ -116,6 +116,4 @@ class UserPrograms:
         if not self.folder.is_dir():
             return []
         # Names starting with '.' are write_atomic's temporary files, or hidden.
-        return sorted(
-            path for path in self.folder.iterdir() if path.suffix == SUFFIX and not path.name.startswith(".")
-        )
+        return sorted(path for path in self.folder.iterdir() if path.suffix == SUFFIX and not path.name.startswith("."))

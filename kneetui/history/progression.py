@@ -102,9 +102,7 @@ def suggest_dose(
             )
         return ProgressionHint(exercise.id, lower, Change.DOWN, "Pain rose last time: one step down.")
     if rose is None:
-        return ProgressionHint(
-            exercise.id, current, Change.KEEP, "No pain scores from last time: keep the same dose."
-        )
+        return ProgressionHint(exercise.id, current, Change.KEEP, "No pain scores from last time: keep the same dose.")
 
     calm = 0
     for session in reversed(done):
@@ -123,9 +121,7 @@ def suggest_dose(
         return ProgressionHint(
             exercise.id, current, Change.KEEP, "No more pain, and this is the top of the range: keep it here."
         )
-    return ProgressionHint(
-        exercise.id, higher, Change.UP, f"{calm} sessions in a row without more pain: one step up."
-    )
+    return ProgressionHint(exercise.id, higher, Change.UP, f"{calm} sessions in a row without more pain: one step up.")
 
 
 def clamp(dose: Dose, dosage: Dosage) -> Dose:

@@ -126,9 +126,7 @@ def connect(target: Path | str) -> sqlite3.Connection:
     """A connection set up the way the history needs: explicit transactions, waits, foreign keys."""
     # isolation_level=None: we open transactions ourselves, so each record_* is
     # exactly one commit and migrations are one BEGIN IMMEDIATE ... COMMIT.
-    connection = sqlite3.connect(
-        target, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
-    )
+    connection = sqlite3.connect(target, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False)
     connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
     connection.execute("PRAGMA foreign_keys = ON")
     return connection
@@ -232,25 +230,27 @@ class HistoryStore:
         """Record a new session and return its id."""
         safety = start.safety
         row_id = self._write(
-            lambda connection: connection.execute(
-                """
+            lambda connection: (
+                connection.execute(
+                    """
                 INSERT INTO sessions (
                     started_at, program_id, exercise_ids, pain_before, swollen, unstable,
                     advised_professional, continued_despite_advice, notes
                 ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                (
-                    start.started_at,
-                    start.program_id,
-                    json.dumps(list(start.exercise_ids)),
-                    safety.pain if safety else None,
-                    _flag(safety.swollen) if safety else None,
-                    _flag(safety.unstable) if safety else None,
-                    int(safety.advised_professional) if safety else 0,
-                    int(start.continued_despite_advice),
-                    json.dumps(list(start.notes)),
-                ),
-            ).lastrowid
+                    (
+                        start.started_at,
+                        start.program_id,
+                        json.dumps(list(start.exercise_ids)),
+                        safety.pain if safety else None,
+                        _flag(safety.swollen) if safety else None,
+                        _flag(safety.unstable) if safety else None,
+                        int(safety.advised_professional) if safety else 0,
+                        int(start.continued_despite_advice),
+                        json.dumps(list(start.notes)),
+                    ),
+                ).lastrowid
+            )
         )
         assert row_id is not None
         return row_id
@@ -301,9 +301,9 @@ class HistoryStore:
 
     def _update_session(self, session_id: int, assignments: str, values: tuple[Any, ...]) -> None:
         changed = self._write(
-            lambda connection: connection.execute(
-                f"UPDATE sessions SET {assignments} WHERE id = ?", (*values, session_id)
-            ).rowcount
+            lambda connection: (
+                connection.execute(f"UPDATE sessions SET {assignments} WHERE id = ?", (*values, session_id)).rowcount
+            )
         )
         if not changed and not self._orphans_allowed:
             raise UnknownSessionError(f"no session {session_id} in the history")
@@ -382,9 +382,7 @@ class HistoryStore:
             for row in self._query(f"SELECT * FROM blocks WHERE session_id IN ({chosen}) ORDER BY id", parameters):
                 blocks[row["session_id"]].append(_block_from_row(row))
             checks: dict[int, list[PainCheck]] = defaultdict(list)
-            for row in self._query(
-                f"SELECT * FROM pain_checks WHERE session_id IN ({chosen}) ORDER BY id", parameters
-            ):
+            for row in self._query(f"SELECT * FROM pain_checks WHERE session_id IN ({chosen}) ORDER BY id", parameters):
                 checks[row["session_id"]].append(PainCheck(row["exercise_id"], row["pain"], row["at"]))
         return [
             RecordedSession(
@@ -411,8 +409,7 @@ class HistoryStore:
     def days_exercised(self, tz: tzinfo | None = None) -> list[date]:
         """Each calendar day (in ``tz``, local time by default) with at least one block done, oldest first."""
         rows = self._query(
-            "SELECT started_at FROM sessions AS s "
-            "WHERE EXISTS (SELECT 1 FROM blocks AS b WHERE b.session_id = s.id)"
+            "SELECT started_at FROM sessions AS s WHERE EXISTS (SELECT 1 FROM blocks AS b WHERE b.session_id = s.id)"
         )
         return sorted({local_day(row["started_at"], tz) for row in rows})
 
@@ -508,8 +505,7 @@ def open_history_store(path: Path | None = None, now: datetime | None = None) ->
         return _replace_broken(path, str(broken), now)
     except NewerSchemaError:
         return _in_memory(
-            f"The history {path} was written by a newer version of kneetui; this one "
-            f"leaves it untouched. {_NOT_KEPT}"
+            f"The history {path} was written by a newer version of kneetui; this one leaves it untouched. {_NOT_KEPT}"
         )
     except (sqlite3.Error, OSError) as error:
         return _in_memory(f"The history {path} cannot be opened for writing ({_reason(error)}). {_NOT_KEPT}")

@@ -60,9 +60,7 @@ class PtyChild:
         self._ended = False
 
     @classmethod
-    async def start(
-        cls, argv: Sequence[str], env: Mapping[str, str], size: TerminalSize, cwd: Path
-    ) -> PtyChild:
+    async def start(cls, argv: Sequence[str], env: Mapping[str, str], size: TerminalSize, cwd: Path) -> PtyChild:
         master, slave = os.openpty()
         try:
             fcntl.ioctl(master, termios.TIOCSWINSZ, size.or_default().packed())

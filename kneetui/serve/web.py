@@ -34,9 +34,7 @@ LOCAL_FONTS = """<style>
 
 #: A reference a browser would fetch from another host: src/href attributes, CSS url() and
 #: @import. (The ``xmlns`` of the inline SVG is a name, never fetched.)
-EXTERNAL_REFERENCE = re.compile(
-    r"""(?:\b(?:src|href)\s*=\s*["']?|url\(\s*["']?|@import\s+["'])(?:https?:)?//""", re.I
-)
+EXTERNAL_REFERENCE = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']?|url\(\s*["']?|@import\s+["'])(?:https?:)?//""", re.I)
 
 INDEX_TEMPLATE = "app_index.html"
 

@@ -116,7 +116,9 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
                 f"({move_error.strerror or move_error}); using defaults."
             )
         else:
-            notices.append(f"The settings file {path} cannot be {verb} ({why}); it was kept as {backup}. Using defaults.")
+            notices.append(
+                f"The settings file {path} cannot be {verb} ({why}); it was kept as {backup}. Using defaults."
+            )
         return LoadedSettings(Settings(), notices)
     return LoadedSettings(_coerce(raw, notices), notices)
 

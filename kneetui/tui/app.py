@@ -116,7 +116,13 @@ class KneeApp(App[None]):
             self.notify(notice, title="Settings", severity="warning", timeout=10, markup=False)
         for failure in self.theme_load.failed:
             self.log.warning(f"theme file {failure.path}: {failure.reason}")
-            self.notify(f"{failure.path.name}: {failure.reason}", title="Theme skipped", severity="warning", timeout=10, markup=False)
+            self.notify(
+                f"{failure.path.name}: {failure.reason}",
+                title="Theme skipped",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
         failed = self.plugins.failed
         if failed:
             names = ", ".join(record.name for record in failed)

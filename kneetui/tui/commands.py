@@ -19,12 +19,18 @@ class ContentCommands(Provider):
         targets: list[tuple[str, str, Callable[[], None]]] = []
         for exercise in catalog.exercises:
             targets.append(
-                (f"Exercise: {exercise.name}", exercise.summary, partial(open_section, "exercise", exercise_id=exercise.id))
+                (
+                    f"Exercise: {exercise.name}",
+                    exercise.summary,
+                    partial(open_section, "exercise", exercise_id=exercise.id),
+                )
             )
         for entry in catalog.faq:
             targets.append((f"FAQ: {entry.question}", "Open in the FAQ", partial(open_section, "faq", faq_id=entry.id)))
         for topic in catalog.topics:
-            targets.append((f"Learn: {topic.title}", str(topic.kind), partial(open_section, "learn", topic_id=topic.id)))
+            targets.append(
+                (f"Learn: {topic.title}", str(topic.kind), partial(open_section, "learn", topic_id=topic.id))
+            )
         for aid in catalog.aids:
             targets.append((f"Aid: {aid.name}", "Ergonomic aids", partial(open_section, "aids", aid_id=aid.id)))
         return targets

@@ -32,7 +32,9 @@ class PluginScreenError(Exception):
     """A plug-in could not supply a usable screen."""
 
 
-def plugin_session_screen(plugins: LoadResult, owner: str, exercise: Exercise, guide: SessionGuide) -> Screen[Any] | None:
+def plugin_session_screen(
+    plugins: LoadResult, owner: str, exercise: Exercise, guide: SessionGuide
+) -> Screen[Any] | None:
     """The owner plug-in's screen for ``exercise``, None if it has none; raises PluginScreenError."""
     for implementation in plugins.manager.hook.kneetui_session_screen.get_hookimpls():
         if implementation.plugin_name != owner:

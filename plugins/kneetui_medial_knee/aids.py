@@ -5,8 +5,7 @@ from kneetui.api import Aid
 from kneetui_medial_knee.sources import ALL
 
 CHOOSE_WITH_A_PROFESSIONAL = (
-    "Choose an aid that suits your condition, and ask a healthcare professional "
-    "to make sure you use it correctly."
+    "Choose an aid that suits your condition, and ask a healthcare professional to make sure you use it correctly."
 )
 ALONGSIDE_EXERCISE = "Aids help most when used alongside a tailored exercise programme, not instead of it."
 

@@ -20,10 +20,7 @@ def _frames(*frames: str) -> tuple[str, ...]:
     lines = [frame.removeprefix("\n").removesuffix("\n").split("\n") for frame in frames]
     height = max(len(frame) for frame in lines)
     width = max(len(line) for frame in lines for line in frame)
-    return tuple(
-        "\n".join(line.ljust(width) for line in frame + [""] * (height - len(frame)))
-        for frame in lines
-    )
+    return tuple("\n".join(line.ljust(width) for line in frame + [""] * (height - len(frame))) for frame in lines)
 
 
 DRAWINGS = {

@@ -70,8 +70,7 @@ TOPICS = (
             "For an acute injury, such as a ligament strain, the advice is RICEM: Rest, Ice, "
             "Compression, Elevation, Movement. The focus is on rest and gentle exercise as far "
             "as the pain allows.",
-            "Pause anything that makes the symptoms worse, and build exercise back up "
-            "gradually as you tolerate it.",
+            "Pause anything that makes the symptoms worse, and build exercise back up gradually as you tolerate it.",
         ),
         source_ids=ALL,
     ),
@@ -82,8 +81,7 @@ TOPICS = (
         paragraphs=(
             "Chronic knee pain, often from overuse or wear over time, benefits from a "
             "structured rehabilitation programme built on stretching and strengthening.",
-            "Pause anything that makes the symptoms worse, and build exercise back up "
-            "gradually as you tolerate it.",
+            "Pause anything that makes the symptoms worse, and build exercise back up gradually as you tolerate it.",
         ),
         source_ids=ALL,
     ),

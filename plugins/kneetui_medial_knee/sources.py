@@ -8,8 +8,7 @@ SOURCES = (
     Source("randers", "Knæ: Strække- og bøjeproblem", "Regionshospitalet Randers"),
     Source(
         "auh-mcl",
-        "Genoptræning efter behandling med skinne af skade på knæets indvendige "
-        "sideledbånd (MCL) uden operation",
+        "Genoptræning efter behandling med skinne af skade på knæets indvendige sideledbånd (MCL) uden operation",
         "Aarhus Universitetshospital",
     ),
     Source("gigtforeningen", "Øvelser for knæ", "Gigtforeningen"),

@@ -55,7 +55,9 @@ def screen_lines(app) -> list[str]:
 
 # -- the real app in a pseudo-terminal ------------------------------------------------
 
-_ESCAPES = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[PX^_][^\x1b]*\x1b\\|\x1b[@-Z\\-_=>78]")
+_ESCAPES = re.compile(
+    rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[PX^_][^\x1b]*\x1b\\|\x1b[@-Z\\-_=>78]"
+)
 
 
 class PtyApp:
@@ -67,7 +69,12 @@ class PtyApp:
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
         self.process = subprocess.Popen(
             [sys.executable, "-m", "kneetui", *args],
-            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            start_new_session=True,
+            close_fds=True,
         )
         os.close(slave)
         self.master = master
@@ -103,7 +110,9 @@ class PtyApp:
                 self.read(0.2)
                 if check():
                     return
-                raise AssertionError(f"kneetui exited ({self.process.returncode}) while waiting for {predicate!r}:\n{self.text[-3000:]}")
+                raise AssertionError(
+                    f"kneetui exited ({self.process.returncode}) while waiting for {predicate!r}:\n{self.text[-3000:]}"
+                )
             self.read()
 
     def send(self, keys: str) -> None:
@@ -151,11 +160,15 @@ async def short_session(pilot, exercise_id: str = "wall-slides", reps: int = 10)
 
     app = pilot.app
     await start_exercise(pilot, exercise_id)
-    await wait_until(pilot, lambda: getattr(app.screen, "runner", None) and app.screen.runner.phase.kind == "reps", what="reps")
+    await wait_until(
+        pilot, lambda: getattr(app.screen, "runner", None) and app.screen.runner.phase.kind == "reps", what="reps"
+    )
     for _ in range(reps):
         app.screen.action_count_rep()  # what Enter does; pressing it ten times only takes longer
     await pilot.pause()
     for question in ("after the exercise", "after the session"):
-        await wait_until(pilot, lambda: isinstance(app.screen, PainQuestionScreen), what=f"the pain question {question}")
+        await wait_until(
+            pilot, lambda: isinstance(app.screen, PainQuestionScreen), what=f"the pain question {question}"
+        )
         await pilot.press("2", "enter")
     await wait_until(pilot, lambda: isinstance(app.screen, SessionScreen) and app.screen.over, what="the summary")

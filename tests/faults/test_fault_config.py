@@ -59,7 +59,11 @@ def toml_value(value) -> str:
 
 @pytest.mark.parametrize("name, value", [(name, value) for name, values in WRONG.items() for value in values])
 def test_a_wrong_value_for_any_setting_falls_back_to_its_default_with_a_notice(name, value):
-    write(f'theme = "kneetui-light"\n{name} = {toml_value(value)}\n' if name != "theme" else f"theme = {toml_value(value)}\n")
+    write(
+        f'theme = "kneetui-light"\n{name} = {toml_value(value)}\n'
+        if name != "theme"
+        else f"theme = {toml_value(value)}\n"
+    )
     loaded = load_settings()
     assert getattr(loaded.settings, name) == getattr(Settings(), name)
     assert len(loaded.notices) == 1 and repr(name) in loaded.notices[0]
@@ -126,7 +130,9 @@ def test_a_config_that_cannot_be_opened_is_kept_aside_so_a_later_save_does_not_r
 
 def test_a_config_that_cannot_be_moved_aside_either_is_left_alone_with_a_notice(monkeypatch):
     write("theme = [unclosed\n")
-    monkeypatch.setattr(config, "keep_aside", lambda path: (_ for _ in ()).throw(PermissionError(13, "Permission denied")))
+    monkeypatch.setattr(
+        config, "keep_aside", lambda path: (_ for _ in ()).throw(PermissionError(13, "Permission denied"))
+    )
     loaded = load_settings()
     assert loaded.settings == Settings()
     assert "nor moved aside (Permission denied)" in loaded.notices[0]

@@ -54,21 +54,42 @@ texts = st.sampled_from(["Text", "[bold]x[/]", "", " ", "a\x1b[31mb", "✓ 𝄞"
 text_lists = st.lists(texts, max_size=3)
 ranges = st.integers(-1, 40) | st.lists(st.integers(-1, 40), min_size=2, max_size=2)
 dosages = st.fixed_dictionaries(
-    {}, optional={"reps": mostly(ranges), "hold_seconds": mostly(ranges), "sets": mostly(ranges), "per": st.sampled_from(["both", "each side", "x"])}
+    {},
+    optional={
+        "reps": mostly(ranges),
+        "hold_seconds": mostly(ranges),
+        "sets": mostly(ranges),
+        "per": st.sampled_from(["both", "each side", "x"]),
+    },
 )
 KIND_FIELDS = {
     "sources": {"id": ids, "citation": texts},
     "faq": {"id": ids, "question": texts, "answer": texts},
     "aids": {"id": ids, "name": texts, "what_it_does": texts},
-    "topics": {"id": ids, "title": texts, "kind": st.sampled_from([kind.value for kind in TopicKind]), "paragraphs": text_lists},
+    "topics": {
+        "id": ids,
+        "title": texts,
+        "kind": st.sampled_from([kind.value for kind in TopicKind]),
+        "paragraphs": text_lists,
+    },
     "exercises": {
-        "id": ids, "name": texts, "summary": texts, "steps": text_lists, "benefits": texts,
-        "category": st.sampled_from([category.value for category in Category]), "dosage": dosages,
+        "id": ids,
+        "name": texts,
+        "summary": texts,
+        "steps": text_lists,
+        "benefits": texts,
+        "category": st.sampled_from([category.value for category in Category]),
+        "dosage": dosages,
     },
     "programs": {
-        "id": ids, "name": texts, "description": texts,
+        "id": ids,
+        "name": texts,
+        "description": texts,
         "steps": st.lists(
-            st.fixed_dictionaries({"exercise": st.sampled_from([*EXERCISE_IDS, "a", "b", "nowhere"])}, optional={"reps": st.integers(0, 20)}),
+            st.fixed_dictionaries(
+                {"exercise": st.sampled_from([*EXERCISE_IDS, "a", "b", "nowhere"])},
+                optional={"reps": st.integers(0, 20)},
+            ),
             max_size=3,
         ),
     },
@@ -80,8 +101,15 @@ pack_documents = st.fixed_dictionaries(
         "pack": mostly(st.fixed_dictionaries({"name": mostly(st.sampled_from(["mine", "yours"]))})),
     },
     optional={
-        kind: st.lists(mostly(st.fixed_dictionaries({key: mostly(value) for key, value in fields.items()},
-                                                    optional={"source_ids": st.lists(ids, max_size=2)})), max_size=3)
+        kind: st.lists(
+            mostly(
+                st.fixed_dictionaries(
+                    {key: mostly(value) for key, value in fields.items()},
+                    optional={"source_ids": st.lists(ids, max_size=2)},
+                )
+            ),
+            max_size=3,
+        )
         for kind, fields in KIND_FIELDS.items()
     },
 )
@@ -91,8 +119,16 @@ program_documents = st.fixed_dictionaries(
         "version": mostly(st.just(1)),
         "program": mostly(
             st.fixed_dictionaries(
-                {"id": mostly(st.sampled_from(["mine", "chronic", "Bad Id"])), "name": mostly(texts), "steps": mostly(KIND_FIELDS["programs"]["steps"])},
-                optional={"frequency": mostly(st.sampled_from([f.value for f in Frequency])), "advice": text_lists, "description": texts},
+                {
+                    "id": mostly(st.sampled_from(["mine", "chronic", "Bad Id"])),
+                    "name": mostly(texts),
+                    "steps": mostly(KIND_FIELDS["programs"]["steps"]),
+                },
+                optional={
+                    "frequency": mostly(st.sampled_from([f.value for f in Frequency])),
+                    "advice": text_lists,
+                    "description": texts,
+                },
             )
         ),
     },
@@ -115,22 +151,45 @@ CLEAN_FIELDS = {
     "faq": {"id": clean_ids, "question": clean_texts, "answer": clean_texts},
     "aids": {"id": clean_ids, "name": clean_texts, "what_it_does": clean_texts},
     "exercises": {
-        "id": clean_ids, "name": clean_texts, "summary": clean_texts, "steps": st.lists(clean_texts, min_size=1, max_size=2),
-        "benefits": clean_texts, "category": st.just("mobility"), "dosage": st.just({"reps": [5, 8]}),
+        "id": clean_ids,
+        "name": clean_texts,
+        "summary": clean_texts,
+        "steps": st.lists(clean_texts, min_size=1, max_size=2),
+        "benefits": clean_texts,
+        "category": st.just("mobility"),
+        "dosage": st.just({"reps": [5, 8]}),
     },
-    "programs": {"id": clean_ids, "name": clean_texts, "description": clean_texts, "steps": KIND_FIELDS["programs"]["steps"].filter(bool)},
+    "programs": {
+        "id": clean_ids,
+        "name": clean_texts,
+        "description": clean_texts,
+        "steps": KIND_FIELDS["programs"]["steps"].filter(bool),
+    },
 }
 clean_packs = st.fixed_dictionaries(
-    {"format": st.just("kneetui-pack"), "version": st.just(1), "pack": st.fixed_dictionaries({"name": st.sampled_from(["mine", "example-clinic"])})},
-    optional={kind: st.lists(st.fixed_dictionaries(fields), min_size=1, max_size=2) for kind, fields in CLEAN_FIELDS.items()},
+    {
+        "format": st.just("kneetui-pack"),
+        "version": st.just(1),
+        "pack": st.fixed_dictionaries({"name": st.sampled_from(["mine", "example-clinic"])}),
+    },
+    optional={
+        kind: st.lists(st.fixed_dictionaries(fields), min_size=1, max_size=2) for kind, fields in CLEAN_FIELDS.items()
+    },
 )
 clean_programs = st.fixed_dictionaries(
     {
         "format": st.just("kneetui-program"),
         "version": st.just(1),
         "program": st.fixed_dictionaries(
-            {"id": st.sampled_from(["mine", "chronic", "acute"]), "name": clean_texts,
-             "steps": st.lists(st.fixed_dictionaries({"exercise": st.sampled_from([*EXERCISE_IDS, "nowhere"])}), min_size=1, max_size=3)},
+            {
+                "id": st.sampled_from(["mine", "chronic", "acute"]),
+                "name": clean_texts,
+                "steps": st.lists(
+                    st.fixed_dictionaries({"exercise": st.sampled_from([*EXERCISE_IDS, "nowhere"])}),
+                    min_size=1,
+                    max_size=3,
+                ),
+            },
         ),
     }
 )
@@ -185,9 +244,9 @@ def test_pack_install_takes_any_file_whole_or_not_at_all(tmp_path, capsys, data,
         return
     # Installed: it loads back with every item it announced, and no problem at all.
     result = load_plugins(extra=pack_candidates(locations.packs_dir()))
-    [record] = [record for record in result.plugins if record.name.startswith("pack:") and record.name != "pack:example-clinic"] or [
-        result.record("pack:example-clinic")
-    ]
+    [record] = [
+        record for record in result.plugins if record.name.startswith("pack:") and record.name != "pack:example-clinic"
+    ] or [result.record("pack:example-clinic")]
     assert record.status is Status.OK, (record.failure, record.problems, data)
     assert sum(record.contributions.values()) >= 1
 
@@ -232,7 +291,10 @@ CLI_FILES = [
 def test_the_cli_commands_exit_0_or_1_with_a_message_and_never_half(subprocess_env, tmp_path, data):
     source = tmp_path / "file.toml"
     source.write_bytes(data)
-    for command, folder in ((["pack", "install", str(source)], locations.packs_dir()), (["import", str(source)], locations.programs_dir())):
+    for command, folder in (
+        (["pack", "install", str(source)], locations.packs_dir()),
+        (["import", str(source)], locations.programs_dir()),
+    ):
         before = snapshot(folder)
         result = kneetui(subprocess_env, *command)
         assert result.returncode in (0, 1) and "Traceback" not in result.stderr

@@ -194,7 +194,9 @@ def test_plain_mode_says_at_once_when_the_history_stops_taking_writes(tmp_path):
     earlier_sessions(path, 2)
     before = path.read_bytes()
     # A read-only connection stands in for a disk that stopped taking writes after opening.
-    store = HistoryStore(sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False), path)
+    store = HistoryStore(
+        sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False), path
+    )
     clock, out = FakeClock(), io.StringIO()
 
     def wait(seconds: float) -> bool:

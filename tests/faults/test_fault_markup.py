@@ -148,7 +148,17 @@ async def test_every_screen_shows_plugin_text_literally_and_no_control_character
     async with app.run_test(size=(140, 50)) as pilot:
         await pilot.pause()
         assert_literal(app, "home")
-        for key, name in [("e", "library"), ("l", "learn"), ("a", "aids"), ("f", "faq"), ("c", "sources"), ("p", "plugins"), ("r", "programs"), ("g", "progress"), ("question_mark", "help")]:
+        for key, name in [
+            ("e", "library"),
+            ("l", "learn"),
+            ("a", "aids"),
+            ("f", "faq"),
+            ("c", "sources"),
+            ("p", "plugins"),
+            ("r", "programs"),
+            ("g", "progress"),
+            ("question_mark", "help"),
+        ]:
             await pilot.press(key)
             await pilot.pause()
             if name == "sources":  # the plug-in's source comes after the built-in ones

@@ -45,7 +45,7 @@ async def test_a_plugin_screen_that_fails_while_drawing_is_closed_and_kneetui_gu
         assert history.sessions()[0].blocks[0].done == 10
 
 
-LATE_RAISER = '''
+LATE_RAISER = """
 from kneetui.api import Category, Dosage, Exercise, Range, hookimpl
 
 
@@ -76,7 +76,7 @@ def kneetui_session_screen(exercise, guide):
             raise ZeroDivisionError("the plug-in's timer broke")
 
     return LateScreen()
-'''
+"""
 
 
 async def test_a_user_folder_plugins_callback_that_raises_after_its_screen_closed_is_contained(tmp_path):

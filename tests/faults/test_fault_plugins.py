@@ -22,7 +22,9 @@ from kneetui.storage.config import LoadedSettings, Settings
 from kneetui.tui.app import KneeApp
 from kneetui.tui.screens.home import HomeScreen
 
-HOOKS = sorted(name for name, function in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("kneetui_"))
+HOOKS = sorted(
+    name for name, function in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("kneetui_")
+)
 BUILT_IN_EXERCISES = 6
 
 
@@ -106,7 +108,15 @@ async def test_an_exception_in_any_hook_is_contained_and_nothing_recorded_is_los
     app.history.close()
 
 
-MISBEHAVING = ["broken_import", "bad_data", "duplicate_id", "raising_hook", "unknown_hook", "future_api", "raising_screen"]
+MISBEHAVING = [
+    "broken_import",
+    "bad_data",
+    "duplicate_id",
+    "raising_hook",
+    "unknown_hook",
+    "future_api",
+    "raising_screen",
+]
 
 
 async def test_every_misbehaving_plugin_at_once_leaves_a_working_app(make_app):
@@ -193,8 +203,12 @@ def test_the_cli_lists_failing_plugins_without_a_traceback(subprocess_env):
     for hook in HOOKS:
         (locations.user_plugin_dir() / f"raises_in_{hook}.py").write_text(raising_plugin(hook))
     for command in (["plugins"], ["exercises"], ["faq", "worse"]):
-        result = subprocess.run([sys.executable, "-m", "kneetui", *command], capture_output=True, text=True, env=subprocess_env, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "kneetui", *command], capture_output=True, text=True, env=subprocess_env, timeout=60
+        )
         assert result.returncode == 0, result.stderr
         assert "Traceback" not in result.stderr + result.stdout
-    listed = subprocess.run([sys.executable, "-m", "kneetui", "plugins"], capture_output=True, text=True, env=subprocess_env, timeout=60).stdout
+    listed = subprocess.run(
+        [sys.executable, "-m", "kneetui", "plugins"], capture_output=True, text=True, env=subprocess_env, timeout=60
+    ).stdout
     assert "endless_import" in listed and "hostile" in listed

@@ -13,7 +13,9 @@ from fault_helpers import PtyApp, write_config, write_program
 from kneetui.history.store import open_history_store
 from kneetui.storage import locations
 
-CALM_SETTINGS = dict(safety_acknowledged=True, get_ready_seconds=0, rest_seconds=0, bell=False, flash=False, animations=False)
+CALM_SETTINGS = dict(
+    safety_acknowledged=True, get_ready_seconds=0, rest_seconds=0, bell=False, flash=False, animations=False
+)
 
 
 def blocks_in(path) -> list[tuple[int, int]]:
@@ -71,7 +73,7 @@ def test_kill_9_in_the_middle_of_a_session_keeps_the_completed_set(pty_app):
         assert session.pain_before == 1 and session.ended_at is None
 
 
-SLEEPY = '''
+SLEEPY = """
 import time
 
 from kneetui.api import Category, Dosage, Exercise, Range, hookimpl
@@ -106,7 +108,7 @@ def kneetui_session_screen(exercise, guide):
                     pass
 
     return SleepyScreen()
-'''
+"""
 
 
 @pytest.mark.parametrize("how", ["sleep", "swallow"])
@@ -137,7 +139,11 @@ def test_two_plain_guides_recording_at_the_same_time_both_keep_every_row(subproc
     guides = [
         subprocess.Popen(
             [sys.executable, "-m", "kneetui", "guide", "wall-slides", "--plain", "--get-ready", "0", "--no-bell"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=subprocess_env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=subprocess_env,
         )
         for _ in range(2)
     ]

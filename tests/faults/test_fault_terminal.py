@@ -19,15 +19,22 @@ LOCALES = {"LANG=C": C_LOCALE, "ascii": ASCII_ONLY, "latin-1": {"PYTHONIOENCODIN
 
 
 def environment(subprocess_env: dict[str, str], **changes: str) -> dict[str, str]:
-    env = {key: value for key, value in subprocess_env.items() if key not in ("PYTHONIOENCODING", "LANG", "LC_ALL", "LC_CTYPE")}
+    env = {
+        key: value
+        for key, value in subprocess_env.items()
+        if key not in ("PYTHONIOENCODING", "LANG", "LC_ALL", "LC_CTYPE")
+    }
     env.update(changes)
     return env
 
 
 def kneetui(env, *args: str, typed: str | None = None) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
-        [sys.executable, "-m", "kneetui", *args], input=typed.encode() if typed else None,
-        capture_output=True, env=env, timeout=60,
+        [sys.executable, "-m", "kneetui", *args],
+        input=typed.encode() if typed else None,
+        capture_output=True,
+        env=env,
+        timeout=60,
     )
 
 
@@ -40,7 +47,16 @@ def test_the_cli_prints_its_dashes_and_arrows_whatever_the_encoding(subprocess_e
     assert re.search(rb"15(\xe2\x80\x93|-)30 s", listed.stdout), "hold 15–30 s, as '–' or '-'"
     answered = kneetui(env, "faq", "worse")
     assert answered.returncode == 0 and b"consult a healthcare professional" in answered.stdout
-    guided = kneetui(env, "guide", "wall-slides", "--plain", "--get-ready", "0", "--no-bell", typed="3\nn\nn\n" + "\n" * 10 + "2\n2\n")
+    guided = kneetui(
+        env,
+        "guide",
+        "wall-slides",
+        "--plain",
+        "--get-ready",
+        "0",
+        "--no-bell",
+        typed="3\nn\nn\n" + "\n" * 10 + "2\n2\n",
+    )
     assert guided.returncode == 0 and b"Traceback" not in guided.stderr
     assert re.search(rb"Pain before (\xe2\x86\x92|->) after: 3 (\xe2\x86\x92|->) 2", guided.stdout)
 

@@ -53,8 +53,14 @@ def watchdog(loop: Loop, recorder: Recorder, in_plugin_code: bool = True, **opti
         recorder.gave_up += 1
 
     return EventLoopWatchdog(
-        "some_plugin", loop.post, give_up, threshold=3.0, clock=lambda: recorder.now,
-        interrupt=interrupt, in_plugin_code=lambda thread: in_plugin_code, **options,
+        "some_plugin",
+        loop.post,
+        give_up,
+        threshold=3.0,
+        clock=lambda: recorder.now,
+        interrupt=interrupt,
+        in_plugin_code=lambda thread: in_plugin_code,
+        **options,
     )
 
 
@@ -149,7 +155,9 @@ def test_the_real_watchdog_thread_interrupts_a_busy_thread_and_then_stops():
     thread.start()
     answered = threading.Event()
     # Nobody answers its questions: the "loop" (the spinning thread) is busy.
-    dog = EventLoopWatchdog(__name__, lambda callback: answered.set(), lambda: None, threshold=0.2, thread_id=thread.ident)
+    dog = EventLoopWatchdog(
+        __name__, lambda callback: answered.set(), lambda: None, threshold=0.2, thread_id=thread.ident
+    )
     dog.start()
     try:
         thread.join(timeout=5)

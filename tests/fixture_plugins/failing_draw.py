@@ -6,7 +6,17 @@ from kneetui.api import Category, Dosage, Exercise, Range, hookimpl
 @hookimpl
 def kneetui_register_exercises(register):
     for how in ("compose", "render"):
-        register(Exercise(f"fails-in-{how}", f"Fails in {how}", "s", ("Hold.",), Dosage(hold_seconds=Range(10, 20)), Category.STRETCH, "b"))
+        register(
+            Exercise(
+                f"fails-in-{how}",
+                f"Fails in {how}",
+                "s",
+                ("Hold.",),
+                Dosage(hold_seconds=Range(10, 20)),
+                Category.STRETCH,
+                "b",
+            )
+        )
 
 
 @hookimpl

@@ -5,7 +5,11 @@ from kneetui.api import Category, Dosage, Exercise, Range, hookimpl
 
 @hookimpl
 def kneetui_register_exercises(register):
-    register(Exercise("fragile-hold", "Fragile hold", "s", ("Hold.",), Dosage(hold_seconds=Range(10, 20)), Category.STRETCH, "b"))
+    register(
+        Exercise(
+            "fragile-hold", "Fragile hold", "s", ("Hold.",), Dosage(hold_seconds=Range(10, 20)), Category.STRETCH, "b"
+        )
+    )
 
 
 @hookimpl

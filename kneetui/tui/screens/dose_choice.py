@@ -68,7 +68,12 @@ class DoseChoiceScreen(ModalScreen[Dose | None]):
         for name, label, unit, span in self.ranges():
             value = getattr(self.dose, name)
             quantities.add_option(
-                Option(Content.assemble((f"{label}: ", "bold"), f"◀ {value} {unit} ▶".replace("  ", " "), (f"   range {span}", "dim")), id=name)
+                Option(
+                    Content.assemble(
+                        (f"{label}: ", "bold"), f"◀ {value} {unit} ▶".replace("  ", " "), (f"   range {span}", "dim")
+                    ),
+                    id=name,
+                )
             )
         quantities.highlighted = min(highlighted, quantities.option_count - 1)
 

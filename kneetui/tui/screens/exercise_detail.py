@@ -57,8 +57,11 @@ class ExerciseDetailScreen(SectionScreen):
             if exercise.cautions:
                 yield Static(heading("Take care"))
                 yield Static(bullets(exercise.cautions), classes="item")
-            citations = [source.citation + (f" ({source.publisher})" if source.publisher else "")
-                         for source in map(catalog.source, exercise.source_ids) if source]
+            citations = [
+                source.citation + (f" ({source.publisher})" if source.publisher else "")
+                for source in map(catalog.source, exercise.source_ids)
+                if source
+            ]
             if citations:
                 yield Static(heading("Sources"))
                 yield Static(bullets(citations), classes="item")

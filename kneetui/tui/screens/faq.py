@@ -62,7 +62,9 @@ class FaqScreen(SectionScreen):
         answers.remove_children()
         answers.mount_all(
             Static(
-                Text("\n").join([highlight_words(entry.question, query_words, "bold"), highlight_words(entry.answer, query_words)]),
+                Text("\n").join(
+                    [highlight_words(entry.question, query_words, "bold"), highlight_words(entry.answer, query_words)]
+                ),
                 classes="faq-entry",
             )
             for entry in entries

@@ -44,7 +44,10 @@ class HomeScreen(Screen[None]):
         with Horizontal():
             menu = OptionList(
                 *(
-                    Option(Content.assemble((f"{key_label(section.key)}  ", "bold $accent"), section.label), id=section.name)
+                    Option(
+                        Content.assemble((f"{key_label(section.key)}  ", "bold $accent"), section.label),
+                        id=section.name,
+                    )
                     for section in SECTIONS
                 ),
                 id="menu",

@@ -73,7 +73,9 @@ class ExerciseLibraryScreen(SectionScreen):
         options.clear_options()
         options.add_options(
             Option(
-                Content.assemble((exercise.name, "bold"), "\n  ", (f"{exercise.category} · {exercise.dosage.describe()}", "dim")),
+                Content.assemble(
+                    (exercise.name, "bold"), "\n  ", (f"{exercise.category} · {exercise.dosage.describe()}", "dim")
+                ),
                 id=exercise.id,
             )
             for exercise in exercises

@@ -14,7 +14,12 @@ from kneetui.tui.literal import bullets, heading, labelled
 from kneetui.tui.screens.base import SectionScreen
 
 #: A mark beside each status, so state never depends on colour alone.
-STATUS_MARK = {Status.OK: "✓ ok", Status.PROBLEMS: "! problems", Status.FAILED: "✗ failed", Status.DISABLED: "– disabled"}
+STATUS_MARK = {
+    Status.OK: "✓ ok",
+    Status.PROBLEMS: "! problems",
+    Status.FAILED: "✗ failed",
+    Status.DISABLED: "– disabled",
+}
 
 
 def describe(record: PluginRecord) -> Content:
@@ -59,7 +64,11 @@ class PluginsScreen(SectionScreen):
         table.add_columns("Name", "Version", "From", "Status")
         for record in self.app.plugins.plugins:
             table.add_row(
-                Text(record.name), Text(record.version or "-"), str(record.origin), STATUS_MARK[record.status], key=record.name
+                Text(record.name),
+                Text(record.version or "-"),
+                str(record.origin),
+                STATUS_MARK[record.status],
+                key=record.name,
             )
         if self.app.plugins.plugins:
             self.show(self.app.plugins.plugins[0])
@@ -67,7 +76,9 @@ class PluginsScreen(SectionScreen):
     def show(self, record: PluginRecord) -> None:
         description = describe(record)
         if self.pending(record):
-            description += Content.assemble("\n", ("Change saved: it takes effect when kneetui next starts.", "bold $warning"))
+            description += Content.assemble(
+                "\n", ("Change saved: it takes effect when kneetui next starts.", "bold $warning")
+            )
         self.query_one("#plugin-description", Static).update(description)
 
     def pending(self, record: PluginRecord) -> bool:

@@ -94,20 +94,35 @@ class ProgramBuilderScreen(Screen[str | None]):
         with VerticalScroll(id="builder", can_focus=False):
             with Horizontal(classes="field-row"):
                 yield Label("Name")
-                yield Input(program.name if program else "", placeholder="e.g. My knee plan", max_length=MAX_NAME, id="name")
+                yield Input(
+                    program.name if program else "", placeholder="e.g. My knee plan", max_length=MAX_NAME, id="name"
+                )
                 yield Label("Id", id="id-label")
-                yield Input(program.id if program else "", placeholder="made from the name", id="program-id",
-                            disabled=program is not None)
+                yield Input(
+                    program.id if program else "",
+                    placeholder="made from the name",
+                    id="program-id",
+                    disabled=program is not None,
+                )
             with Horizontal(classes="field-row"):
                 yield Label("About")
                 yield TextArea(program.description if program else "", id="description", soft_wrap=True)
                 yield Label("How often", id="frequency-label")
-                yield Select(FREQUENCIES, value=program.frequency if program else Frequency.DAILY,
-                             allow_blank=False, id="frequency")
+                yield Select(
+                    FREQUENCIES,
+                    value=program.frequency if program else Frequency.DAILY,
+                    allow_blank=False,
+                    id="frequency",
+                )
             with Horizontal(id="lists"):
                 library = ExercisePicker(
-                    *(Option(Content.assemble((exercise.name, "bold"), ("  " + exercise.dosage.describe(), "dim")), id=exercise.id)
-                      for exercise in self.app.catalog.exercises),
+                    *(
+                        Option(
+                            Content.assemble((exercise.name, "bold"), ("  " + exercise.dosage.describe(), "dim")),
+                            id=exercise.id,
+                        )
+                        for exercise in self.app.catalog.exercises
+                    ),
                     id="library",
                     markup=False,
                 )
@@ -216,7 +231,8 @@ class ProgramBuilderScreen(Screen[str | None]):
         exercise = self.exercise_of(self.steps[index])
         first = QUANTITY_LABELS[quantities(exercise)[0][0]].lower()
         self.say(
-            exercise.name, f": {exercise.dosage.describe()}. {START_LOW} ",
+            exercise.name,
+            f": {exercise.dosage.describe()}. {START_LOW} ",
             ("+ and - change the " + first + "; Enter to type the dose.", "dim"),
         )
 
@@ -235,8 +251,9 @@ class ProgramBuilderScreen(Screen[str | None]):
         self.steps.append(ProgramStep(exercise.id, exercise.dosage.lowest()))
         self.refresh_steps(len(self.steps) - 1)
         self.say(
-            ("Added ", "bold"), exercise.name, f" at {exercise.dosage.lowest().describe()}, the low end of "
-            f"{exercise.dosage.describe()}. {START_LOW}"
+            ("Added ", "bold"),
+            exercise.name,
+            f" at {exercise.dosage.lowest().describe()}, the low end of {exercise.dosage.describe()}. {START_LOW}",
         )
 
     def action_move_step(self, offset: int) -> None:
@@ -270,12 +287,16 @@ class ProgramBuilderScreen(Screen[str | None]):
         if value not in span:
             label = QUANTITY_LABELS[quantity].lower()
             self.say(
-                (f"{value} is outside the range {span} ({label}) of ", "bold"), (exercise.name, "bold"),
-                (": refused. ", "bold"), f"The dose stays {dose.describe()}.",
+                (f"{value} is outside the range {span} ({label}) of ", "bold"),
+                (exercise.name, "bold"),
+                (": refused. ", "bold"),
+                f"The dose stays {dose.describe()}.",
             )
             return False
         self.steps[index] = replace(step, dose=replace(dose, **{quantity: value}))
-        self.query_one("#steps", StepList).replace_option_prompt_at_index(index, self.step_prompt(index + 1, self.steps[index]))
+        self.query_one("#steps", StepList).replace_option_prompt_at_index(
+            index, self.step_prompt(index + 1, self.steps[index])
+        )
         self.say(exercise.name, f": {self.steps[index].dose.describe()} (range {exercise.dosage.describe()}).")
         return True
 
@@ -353,8 +374,12 @@ class ProgramBuilderScreen(Screen[str | None]):
         existing = self.app.catalog.program(program.id)
         if existing is not None and not editing_same:
             owner = self.app.catalog.owner_of("programs", existing.id)
-            whose = "your programme" if existing.id in self.app.user_program_ids else f"the plug-in {owner!r}'s programme"
-            question = Content.assemble(f"The id {program.id!r} is already used by {whose} ‘", existing.name, "’. Replace it?")
+            whose = (
+                "your programme" if existing.id in self.app.user_program_ids else f"the plug-in {owner!r}'s programme"
+            )
+            question = Content.assemble(
+                f"The id {program.id!r} is already used by {whose} ‘", existing.name, "’. Replace it?"
+            )
             if not await self.app.push_screen_wait(ConfirmScreen(question, yes="Replace")):
                 self.say("Not saved. Change the id to keep both.")
                 self.query_one("#program-id").focus()

@@ -284,7 +284,9 @@ class ProgramsScreen(SectionScreen):
             whose = Content.assemble("your programme ", quoted(existing.name))
         else:
             whose = Content.assemble(
-                "the programme ", quoted(existing.name), f" from the plug-in {self.app.catalog.owner_of('programs', existing.id)!r}"
+                "the programme ",
+                quoted(existing.name),
+                f" from the plug-in {self.app.catalog.owner_of('programs', existing.id)!r}",
             )
         question = Content.assemble(
             f"The id {program.id!r} is already used by ", whose, f". Replace it with the one in {path.name}?"

@@ -155,7 +155,11 @@ class ProgressScreen(SectionScreen):
             for exercise_id in sorted(totals, key=lambda found: (order.get(found, len(order)), found)):
                 yield Static(
                     exercise_lines(
-                        catalog.exercise(exercise_id), exercise_id, totals[exercise_id], sessions, lately.get(exercise_id)
+                        catalog.exercise(exercise_id),
+                        exercise_id,
+                        totals[exercise_id],
+                        sessions,
+                        lately.get(exercise_id),
                     ),
                     classes="exercise-total item",
                 )

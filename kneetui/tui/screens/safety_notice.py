@@ -13,8 +13,7 @@ from kneetui.tui.literal import bullets, heading
 SAFETY_POINTS = (
     "Have your knee assessed by a healthcare professional, such as a physiotherapist, "
     "before you start an exercise programme.",
-    "Stop straight away and consult a healthcare professional if the pain gets worse "
-    "during or after the exercises.",
+    "Stop straight away and consult a healthcare professional if the pain gets worse during or after the exercises.",
     "Seek a professional evaluation if the pain persists, gets worse, or comes with "
     "swelling or instability (the knee giving way).",
     "kneetui guides exercises; it does not diagnose or replace your physiotherapist.",

@@ -173,7 +173,9 @@ class SessionScreen(Screen[None]):
         items = self.items
         if result.choice is Choice.GENTLEST_ONLY:
             items = [item for item in items if item[0].suits_acute]
-            self.outcome_notes.append("You continued with the gentlest exercises only, after the advice to be evaluated.")
+            self.outcome_notes.append(
+                "You continued with the gentlest exercises only, after the advice to be evaluated."
+            )
         settings = RunnerSettings.from_settings(self.app.settings)
         plan = build_plan(items or self.items[:1], settings)
         self.runner = SessionRunner(plan, self.app.clock, self.app.history, settings)
@@ -181,7 +183,11 @@ class SessionScreen(Screen[None]):
             result.answers, continued_despite_advice=result.choice is Choice.GENTLEST_ONLY, program_id=self.program_id
         )
         if result.choice is Choice.STOP or not items:
-            reason = "advised a professional evaluation" if result.choice is Choice.STOP else "no gentle exercise in this programme"
+            reason = (
+                "advised a professional evaluation"
+                if result.choice is Choice.STOP
+                else "no gentle exercise in this programme"
+            )
             self.runner.quit(reason)
             self.runner.finish(None)
             self.end_with("You chose to stop and have your knee evaluated first. That answer is recorded.")
@@ -222,7 +228,10 @@ class SessionScreen(Screen[None]):
             return
         phase = runner.phase
         if phase.kind is PhaseKind.PAIN_CHECK:
-            self.ask(PainQuestionScreen("How is your knee now?", "0 to 10, as before the session. Escape skips."), self.after_pain_check)
+            self.ask(
+                PainQuestionScreen("How is your knee now?", "0 to 10, as before the session. Escape skips."),
+                self.after_pain_check,
+            )
         elif phase.exercise is not None and phase.exercise_number not in self._handed_over | self._own_guidance:
             self.maybe_hand_over(phase.exercise, phase.exercise_number)
 
@@ -251,7 +260,13 @@ class SessionScreen(Screen[None]):
         self._last_view = view
         if phase_changed:
             self.show_phase()
-        clock = clock_face(remaining) if remaining is not None else str(runner.reps_done) if phase.kind is PhaseKind.REPS else ""
+        clock = (
+            clock_face(remaining)
+            if remaining is not None
+            else str(runner.reps_done)
+            if phase.kind is PhaseKind.REPS
+            else ""
+        )
         digits = self.query_one("#clock", Digits)
         if digits.value != clock:
             digits.update(clock)
@@ -340,7 +355,9 @@ class SessionScreen(Screen[None]):
                 self.outcome_notes.append("You ended the session early. What you did is kept.")
                 self.ask(PainQuestionScreen("How is your knee now?"), self.after_pain_after)
 
-        self.ask(ConfirmScreen("End this session now? Everything you have done so far is kept.", yes="End it"), confirmed)
+        self.ask(
+            ConfirmScreen("End this session now? Everything you have done so far is kept.", yes="End it"), confirmed
+        )
 
     def action_leave(self) -> None:
         if self.over:
@@ -370,7 +387,9 @@ class SessionScreen(Screen[None]):
         self.add_class("-over")
         runner = self.runner
         parts = []
-        stopped_for_pain = runner is not None and runner.stop_reason not in (None, "quit") and "pain" in (runner.stop_reason or "")
+        stopped_for_pain = (
+            runner is not None and runner.stop_reason not in (None, "quit") and "pain" in (runner.stop_reason or "")
+        )
         if stopped_for_pain:
             parts.append(Content.assemble(("STOP. ", "bold reverse"), (STOP_ADVICE, "bold")))
         elif runner is not None and runner.stop_reason is None:

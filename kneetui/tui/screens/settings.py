@@ -68,7 +68,11 @@ class SettingsScreen(SectionScreen):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "theme" and isinstance(event.value, str) and event.value != self.app.theme:
             self.app.theme = event.value
-        if event.select.id == "light_mode" and isinstance(event.value, str) and event.value != self.app.settings.light_mode:
+        if (
+            event.select.id == "light_mode"
+            and isinstance(event.value, str)
+            and event.value != self.app.settings.light_mode
+        ):
             self.app.settings.light_mode = event.value
             self.app.save_settings()
             self.app.apply_light_mode()

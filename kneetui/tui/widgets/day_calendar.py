@@ -58,9 +58,7 @@ def week_grid(days: Iterable[date], today: date, weeks: int) -> Content:
             cells.append((mark, style))
             cells.append(" ")
         lines.append(Content.assemble(*cells).rstrip())
-    lines.append(
-        Content.assemble(DONE, " exercised  ", MISSED, " none  ", TODAY_NOT_YET, " today, not yet")
-    )
+    lines.append(Content.assemble(DONE, " exercised  ", MISSED, " none  ", TODAY_NOT_YET, " today, not yet"))
     return Content("\n").join(lines)
 
 

@@ -103,11 +103,7 @@ class ExerciseDrawing(Widget):
         self._show(self._frame_index + 1)
 
     def _sync_timer(self) -> None:
-        should_animate = (
-            self._wants_animation
-            and len(self._frames) > 1
-            and self.app.animation_level != "none"
-        )
+        should_animate = self._wants_animation and len(self._frames) > 1 and self.app.animation_level != "none"
         if should_animate and self._timer is None:
             self._timer = self.set_interval(self._frame_seconds, self.advance, name="exercise-drawing")
         elif not should_animate:
