@@ -10,6 +10,7 @@ from __future__ import annotations
 import pluggy
 
 from kneetui.content.model import (
+    Advice,
     Aid,
     Category,
     Dosage,
@@ -21,8 +22,10 @@ from kneetui.content.model import (
     Laterality,
     Program,
     ProgramStep,
+    Provenance,
     Range,
     Source,
+    Step,
     Topic,
     TopicKind,
 )
@@ -39,6 +42,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 
 __all__ = [
     "API_VERSION",
+    "Advice",
     "Aid",
     "BlockKind",
     "Clock",
@@ -53,9 +57,11 @@ __all__ = [
     "Laterality",
     "Program",
     "ProgramStep",
+    "Provenance",
     "Range",
     "SessionGuide",
     "Source",
+    "Step",
     "Topic",
     "TopicKind",
     "hookimpl",

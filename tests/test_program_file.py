@@ -11,7 +11,7 @@ import tomli_w
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from kneetui.content.model import Dose, Frequency, Program, ProgramStep
+from kneetui.content.model import Dose, Frequency, Program, ProgramStep, Provenance
 from kneetui.content.validation import ID_PATTERN, validate
 from kneetui.exchange.program_file import (
     FORMAT_VERSION,
@@ -69,6 +69,7 @@ def test_a_hand_written_file_becomes_a_programme():
         ),
         frequency=Frequency.EVERY_OTHER_DAY,
         advice=("Stop if the pain gets worse.",),
+        provenance=Provenance.YOURS,
     )
 
 
@@ -127,8 +128,8 @@ def test_every_built_in_programme_round_trips(program):
         ),
         (('format = "kneetui-program"\n', ""), "format: missing"),
         (
-            ("version = 1", "version = 2"),
-            "version: this file uses version 2 of the programme format, but this kneetui reads version 1 at most; update kneetui",
+            ("version = 1", "version = 3"),
+            "version: this file uses version 3 of the programme format, but this kneetui reads version 2 at most; update kneetui",
         ),
         (("version = 1", "version = 0"), "version: 0 is not a format version"),
         (("version = 1", 'version = "1"'), "version: expected a whole number, got text"),

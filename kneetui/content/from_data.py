@@ -1,7 +1,8 @@
 """Builds content dataclasses from plain data (parsed TOML), naming the field on any error.
 
 Used for content packs: data only, nothing in them is executed. Ranges may be
-written as ``[low, high]`` or as one number; enums by their value; tuples as lists.
+written as ``[low, high]`` or as one number; enums by their value; tuples as lists;
+a step or a line of advice as text or as ``{ text = "...", provenance = "..." }``.
 """
 
 from __future__ import annotations
@@ -47,6 +48,9 @@ def build(expected: Any, data: Any, path: str = "") -> Any:
         if isinstance(data, list) and len(data) == 2 and all(type(x) is int for x in data):
             return model.Range(data[0], data[1])
         raise DataError(path, "expected a whole number or [low, high]")
+    if expected in (model.Step, model.Advice) and isinstance(data, str):
+        # A plain line takes the provenance of the item that holds it.
+        return expected(data)
     if dataclasses.is_dataclass(expected):
         return _build_dataclass(expected, data, path)
     if isinstance(expected, type) and issubclass(expected, Enum):

@@ -6,7 +6,7 @@ callbacks of the hooks in :mod:`kneetui.hookspecs`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 
@@ -36,11 +36,84 @@ class TopicKind(StrEnum):
     ABOUT = "about"
 
 
+class Provenance(StrEnum):
+    """Where a piece of content comes from, so a person and their physiotherapist know what to confirm.
+
+    The plug-in that supplies an item says which; kneetui shows it as a mark
+    beside the item. An item that says nothing is its plug-in's own.
+    """
+
+    #: Taken from the source article kneetui is built on, in kneetui's words.
+    ARTICLE = "article"
+    #: kneetui's own reading: a choice or an added detail the article does not state.
+    KNEETUI = "kneetui"
+    #: From the author of the plug-in or content pack that supplies it.
+    PLUGIN = "plugin"
+    #: Made or imported by the person using kneetui.
+    YOURS = "yours"
+
+
 class Frequency(StrEnum):
     """How often a programme is meant to be done."""
 
     DAILY = "daily"
     EVERY_OTHER_DAY = "every other day"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One instruction of an exercise; ``provenance`` ``None`` means the exercise's own.
+
+    Plug-ins may give plain strings instead: an :class:`Exercise` turns each
+    into a ``Step`` with the exercise's provenance.
+    """
+
+    text: str
+    provenance: Provenance | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Advice:
+    """One line of advice (a caution, a programme's or an aid's advice); ``provenance`` ``None`` means its item's.
+
+    Plug-ins may give plain strings instead: the item that holds the advice
+    turns each into an ``Advice`` with the item's provenance.
+    """
+
+    text: str
+    provenance: Provenance | None = None
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _with_provenance(lines: object, kind: type[Step | Advice], provenance: Provenance | None) -> object:
+    """``lines`` with every plain string, and every line that names no provenance, given ``provenance``.
+
+    Anything that is not a tuple, or an item that is neither text nor ``kind``,
+    is left as it is for validation to name.
+    """
+    if not isinstance(lines, tuple):
+        return lines
+    return tuple(
+        kind(line, provenance)
+        if isinstance(line, str)
+        else replace(line, provenance=provenance)
+        if isinstance(line, kind) and line.provenance is None
+        else line
+        for line in lines
+    )
+
+
+def _settle(item: object, provenance: object, **lines: type[Step | Advice]) -> None:
+    """Give the lines of a frozen ``item`` that name no provenance the item's own (for ``__post_init__``)."""
+    # A wrong provenance is left for validation to name; the lines still become Steps or Advice.
+    own = provenance if isinstance(provenance, Provenance) else None
+    for name, kind in lines.items():
+        object.__setattr__(item, name, _with_provenance(getattr(item, name), kind, own))
 
 
 @dataclass(frozen=True)
@@ -75,6 +148,7 @@ class Dosage:
 
     ``rest_seconds`` is ``None`` when the source gives no rest between sets;
     the session then uses the rest the person chose in Settings.
+    ``provenance`` ``None`` means the exercise's own.
     """
 
     hold_seconds: Range | None = None
@@ -83,6 +157,7 @@ class Dosage:
     duration_minutes: Range | None = None
     per: Laterality = Laterality.BOTH
     rest_seconds: int | None = None
+    provenance: Provenance | None = None
 
     def describe(self) -> str:
         """One line a person reads, e.g. 'hold 15–30 s, each side'."""
@@ -149,19 +224,41 @@ class Drawing:
 
 @dataclass(frozen=True)
 class Exercise:
-    """One home exercise with its instructions and dosage."""
+    """One home exercise with its instructions and dosage.
+
+    ``provenance`` is the exercise's as a whole (that it is recommended, its
+    summary, benefits and whether it suits the acute phase). Steps, cautions and
+    the dosage that name no provenance of their own take it; plain strings are
+    accepted for ``steps`` and ``cautions`` and become :class:`Step` and
+    :class:`Advice`.
+    """
 
     id: str
     name: str
     summary: str
-    steps: tuple[str, ...]
+    steps: tuple[Step, ...]
     dosage: Dosage
     category: Category
     benefits: str
-    cautions: tuple[str, ...] = ()
+    cautions: tuple[Advice, ...] = ()
     suits_acute: bool = False
     source_ids: tuple[str, ...] = ()
     drawing: Drawing | None = None
+    provenance: Provenance = Provenance.PLUGIN
+
+    def __post_init__(self) -> None:
+        _settle(self, self.provenance, steps=Step, cautions=Advice)
+        if (
+            isinstance(self.dosage, Dosage)
+            and self.dosage.provenance is None
+            and isinstance(self.provenance, Provenance)
+        ):
+            object.__setattr__(self, "dosage", replace(self.dosage, provenance=self.provenance))
+
+    def provenances(self) -> set[Provenance]:
+        """Every provenance in this exercise: its own, its dosage's, its steps' and its cautions'."""
+        found = {self.provenance, self.dosage.provenance, *(line.provenance for line in (*self.steps, *self.cautions))}
+        return {provenance for provenance in found if provenance is not None}
 
 
 @dataclass(frozen=True)
@@ -171,8 +268,12 @@ class Aid:
     id: str
     name: str
     what_it_does: str
-    advice: tuple[str, ...] = ()
+    advice: tuple[Advice, ...] = ()
     source_ids: tuple[str, ...] = ()
+    provenance: Provenance = Provenance.PLUGIN
+
+    def __post_init__(self) -> None:
+        _settle(self, self.provenance, advice=Advice)
 
 
 @dataclass(frozen=True)
@@ -183,6 +284,7 @@ class FaqEntry:
     question: str
     answer: str
     source_ids: tuple[str, ...] = ()
+    provenance: Provenance = Provenance.PLUGIN
 
 
 @dataclass(frozen=True)
@@ -194,6 +296,7 @@ class Topic:
     kind: TopicKind
     paragraphs: tuple[str, ...]
     source_ids: tuple[str, ...] = ()
+    provenance: Provenance = Provenance.PLUGIN
 
 
 @dataclass(frozen=True)
@@ -216,12 +319,25 @@ class ProgramStep:
 
 @dataclass(frozen=True)
 class Program:
-    """An ordered routine of exercises, with how often to do it."""
+    """An ordered routine of exercises, with how often to do it.
+
+    ``provenance`` is the programme's as a whole: which exercises, in what
+    order, at what doses and how often. Advice lines that name no provenance
+    take it; plain strings become :class:`Advice`.
+    """
 
     id: str
     name: str
     description: str
     steps: tuple[ProgramStep, ...]
     frequency: Frequency = Frequency.DAILY
-    advice: tuple[str, ...] = ()
+    advice: tuple[Advice, ...] = ()
     source_ids: tuple[str, ...] = field(default_factory=tuple)
+    provenance: Provenance = Provenance.PLUGIN
+
+    def __post_init__(self) -> None:
+        _settle(self, self.provenance, advice=Advice)
+
+    def provenances(self) -> set[Provenance]:
+        """Every provenance in this programme: its own and its advice's."""
+        return {self.provenance, *(line.provenance or self.provenance for line in self.advice)}

@@ -22,13 +22,15 @@ from typing import Any
 import tomli_w
 
 from kneetui.content.catalog import Catalog
-from kneetui.content.model import Dosage, Dose, Frequency, Program, ProgramStep, Range
+from kneetui.content.model import Advice, Dosage, Dose, Frequency, Program, ProgramStep, Provenance, Range
 from kneetui.content.validation import ID_PATTERN, ContentError, validate
 from kneetui.plugin_host.loader import program_problem
 
 FORMAT_NAME = "kneetui-program"
-#: The newest format version this kneetui reads and the one it writes.
-FORMAT_VERSION = 1
+#: The newest format version this kneetui reads. It writes the oldest version that holds the programme.
+FORMAT_VERSION = 2
+#: The version that added ``provenance`` and advice lines written as tables.
+PROVENANCE_VERSION = 2
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_STEPS = 50
@@ -41,6 +43,10 @@ MAX_ADVICE_TEXT = 500
 DOSE_KEYS = ("hold_seconds", "reps", "duration_minutes", "sets")
 STEP_KEYS = ("exercise", *DOSE_KEYS)
 PROGRAM_KEYS = ("id", "name", "description", "frequency", "advice", "sources", "steps")
+PROGRAM_KEYS_V2 = (*PROGRAM_KEYS, "provenance")
+ADVICE_KEYS = ("text", "provenance")
+#: What a programme file that says nothing about provenance is: the person's own.
+DEFAULT_PROVENANCE = Provenance.YOURS
 TOP_KEYS = ("format", "version", "program")
 
 HEADER = "# A kneetui programme. Every key is explained in docs/program-format.md.\n"
@@ -68,15 +74,27 @@ def export_program(program: Program) -> str:
         "description": program.description,
         "frequency": str(program.frequency),
     }
-    if program.advice:
-        body["advice"] = list(program.advice)
+    advice = [_exported_advice(line, program.provenance) for line in program.advice]
+    if advice:
+        body["advice"] = advice
     if program.source_ids:
         body["sources"] = list(program.source_ids)
-    document = {"format": FORMAT_NAME, "version": FORMAT_VERSION, "program": body}
+    version = 1
+    if program.provenance is not DEFAULT_PROVENANCE or any(isinstance(line, dict) for line in advice):
+        body["provenance"] = str(program.provenance)
+        version = PROVENANCE_VERSION
+    document = {"format": FORMAT_NAME, "version": version, "program": body}
     # Each step as its own [[program.steps]] table, the layout the documentation
     # shows; tomli-w alone would squeeze short steps into one inline array.
     steps = "".join("\n[[program.steps]]\n" + tomli_w.dumps(_exported_step(step)) for step in program.steps)
     return HEADER + tomli_w.dumps(document) + steps
+
+
+def _exported_advice(line: Advice, provenance: Provenance) -> str | dict[str, str]:
+    """A line as plain text when it has the programme's provenance, else as a table that says its own."""
+    if line.provenance in (None, provenance):
+        return line.text
+    return {"text": line.text, "provenance": str(line.provenance)}
 
 
 def _exported_step(step: ProgramStep) -> dict[str, Any]:
@@ -119,13 +137,16 @@ def parse_program(text: str, catalog: Catalog) -> Program:
         raise ProgramFileError("", f"not valid TOML: {error}") from error
     except RecursionError as error:
         raise ProgramFileError("", "not valid TOML: arrays or tables are nested too deeply") from error
-    _check_format(document)
+    version = _check_format(document)
     body = document.get("program")
     if body is None:
         raise ProgramFileError("program", "missing: add a [program] table")
     if not isinstance(body, dict):
         raise ProgramFileError("program", f"expected a table, got {_kind(body)}")
-    _no_unknown_keys(body, PROGRAM_KEYS, "", "in [program]")
+    if version < PROVENANCE_VERSION and "provenance" in body:
+        raise ProgramFileError("provenance", f"needs version = {PROVENANCE_VERSION} at the top of the file")
+    _no_unknown_keys(body, PROGRAM_KEYS_V2, "", "in [program]")
+    provenance = _provenance(body.get("provenance", str(DEFAULT_PROVENANCE)), "provenance")
     program = Program(
         id=_program_id(body),
         name=_text(body.get("name"), "name", MAX_NAME),
@@ -133,10 +154,11 @@ def parse_program(text: str, catalog: Catalog) -> Program:
         steps=_steps(body.get("steps"), catalog),
         frequency=_frequency(body.get("frequency", str(Frequency.DAILY))),
         advice=tuple(
-            _text(line, f"advice[{number}]", MAX_ADVICE_TEXT)
+            _advice(line, f"advice[{number}]", version)
             for number, line in _numbered(_array(body.get("advice", []), "advice", MAX_ADVICE))
         ),
         source_ids=_sources(body.get("sources", []), catalog),
+        provenance=provenance,
     )
     # The same checks the plug-in loader makes, as a last line of defence.
     problem = program_problem(program, catalog)
@@ -149,7 +171,8 @@ def parse_program(text: str, catalog: Catalog) -> Program:
     return program
 
 
-def _check_format(document: dict[str, Any]) -> None:
+def _check_format(document: dict[str, Any]) -> int:
+    """The file's format version, checked."""
     found = document.get("format")
     if found != FORMAT_NAME:
         if found is None:
@@ -169,6 +192,7 @@ def _check_format(document: dict[str, Any]) -> None:
     if version < 1:
         raise ProgramFileError("version", f"{version} is not a format version; use {FORMAT_VERSION}")
     _no_unknown_keys(document, TOP_KEYS, "", "at the top of the file")
+    return version
 
 
 def _program_id(body: dict[str, Any]) -> str:
@@ -242,6 +266,30 @@ def _dose(given: dict[str, Any], dosage: Dosage, exercise_id: str, where: str) -
     sets = chosen.pop("sets")
     assert sets is not None
     return Dose(sets=sets, **chosen)
+
+
+def _advice(value: Any, where: str, version: int) -> Advice:
+    """A line of advice: text (the programme's provenance), or from version 2 ``{ text, provenance }``."""
+    if not isinstance(value, dict):
+        return Advice(_text(value, where, MAX_ADVICE_TEXT))
+    if version < PROVENANCE_VERSION:
+        raise ProgramFileError(where, f"expected text, got a table (tables need version = {PROVENANCE_VERSION})")
+    _no_unknown_keys(value, ADVICE_KEYS, f"{where}.", "in a line of advice")
+    provenance = value.get("provenance")
+    return Advice(
+        _text(value.get("text"), f"{where}.text", MAX_ADVICE_TEXT),
+        None if provenance is None else _provenance(provenance, f"{where}.provenance"),
+    )
+
+
+def _provenance(value: Any, where: str) -> Provenance:
+    allowed = " or ".join(f'"{member.value}"' for member in Provenance)
+    if not isinstance(value, str):
+        raise ProgramFileError(where, f"expected {allowed}, got {_kind(value)}")
+    try:
+        return Provenance(value)
+    except ValueError:
+        raise ProgramFileError(where, f"expected {allowed}, got {_shown(value)}") from None
 
 
 def _frequency(value: Any) -> Frequency:

@@ -1,0 +1,170 @@
+"""Provenance: every exercise, step, dosage, programme and line of advice says where it comes from."""
+
+from __future__ import annotations
+
+import pytest
+
+from kneetui.content.model import (
+    Advice,
+    Category,
+    Dosage,
+    Exercise,
+    Program,
+    ProgramStep,
+    Provenance,
+    Range,
+    Step,
+)
+from kneetui.content.validation import ContentError, validate
+from kneetui.exchange.pack_file import PackError, parse_pack
+from kneetui.exchange.program_file import ProgramFileError, export_program, parse_program
+from kneetui.plugin_host.loader import load_plugins
+
+CATALOG = load_plugins().catalog
+
+
+def squat(**changes) -> Exercise:
+    fields = dict(
+        id="squat",
+        name="Squat",
+        summary="s",
+        steps=("Stand.", Step("Bend.", Provenance.KNEETUI)),
+        dosage=Dosage(reps=Range(5, 8)),
+        category=Category.STRENGTH,
+        benefits="b",
+        cautions=("Gently.",),
+    )
+    return Exercise(**{**fields, **changes})
+
+
+def test_a_plug_in_that_says_nothing_is_shown_as_its_own_authors():
+    exercise = validate(squat(steps=("Stand.", "Bend.")), Exercise, "third-party")
+    assert exercise.provenance is Provenance.PLUGIN
+    assert {step.provenance for step in exercise.steps} == {Provenance.PLUGIN}
+    assert exercise.dosage.provenance is Provenance.PLUGIN
+    assert exercise.cautions == (Advice("Gently.", Provenance.PLUGIN),)
+
+
+def test_plain_strings_and_steps_mix_and_plain_ones_take_the_exercises_provenance():
+    exercise = validate(squat(provenance=Provenance.ARTICLE), Exercise, "medial-knee")
+    assert exercise.steps == (Step("Stand.", Provenance.ARTICLE), Step("Bend.", Provenance.KNEETUI))
+    assert [str(step) for step in exercise.steps] == ["Stand.", "Bend."]
+    assert exercise.provenances() == {Provenance.ARTICLE, Provenance.KNEETUI}
+
+
+def test_a_dosage_can_say_its_own_provenance():
+    exercise = squat(provenance=Provenance.ARTICLE, dosage=Dosage(reps=Range(5, 8), provenance=Provenance.KNEETUI))
+    assert exercise.dosage.provenance is Provenance.KNEETUI
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"provenance": "article"}, "provenance"),
+        ({"steps": ("Stand.", Step("Bend.", "kneetui"))}, "steps[1].provenance"),
+        ({"steps": ("Stand.", 3)}, "steps[1]"),
+        ({"cautions": (Advice(3),)}, "cautions[0].text"),
+    ],
+)
+def test_a_wrong_provenance_or_step_is_refused_naming_the_field(changes, field):
+    with pytest.raises(ContentError) as caught:
+        validate(squat(**changes), Exercise, "bad")
+    assert caught.value.field == field
+
+
+def test_a_programmes_advice_takes_its_provenance_unless_a_line_says_otherwise():
+    program = Program(
+        "p",
+        "P",
+        "d",
+        (ProgramStep("wall-slides"),),
+        advice=("Ours.", Advice("Theirs.", Provenance.ARTICLE)),
+        provenance=Provenance.KNEETUI,
+    )
+    assert [line.provenance for line in program.advice] == [Provenance.KNEETUI, Provenance.ARTICLE]
+    assert program.provenances() == {Provenance.KNEETUI, Provenance.ARTICLE}
+
+
+PACK = """\
+format = "kneetui-pack"
+version = 1
+[pack]
+name = "clinic"
+
+[[exercises]]
+id = "heel-raise"
+name = "Heel raise"
+summary = "s"
+steps = ["Stand.", { text = "Rise.", provenance = "article" }]
+category = "strength"
+benefits = "b"
+cautions = [{ text = "Slowly.", provenance = "kneetui" }]
+dosage = { reps = [5, 8] }
+"""
+
+
+def test_a_pack_states_provenance_per_step_and_per_line_and_otherwise_is_its_authors():
+    exercise = parse_pack(PACK).items["exercises"][0]
+    assert exercise.provenance is Provenance.PLUGIN
+    assert exercise.steps == (Step("Stand.", Provenance.PLUGIN), Step("Rise.", Provenance.ARTICLE))
+    assert exercise.cautions == (Advice("Slowly.", Provenance.KNEETUI),)
+
+
+def test_a_pack_with_an_unknown_provenance_names_the_field():
+    with pytest.raises(PackError, match=r"exercises\[0\]\.steps\[1\]\.provenance: expected one of"):
+        parse_pack(PACK.replace('provenance = "article"', 'provenance = "the internet"'))
+
+
+FILE = """\
+format = "kneetui-program"
+version = 2
+
+[program]
+id = "plan"
+name = "Plan"
+provenance = "kneetui"
+advice = ["Ours.", { text = "Pause what aggravates.", provenance = "article" }]
+
+[[program.steps]]
+exercise = "wall-slides"
+"""
+
+
+def test_a_programme_file_without_provenance_is_the_persons_own_and_exports_as_version_1():
+    plain = FILE.replace('provenance = "kneetui"\n', "").replace("version = 2", "version = 1")
+    plain = plain.replace(', { text = "Pause what aggravates.", provenance = "article" }', "")
+    program = parse_program(plain, CATALOG)
+    assert program.provenance is Provenance.YOURS
+    assert program.advice == (Advice("Ours.", Provenance.YOURS),)
+    text = export_program(program)
+    assert "version = 1" in text and "provenance" not in text
+    assert parse_program(text, CATALOG) == program
+
+
+def test_a_programme_file_round_trips_its_provenance_line_by_line():
+    program = parse_program(FILE, CATALOG)
+    assert program.provenance is Provenance.KNEETUI
+    assert program.advice == (Advice("Ours.", Provenance.KNEETUI), Advice("Pause what aggravates.", Provenance.ARTICLE))
+    text = export_program(program)
+    assert "version = 2" in text
+    assert parse_program(text, CATALOG) == program
+
+
+def test_the_built_in_programmes_export_and_import_with_their_provenance():
+    for program in CATALOG.programs:
+        assert parse_program(export_program(program), CATALOG) == program
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("version = 2", "version = 1"), "provenance: needs version = 2"),
+        (('provenance = "kneetui"', 'provenance = "mine"'), "provenance: expected "),
+        (('provenance = "article" }', "provenance = 3 }"), "advice[2].provenance: expected "),
+        (('text = "Pause', 'txt = "Pause'), "advice[2].txt: unknown key in a line of advice"),
+    ],
+)
+def test_a_wrong_provenance_in_a_programme_file_names_the_field(change, message):
+    with pytest.raises(ProgramFileError) as caught:
+        parse_program(FILE.replace(*change), CATALOG)
+    assert str(caught.value).startswith(message)
