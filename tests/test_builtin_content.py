@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kneetui.content.model import Category, Laterality, Range, TopicKind
+from kneetui.content.model import Category, Laterality, Provenance, Range, TopicKind
 from kneetui.plugin_host.loader import load_plugins
 
 ARTICLE = Path(__file__).parents[2] / "shared" / "seed" / "medial-knee-pain-article.txt"
@@ -64,7 +64,7 @@ def test_ricem_is_spelled_out(catalog):
 
 def test_the_three_aids_are_described_with_professional_advice(catalog):
     assert [aid.id for aid in catalog.aids] == ["knee-support", "knee-brace", "custom-insoles"]
-    assert all(any("professional" in line for line in aid.advice) for aid in catalog.aids)
+    assert all(any("professional" in line.text for line in aid.advice) for aid in catalog.aids)
 
 
 def test_the_five_faq_questions_are_present(catalog):
@@ -111,3 +111,48 @@ def test_the_programmes_use_only_known_exercises(catalog):
         "dynamic-mobility",
     ]
     assert len(catalog.program("chronic").steps) == 6
+
+
+def test_every_exercise_and_its_dosage_is_the_articles(catalog):
+    for exercise in catalog.exercises:
+        assert exercise.provenance is Provenance.ARTICLE, exercise.id
+        assert exercise.dosage.provenance is Provenance.ARTICLE, exercise.id
+
+
+def test_only_gentle_cycling_is_said_to_suit_the_acute_phase(catalog):
+    # The article calls cycling "ideal for periods of acute inflammation" and names no other exercise for it.
+    assert [exercise.id for exercise in catalog.exercises if exercise.suits_acute] == ["gentle-cycling"]
+
+
+@pytest.mark.parametrize(
+    ("exercise_id", "added"),
+    [
+        ("wall-slides", "Slide the foot back up; that is one repetition."),
+        ("adductor-squeeze", "Relax; that is one repetition."),
+        ("dynamic-mobility", "Stand steadily; hold on to something if you need to."),
+        ("kneeling-leg-extension", "Bring it back; that is one repetition."),
+    ],
+)
+def test_steps_the_article_does_not_give_are_marked_as_kneetuis_reading(catalog, exercise_id, added):
+    steps = {step.text: step.provenance for step in catalog.exercise(exercise_id).steps}
+    assert steps[added] is Provenance.KNEETUI
+    assert Provenance.ARTICLE in steps.values()
+
+
+def test_no_step_names_a_sore_leg_the_article_does_not_mention(catalog):
+    for exercise in catalog.exercises:
+        assert not any("sore" in step.text for step in exercise.steps), exercise.id
+
+
+def test_the_programmes_are_kneetuis_reading_and_their_advice_says_whose_it_is(catalog):
+    for program in catalog.programs:
+        assert program.provenance is Provenance.KNEETUI
+        assert all(line.provenance in (Provenance.ARTICLE, Provenance.KNEETUI) for line in program.advice)
+        assert any(
+            "daily or every other day" in line.text for line in program.advice if line.provenance is Provenance.ARTICLE
+        )
+
+
+def test_everything_the_article_supplies_is_marked_as_the_articles(catalog):
+    for item in (*catalog.aids, *catalog.faq, *catalog.topics):
+        assert item.provenance is Provenance.ARTICLE, item.id

@@ -1,13 +1,13 @@
 """Ergonomic aids the article describes, to be used alongside exercise."""
 
-from kneetui.api import Aid
+from kneetui.api import Aid, Provenance
 
 from kneetui_medial_knee.sources import ALL
 
 CHOOSE_WITH_A_PROFESSIONAL = (
     "Choose an aid that suits your condition, and ask a healthcare professional to make sure you use it correctly."
 )
-ALONGSIDE_EXERCISE = "Aids help most when used alongside a tailored exercise programme, not instead of it."
+ALONGSIDE_EXERCISE = "Aids are most useful alongside a tailored exercise programme."
 
 AIDS = (
     Aid(
@@ -20,6 +20,7 @@ AIDS = (
         ),
         advice=(ALONGSIDE_EXERCISE, CHOOSE_WITH_A_PROFESSIONAL),
         source_ids=ALL,
+        provenance=Provenance.ARTICLE,
     ),
     Aid(
         id="knee-brace",
@@ -30,6 +31,7 @@ AIDS = (
         ),
         advice=(ALONGSIDE_EXERCISE, CHOOSE_WITH_A_PROFESSIONAL),
         source_ids=ALL,
+        provenance=Provenance.ARTICLE,
     ),
     Aid(
         id="custom-insoles",
@@ -40,5 +42,6 @@ AIDS = (
         ),
         advice=(ALONGSIDE_EXERCISE, CHOOSE_WITH_A_PROFESSIONAL),
         source_ids=ALL,
+        provenance=Provenance.ARTICLE,
     ),
 )

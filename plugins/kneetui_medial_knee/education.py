@@ -1,6 +1,6 @@
 """Education topics: the common causes, acute and chronic approaches, and safety."""
 
-from kneetui.api import Topic, TopicKind
+from kneetui.api import Provenance, Topic, TopicKind
 
 from kneetui_medial_knee.sources import ALL
 
@@ -19,6 +19,7 @@ TOPICS = (
             "coming back.",
         ),
         source_ids=ALL,
+        provenance=Provenance.ARTICLE,
     ),
     Topic(
         id="cause-overuse",
@@ -29,6 +30,7 @@ TOPICS = (
             "again. It can lead to inflammation of the tendons on the inside of the knee.",
         ),
         source_ids=ALL,
+        provenance=Provenance.ARTICLE,
     ),
     Topic(
         id="cause-pes-anserinus",
@@ -39,6 +41,7 @@ TOPICS = (
             "can cause discomfort and swelling on the inside of the knee.",
         ),
         source_ids=ALL,
+        provenance=Provenance.ARTICLE,
     ),
     Topic(
         id="cause-meniscus",
@@ -49,6 +52,7 @@ TOPICS = (
             "with a sudden twist or through wear over time, causing pain and restricted movement.",
         ),
         source_ids=ALL,
+        provenance=Provenance.ARTICLE,
     ),
     Topic(
         id="cause-plica",
@@ -60,6 +64,7 @@ TOPICS = (
             "or kneeling.",
         ),
         source_ids=ALL,
+        provenance=Provenance.ARTICLE,
     ),
     Topic(
         id="acute-ricem",
@@ -73,6 +78,7 @@ TOPICS = (
             "Pause anything that makes the symptoms worse, and build exercise back up gradually as you tolerate it.",
         ),
         source_ids=ALL,
+        provenance=Provenance.ARTICLE,
     ),
     Topic(
         id="chronic-rehabilitation",
@@ -84,6 +90,7 @@ TOPICS = (
             "Pause anything that makes the symptoms worse, and build exercise back up gradually as you tolerate it.",
         ),
         source_ids=ALL,
+        provenance=Provenance.ARTICLE,
     ),
     Topic(
         id="professional-assessment",
@@ -98,6 +105,7 @@ TOPICS = (
             "personal plan that fits your needs.",
         ),
         source_ids=ALL,
+        provenance=Provenance.ARTICLE,
     ),
     Topic(
         id="when-to-seek-help",
@@ -113,5 +121,6 @@ TOPICS = (
             "any exercise that causes pain.",
         ),
         source_ids=ALL,
+        provenance=Provenance.ARTICLE,
     ),
 )

@@ -1,11 +1,23 @@
-"""The six exercises of the article, with its dosages."""
+"""The six exercises of the article, with its dosages.
 
-from kneetui.api import Category, Dosage, Exercise, Laterality, Range
+Everything here is the article's, in our own words, unless it is marked
+``KNEETUI``: a detail the article leaves open that kneetui fills in. Where the
+article says nothing, we say as little as we can.
+"""
+
+from kneetui.api import Category, Dosage, Exercise, Laterality, Provenance, Range, Step
 
 from kneetui_medial_knee.drawings import DRAWINGS
 from kneetui_medial_knee.sources import ALL
 
-STOP_IF_WORSE = "Stop and talk to a healthcare professional if the pain gets worse."
+ARTICLE = Provenance.ARTICLE
+KNEETUI = Provenance.KNEETUI
+
+#: The article: "If you experience increased pain during or after exercises, it is crucial to stop
+#: immediately and consult a healthcare professional."
+STOP_IF_WORSE = (
+    "If the pain increases during or after the exercise, stop at once and consult a healthcare professional."
+)
 
 EXERCISES = (
     Exercise(
@@ -13,34 +25,36 @@ EXERCISES = (
         name="Sitting adductor stretch",
         summary="A seated stretch for the inner thigh.",
         steps=(
-            "Sit on the floor with both legs straight out in front of you.",
-            "Bend one knee and draw that foot in towards the inside of the other thigh.",
+            "Sit with your legs straight out in front of you.",
+            "Bend one knee and bring that foot towards the other thigh.",
             "Lean forward gently until you feel a stretch along the inner thigh and knee.",
             "Hold, then change sides.",
         ),
         dosage=Dosage(hold_seconds=Range(15, 30), per=Laterality.EACH_SIDE),
         category=Category.STRETCH,
         benefits="Stretches the inner thigh muscles and so eases tension on the inside of the knee.",
-        cautions=("Lean only as far as is gentle.", STOP_IF_WORSE),
+        cautions=("Lean forward only gently.", STOP_IF_WORSE),
         source_ids=ALL,
         drawing=DRAWINGS["sitting-adductor-stretch"],
+        provenance=ARTICLE,
     ),
     Exercise(
         id="wall-slides",
         name="Wall slides",
-        summary="Lying on your back, slide a foot down a wall to bend the knee.",
+        summary="Lying on your back, let a foot glide down a wall to bend the knee.",
         steps=(
-            "Lie on your back with the foot of the sore leg resting on a wall.",
-            "Let the foot glide slowly down the wall so the knee bends a little more.",
-            "Slide back up and repeat.",
+            "Lie on your back with your foot placed on a wall.",
+            "Let the foot glide downwards, gently increasing the bend in your knee.",
+            # The article gives 10–15 repetitions but not how one ends.
+            Step("Slide the foot back up; that is one repetition.", KNEETUI),
         ),
         dosage=Dosage(reps=Range(10, 15)),
         category=Category.MOBILITY,
         benefits="Improves how far the knee moves and stretches the muscles around it, which helps relieve pain.",
         cautions=("Increase the bend gently.", STOP_IF_WORSE),
-        suits_acute=True,
         source_ids=ALL,
         drawing=DRAWINGS["wall-slides"],
+        provenance=ARTICLE,
     ),
     Exercise(
         id="adductor-squeeze",
@@ -48,8 +62,9 @@ EXERCISES = (
         summary="Squeeze a soft ball or a resistance band between the knees.",
         steps=(
             "Place a soft ball or a resistance band between your knees.",
-            "Keep a steady, stable posture.",
-            "Squeeze gently, then relax. That is one repetition.",
+            "Keep a stable posture.",
+            "Squeeze gently.",
+            Step("Relax; that is one repetition.", KNEETUI),
         ),
         dosage=Dosage(reps=Range(10, 12), sets=Range(2, 3)),
         category=Category.STRENGTH,
@@ -57,32 +72,35 @@ EXERCISES = (
         cautions=("Squeeze gently.", STOP_IF_WORSE),
         source_ids=ALL,
         drawing=DRAWINGS["adductor-squeeze"],
+        provenance=ARTICLE,
     ),
     Exercise(
         id="dynamic-mobility",
         name="Dynamic mobility: controlled knee bends",
-        summary="Slow, controlled knee bends that stay within a pain-free range.",
+        summary="Controlled knee bends that stay within a pain-free range.",
         steps=(
-            "Stand steadily; hold on to something if you need to.",
-            "Bend your knees in a slow, controlled way.",
-            "Only go as far as is free of pain, then straighten again.",
+            # The article does not say how to stand or whether to hold on.
+            Step("Stand steadily; hold on to something if you need to.", KNEETUI),
+            "Bend your knees in a controlled way, only as far as is free of pain.",
+            Step("Straighten again; that is one repetition.", KNEETUI),
         ),
         dosage=Dosage(reps=Range(10, 15)),
         category=Category.MOBILITY,
         benefits="Improves the knee's overall mobility and function and helps reduce stiffness and discomfort.",
-        cautions=("Keep every bend within a pain-free range.", "Avoid deep squats.", STOP_IF_WORSE),
-        suits_acute=True,
+        cautions=("Keep every movement within a pain-free range.", "Avoid deep squats.", STOP_IF_WORSE),
         source_ids=ALL,
         drawing=DRAWINGS["dynamic-mobility"],
+        provenance=ARTICLE,
     ),
     Exercise(
         id="kneeling-leg-extension",
         name="Leg extension, kneeling",
-        summary="Kneeling on a soft surface, stretch one leg out at a time.",
+        summary="Kneeling on a soft surface, extend one leg at a time.",
         steps=(
             "Kneel on a soft surface.",
-            "Extend one leg, in a slow and controlled way.",
-            "Bring it back, and repeat; then do the other leg.",
+            "Extend one leg, focusing on a controlled movement.",
+            Step("Bring it back; that is one repetition.", KNEETUI),
+            "Do the repetitions with one leg, then with the other.",
         ),
         dosage=Dosage(reps=Range(10, 12), per=Laterality.EACH_LEG),
         category=Category.STRENGTH,
@@ -90,6 +108,7 @@ EXERCISES = (
         cautions=("Kneel on something soft.", STOP_IF_WORSE),
         source_ids=ALL,
         drawing=DRAWINGS["kneeling-leg-extension"],
+        provenance=ARTICLE,
     ),
     Exercise(
         id="gentle-cycling",
@@ -97,17 +116,19 @@ EXERCISES = (
         summary="Easy pedalling on a stationary bike at minimal resistance.",
         steps=(
             "Set a stationary bike to minimal resistance.",
-            "Pedal smoothly and without stopping.",
+            "Pedal in a smooth, continuous motion.",
         ),
         dosage=Dosage(duration_minutes=Range(10, 15)),
         category=Category.CARDIO,
         benefits=(
             "Keeps the knee moving without putting undue stress on the joint, "
-            "which makes it well suited to periods of acute inflammation."
+            "which makes it ideal for periods of acute inflammation."
         ),
         cautions=("Keep the resistance minimal.", STOP_IF_WORSE),
+        # The only exercise the article names for the acute phase.
         suits_acute=True,
         source_ids=ALL,
         drawing=DRAWINGS["gentle-cycling"],
+        provenance=ARTICLE,
     ),
 )

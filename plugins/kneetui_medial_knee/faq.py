@@ -1,6 +1,6 @@
 """The article's five frequently asked questions, answered in our own words."""
 
-from kneetui.api import FaqEntry
+from kneetui.api import FaqEntry, Provenance
 
 from kneetui_medial_knee.sources import ALL
 
@@ -14,6 +14,7 @@ FAQ = (
             "your plan so that it is safe and effective for you."
         ),
         source_ids=ALL,
+        provenance=Provenance.ARTICLE,
     ),
     FaqEntry(
         id="how-often",
@@ -24,6 +25,7 @@ FAQ = (
             "gradually as your knee gets used to it."
         ),
         source_ids=ALL,
+        provenance=Provenance.ARTICLE,
     ),
     FaqEntry(
         id="pain-relief",
@@ -33,6 +35,7 @@ FAQ = (
             "that it is right for your condition and does not get in the way of your recovery."
         ),
         source_ids=ALL,
+        provenance=Provenance.ARTICLE,
     ),
     FaqEntry(
         id="when-to-seek-help",
@@ -43,6 +46,7 @@ FAQ = (
             "prevent further complications and make treatment more effective."
         ),
         source_ids=ALL,
+        provenance=Provenance.ARTICLE,
     ),
     FaqEntry(
         id="exercises-to-avoid",
@@ -53,5 +57,6 @@ FAQ = (
             "movements are safe and helpful for you."
         ),
         source_ids=ALL,
+        provenance=Provenance.ARTICLE,
     ),
 )
