@@ -52,6 +52,30 @@ class Provenance(StrEnum):
     #: Made or imported by the person using kneetui.
     YOURS = "yours"
 
+    @property
+    def mark(self) -> str:
+        """The one-character mark shown beside an item: ◆ ◇ ○ ●."""
+        return _PROVENANCE_WORDS[self][0]
+
+    @property
+    def label(self) -> str:
+        """A word or two for a legend, e.g. "article"."""
+        return _PROVENANCE_WORDS[self][1]
+
+    @property
+    def meaning(self) -> str:
+        """Who said it, for 'Where from:', e.g. "the source article"."""
+        return _PROVENANCE_WORDS[self][2]
+
+
+#: Filled for the article, hollow for kneetui's reading of it; circles for everyone else's.
+_PROVENANCE_WORDS = {
+    Provenance.ARTICLE: ("◆", "article", "the source article"),
+    Provenance.KNEETUI: ("◇", "kneetui's reading", "kneetui's own reading of the article"),
+    Provenance.PLUGIN: ("○", "plug-in", "the plug-in's author"),
+    Provenance.YOURS: ("●", "yours", "you"),
+}
+
 
 class Frequency(StrEnum):
     """How often a programme is meant to be done."""

@@ -6,7 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from kneetui.tui.literal import bullets, labelled
+from kneetui.tui.literal import labelled
+from kneetui.tui.provenance import ProvenanceLegend, marked, marked_lines
 from kneetui.tui.screens.base import SectionScreen
 from kneetui.tui.widgets.topic_view import TopicView
 
@@ -29,12 +30,16 @@ class AidsScreen(SectionScreen):
         with VerticalScroll(classes="section-body", id="aids-scroll"):
             yield Static(INTRODUCTION, classes="item", markup=False)
             for aid in self.app.catalog.aids:
-                parts = [labelled("What it does", aid.what_it_does)]
+                parts = [labelled("What it does", "").append(marked(aid.what_it_does, aid.provenance))]
                 if aid.advice:
-                    parts.append(bullets(aid.advice))
+                    parts.append(marked_lines(aid.advice))
                 yield TopicView(aid.name, parts, id=f"aid-{aid.id}")
             if not self.app.catalog.aids:
                 yield Static("No plug-in has added ergonomic aids.")
+        aids = self.app.catalog.aids
+        yield ProvenanceLegend(
+            {aid.provenance for aid in aids} | {line.provenance for aid in aids for line in aid.advice}
+        )
 
     def on_mount(self) -> None:
         super().on_mount()

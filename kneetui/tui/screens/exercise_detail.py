@@ -8,7 +8,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from kneetui.tui.literal import bullets, heading, labelled, numbered
+from kneetui.content.model import Exercise
+from kneetui.tui.literal import bullets, heading, labelled
+from kneetui.tui.provenance import ProvenanceLegend, marked, marked_lines
 from kneetui.tui.screens.base import SectionScreen
 from kneetui.tui.widgets.exercise_drawing import ExerciseDrawing
 
@@ -38,25 +40,15 @@ class ExerciseDetailScreen(SectionScreen):
                 yield Static(f"No exercise has the id {self.exercise_id!r}.", markup=False)
                 return
             with Horizontal(id="detail-row"):
-                facts = [
-                    heading(exercise.name),
-                    Content(exercise.summary),
-                    Content(""),
-                    labelled("Dosage", exercise.dosage.describe()),
-                    labelled("Category", str(exercise.category)),
-                    labelled("From plug-in", catalog.owner_of("exercises", exercise.id)),
-                ]
-                if exercise.suits_acute:
-                    facts.insert(-1, labelled("Suits the acute phase", "yes"))
-                yield Static(Content("\n").join(facts), id="facts")
+                yield Static(Content("\n").join(self.facts(exercise)), id="facts")
                 yield ExerciseDrawing(exercise.drawing, animate=self.app.animate_drawings)
             yield Static(heading("How to do it"))
-            yield Static(numbered(exercise.steps), classes="item")
+            yield Static(marked_lines(exercise.steps, numbered=True), classes="item")
             yield Static(heading("Why it helps"))
-            yield Static(Content(exercise.benefits), classes="item")
+            yield Static(marked(exercise.benefits, exercise.provenance), classes="item")
             if exercise.cautions:
                 yield Static(heading("Take care"))
-                yield Static(bullets(exercise.cautions), classes="item")
+                yield Static(marked_lines(exercise.cautions), classes="item")
             citations = [
                 source.citation + (f" ({source.publisher})" if source.publisher else "")
                 for source in map(catalog.source, exercise.source_ids)
@@ -66,6 +58,27 @@ class ExerciseDetailScreen(SectionScreen):
                 yield Static(heading("Sources"))
                 yield Static(bullets(citations), classes="item")
             yield Static(Content.assemble(("Press g to be guided through this exercise.", "bold")))
+        if exercise is not None:
+            yield ProvenanceLegend(exercise.provenances())
+
+    def facts(self, exercise: Exercise) -> list[Content]:
+        """The lines beside the drawing: what it is, where it comes from, how much, and whose it is."""
+        dosage = exercise.dosage
+        facts = [
+            heading(exercise.name),
+            Content(exercise.summary),
+            Content(""),
+            labelled("Where from", "").append(marked(exercise.provenance.meaning, exercise.provenance)),
+            labelled("Dosage", "").append(marked(dosage.describe(), dosage.provenance)),
+        ]
+        if dosage.sets.high > 1 and dosage.rest_seconds is None:
+            # The session rests between sets for as long as Settings says; no source gives it.
+            facts.append(labelled("Rest between sets", f"{self.app.settings.rest_seconds} s, your setting (Settings)"))
+        facts.append(labelled("Category", str(exercise.category)))
+        if exercise.suits_acute:
+            facts.append(labelled("Suits the acute phase", "").append(marked("yes", exercise.provenance)))
+        facts.append(labelled("From plug-in", self.app.catalog.owner_of("exercises", exercise.id)))
+        return facts
 
     def on_mount(self) -> None:
         super().on_mount()

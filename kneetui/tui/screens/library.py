@@ -11,7 +11,8 @@ from textual.widgets import Checkbox, OptionList, Select, Static
 from kneetui.tui.widgets.check import Check
 from textual.widgets.option_list import Option
 
-from kneetui.content.model import Category, Exercise
+from kneetui.content.model import Category, Exercise, Provenance
+from kneetui.tui.provenance import ProvenanceLegend, mark
 from kneetui.tui.screens.base import SectionScreen
 
 ANY = "any"
@@ -48,6 +49,7 @@ class ExerciseLibraryScreen(SectionScreen):
                 yield Select([(name, name) for name in plugins], prompt="Any plug-in", id="plugin")
             yield Static(id="count")
             yield OptionList(id="exercises", markup=False)
+            yield ProvenanceLegend(id="legend")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -71,19 +73,25 @@ class ExerciseLibraryScreen(SectionScreen):
         exercises = self.matching()
         options = self.query_one("#exercises", OptionList)
         options.clear_options()
-        options.add_options(
-            Option(
-                Content.assemble(
-                    (exercise.name, "bold"), "\n  ", (f"{exercise.category} · {exercise.dosage.describe()}", "dim")
-                ),
-                id=exercise.id,
-            )
-            for exercise in exercises
+        options.add_options(Option(self.prompt(exercise), id=exercise.id) for exercise in exercises)
+        self.query_one("#legend", ProvenanceLegend).show(
+            provenance for exercise in exercises for provenance in exercise.provenances()
         )
         total = len(self.app.catalog.exercises)
         self.query_one("#count", Static).update(f"{len(exercises)} of {total} exercises")
         if exercises:
             options.highlighted = 0
+
+    @staticmethod
+    def prompt(exercise: Exercise) -> Content:
+        """Two lines: the exercise's mark and name, then its category and dosage (and any other marks in it)."""
+        details = Content(f"{exercise.category} · {exercise.dosage.describe()}")
+        others = [
+            provenance for provenance in Provenance if provenance in exercise.provenances() - {exercise.provenance}
+        ]
+        if others:
+            details = Content.assemble(details, " · also ", *(mark(provenance) for provenance in others))
+        return Content.assemble(mark(exercise.provenance), " ", (exercise.name, "bold"), "\n  ", details.stylize("dim"))
 
     def on_select_changed(self) -> None:
         self.refill()
