@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, OptionList, Static
 
-from kneetui.content.model import Dose, Frequency, Program, ProgramStep
+from kneetui.content.model import Dose, Frequency, Program, ProgramStep, Provenance
 from kneetui.exchange.program_file import export_program
 from kneetui.exchange.user_programs import UserPrograms
 from kneetui.storage.config import Settings, load_settings
@@ -31,6 +31,7 @@ MY_KNEE_PLAN = Program(
         ProgramStep("adductor-squeeze", Dose(reps=10, sets=3)),
     ),
     frequency=Frequency.DAILY,
+    provenance=Provenance.YOURS,
 )
 
 
@@ -80,7 +81,7 @@ async def test_choosing_the_chronic_programme_for_today_shows_it_on_home(make_ap
         await pilot.press("down", "t")
         assert load_settings().settings.program == "chronic"
         listed = app.screen.query_one("#programs", OptionList)
-        assert str(listed.get_option_at_index(1).prompt).startswith("✓ Chronic pain")
+        assert str(listed.get_option_at_index(1).prompt).startswith("✓ ◇ Chronic pain")
         assert "today" in str(listed.get_option_at_index(1).prompt)
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)

@@ -168,3 +168,51 @@ def test_a_wrong_provenance_in_a_programme_file_names_the_field(change, message)
     with pytest.raises(ProgramFileError) as caught:
         parse_program(FILE.replace(*change), CATALOG)
     assert str(caught.value).startswith(message)
+
+
+def test_the_legend_names_only_the_marks_given_in_a_fixed_order():
+    from kneetui.tui.provenance import legend, marked_lines
+
+    assert str(legend([Provenance.KNEETUI, None, Provenance.ARTICLE, Provenance.KNEETUI])) == (
+        "◆ article  ◇ kneetui's reading"
+    )
+    assert str(legend([])) == ""
+    lines = marked_lines((Step("Stand.", Provenance.ARTICLE), Step("Bend.", Provenance.KNEETUI)), numbered=True)
+    assert str(lines) == "1. ◆ Stand.\n2. ◇ Bend."
+
+
+def shown_text(screen) -> str:
+    from textual.widgets import Static
+
+    return "\n".join(str(widget.render()) for widget in screen.query(Static))
+
+
+async def test_an_exercises_detail_marks_the_step_kneetui_added_and_explains_the_marks(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e", "down", "enter")
+        text = shown_text(app.screen)
+        assert "1. ◆ Lie on your back with your foot placed on a wall." in text
+        assert "3. ◇ Slide the foot back up; that is one repetition." in text
+        assert "Where from: ◆ the source article" in text
+        assert "◆ article  ◇ kneetui's reading" in text
+
+
+async def test_the_rest_between_sets_is_shown_as_the_persons_setting(make_app):
+    from kneetui.storage.config import Settings
+
+    app = make_app(settings=Settings(safety_acknowledged=True, rest_seconds=45))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e", "down", "down", "enter")
+        assert "Rest between sets: 45 s, your setting (Settings)" in shown_text(app.screen)
+
+
+async def test_the_programmes_screen_marks_kneetuis_programme_and_the_articles_advice(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        text = shown_text(app.screen)
+        assert "◇ Do it" in text
+        assert "◆ Pause anything that makes the symptoms worse." in text
+        assert "◇ Where a range is given, kneetui starts at its low end." in text

@@ -66,7 +66,6 @@ PROGRAMS = (
                 "and strengthening.",
                 ARTICLE,
             ),
-            "Each exercise starts at the low end of its range.",
             PAUSE_WHAT_AGGRAVATES,
             HOW_OFTEN,
         ),

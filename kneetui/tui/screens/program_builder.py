@@ -14,17 +14,23 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from kneetui.content.model import Exercise, Frequency, Program, ProgramStep, Range
+from kneetui.content.model import Exercise, Frequency, Program, ProgramStep, Provenance, Range
 from kneetui.content.validation import ID_PATTERN
 from kneetui.exchange.program_file import MAX_NAME, ProgramFileError, export_program, parse_program
 from kneetui.history.progression import PRIMARY, STEP_SIZES
+from kneetui.tui.provenance import ProvenanceLegend, mark, marked
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.widgets.builder_lists import ExercisePicker, StepList
 from kneetui.tui.widgets.dose_input import QUANTITY_LABELS, DoseInput
 
 FREQUENCIES = [("Daily", Frequency.DAILY), ("Every other day", Frequency.EVERY_OTHER_DAY)]
 ID_RULE = "use 1–64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"
-START_LOW = "Start at the low end and build up gradually as you tolerate it."
+#: Starting at the low end is kneetui's reading of the article's "start slowly"; building up as tolerated is the article's.
+START_LOW = Content.assemble(
+    marked("Starting low is kneetui's reading;", Provenance.KNEETUI),
+    " ",
+    marked("build up gradually as you tolerate it.", Provenance.ARTICLE),
+)
 
 
 def id_from_name(name: str) -> str:
@@ -118,7 +124,19 @@ class ProgramBuilderScreen(Screen[str | None]):
                 library = ExercisePicker(
                     *(
                         Option(
-                            Content.assemble((exercise.name, "bold"), ("  " + exercise.dosage.describe(), "dim")),
+                            Content.assemble(
+                                mark(exercise.provenance),
+                                " ",
+                                (exercise.name, "bold"),
+                                "  ",
+                                marked(
+                                    exercise.dosage.describe(),
+                                    # Marked only where it differs from the exercise's own mark.
+                                    None
+                                    if exercise.dosage.provenance is exercise.provenance
+                                    else exercise.dosage.provenance,
+                                ).stylize("dim"),
+                            ),
                             id=exercise.id,
                         )
                         for exercise in self.app.catalog.exercises
@@ -137,7 +155,15 @@ class ProgramBuilderScreen(Screen[str | None]):
                     yield Label(id=f"label-{quantity}")
                     yield DoseInput(quantity, Range(1, 1), 1, step=STEP_SIZES.get(quantity, 1))
             yield Static(id="hint")
+        yield ProvenanceLegend(self.shown_provenances())
         yield Footer()
+
+    def shown_provenances(self) -> set[Provenance | None]:
+        """The marks on this screen: the exercises' and their dosages', and the two in the hint."""
+        shown: set[Provenance | None] = {Provenance.KNEETUI, Provenance.ARTICLE}
+        for exercise in self.app.catalog.exercises:
+            shown |= {exercise.provenance, exercise.dosage.provenance}
+        return shown
 
     def on_mount(self) -> None:
         self.title = self.SECTION_TITLE
@@ -169,6 +195,8 @@ class ProgramBuilderScreen(Screen[str | None]):
             frequency=frequency if isinstance(frequency, Frequency) else Frequency.DAILY,
             advice=original.advice if original else (),
             source_ids=original.source_ids if original else (),
+            # What the person builds is theirs; advice lines kept from the original keep their own provenance.
+            provenance=Provenance.YOURS,
         )
 
     def say(self, *parts: str | tuple[str, str] | Content) -> None:
@@ -232,7 +260,9 @@ class ProgramBuilderScreen(Screen[str | None]):
         first = QUANTITY_LABELS[quantities(exercise)[0][0]].lower()
         self.say(
             exercise.name,
-            f": {exercise.dosage.describe()}. {START_LOW} ",
+            f": {exercise.dosage.describe()}. ",
+            START_LOW,
+            " ",
             ("+ and - change the " + first + "; Enter to type the dose.", "dim"),
         )
 
@@ -253,7 +283,8 @@ class ProgramBuilderScreen(Screen[str | None]):
         self.say(
             ("Added ", "bold"),
             exercise.name,
-            f" at {exercise.dosage.lowest().describe()}, the low end of {exercise.dosage.describe()}. {START_LOW}",
+            f" at {exercise.dosage.lowest().describe()}, the low end of {exercise.dosage.describe()}. ",
+            START_LOW,
         )
 
     def action_move_step(self, offset: int) -> None:

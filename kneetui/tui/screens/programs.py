@@ -12,10 +12,11 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from kneetui.content.model import Program
+from kneetui.content.model import Program, Provenance
 from kneetui.exchange.program_file import ProgramFileError, export_program, read_program_file
 from kneetui.storage.atomic import write_atomic
-from kneetui.tui.literal import bullets, heading, labelled
+from kneetui.tui.literal import heading, labelled
+from kneetui.tui.provenance import ProvenanceLegend, mark, marked, marked_lines
 from kneetui.tui.screens.base import SectionScreen
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.screens.path_prompt import PathPromptScreen
@@ -64,6 +65,7 @@ class ProgramsScreen(SectionScreen):
             with VerticalScroll(id="program-detail") as detail:
                 detail.border_title = "Details"
                 yield Static(id="program-text")
+        yield ProvenanceLegend(id="legend")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -99,6 +101,8 @@ class ProgramsScreen(SectionScreen):
         tags += [str(program.frequency), f"{len(program.steps)} exercises"]
         return Content.assemble(
             (TODAY_MARK if is_today else " " * len(TODAY_MARK), "bold"),
+            mark(program.provenance),
+            " ",
             (program.name, "bold"),
             "\n  ",
             (" · ".join(tags), "dim"),
@@ -121,22 +125,37 @@ class ProgramsScreen(SectionScreen):
             text.update("There are no programmes. Press n to build one, or i to import a file.")
             return
         catalog = self.app.catalog
-        lines = [heading(program.name)]
+        shown = {provenance for listed in catalog.programs for provenance in listed.provenances()}
+        lines = [
+            heading(program.name),
+            labelled("Where from", "").append(marked(program.provenance.meaning, program.provenance)),
+        ]
         if program.description:
             lines.append(Content(program.description))
-        lines += [Content(f"Do it {program.frequency}."), Content("")]
+        lines += [marked(f"Do it {program.frequency}.", program.provenance), Content("")]
+        exercises = []
         for number, step in enumerate(program.steps, 1):
             exercise = catalog.exercise(step.exercise_id)
+            exercises.append(exercise)
             name = exercise.name if exercise else step.exercise_id
+            # A dose the programme chose is the programme's; a range left as it is, the exercise's.
             if step.dose is not None:
-                dose = step.dose.describe()
+                dose, whose = step.dose.describe(), program.provenance
             else:
-                dose = exercise.dosage.describe() if exercise else ""
-            lines.append(Content.assemble((f"{number}. ", "bold"), name, (f"  {dose}", "dim")))
+                dose, whose = (exercise.dosage.describe(), exercise.dosage.provenance) if exercise else ("", None)
+            shown.add(whose)
+            lines.append(Content.assemble((f"{number}. ", "bold"), name, "  ", marked(dose, whose).stylize("dim")))
         if any(step.dose is None for step in program.steps):
-            lines.append(Content.styled("Where a range is given, start at its low end.", "italic"))
+            # Starting at the low end is how kneetui reads the article's "start slowly".
+            lines.append(marked("Where a range is given, kneetui starts at its low end.", Provenance.KNEETUI))
+            shown.add(Provenance.KNEETUI)
+        if any(
+            exercise and exercise.dosage.sets.high > 1 and exercise.dosage.rest_seconds is None
+            for exercise in exercises
+        ):
+            lines.append(labelled("Rest between sets", f"{self.app.settings.rest_seconds} s, your setting (Settings)"))
         if program.advice:
-            lines += [Content(""), bullets(program.advice)]
+            lines += [Content(""), marked_lines(program.advice)]
         lines.append(Content(""))
         if self.is_own(program):
             lines.append(labelled("Yours, saved as", str(self.app.user_programs.path_for(program.id))))
@@ -144,6 +163,7 @@ class ProgramsScreen(SectionScreen):
             lines.append(labelled("From the plug-in", catalog.owner_of("programs", program.id)))
         lines.append(labelled("Id", program.id))
         text.update(Content("\n").join(lines))
+        self.query_one("#legend", ProvenanceLegend).show(shown)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self.show_detail()
