@@ -22,7 +22,9 @@ def test_exercises_lists_the_six_with_their_dosages(subprocess_env):
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["ID", "NAME", "DOSAGE", "CATEGORY"]
-    assert len(lines) == 7
+    assert len(lines) == 9, "a header, six exercises, a blank line and the legend"
+    assert lines[-1] == "◆ article"
+    assert "◆ Wall slides" in result.stdout
     assert "hold 15–30 s, each side" in result.stdout
     assert "10–12 reps, 2–3 sets" in result.stdout
     assert "10–15 min" in result.stdout
@@ -33,6 +35,10 @@ def test_exercises_json_is_machine_readable(subprocess_env):
     data = json.loads(kneetui("exercises", "--json", env=subprocess_env).stdout)
     assert {row["id"] for row in data} >= {"wall-slides", "gentle-cycling"}
     assert data[0]["dosage"] == "hold 15–30 s, each side"
+    slides = next(row for row in data if row["id"] == "wall-slides")
+    assert slides["provenance"] == slides["dosage_provenance"] == "article"
+    assert [step["provenance"] for step in slides["steps"]] == ["article", "article", "kneetui"]
+    assert {line["provenance"] for line in slides["cautions"]} == {"article"}
 
 
 def test_faq_worse_finds_the_answer_about_pain_that_worsens(subprocess_env):

@@ -7,7 +7,7 @@ import sys
 
 from kneetui.cli.output import print_json, print_table
 from kneetui.content.search import Field, SearchIndex
-from kneetui.content.model import FaqEntry
+from kneetui.content.model import FaqEntry, Provenance
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage import locations
 
@@ -24,9 +24,13 @@ def exercises(args: argparse.Namespace, loaded: LoadResult) -> int:
                 {
                     "id": exercise.id,
                     "name": exercise.name,
+                    "provenance": str(exercise.provenance),
                     "dosage": exercise.dosage.describe(),
+                    "dosage_provenance": str(exercise.dosage.provenance),
                     "category": str(exercise.category),
                     "suits_acute": exercise.suits_acute,
+                    "steps": [{"text": step.text, "provenance": str(step.provenance)} for step in exercise.steps],
+                    "cautions": [{"text": line.text, "provenance": str(line.provenance)} for line in exercise.cautions],
                     "plugin": catalog.owner_of("exercises", exercise.id),
                 }
                 for exercise in catalog.exercises
@@ -34,10 +38,19 @@ def exercises(args: argparse.Namespace, loaded: LoadResult) -> int:
         )
         return 0
     rows = [
-        (exercise.id, exercise.name, exercise.dosage.describe(), str(exercise.category))
+        (
+            exercise.id,
+            f"{exercise.provenance.mark} {exercise.name}",
+            f"{exercise.dosage.provenance.mark} {exercise.dosage.describe()}" if exercise.dosage.provenance else "",
+            str(exercise.category),
+        )
         for exercise in catalog.exercises
     ]
     print_table(("ID", "NAME", "DOSAGE", "CATEGORY"), rows)
+    shown = {exercise.provenance for exercise in catalog.exercises}
+    shown |= {exercise.dosage.provenance for exercise in catalog.exercises}
+    if shown:
+        print("\n" + "  ".join(f"{p.mark} {p.label}" for p in Provenance if p in shown))
     return 0
 
 
