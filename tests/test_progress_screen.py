@@ -52,8 +52,8 @@ async def test_after_one_session_the_streak_is_one_day_and_each_exercise_has_its
         totals = shown(screen, ".exercise-total")
         assert "Wall slides  1 session · 10 reps · last on 15 Mar" in totals
         assert "Gentle cycling  1 session · 10 min" in totals
-        assert "Lately 10 reps  = next time keep 10 reps" in totals
-        assert "1 of 3 sessions in a row without more pain at this dose" in totals
+        assert "Last time 10 reps  = next time keep 10 reps" in totals
+        assert "1 of 3 complete sessions in a row without more pain at this dose" in totals
         assert "pain before 5.0, after 4.0" in shown(screen, "#pain-summary")
 
 
@@ -71,8 +71,14 @@ async def test_a_year_of_history_shows_the_streak_days_totals_and_hints_quickly(
         assert "in the last 4 weeks: 22" in summary
         totals = shown(screen, ".exercise-total")
         assert "Wall slides  263 sessions · 3,111 reps" in totals
-        assert "Lately 14 reps  ↓ next time try 13 reps\n  Pain rose last time: one step down." in totals
-        assert "Lately 14 min  ↑ next time try 15 min\n  9 sessions in a row without more pain" in totals
+        # The last session's pain check rose after wall slides: every exercise of it says consult, none steps down.
+        assert (
+            "Last time 14 reps  ! next time consult a healthcare professional first\n"
+            "  ◆ Pain rose last time: consult a healthcare professional before doing this exercise again." in totals
+        )
+        assert "Last time 14 min  ! next time consult" in totals
+        assert "next time try" not in totals and "step down" not in totals
+        assert "Completed on 12 days of the last 14." in totals
         chart = screen.query_one(PainChart)
         assert "each column: one week (mean)" in str(chart.render())
 
@@ -150,3 +156,24 @@ def test_too_many_sessions_for_the_width_become_weekly_means():
     assert len(layout.columns) == 9
     assert layout.columns[-1].first_day == TODAY - timedelta(days=6)
     assert layout.columns[-1].after == 2.0
+
+
+async def test_cycling_skipped_after_8_seconds_is_shown_as_not_completed_and_not_as_ten_minutes(make_app):
+    from kneetui.engine.recording import BlockKind, BlockRecord, SafetyAnswers, SessionStart
+
+    store = HistoryStore.in_memory()
+    started = at(TODAY, 9)
+    session_id = store.start_session(
+        SessionStart(started, "acute", ("gentle-cycling",), SafetyAnswers(pain=3, swollen=False, unstable=False))
+    )
+    store.record_block(
+        session_id, BlockRecord("gentle-cycling", BlockKind.TIMED, 1, None, 600, 8, started, started + 8)
+    )
+    store.finish_session(session_id, pain_after=3, ended_at=started + 60)
+    app = make_app(history=store, clock=clock_on())
+    async with app.run_test(size=SIZE) as pilot:
+        totals = shown(await open_progress(pilot), ".exercise-total")
+        assert "Gentle cycling  1 session · 8 s" in totals
+        assert "Last time not completed  = next time keep 10 min" in totals
+        assert "Not completed last time (8 s of 10 min): it does not count" in totals
+        assert "Completed on 0 days of the last 14." in totals

@@ -9,11 +9,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from kneetui.content.model import Dose, Exercise
+from kneetui.content.model import Exercise, Provenance
 from kneetui.history.days import local_day, streak
-from kneetui.history.progression import Change, suggest_dose
-from kneetui.history.records import ExerciseTotals, PainPoint, RecordedSession
+from kneetui.history.progression import RECENT_DAYS as RECENT_HINT_DAYS
+from kneetui.history.progression import Change, ProgressionHint, suggest_dose
+from kneetui.history.records import ExerciseTotals, PainPoint
 from kneetui.tui.literal import heading
+from kneetui.tui.provenance import ProvenanceLegend, marked
 from kneetui.tui.screens.base import SectionScreen
 from kneetui.tui.widgets.day_calendar import DayCalendar, short_date
 from kneetui.tui.widgets.pain_chart import PainChart
@@ -83,10 +85,9 @@ def exercise_lines(
     exercise: Exercise | None,
     exercise_id: str,
     totals: ExerciseTotals,
-    sessions: list[RecordedSession],
-    lately: Dose | None,
+    hint: ProgressionHint | None,
 ) -> Content:
-    """An exercise's totals, the dose done lately and the hint for the next one."""
+    """An exercise's totals, what was done last time, the hint for next time and how often it is done."""
     amounts = [plural(totals.sessions, "session")]
     if totals.reps:
         amounts.append(f"{totals.reps:,} reps")
@@ -95,21 +96,22 @@ def exercise_lines(
     amounts.append(f"last on {short_date(local_day(totals.last_done_at))}")
     name = exercise.name if exercise is not None else exercise_id
     lines = [Content.assemble((name, "bold"), ("  " + " · ".join(amounts), ""))]
-    if exercise is None:
+    if exercise is None or hint is None:
         lines.append(Content.styled("  Not in the loaded plug-ins, so there is no hint for it.", "dim"))
         return Content("\n").join(lines)
-    hint = suggest_dose(exercise, sessions)
-    verb = "keep" if hint.change is Change.KEEP else "try"
-    arrow = {Change.UP: "↑", Change.DOWN: "↓"}.get(hint.change, "=")
+    done = hint.last_done.describe() if hint.last_done is not None else "not completed"
+    if hint.change is Change.CONSULT:
+        next_time = Content.assemble("  ! next time ", ("consult a healthcare professional first", "bold"))
+    else:
+        verb = "keep" if hint.change in (Change.KEEP, Change.MORE_OFTEN) else "try"
+        arrow = {Change.UP: "↑", Change.MORE_OFTEN: "↻"}.get(hint.change, "=")
+        often = ", more often" if hint.change is Change.MORE_OFTEN else ""
+        next_time = Content.assemble(f"  {arrow} next time {verb} ", (hint.dose.describe(), "bold"), often)
+    lines.append(Content.assemble("  Last time ", (done, "bold"), next_time))
+    lines.append(Content.assemble("  ", marked(hint.reason, hint.provenance).stylize("dim")))
     lines.append(
-        Content.assemble(
-            "  Lately ",
-            (lately.describe() if lately is not None else "not known", "bold"),
-            f"  {arrow} next time {verb} ",
-            (hint.dose.describe(), "bold"),
-        )
+        Content.styled(f"  Completed on {plural(hint.days_done, 'day')} of the last {RECENT_HINT_DAYS}.", "dim")
     )
-    lines.append(Content.assemble("  ", (hint.reason, "dim")))
     return Content("\n").join(lines)
 
 
@@ -150,19 +152,20 @@ class ProgressScreen(SectionScreen):
             yield Static(heading("Exercises"))
             catalog = self.app.catalog
             totals = history.exercise_totals()
-            lately = history.latest_doses()
+            now = self.app.clock.wall()
             order = {exercise.id: index for index, exercise in enumerate(catalog.exercises)}
+            shown: set[Provenance] = set()
             for exercise_id in sorted(totals, key=lambda found: (order.get(found, len(order)), found)):
+                exercise = catalog.exercise(exercise_id)
+                hint = suggest_dose(exercise, sessions, now) if exercise is not None else None
+                if hint is not None:
+                    shown.add(hint.provenance)
                 yield Static(
-                    exercise_lines(
-                        catalog.exercise(exercise_id),
-                        exercise_id,
-                        totals[exercise_id],
-                        sessions,
-                        lately.get(exercise_id),
-                    ),
+                    exercise_lines(exercise, exercise_id, totals[exercise_id], hint),
                     classes="exercise-total item",
                 )
+        if days:
+            yield ProvenanceLegend(shown)
 
     def on_mount(self) -> None:
         super().on_mount()
