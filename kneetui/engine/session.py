@@ -400,7 +400,10 @@ class SessionRunner:
             self.recorder.record_pain_check(self.session_id, phase.exercise.id, pain, self.clock.wall())
             verdict = self.policy.judge(self.pain_before, pain, f"after {phase.exercise.name}")
             if verdict.stop:
-                return self._stop(verdict.reason, advise=True)
+                # The score that stopped the session is the pain after it: asked once.
+                cues = self._stop(verdict.reason, advise=True)
+                self._close(pain)
+                return cues
         last = self.last_check_is_the_end
         self._enter(self._index + 1, self.clock.now())
         if last:

@@ -206,10 +206,16 @@ class KneeApp(App[None]):
             self.frame_plugin_screen(screen)
         return pushed
 
+    async def action_quit(self) -> None:
+        self._quit_asked = True  # the person asked: even a plug-in's screen on top does not stop it
+        await super().action_quit()
+
     def exit(self, result: Any = None, return_code: int = 0, message: Any = None) -> None:
         guard = self.plugin_screen_guard
-        if guard is not None and guard.called_by_plugin(sys._getframe(1)):
-            # Only the person ends kneetui; a plug-in that tries has its screen closed instead.
+        asked = getattr(self, "_quit_asked", False)
+        if guard is not None and not asked and not guard.called_by_kneetui(sys._getframe(1)):
+            # Only the person (or kneetui) ends kneetui; a plug-in that tries, directly or through a
+            # timer, has its screen closed instead, and kneetui guides the exercise itself.
             from kneetui.tui.plugin_screens import PluginScreenError
 
             guard.contain(PluginScreenError("its screen tried to close kneetui (app.exit)"))
