@@ -78,11 +78,6 @@ class ProgressionHint:
     days_done: int = 0
 
 
-def stopped_for_pain(session: RecordedSession) -> bool:
-    """Whether the session was stopped because the pain got worse (a pain check, or ``!``)."""
-    return session.stop_reason is not None and "pain" in session.stop_reason.lower()
-
-
 def pain_rose(session: RecordedSession) -> bool | None:
     """Whether pain rose at all in ``session``; ``None`` when nobody can tell.
 
@@ -90,7 +85,7 @@ def pain_rose(session: RecordedSession) -> bool | None:
     rise, however small: the article gives no threshold. A session stopped for
     pain rose, whatever was scored.
     """
-    if stopped_for_pain(session):
+    if session.stopped_for_pain:
         return True
     if session.pain_before is None:
         return None
@@ -189,11 +184,12 @@ def suggest_dose(
             "Pain rose last time: consult a healthcare professional before doing this exercise again.",
             Provenance.ARTICLE,
         )
-    if last.swollen or last.unstable:
+    if last.swollen or last.unstable or last.advised_stop:
         return hint(
             done_in(complete[-1]) if complete else dosage.lowest(),
             Change.CONSULT,
-            "Swelling or instability last time: have it evaluated by a professional before doing this again.",
+            "Last time ended with the advice to see a professional (swelling, instability or pain): "
+            "have it evaluated before doing this again.",
             Provenance.ARTICLE,
         )
     current = done_in(complete[-1]) if complete else dosage.lowest()
@@ -211,7 +207,7 @@ def suggest_dose(
     for session in reversed(with_it):
         if not was_completed(session, exercise) or done_in(session) != current or pain_rose(session) is not False:
             break
-        if session.swollen or session.unstable:
+        if session.swollen or session.unstable or session.advised_stop:
             break
         calm.append(session)
     if len(calm) < sessions_needed:
