@@ -216,3 +216,22 @@ async def test_the_programmes_screen_marks_kneetuis_programme_and_the_articles_a
         assert "◇ Do it" in text
         assert "◆ Pause anything that makes the symptoms worse." in text
         assert "◇ Where a range is given, kneetui starts at its low end." in text
+
+
+def test_only_kneetuis_own_plug_ins_may_speak_as_kneetuis_reading():
+    from types import SimpleNamespace
+
+    from kneetui.api import hookimpl
+    from kneetui.plugin_host.records import Origin, PluginRecord
+
+    @hookimpl
+    def kneetui_register_exercises(register):
+        register(squat(id="borrowed"))  # one step marked Provenance.KNEETUI
+        register(squat(id="honest", steps=("Stand.", "Bend."), provenance=Provenance.ARTICLE))
+
+    plugin = SimpleNamespace(kneetui_register_exercises=kneetui_register_exercises)
+    result = load_plugins(extra=[(PluginRecord(name="third-party", origin=Origin.ENTRY_POINT), lambda: plugin)])
+    assert result.catalog.exercise("borrowed") is None
+    assert result.catalog.exercise("honest").provenance is Provenance.ARTICLE
+    assert any("only kneetui's own plug-ins" in problem for problem in result.record("third-party").problems)
+    assert not result.record("medial-knee").problems

@@ -150,3 +150,14 @@ def _cleaned(value: Any) -> Any:
         changes = {f.name: _cleaned(getattr(value, f.name)) for f in dataclasses.fields(value)}
         return dataclasses.replace(value, **changes)
     return value
+
+
+def provenances_in(item: Any) -> set[model.Provenance]:
+    """Every provenance an item states, its own and those of its dosage, steps and lines of advice."""
+    if isinstance(item, model.Provenance):
+        return {item}
+    if isinstance(item, tuple):
+        return set().union(*map(provenances_in, item)) if item else set()
+    if dataclasses.is_dataclass(item) and not isinstance(item, type):
+        return set().union(*(provenances_in(getattr(item, f.name)) for f in dataclasses.fields(item)))
+    return set()

@@ -20,8 +20,8 @@ import pluggy
 from kneetui import hookspecs
 from kneetui.api import API_VERSION
 from kneetui.content.catalog import KINDS, Catalog
-from kneetui.content.model import Program
-from kneetui.content.validation import ContentError, clean_text, validate
+from kneetui.content.model import Program, Provenance
+from kneetui.content.validation import ContentError, clean_text, provenances_in, validate
 from kneetui.plugin_host.records import Origin, PluginRecord
 
 ENTRY_POINT_GROUP = "kneetui"
@@ -163,6 +163,13 @@ def _collect(manager: pluggy.PluginManager, records: dict[str, PluginRecord], ca
                     continue
                 except BaseException as error:  # noqa: BLE001 - reading a plug-in's object runs its code
                     record.problems.append(f"{caller.name}: an item could not be checked: {one_line(error)}")
+                    continue
+                if record.origin is not Origin.BUILT_IN and Provenance.KNEETUI in provenances_in(cleaned):
+                    # The mark ◇ is kneetui speaking; another author's reading is theirs (Provenance.PLUGIN).
+                    record.problems.append(
+                        f"{kind} {cleaned.id!r}: only kneetui's own plug-ins may mark content as kneetui's reading; "
+                        "use Provenance.PLUGIN for your own"
+                    )
                     continue
                 refused = catalog.add(kind, cleaned, record.name)
                 if refused:
