@@ -275,6 +275,7 @@ class SessionScreen(Screen[None]):
             how = "counted for you" if phase.tempo_seconds else "press Enter after each rep"
             self.query_one("#reps", Static).update(f"of {target} reps ({how})")
         self.set_class(runner.paused, "-paused")
+        self.query_one("#phase-title", Static).update("Paused" if runner.paused else PHASE_TITLES[phase.kind])
         # In 5% steps: a whole-width bar redrawn every second is most of the bytes sent.
         stepped = PROGRESS_STEP * math.floor(runner.progress() * 100 / PROGRESS_STEP)
         bar = self.query_one(ProgressBar)
@@ -290,8 +291,8 @@ class SessionScreen(Screen[None]):
             parts.append(f"Exercise {phase.exercise_number} of {runner.plan.exercise_count}: {phase.exercise.name}")
             if phase.sets > 1:
                 parts.append(f"set {phase.set_number} of {phase.sets}")
-            if phase.side:
-                parts.append(f"{phase.side} side")
+            if phase.side_label:
+                parts.append(phase.side_label.lower())
         self.query_one("#where", Static).update(Content(" · ".join(parts)))
         self.query_one("#phase-title", Static).update(PHASE_TITLES[phase.kind])
         self.query_one("#reps", Static).update("")
