@@ -64,6 +64,13 @@ class Phase:
         return self.kind in WORK_KINDS
 
     @property
+    def side_label(self) -> str:
+        """'Left side' or 'Right leg', as the instruction says it; '' when the dose is not per side."""
+        if not self.side or self.exercise is None:
+            return ""
+        return _side_label(self.exercise.dosage.per, self.side)
+
+    @property
     def counts_down(self) -> bool:
         return self.seconds is not None
 
