@@ -235,3 +235,30 @@ def test_only_kneetuis_own_plug_ins_may_speak_as_kneetuis_reading():
     assert result.catalog.exercise("honest").provenance is Provenance.ARTICLE
     assert any("only kneetui's own plug-ins" in problem for problem in result.record("third-party").problems)
     assert not result.record("medial-knee").problems
+
+
+def test_bullets_and_numbers_show_the_text_of_steps_and_advice():
+    from kneetui.tui.literal import bullets, numbered
+
+    assert str(bullets((Step("Stand."), Advice("Gently.")))) == "• Stand.\n• Gently."
+    assert str(numbered((Step("Stand."), "Bend."))) == "1. Stand.\n2. Bend."
+
+
+async def test_the_steps_shown_during_a_session_are_the_exercises_text(make_app):
+    from textual.widgets import Static
+
+    from kneetui.engine.clock import FakeClock
+    from kneetui.history.store import HistoryStore
+    from kneetui.storage.config import Settings
+
+    app = make_app(settings=Settings(safety_acknowledged=True), clock=FakeClock(), history=HistoryStore.in_memory())
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.action_guide_exercise("wall-slides")
+        await pilot.pause()
+        await pilot.press("enter", "2", "enter", "n", "n")
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        steps = str(app.screen.query_one("#steps", Static).render())
+        assert "Lie on your back with your foot placed on a wall." in steps
+        assert "Slide the foot back up; that is one repetition." in steps

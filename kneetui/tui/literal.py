@@ -21,12 +21,21 @@ def labelled(label: str, text: str) -> Content:
     return Content.assemble((f"{label}: ", "bold"), text)
 
 
-def bullets(lines: Iterable[str], marker: str = "•") -> Content:
-    return Content("\n").join(Content.assemble(f"{marker} ", line) for line in lines)
+def _text(line: object) -> str | Content:
+    # Steps and advice are Step and Advice objects; their text is what a person reads.
+    return line if isinstance(line, (str, Content)) else str(line)
 
 
-def numbered(lines: Iterable[str]) -> Content:
-    return Content("\n").join(Content.assemble((f"{number}. ", "bold"), line) for number, line in enumerate(lines, 1))
+def bullets(lines: Iterable[object], marker: str = "•") -> Content:
+    """One line each (text, Content, or a Step or Advice) after ``marker``."""
+    return Content("\n").join(Content.assemble(f"{marker} ", _text(line)) for line in lines)
+
+
+def numbered(lines: Iterable[object]) -> Content:
+    """One line each (text, Content, or a Step or Advice), numbered from 1."""
+    return Content("\n").join(
+        Content.assemble((f"{number}. ", "bold"), _text(line)) for number, line in enumerate(lines, 1)
+    )
 
 
 def highlight_words(text: str, query_words: Iterable[str], style: str = "") -> Text:
