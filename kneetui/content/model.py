@@ -294,6 +294,8 @@ class Aid:
     what_it_does: str
     advice: tuple[Advice, ...] = ()
     source_ids: tuple[str, ...] = ()
+    #: Everyday words a person may search with (e.g. 'swollen' for swelling); used to find it, never shown.
+    keywords: tuple[str, ...] = ()
     provenance: Provenance = Provenance.PLUGIN
 
     def __post_init__(self) -> None:
@@ -308,6 +310,8 @@ class FaqEntry:
     question: str
     answer: str
     source_ids: tuple[str, ...] = ()
+    #: Everyday words a person may search with (e.g. 'swollen' for swelling); used to find it, never shown.
+    keywords: tuple[str, ...] = ()
     provenance: Provenance = Provenance.PLUGIN
 
 
@@ -320,6 +324,8 @@ class Topic:
     kind: TopicKind
     paragraphs: tuple[str, ...]
     source_ids: tuple[str, ...] = ()
+    #: Everyday words a person may search with (e.g. 'swollen' for swelling); used to find it, never shown.
+    keywords: tuple[str, ...] = ()
     provenance: Provenance = Provenance.PLUGIN
 
 

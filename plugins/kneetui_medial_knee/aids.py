@@ -20,6 +20,7 @@ AIDS = (
         ),
         advice=(ALONGSIDE_EXERCISE, CHOOSE_WITH_A_PROFESSIONAL),
         source_ids=ALL,
+        keywords=("sleeve", "bandage", "support"),
         provenance=Provenance.ARTICLE,
     ),
     Aid(
@@ -31,6 +32,7 @@ AIDS = (
         ),
         advice=(ALONGSIDE_EXERCISE, CHOOSE_WITH_A_PROFESSIONAL),
         source_ids=ALL,
+        keywords=("brace", "splint", "hinged"),
         provenance=Provenance.ARTICLE,
     ),
     Aid(
@@ -42,6 +44,7 @@ AIDS = (
         ),
         advice=(ALONGSIDE_EXERCISE, CHOOSE_WITH_A_PROFESSIONAL),
         source_ids=ALL,
+        keywords=("insole", "orthotics", "shoes", "arch", "flat feet"),
         provenance=Provenance.ARTICLE,
     ),
 )

@@ -78,6 +78,19 @@ TOPICS = (
             "Pause anything that makes the symptoms worse, and build exercise back up gradually as you tolerate it.",
         ),
         source_ids=ALL,
+        keywords=(
+            "ice",
+            "icing",
+            "cold pack",
+            "compress",
+            "bandage",
+            "elevate",
+            "raise",
+            "rest",
+            "injury",
+            "sprain",
+            "new injury",
+        ),
         provenance=Provenance.ARTICLE,
     ),
     Topic(
@@ -90,6 +103,7 @@ TOPICS = (
             "Pause anything that makes the symptoms worse, and build exercise back up gradually as you tolerate it.",
         ),
         source_ids=ALL,
+        keywords=("long term", "months", "rehab", "ongoing"),
         provenance=Provenance.ARTICLE,
     ),
     Topic(

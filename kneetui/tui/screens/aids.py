@@ -6,7 +6,6 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from kneetui.tui.literal import labelled
 from kneetui.tui.provenance import ProvenanceLegend, marked, marked_lines
 from kneetui.tui.screens.base import SectionScreen
 from kneetui.tui.widgets.topic_view import TopicView
@@ -28,15 +27,22 @@ class AidsScreen(SectionScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="section-body", id="aids-scroll"):
+            aids = self.app.catalog.aids
+            # Advice every aid gives is said once, under the introduction, not repeated per aid.
+            shared = (
+                [line for line in aids[0].advice if all(line in aid.advice for aid in aids)] if len(aids) > 1 else []
+            )
             yield Static(INTRODUCTION, classes="item", markup=False)
-            for aid in self.app.catalog.aids:
-                parts = [labelled("What it does", "").append(marked(aid.what_it_does, aid.provenance))]
-                if aid.advice:
-                    parts.append(marked_lines(aid.advice))
+            if shared:
+                yield Static(marked_lines(shared), classes="item")
+            for aid in aids:
+                parts = [marked(aid.what_it_does, aid.provenance)]
+                own = [line for line in aid.advice if line not in shared]
+                if own:
+                    parts.append(marked_lines(own))
                 yield TopicView(aid.name, parts, id=f"aid-{aid.id}")
             if not self.app.catalog.aids:
                 yield Static("No plug-in has added ergonomic aids.")
-        aids = self.app.catalog.aids
         yield ProvenanceLegend(
             {aid.provenance for aid in aids} | {line.provenance for aid in aids for line in aid.advice}
         )
