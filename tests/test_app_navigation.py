@@ -87,9 +87,7 @@ async def test_typing_in_the_faq_finds_the_answer_as_you_type(make_app):
         assert str(entries[0].render()).startswith("What should I do if my knee pain worsens")
         assert "worse" in app.screen.query_one("#query", Input).value
         status = str(app.screen.query_one("#status", Static).render())
-        assert "match" in status
-        await pilot.press(*" xylophonez")
-        assert "Nothing matches" in str(app.screen.query_one("#status", Static).render()) or entries
+        assert "found, best first" in status
 
 
 async def test_faq_matches_are_highlighted(make_app):
