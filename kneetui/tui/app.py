@@ -201,7 +201,7 @@ class KneeApp(App[None]):
     def action_frame_quit(self) -> None:
         """End the session from a plug-in's screen, asking first; what was done is kept."""
         from kneetui.tui.plugin_screens import PluginExit
-        from kneetui.tui.screens.confirm import ConfirmScreen
+        from kneetui.tui.screens.end_session import EndSessionScreen
 
         guard = self.plugin_screen_guard
 
@@ -209,9 +209,11 @@ class KneeApp(App[None]):
             if yes and guard is not None and self.plugin_screen_guard is guard and guard.handover is not None:
                 guard.handover.done(PluginExit.QUIT)
 
-        self.push_screen(
-            ConfirmScreen("End this session now? Everything you have done so far is kept.", yes="End it"), confirmed
-        )
+        def worse() -> None:
+            if guard is not None and self.plugin_screen_guard is guard and guard.handover is not None:
+                guard.handover.done(PluginExit.PAIN_WORSE)
+
+        self.push_screen(EndSessionScreen(worse), confirmed)
 
     def push_screen(
         self, screen: Any, callback: Any = None, wait_for_dismiss: bool = False, *, mode: str | None = None
