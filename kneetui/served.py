@@ -50,6 +50,8 @@ def confine(path: Path, home: Path | None = None) -> Path:
         return path
     if not home.is_absolute():
         raise OutsideYourFolder("kneetui cannot use files here: the server set up this session wrongly.")
+    if path.parts and path.parts[0].startswith("~"):
+        raise OutsideYourFolder("Only your own folder (~) can be used here, e.g. ~/my-programme.toml")
     if ".." in path.parts:
         raise OutsideYourFolder("'..' cannot be used here; give a file in your folder, e.g. ~/my-programme.toml")
     candidate = Path(os.path.normpath(home / path))

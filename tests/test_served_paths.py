@@ -141,3 +141,20 @@ async def test_importing_another_patients_file_is_refused(make_app, clinic, tmp_
         await pilot.press("escape")
     assert programs.list() == []
     assert os.path.islink(anna / "link.toml")
+
+
+async def test_a_home_folder_that_does_not_exist_gets_a_message_not_a_crash(make_app, clinic):
+    anna, _ = clinic
+    app = make_app(user_programs=UserPrograms(anna / "data" / "kneetui" / "programs"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r", "i")
+        await pilot.pause()
+        problem = await answer(pilot, "~no-such-user-here/x.toml")
+        assert "There is no home folder ~no-such-user-here" in problem
+        assert isinstance(app.screen, PathPromptScreen)
+
+
+def test_another_users_home_is_refused_even_unexpanded(clinic):
+    anna, _ = clinic
+    with pytest.raises(OutsideYourFolder):
+        confine(Path("~bob/x.toml"), anna)
