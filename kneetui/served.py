@@ -15,6 +15,10 @@ import stat
 from pathlib import Path
 
 SERVED_HOME_VARIABLE = "KNEETUI_SERVED_HOME"
+#: The server may also pass a pipe (its descriptor number here) for telling it of refused paths.
+REFUSALS_FD_VARIABLE = "KNEETUI_REFUSALS_FD"
+#: The reasons a path is refused, as the server's audit log names them.
+REASONS = ("other-home", "dot-dot", "outside", "not-toml", "link", "misconfigured")
 #: The only kind of file a served patient may name: programme files are TOML.
 EXCHANGE_SUFFIX = ".toml"
 #: A programme file is small; reading stops one byte past this.
@@ -23,6 +27,22 @@ MAX_READ_BYTES = 1024 * 1024
 
 class OutsideYourFolder(ValueError):
     """A typed path that a served patient may not use; the message says why in their words."""
+
+    def __init__(self, message: str, reason: str = "outside") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+def tell_server(purpose: str, typed: Path, reason: str) -> None:
+    """Tell the server a path was refused, for its audit log; nothing happens when not served."""
+    value = os.environ.get(REFUSALS_FD_VARIABLE, "")
+    if not value.isdigit():
+        return
+    line = f"{purpose}\t{reason}\t{str(typed)[:200]}".replace("\n", " ") + "\n"
+    try:
+        os.write(int(value), line.encode("utf-8", "replace"))
+    except OSError:
+        pass
 
 
 def served_home() -> Path | None:
@@ -40,25 +60,38 @@ def shown(path: Path, home: Path) -> str:
     return "~" if not inside.parts else f"~/{inside.as_posix()}"
 
 
-def confine(path: Path, home: Path | None = None) -> Path:
+def confine(path: Path, home: Path | None = None, purpose: str = "path") -> Path:
     """``path`` if a served patient may use it (relative paths start at their folder); raises otherwise.
 
-    Not served (``home`` None and no served folder set): ``path`` unchanged.
+    Not served (``home`` None and no served folder set): ``path`` unchanged. Each refusal is
+    also told to the server (``purpose``: what the path was for, such as "export").
     """
     home = home if home is not None else served_home()
     if home is None:
         return path
+    try:
+        return _confined(path, home)
+    except OutsideYourFolder as refusal:
+        tell_server(purpose, path, refusal.reason)
+        raise
+
+
+def _confined(path: Path, home: Path) -> Path:
     if not home.is_absolute():
-        raise OutsideYourFolder("kneetui cannot use files here: the server set up this session wrongly.")
+        raise OutsideYourFolder(
+            "kneetui cannot use files here: the server set up this session wrongly.", "misconfigured"
+        )
     if path.parts and path.parts[0].startswith("~"):
-        raise OutsideYourFolder("Only your own folder (~) can be used here, e.g. ~/my-programme.toml")
+        raise OutsideYourFolder("Only your own folder (~) can be used here, e.g. ~/my-programme.toml", "other-home")
     if ".." in path.parts:
-        raise OutsideYourFolder("'..' cannot be used here; give a file in your folder, e.g. ~/my-programme.toml")
+        raise OutsideYourFolder(
+            "'..' cannot be used here; give a file in your folder, e.g. ~/my-programme.toml", "dot-dot"
+        )
     candidate = Path(os.path.normpath(home / path))
     if candidate == home or not candidate.is_relative_to(home):
         raise OutsideYourFolder("Only files in your own folder can be used here, e.g. ~/my-programme.toml")
     if candidate.suffix != EXCHANGE_SUFFIX:
-        raise OutsideYourFolder(f"Only {EXCHANGE_SUFFIX} files can be used here, e.g. ~/my-programme.toml")
+        raise OutsideYourFolder(f"Only {EXCHANGE_SUFFIX} files can be used here, e.g. ~/my-programme.toml", "not-toml")
     # A link could lead anywhere; none is followed, at any depth.
     current = home
     for part in candidate.relative_to(home).parts:
@@ -68,7 +101,9 @@ def confine(path: Path, home: Path | None = None) -> Path:
         except FileNotFoundError:
             break
         if stat.S_ISLNK(mode):
-            raise OutsideYourFolder(f"{shown(current, home)} is a link; only real files in your folder can be used")
+            raise OutsideYourFolder(
+                f"{shown(current, home)} is a link; only real files in your folder can be used", "link"
+            )
     return candidate
 
 

@@ -158,3 +158,29 @@ def test_another_users_home_is_refused_even_unexpanded(clinic):
     anna, _ = clinic
     with pytest.raises(OutsideYourFolder):
         confine(Path("~bob/x.toml"), anna)
+
+
+def test_each_refusal_is_told_to_the_server(clinic, monkeypatch):
+    anna, _ = clinic
+    read, write = os.pipe()
+    monkeypatch.setenv("KNEETUI_REFUSALS_FD", str(write))
+    with pytest.raises(OutsideYourFolder):
+        confine(Path("../bob/x.toml"), anna, purpose="export")
+    os.close(write)
+    with os.fdopen(read, "rb") as told:
+        assert told.read() == b"export\tdot-dot\t../bob/x.toml\n"
+
+
+def test_a_server_that_stopped_listening_never_stalls_the_app(clinic, monkeypatch):
+    anna, _ = clinic
+    read, write = os.pipe()
+    os.set_blocking(write, False)
+    with pytest.raises(BlockingIOError):
+        while True:
+            os.write(write, b"x" * 4096)
+    monkeypatch.setenv("KNEETUI_REFUSALS_FD", str(write))
+    for _ in range(200):
+        with pytest.raises(OutsideYourFolder):
+            confine(Path("/elsewhere.toml"), anna, purpose="import")
+    os.close(read)
+    os.close(write)

@@ -769,7 +769,7 @@ def test_the_child_runs_isolated_in_a_clean_environment(server, terminals):
     assert not {"PYTHONPATH", "LD_PRELOAD", "EVIL"} & set(env)
     assert set(env) <= {
         "PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "HOME", "USER", "LOGNAME", "TERM", "SSH_CONNECTION", "PWD",
-        "KNEETUI_SERVED_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
+        "KNEETUI_SERVED_HOME", "KNEETUI_REFUSALS_FD", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
     }  # fmt: skip
     assert b"-I" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     assert os.readlink(f"/proc/{pid}/cwd") == "/"
@@ -823,6 +823,9 @@ def test_exporting_into_another_patients_folder_over_ssh_is_refused(server, term
     terminal.type(str(other / "x.toml").encode() + b"\r")
     terminal.read_until("Only files in your own folder")
     assert list(other.iterdir()) == []
+    line = server.audit_shows("path-refused", "user=jana", "reason=dot-dot")
+    assert "purpose=export" in line and 'path="../karl/programs.toml"' in line
+    server.audit_shows("path-refused", "user=jana", "reason=outside", f'path="{other / "x.toml"}"')
 
 
 @needs_ssh

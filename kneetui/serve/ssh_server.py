@@ -29,6 +29,7 @@ from kneetui.serve.patients import PatientHome, authorized_keys_for, is_valid_us
 from kneetui.serve.session import GOODBYE_SECONDS, AppSession
 from kneetui.serve.terminal import MAX_COLUMNS, MAX_ROWS, ChildLimits, PtyChild, TerminalSize
 from kneetui.serve.trust import Kind, ServerPaths, TrustError, distrust
+from kneetui.served import REASONS, REFUSALS_FD_VARIABLE
 
 log = logging.getLogger("kneetui.serve")
 
@@ -40,6 +41,9 @@ PATIENT_COST_BYTES = 34 * 1024 * 1024
 MEMORY_SHARE = 0.5
 #: A terminal type is a short name (xterm-256color, screen.linux); anything else is refused.
 TERMINAL_TYPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
+#: Refused paths one session may add to the audit log; more are counted in one line at its end.
+MAX_REFUSAL_LINES = 50
+REFUSAL_PURPOSES = ("export", "import", "path")
 #: The interpreter runs isolated (-I): no current folder, PYTHON* variables or user site on sys.path.
 APP_COMMAND = (sys.executable, "-I", "-m", "kneetui")
 
@@ -409,6 +413,10 @@ class KneeSSHService:
             process.stderr.write(
                 f"Your window is {size}; kneetui uses at most {MAX_COLUMNS}x{MAX_ROWS} of it.\r\n".encode()
             )
+        refusals_read, refusals_write = os.pipe()
+        # A full pipe must never stall the patient's app: its writes fail instead.
+        os.set_blocking(refusals_write, False)
+        env[REFUSALS_FD_VARIABLE] = str(refusals_write)
         try:
             home.create()
             problem = distrust(home.root, Kind.FOLDER, private=True)
@@ -416,18 +424,28 @@ class KneeSSHService:
                 raise PermissionError(problem)
             # The working folder is one no patient can write; with -I it is not on sys.path anyway.
             child = await PtyChild.start(
-                self.options.app_command, env, size, cwd=Path("/"), limits=self.options.child_limits
+                self.options.app_command,
+                env,
+                size,
+                cwd=Path("/"),
+                limits=self.options.child_limits,
+                pass_fds=(refusals_write,),
             )
         except OSError as error:
+            os.close(refusals_read)
             log.error("%s: cannot start kneetui for %s: %s", patient.peer, patient.user, error)
             process.stderr.write(b"kneetui could not start here; please tell the clinic.\r\n")
             return 1
+        finally:
+            os.close(refusals_write)
         session = AppSession(process, child, on_input=patient.touch, on_oversize=self._oversize_noticer(patient))
         patient.session = session
         log.info("%s: %s runs kneetui, pid %d", patient.peer, patient.user, session.pid)
+        refusals = RefusalNotes(refusals_read, patient, self.audit)
         try:
             returncode = await session.run(self.options.end_grace)
         finally:
+            refusals.close()
             patient.session_ended()
         # Like a shell: a process ended by signal N exits with 128 + N.
         status = returncode if returncode >= 0 else 128 - returncode
@@ -445,6 +463,69 @@ class KneeSSHService:
                 self.audit.event("window-limited", patient.host, patient.port, user=patient.user, asked=str(size))
 
         return notice
+
+
+class RefusalNotes:
+    """Reads the paths a patient's kneetui refused (one ``purpose<TAB>reason<TAB>path`` line each) into the audit log.
+
+    The patient chooses what is in those lines, so only known purposes and reasons are taken,
+    the path is quoted, and a session adds at most MAX_REFUSAL_LINES lines.
+    """
+
+    def __init__(self, descriptor: int, patient: PatientConnection, audit: AuditLog) -> None:
+        self._descriptor = descriptor
+        self._patient = patient
+        self._audit = audit
+        self._pending = b""
+        self._written = 0
+        self._dropped = 0
+        os.set_blocking(descriptor, False)
+        self._loop = asyncio.get_running_loop()
+        self._loop.add_reader(descriptor, self._read)
+
+    def _read(self) -> None:
+        try:
+            data = os.read(self._descriptor, 65536)
+        except BlockingIOError:
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self._loop.remove_reader(self._descriptor)
+            return
+        self._pending += data
+        *lines, self._pending = self._pending.split(b"\n")
+        self._pending = self._pending[-1024:]
+        for line in lines:
+            self._note(line.decode("utf-8", "replace"))
+
+    def _note(self, line: str) -> None:
+        purpose, _, rest = line.partition("\t")
+        reason, _, typed = rest.partition("\t")
+        if purpose not in REFUSAL_PURPOSES or reason not in REASONS:
+            purpose, reason = "path", "unknown"
+        if self._written >= MAX_REFUSAL_LINES:
+            self._dropped += 1
+            return
+        self._written += 1
+        patient = self._patient
+        self._audit.event(
+            "path-refused",
+            patient.host,
+            patient.port,
+            user=patient.user,
+            purpose=purpose,
+            reason=reason,
+            path=client_text(typed, 120),
+        )
+
+    def close(self) -> None:
+        self._read()
+        self._loop.remove_reader(self._descriptor)
+        os.close(self._descriptor)
+        if self._dropped:
+            patient = self._patient
+            self._audit.event("path-refused-more", patient.host, patient.port, user=patient.user, count=self._dropped)
 
 
 def check_paths(options: SshServeOptions) -> None:

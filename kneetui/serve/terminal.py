@@ -89,6 +89,8 @@ def _prepare_child(limits: ChildLimits | None) -> None:
     # Runs in the child between fork and exec, after setsid: one ioctl that makes the pty
     # its controlling terminal, so the kernel sends it SIGWINCH when the size changes.
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    # Whatever the patient's kneetui writes is for them alone.
+    os.umask(0o077)
     if limits is not None:
         limits.apply()
 
@@ -113,6 +115,7 @@ class PtyChild:
         size: TerminalSize,
         cwd: Path,
         limits: ChildLimits | None = None,
+        pass_fds: Sequence[int] = (),
     ) -> PtyChild:
         master, slave = os.openpty()
         try:
@@ -127,6 +130,7 @@ class PtyChild:
                 cwd=cwd,
                 start_new_session=True,
                 preexec_fn=lambda: _prepare_child(limits),
+                pass_fds=tuple(pass_fds),
             )
         except BaseException:
             os.close(master)

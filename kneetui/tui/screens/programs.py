@@ -257,7 +257,7 @@ class ProgramsScreen(SectionScreen):
                 return
             value = str(path)
             try:
-                path = confine(path)
+                path = confine(path, purpose="export")
             except OutsideYourFolder as error:
                 problem = str(error)
                 continue
@@ -288,7 +288,7 @@ class ProgramsScreen(SectionScreen):
                 return
             value = str(path)
             try:
-                program = read_programme(confine(path), self.app.catalog)
+                program = read_programme(confine(path, purpose="import"), self.app.catalog)
             except OutsideYourFolder as error:
                 problem = str(error)
                 continue
