@@ -184,3 +184,26 @@ def test_a_server_that_stopped_listening_never_stalls_the_app(clinic, monkeypatc
             confine(Path("/elsewhere.toml"), anna, purpose="import")
     os.close(read)
     os.close(write)
+
+
+def test_the_app_never_imports_the_servers_and_served_mode_imports_neither():
+    import ast
+
+    package = Path(__file__).parents[1] / "kneetui"
+
+    def imports(path: Path) -> set[str]:
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                found.add(node.module)
+        return found
+
+    for path in (package / "tui").rglob("*.py"):
+        assert not any(module.startswith("kneetui.serve.") or module == "kneetui.serve" for module in imports(path)), (
+            path
+        )
+    assert not any(
+        module.startswith(("textual", "kneetui.tui", "kneetui.serve")) for module in imports(package / "served.py")
+    )
