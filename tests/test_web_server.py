@@ -273,3 +273,14 @@ def test_the_window_size_a_browser_asks_for_is_capped():
     size = TerminalSize(5000, 5000).within_limits()
     assert (size.columns, size.rows) == (500, 200)
     assert clean_environment(Path("/x"), {"COLUMNS": "500"})["COLUMNS"] == "500"
+
+
+def test_the_token_never_reaches_the_servers_log(subprocess_env, tmp_path):
+    process, announced = start_web_server(subprocess_env, tmp_path / "home")
+    token = announced.rsplit("token=", 1)[1].strip()
+    try:
+        assert fetch(announced.split()[-1])[0] == 200
+    finally:
+        process.terminate()
+        _, errors = process.communicate(timeout=10)
+    assert token not in errors

@@ -261,6 +261,8 @@ def make_server(options: WebServeOptions, token: str, templates: Path):
 
         def initialize_logging(self) -> None:
             logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+            # aiohttp's access log would write each address with its token into the log.
+            logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
     server = GuardedServer(
         app_command(),
