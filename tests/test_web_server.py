@@ -284,3 +284,35 @@ def test_the_token_never_reaches_the_servers_log(subprocess_env, tmp_path):
         process.terminate()
         _, errors = process.communicate(timeout=10)
     assert token not in errors
+
+
+async def test_the_browsers_kneetui_runs_isolated_under_limits(web_server):
+    import asyncio
+    import os
+
+    import aiohttp
+
+    wanted = f"KNEETUI_SERVED_HOME={web_server.home}".encode()
+
+    def app_pids() -> list[int]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and wanted in (entry / "environ").read_bytes().split(b"\0"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+        return found
+
+    async with aiohttp.ClientSession() as session:
+        async with session.ws_connect(
+            f"{web_server.url}/ws?width=80&height=24&token={web_server.token}", origin=web_server.url
+        ) as websocket:
+            async with asyncio.timeout(15):
+                await websocket.receive()
+            [pid] = app_pids()
+            limits = Path(f"/proc/{pid}/limits").read_text()
+            assert re.search(r"Max address space\s+1073741824\s", limits)
+            assert re.search(r"Max open files\s+256\s", limits)
+            assert b"-I" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            assert os.readlink(f"/proc/{pid}/cwd") == "/"

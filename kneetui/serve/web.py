@@ -30,7 +30,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from kneetui.serve.patients import PASSED_THROUGH
-from kneetui.serve.terminal import TerminalSize
+from kneetui.serve.terminal import ChildLimits, TerminalSize
 from kneetui.served import SERVED_HOME_VARIABLE
 
 GOOGLE_FONTS_LINK = re.compile(r"<link\b[^>]*\bhref=\"https://fonts\.googleapis\.com/[^\"]*\"[^>]*>", re.DOTALL)
@@ -179,10 +179,14 @@ def clean_environment(home: Path, textual_serve_environment: dict[str, str]) -> 
     return env
 
 
-def app_command() -> str:
+def app_command(limits: ChildLimits | None = None) -> str:
+    """The shell command textual-serve runs for each browser: kneetui in /, isolated, under ``limits``."""
+    limits = limits or ChildLimits()
     # textual-serve runs the command through the shell, so a path with spaces must be quoted.
     # -I: nothing in the current folder or in PYTHON* variables is importable.
-    return "cd / && exec " + shlex.join([sys.executable, "-I", "-m", "kneetui"])
+    limited = [sys.executable, "-I", "-m", "kneetui.serve.limited"]
+    limited += [str(limits.memory_bytes), str(limits.cpu_seconds), str(limits.open_files), "--"]
+    return "cd / && exec " + shlex.join([*limited, sys.executable, "-I", "-m", "kneetui"])
 
 
 def make_server(options: WebServeOptions, token: str, templates: Path):
