@@ -985,3 +985,10 @@ def test_a_relative_users_folder_is_made_absolute(tmp_path, terminals):
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def test_a_host_key_that_is_a_link_is_refused(tmp_path):
+    load_or_create_host_key(tmp_path / "real_key")
+    (tmp_path / "host_key").symlink_to(tmp_path / "real_key")
+    with pytest.raises(HostKeyError, match="symbolic link"):
+        load_or_create_host_key(tmp_path / "host_key")
