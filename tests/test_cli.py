@@ -44,7 +44,7 @@ def test_faq_worse_finds_the_answer_about_pain_that_worsens(subprocess_env):
 def test_faq_without_a_match_says_so_and_exits_1(subprocess_env):
     result = kneetui("faq", "xylophone", env=subprocess_env)
     assert result.returncode == 1
-    assert "No question matches 'xylophone'" in result.stderr
+    assert "Nothing in the FAQ, Learn or the aids matches 'xylophone'" in result.stderr
 
 
 def test_faq_json(subprocess_env):

@@ -6,8 +6,9 @@ import argparse
 import sys
 
 from kneetui.cli.output import print_json, print_table
-from kneetui.content.search import Field, SearchIndex
+from kneetui.content.answers import KIND_LABELS, AnswerKind, answer_index, answers_in
 from kneetui.content.model import FaqEntry
+from kneetui.content.search import Field, SearchIndex
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage import locations
 
@@ -42,20 +43,31 @@ def exercises(args: argparse.Namespace, loaded: LoadResult) -> int:
 
 
 def faq(args: argparse.Namespace, loaded: LoadResult) -> int:
-    entries = loaded.catalog.faq
+    """The FAQ, or with words, the best answers to them from the FAQ, Learn and the aids."""
     query = " ".join(args.query).strip()
-    found = faq_index(entries).search(query) if query else entries
-    if args.json:
-        print_json([{"id": e.id, "question": e.question, "answer": e.answer} for e in found])
+    if query:
+        found = answer_index(loaded.catalog).search(query)
     else:
-        for number, entry in enumerate(found):
+        found = [answer for answer in answers_in(loaded.catalog) if answer.kind is AnswerKind.FAQ]
+    if args.json:
+        print_json(
+            [
+                {"kind": str(answer.kind), "id": answer.id, "question": answer.title, "answer": answer.text}
+                for answer in found
+            ]
+        )
+    else:
+        for number, answer in enumerate(found):
             if number:
                 print()
-            print(entry.question)
-            print(f"  {entry.answer}")
+            label = "" if answer.kind is AnswerKind.FAQ else f"[{KIND_LABELS[answer.kind]}] "
+            print(label + answer.title)
+            for line in answer.text.split("\n"):
+                print(f"  {line}")
     if not found:
         print(
-            f"No question matches {query!r}. Try fewer or other words, or run 'kneetui faq' to list every question.",
+            f"Nothing in the FAQ, Learn or the aids matches {query!r}. Try fewer or other words, "
+            "or run 'kneetui faq' to list every question.",
             file=sys.stderr,
         )
         return 1
