@@ -7,7 +7,7 @@ import sys
 
 from kneetui.cli.output import print_json, print_table
 from kneetui.content.answers import KIND_LABELS, AnswerKind, answer_index, answers_in
-from kneetui.content.model import FaqEntry
+from kneetui.content.model import Dosage, FaqEntry, Range
 from kneetui.content.search import Field, SearchIndex
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage import locations
@@ -15,6 +15,22 @@ from kneetui.storage import locations
 
 def faq_index(entries: list[FaqEntry]) -> SearchIndex[FaqEntry]:
     return SearchIndex(entries, lambda entry: (Field(entry.question, 2.0), Field(entry.answer, 1.0)))
+
+
+def dosage_fields(dosage: Dosage) -> dict[str, object]:
+    """A dosage as numbers a program can read: each range as [low, high], units in the names."""
+
+    def span(value: Range | None) -> list[int] | None:
+        return None if value is None else [value.low, value.high]
+
+    return {
+        "hold_seconds": span(dosage.hold_seconds),
+        "reps": span(dosage.reps),
+        "sets": span(dosage.sets),
+        "duration_minutes": span(dosage.duration_minutes),
+        "per": str(dosage.per),
+        "rest_seconds": dosage.rest_seconds,
+    }
 
 
 def exercises(args: argparse.Namespace, loaded: LoadResult) -> int:
@@ -26,6 +42,7 @@ def exercises(args: argparse.Namespace, loaded: LoadResult) -> int:
                     "id": exercise.id,
                     "name": exercise.name,
                     "dosage": exercise.dosage.describe(),
+                    "dose_ranges": dosage_fields(exercise.dosage),
                     "category": str(exercise.category),
                     "suits_acute": exercise.suits_acute,
                     "plugin": catalog.owner_of("exercises", exercise.id),
