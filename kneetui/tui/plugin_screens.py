@@ -28,7 +28,7 @@ from textual.screen import Screen
 from kneetui.content.model import Exercise
 from kneetui.engine.plugin_guide import SessionGuide
 from kneetui.plugin_host.loader import LoadResult, one_line
-from kneetui.serve.terminal import TERMINAL_RESET
+from kneetui.terminal import TERMINAL_RESET
 from kneetui.tui.plugin_watchdog import EventLoopWatchdog, frame_in_package, runs_plugin_code
 
 #: The exit status when a plug-in's screen hung and could not be interrupted.
