@@ -408,6 +408,23 @@ async def test_the_exclamation_mark_stops_even_while_a_text_field_of_the_plugin_
         assert row_of(history).stop_reason == "pain worse"
 
 
+async def test_a_plugin_screen_that_finishes_on_its_own_timer_hands_back_to_kneetuis_check(make_app):
+    app, history = await start_plugin_exercise(make_app, "timed-hold")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(SessionScreen(exercise_id="timed-hold"))
+        await pilot.pause()
+        await pilot.press("2", "enter", "n", "n")
+        for _ in range(20):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, PainQuestionScreen):
+                break
+        assert isinstance(app.screen, PainQuestionScreen)
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        assert row_of(history) == Row(None, 2, 2, (2,), ((None, 10),), False, ())
+        assert isinstance(app.screen, SessionScreen) and app.screen.over
+
+
 async def test_q_on_a_plugin_screen_asks_first_and_ends_the_session(make_app):
     app, history = await start_plugin_exercise(make_app, "bare-hold")
     async with app.run_test(size=(80, 24)) as pilot:
