@@ -53,3 +53,8 @@ def serve_host_key_file() -> Path:
 def serve_users_dir() -> Path:
     """Where the SSH server keeps each patient's own settings and history."""
     return data_dir() / "serve-users"
+
+
+def plugin_log_file() -> Path:
+    """What plug-ins print while kneetui loads them (never on kneetui's own output)."""
+    return platformdirs.user_state_path(APP_NAME) / "plugins.log"
