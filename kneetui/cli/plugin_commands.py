@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from kneetui.cli import listing
+from kneetui.cli import doctor, listing
 from kneetui.exchange.pack_file import PackError, parse_pack, read_pack_text
 from kneetui.plugin_host.loader import LoadResult, program_problem
 from kneetui.storage import locations
@@ -117,6 +117,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         toggled = actions.add_parser(action, help=f"{action} a plug-in by name (kept in the settings)")
         toggled.add_argument("name")
         toggled.set_defaults(run=set_enabled)
+    doctor.add_doctor(actions)
 
     plugin = commands.add_parser("plugin", help="write a new plug-in project")
     plugin_actions = plugin.add_subparsers(dest="plugin_command", metavar="ACTION", required=True)
