@@ -58,6 +58,7 @@ class Stopwatch:
 
     @property
     def paused(self) -> bool:
+        """Whether it is paused."""
         return self._paused_at is not None
 
     def elapsed(self) -> float:
@@ -70,10 +71,12 @@ class Stopwatch:
         return max(0.0, seconds - self.elapsed())
 
     def pause(self) -> None:
+        """Stop counting (until :meth:`resume`)."""
         if self._paused_at is None:
             self._paused_at = self.clock.now()
 
     def resume(self) -> None:
+        """Go on counting from where it paused."""
         if self._paused_at is not None:
             self._paused_total += self.clock.now() - self._paused_at
             self._paused_at = None
@@ -195,6 +198,7 @@ class PluginSessionScreen(Screen[None]):
 
     @property
     def clock(self) -> SessionClock:
+        """The :class:`SessionClock` on this screen."""
         return self.query_one("#clock", SessionClock)
 
     def show_phase(self, title: str) -> None:
@@ -224,6 +228,7 @@ class PluginSessionScreen(Screen[None]):
     # -- acting -----------------------------------------------------------------------
 
     def action_toggle_pause(self) -> None:
+        """Space: pause or go on; :attr:`stopwatch` stops meanwhile and the pause notice shows."""
         self.stopwatch.toggle_pause()
         self.set_class(self.stopwatch.paused, "-paused")
 
