@@ -10,7 +10,7 @@ from pathlib import Path
 from plugin_envs import build_wheel, run
 
 GUIDE = Path(__file__).parents[1] / "CONTRIBUTING.md"
-FILE_BLOCK = re.compile(r"^`([\w./-]+)`:\n\n```\w+\n(.*?)^```$", re.M | re.S)
+FILE_BLOCK = re.compile(r"^`([\w./-]+)`:\n\n```\w+\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 
 def documented_files() -> dict[str, str]:

@@ -44,7 +44,7 @@ def known_names(user_plugin_dir: Path | None, packs: list[tuple[Any, Any]]) -> l
 
 def diagnose(candidate: tuple[PluginRecord, Any], log_file: Path | None = None) -> Diagnosis:
     """Import and call only this plug-in (and kneetui's own content), timing its import afresh."""
-    record, load = candidate
+    record, _ = candidate
     builtins = [
         (own, own_load)
         for own, own_load in _entry_point_candidates(None)
