@@ -126,7 +126,8 @@ class PluginSessionScreen(Screen[None]):
 
     Write :meth:`tick`: it is called every :attr:`TICK_SECONDS` while the screen
     shows, and once when it opens (after your own ``on_mount``, if you write one:
-    Textual calls it before this class's). Use :meth:`record` for each completed block and :meth:`finish` at the
+    Textual calls it before this class's). Write :meth:`record_so_far` to keep the
+    block in progress when the person stops through kneetui's frame. Use :meth:`record` for each completed block and :meth:`finish` at the
     end. Every text is shown literally (``[bold]`` appears as typed).
     """
 
@@ -181,6 +182,7 @@ class PluginSessionScreen(Screen[None]):
         self.sub_title = self.guide.dose.describe()
         self.stopwatch.restart()
         self.block_started_at = self.guide.clock.wall()
+        self.guide.before_stop(self.record_so_far)
         self.set_interval(self.TICK_SECONDS, self._tick_while_open)
         self.tick()
 
@@ -188,11 +190,17 @@ class PluginSessionScreen(Screen[None]):
         self.set_class(self.size.width < self.NARROW_WIDTH, "-narrow")
 
     def _tick_while_open(self) -> None:
-        if not (self.guide.finished or self.guide.stopped):
+        if not (self.guide.finished or self.guide.stopped or self.guide.interrupted):
             self.tick()
 
     def tick(self) -> None:
         """Move your timer on: read :attr:`stopwatch`, update the view, record and finish when due."""
+
+    def record_so_far(self) -> None:
+        """Called when the person presses ``!`` or ends the session on kneetui's frame: record the block in progress.
+
+        kneetui closes the screen right after; nothing can be recorded later.
+        """
 
     # -- showing ----------------------------------------------------------------------
 

@@ -35,3 +35,17 @@ def test_every_public_name_field_and_value_is_documented():
                 assert f"| `{field.name}` |" in text, f"{name}.{field.name}"
     undocumented = [line for line in text.splitlines() if line.startswith("| `") and line.endswith("|  |")]
     assert not undocumented, "fields without a meaning (add a '#:' comment above them): " + ", ".join(undocumented)
+
+
+def test_every_attribute_of_the_session_guide_is_explained():
+    from kneetui.api import Dose, Exercise, FakeClock, SessionGuide
+    from kneetui.cli.api_reference import GUIDE_ATTRIBUTES
+    from kneetui.content.model import Category, Dosage, Range
+    from kneetui.engine.recording import MemoryRecorder
+
+    exercise = Exercise("x", "X", "s", ("step",), Dosage(reps=Range(1, 2)), Category.MOBILITY, "b")
+    guide = SessionGuide(
+        exercise=exercise, dose=Dose(reps=1), clock=FakeClock(), recorder=MemoryRecorder(), session_id=1, plugin="p"
+    )
+    public = {name for name in vars(guide) if not name.startswith("_")}
+    assert public == set(GUIDE_ATTRIBUTES)

@@ -43,7 +43,7 @@ def test_the_documented_plugin_installed_from_its_wheel_passes_its_documented_te
         sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", project / "tests", env=env, cwd=tmp_path
     )
     assert tests.returncode == 0, tests.stdout[-3000:] + tests.stderr[-2000:]
-    assert "3 passed" in tests.stdout
+    assert "4 passed" in tests.stdout
     records = {
         r["name"]: r for r in json.loads(run(sys.executable, "-m", "kneetui", "plugins", "--json", env=env).stdout)
     }

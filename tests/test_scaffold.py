@@ -38,7 +38,7 @@ def test_both_scaffolds_install_show_up_and_pass_their_own_tests(subprocess_env,
     )
     assert installed.returncode == 0, installed.stderr
     env = dict(subprocess_env, PYTHONPATH=str(site))
-    for name, count in (("heel-raises", 3), ("wall-hold", 5)):
+    for name, count in (("heel-raises", 3), ("wall-hold", 6)):
         # Run from the project, against the installed copy (the tests folder is not installed).
         own_test = run(
             sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", env=env, cwd=tmp_path / name

@@ -39,6 +39,7 @@ GUIDE_ATTRIBUTES = {
     "blocks": "The `BlockRecord`s recorded so far through this guide, oldest first.",
     "stopped": "True once `pain_is_worse()` was called: the session stopped.",
     "finished": "True once `finish()` was called (or your screen was dismissed).",
+    "interrupted": "True once kneetui's frame ended your screen (`!` or quit); nothing more can be recorded.",
 }
 
 

@@ -158,6 +158,12 @@ def _screen(title: str) -> str:
                 self.set_number += 1
                 self.cue()
                 self.stopwatch.restart()
+
+            def record_so_far(self) -> None:
+                # The person pressed ! or ended the session on kneetui's frame: keep the part held.
+                held = int(self.hold_seconds - self.stopwatch.remaining(self.hold_seconds))
+                if held:
+                    self.record("hold", planned=self.hold_seconds, done=held, set_number=self.set_number)
         '''
 
 
@@ -179,6 +185,15 @@ def _tests(name: str, module: str, with_screen: bool) -> str:
                 run.screen.tick()
                 assert run.guide.finished
                 assert [(block.set_number, block.done) for block in run.blocks] == [(1, 10), (2, 10)]
+
+
+        async def test_pain_worse_keeps_the_part_of_the_hold_done():
+            async with run_plugin_screen({module}, "{name}-hold", dose=Dose(hold_seconds=10)) as run:
+                run.clock.advance(4)
+                run.screen.tick()
+                await run.pilot.press("exclamation_mark")  # kneetui's frame, not the plug-in, owns this key
+                assert run.guide.stopped
+                assert [(block.planned, block.done) for block in run.blocks] == [(10, 4)]
 
 
         async def test_pausing_keeps_the_time_left():
