@@ -305,7 +305,8 @@ def test_a_pain_rise_of_one_at_a_check_stops_the_session_as_the_article_says():
     session.runner.complete_reps()
     cues = session.runner.answer_pain(4)
     assert kinds(cues) == [CueKind.STOPPED]
-    assert session.runner.state is RunnerState.STOPPED
+    assert session.runner.state is RunnerState.FINISHED, "the score that stopped it is the pain after"
+    assert session.recorder.sessions[1]["pain_after"] == 4
     assert session.recorder.pain_checks == [(1, WALL_SLIDES.id, 4)]
     assert session.recorder.stops == [(1, "pain rose from 3 to 4 after Wall slides")]
 

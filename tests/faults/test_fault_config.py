@@ -174,7 +174,7 @@ async def test_the_app_starts_with_defaults_and_says_what_happened(make_app, con
         assert isinstance(app.screen, HomeScreen)
         shown = notices(app)
         assert "settings file" in shown or "'rest_seconds'" in shown
-        await pilot.press("o", "tab", "tab", "space")  # past theme and light mode, the bell: saved at once
+        await pilot.press("o", "tab", "tab", "tab", "space")  # past theme, light mode and the pain rule: the bell
         await pilot.pause()
     assert load_settings().settings.bell is False
     backups = list(locations.config_dir().glob("config.toml.broken-*"))
