@@ -201,6 +201,8 @@ class Aid:
     #: Points of advice on choosing or using it, one line each.
     advice: tuple[str, ...] = ()
     source_ids: tuple[str, ...] = ()
+    #: Everyday words a person may search with (e.g. 'swollen' for swelling); used to find it, never shown.
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -213,6 +215,8 @@ class FaqEntry:
     #: The answer, as the source gives it.
     answer: str
     source_ids: tuple[str, ...] = ()
+    #: Everyday words a person may search with (e.g. 'swollen' for swelling); used to find it, never shown.
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -226,6 +230,8 @@ class Topic:
     #: The text, one paragraph each; at least one.
     paragraphs: tuple[str, ...]
     source_ids: tuple[str, ...] = ()
+    #: Everyday words a person may search with (e.g. 'swollen' for swelling); used to find it, never shown.
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

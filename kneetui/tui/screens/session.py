@@ -67,7 +67,10 @@ class SessionScreen(Screen[None]):
     SessionScreen #phase-title { text-style: bold; color: $accent; }
     SessionScreen Digits { width: auto; }
     SessionScreen #drawing-box { width: auto; height: auto; }
-    SessionScreen #instruction { text-style: bold; margin-top: 1; }
+    SessionScreen #instruction { text-style: bold; margin-bottom: 1; }
+    SessionScreen.-short #instruction { margin-bottom: 0; }
+    SessionScreen.-short Header, SessionScreen.-short #drawing-box, SessionScreen.-short #next,
+    SessionScreen.-short #rule { display: none; }
     SessionScreen #next { color: $text-muted; }
     SessionScreen #steps { display: none; margin-top: 1; border: round $secondary; padding: 0 1; height: auto; }
     SessionScreen.-steps #steps { display: block; }
@@ -82,6 +85,10 @@ class SessionScreen(Screen[None]):
     SessionScreen.-flash #session-body { background: $warning 40%; }
     SessionScreen.-narrow #main-row { layout: vertical; }
     """
+    # Below 70 columns the clock and drawing stack; below 20 rows only what to do now, the clock
+    # and how to stop stay (the drawing, what comes next and the rule are a key away: i, Help).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
     # Ordered by importance: the footer shows them left to right and may cut the end.
     BINDINGS = [
         Binding("exclamation_mark", "pain_worse", "Pain worse"),
@@ -117,13 +124,14 @@ class SessionScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="session-body"):
             yield Static(id="where")
+            # What to do now comes first: on a small terminal it must not fall below the fold.
+            yield Static(id="instruction")
             with Horizontal(id="main-row"):
                 with Vertical(id="clock-column"):
                     yield Static(id="phase-title")
                     yield Digits("", id="clock")
                     yield Static(id="reps")
                 yield Vertical(id="drawing-box")
-            yield Static(id="instruction")
             yield Static(id="next")
             yield Static("PAUSED: press space to go on", id="paused")
             yield Static(id="steps")
@@ -131,9 +139,6 @@ class SessionScreen(Screen[None]):
             yield Static(id="rule")
             yield Static(id="outcome")
         yield Footer()
-
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < 70, "-narrow")
 
     # -- start ----------------------------------------------------------------------
 
@@ -275,6 +280,7 @@ class SessionScreen(Screen[None]):
             how = "counted for you" if phase.tempo_seconds else "press Enter after each rep"
             self.query_one("#reps", Static).update(f"of {target} reps ({how})")
         self.set_class(runner.paused, "-paused")
+        self.query_one("#phase-title", Static).update("Paused" if runner.paused else PHASE_TITLES[phase.kind])
         # In 5% steps: a whole-width bar redrawn every second is most of the bytes sent.
         stepped = PROGRESS_STEP * math.floor(runner.progress() * 100 / PROGRESS_STEP)
         bar = self.query_one(ProgressBar)
@@ -290,8 +296,8 @@ class SessionScreen(Screen[None]):
             parts.append(f"Exercise {phase.exercise_number} of {runner.plan.exercise_count}: {phase.exercise.name}")
             if phase.sets > 1:
                 parts.append(f"set {phase.set_number} of {phase.sets}")
-            if phase.side:
-                parts.append(f"{phase.side} side")
+            if phase.side_label:
+                parts.append(phase.side_label.lower())
         self.query_one("#where", Static).update(Content(" · ".join(parts)))
         self.query_one("#phase-title", Static).update(PHASE_TITLES[phase.kind])
         self.query_one("#reps", Static).update("")
@@ -299,11 +305,17 @@ class SessionScreen(Screen[None]):
         following = runner.next_phase
         self.query_one("#next", Static).update(Content(f"Next: {following.instruction}") if following else "")
         exercise = phase.exercise
+        # During a hold the drawing stands still on its first frame, the pose to hold; the
+        # movement plays while getting ready and during reps.
+        animate = self.app.animate_drawings and phase.kind is not PhaseKind.HOLD
         if exercise is not None and exercise.id != self._drawing_of:
             self._drawing_of = exercise.id
             box = self.query_one("#drawing-box")
             box.remove_children()
-            box.mount(ExerciseDrawing(exercise.drawing, animate=self.app.animate_drawings))
+            box.mount(ExerciseDrawing(exercise.drawing, animate=animate))
+        else:
+            for drawing in self.query(ExerciseDrawing):
+                drawing.set_animate(animate)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -12,9 +12,15 @@ from kneetui.tui.literal import bullets, heading, labelled
 
 
 def block_line(name: str, kind: str, side: str | None, done: int, planned: int) -> str:
-    """'Wall slides: reps, 10 of 10 reps' or 'Sitting adductor stretch: hold left, 15 of 15 s'."""
-    unit = "reps" if kind == "reps" else "s"
-    return f"{name}: {kind}" + (f" {side}" if side else "") + f", {done} of {planned} {unit}"
+    """'Wall slides: reps, 10 of 10 reps', 'Sitting adductor stretch: hold left, 15 of 15 s' or
+    'Gentle cycling: timed, 0:08 of 10:00'."""
+    if kind == "reps":
+        amount = f"{done} of {planned} reps"
+    elif planned >= 60:
+        amount = f"{done // 60}:{done % 60:02d} of {planned // 60}:{planned % 60:02d}"
+    else:
+        amount = f"{done} of {planned} s"
+    return f"{name}: {kind}" + (f" {side}" if side else "") + f", {amount}"
 
 
 def plural(count: int, word: str) -> str:
