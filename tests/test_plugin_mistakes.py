@@ -113,6 +113,8 @@ def test_a_printing_plugin_leaves_every_json_output_valid(subprocess_env):
     records = {r["name"]: r for r in json.loads(kneetui("plugins", "--json", env=subprocess_env).stdout)}
     assert records["chatty"]["status"] == "ok" and records["chatty"]["printed_lines"] == 2
     assert "chatty: {not json" in locations.plugin_log_file().read_text()
+    shown = json.loads(kneetui("paths", "--json", env=subprocess_env).stdout)["plugin_log"]
+    assert shown == str(locations.plugin_log_file())
 
 
 def test_a_distribution_that_installs_kneetuis_own_module_is_refused_and_reported(subprocess_env, tmp_path):

@@ -113,6 +113,7 @@ def paths(args: argparse.Namespace, loaded: LoadResult) -> int:
         "theme dir": locations.user_theme_dir(),
         "data dir": locations.data_dir(),
         "plug-in dir": locations.user_plugin_dir(),
+        "plug-in log": locations.plugin_log_file(),
         "history": locations.history_file(),
     }
     if args.json:
