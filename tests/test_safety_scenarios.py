@@ -395,6 +395,19 @@ async def test_a_plugin_screen_that_binds_nothing_can_still_be_stopped_with_the_
         assert row_of(history) == Row("pain worse", 2, 4, (), (), False, ())
 
 
+async def test_the_exclamation_mark_stops_even_while_a_text_field_of_the_plugin_has_focus(make_app):
+    app, history = await start_plugin_exercise(make_app, "typed-hold")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await enter_plugin_screen(pilot, "typed-hold")
+        await pilot.press("n", "o", "t", "e")
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, PainQuestionScreen)
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        assert row_of(history).stop_reason == "pain worse"
+
+
 async def test_q_on_a_plugin_screen_asks_first_and_ends_the_session(make_app):
     app, history = await start_plugin_exercise(make_app, "bare-hold")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -9,6 +9,7 @@ import weakref
 from functools import partial
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
@@ -174,6 +175,20 @@ class KneeApp(App[None]):
         if action in ("frame_pain_worse", "frame_quit"):
             return self.in_plugin_frame()
         return True
+
+    async def on_event(self, event: events.Event) -> None:
+        # On a plug-in's screen ! is kneetui's before anything else sees it, even a text field
+        # of the plug-in's that would otherwise take it as a character.
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and event.key == "exclamation_mark"
+            and self.in_plugin_frame()
+        ):
+            event.stop()
+            self.action_frame_pain_worse()
+            return
+        await super().on_event(event)
 
     def action_frame_pain_worse(self) -> None:
         """The pain is worse, said on a plug-in's screen: kneetui stops the session."""
