@@ -92,7 +92,9 @@ class Step:
     into a ``Step`` with the exercise's provenance.
     """
 
+    #: The instruction a person reads.
     text: str
+    #: Where it comes from; None means the exercise's own.
     provenance: Provenance | None = None
 
     def __str__(self) -> str:
@@ -107,7 +109,9 @@ class Advice:
     turns each into an ``Advice`` with the item's provenance.
     """
 
+    #: The advice a person reads.
     text: str
+    #: Where it comes from; None means the provenance of the item that holds it.
     provenance: Provenance | None = None
 
     def __str__(self) -> str:
@@ -144,7 +148,9 @@ def _settle(item: object, provenance: object, **lines: type[Step | Advice]) -> N
 class Range:
     """An inclusive whole-number range such as 15–30 seconds or 10–12 reps."""
 
+    #: The smallest allowed value (a whole number).
     low: int
+    #: The largest allowed value; at least ``low``.
     high: int
 
     def __contains__(self, value: object) -> bool:
@@ -175,12 +181,19 @@ class Dosage:
     ``provenance`` ``None`` means the exercise's own.
     """
 
+    #: Seconds to hold each time, or None when the exercise has no hold.
     hold_seconds: Range | None = None
+    #: Repetitions per set, or None when it is not counted in reps.
     reps: Range | None = None
+    #: How many sets (a set is the hold, the reps or the timed block once, on each side if ``per`` says so).
     sets: Range = Range(1, 1)
+    #: Minutes of a timed exercise (walking, cycling), or None.
     duration_minutes: Range | None = None
+    #: Whether each set is done once (``BOTH``), on each side or with each leg (left, then right).
     per: Laterality = Laterality.BOTH
+    #: Seconds of rest between sets as the source gives them (0 or more), or None for the person's setting.
     rest_seconds: int | None = None
+    #: Where the ranges come from; None means the exercise's own.
     provenance: Provenance | None = None
 
     def describe(self) -> str:
@@ -220,9 +233,13 @@ class Dosage:
 class Dose:
     """One chosen point inside a :class:`Dosage`."""
 
+    #: Seconds per hold; set exactly when the exercise's dosage has ``hold_seconds``.
     hold_seconds: int | None = None
+    #: Repetitions per set; set exactly when the dosage has ``reps``.
     reps: int | None = None
+    #: How many sets, inside the dosage's ``sets`` range.
     sets: int = 1
+    #: Minutes of a timed exercise; set exactly when the dosage has ``duration_minutes``.
     duration_minutes: int | None = None
 
     def describe(self) -> str:
@@ -241,8 +258,11 @@ class Drawing:
     its own, because it is all that is shown when animations are off.
     """
 
+    #: Key poses as text, at least one; the first alone must tell the story (shown when animations are off).
     frames: tuple[str, ...]
+    #: Seconds each frame shows when animated; at least 0.1.
     frame_seconds: float = 1.0
+    #: One line under each frame, in the same order; a missing caption is empty.
     captions: tuple[str, ...] = ()
 
 
@@ -257,17 +277,29 @@ class Exercise:
     :class:`Advice`.
     """
 
+    #: A stable id: lower-case letters, digits, '.', '_' or '-', at most 64 characters; never reuse one.
     id: str
+    #: The name a person reads.
     name: str
+    #: One sentence: what the person does.
     summary: str
+    #: The instructions, one line each, in order; at least one. Plain strings become ``Step``s.
     steps: tuple[Step, ...]
+    #: How much to do, as ranges; programmes and the person choose a ``Dose`` inside them.
     dosage: Dosage
+    #: What kind of movement it is.
     category: Category
+    #: What it helps with, as the source says it.
     benefits: str
+    #: Warnings shown before and during the exercise. Plain strings become ``Advice``.
     cautions: tuple[Advice, ...] = ()
+    #: Whether it is gentle enough to offer on a day the person reports more pain.
     suits_acute: bool = False
+    #: Ids of the ``Source`` objects it comes from.
     source_ids: tuple[str, ...] = ()
+    #: A terminal drawing of the movement, or None.
     drawing: Drawing | None = None
+    #: Where the exercise comes from; its steps, cautions and dosage that name none take it.
     provenance: Provenance = Provenance.PLUGIN
 
     def __post_init__(self) -> None:
@@ -291,11 +323,14 @@ class Aid:
 
     id: str
     name: str
+    #: What the aid does, in a sentence or two.
     what_it_does: str
+    #: Points of advice on choosing or using it, one line each. Plain strings become ``Advice``.
     advice: tuple[Advice, ...] = ()
     source_ids: tuple[str, ...] = ()
     #: Everyday words a person may search with (e.g. 'swollen' for swelling); used to find it, never shown.
     keywords: tuple[str, ...] = ()
+    #: Where it comes from.
     provenance: Provenance = Provenance.PLUGIN
 
     def __post_init__(self) -> None:
@@ -307,11 +342,14 @@ class FaqEntry:
     """A common question and its answer."""
 
     id: str
+    #: The question as a person would ask it (searched, as is the answer).
     question: str
+    #: The answer, as the source gives it.
     answer: str
     source_ids: tuple[str, ...] = ()
     #: Everyday words a person may search with (e.g. 'swollen' for swelling); used to find it, never shown.
     keywords: tuple[str, ...] = ()
+    #: Where it comes from.
     provenance: Provenance = Provenance.PLUGIN
 
 
@@ -321,11 +359,14 @@ class Topic:
 
     id: str
     title: str
+    #: Which part of the Learn screen it belongs to.
     kind: TopicKind
+    #: The text, one paragraph each; at least one.
     paragraphs: tuple[str, ...]
     source_ids: tuple[str, ...] = ()
     #: Everyday words a person may search with (e.g. 'swollen' for swelling); used to find it, never shown.
     keywords: tuple[str, ...] = ()
+    #: Where it comes from.
     provenance: Provenance = Provenance.PLUGIN
 
 
@@ -334,8 +375,11 @@ class Source:
     """A citation that content items refer to by id."""
 
     id: str
+    #: The citation a person reads (title, author, year).
     citation: str
+    #: Who published it ('' when unknown).
     publisher: str = ""
+    #: Where to read it ('' when none); shown, never fetched.
     url: str = ""
 
 
@@ -343,7 +387,9 @@ class Source:
 class ProgramStep:
     """One exercise of a programme, at a chosen dose."""
 
+    #: The id of an exercise from any plug-in (kneetui's own included).
     exercise_id: str
+    #: The dose, inside the exercise's dosage; None means the low end of every range.
     dose: Dose | None = None
 
 
@@ -358,11 +404,16 @@ class Program:
 
     id: str
     name: str
+    #: What the programme is for, in a sentence or two.
     description: str
+    #: The exercises in order; at least one.
     steps: tuple[ProgramStep, ...]
+    #: How often to do it.
     frequency: Frequency = Frequency.DAILY
+    #: Points of advice shown with the programme, one line each. Plain strings become ``Advice``.
     advice: tuple[Advice, ...] = ()
     source_ids: tuple[str, ...] = field(default_factory=tuple)
+    #: Where the programme comes from: its exercises, order, doses and frequency.
     provenance: Provenance = Provenance.PLUGIN
 
     def __post_init__(self) -> None:
