@@ -49,8 +49,11 @@ def load_plugin(plugin: Any, name: str | None = None, with_builtin: bool = True)
     installed plug-in is. ``name`` defaults to the plug-in's entry-point name.
     """
     name = name or plugin_name(plugin)
-    record = PluginRecord(name=name, origin=Origin.ENTRY_POINT)
-    entry_points = [ep for ep in builtin_entry_points() if ep.name != name] if with_builtin else []
+    builtin = builtin_entry_points()
+    # kneetui's own content, tested through this helper, is still kneetui's own (it may speak as kneetui).
+    origin = Origin.BUILT_IN if name in {ep.name for ep in builtin} else Origin.ENTRY_POINT
+    record = PluginRecord(name=name, origin=origin)
+    entry_points = [ep for ep in builtin if ep.name != name] if with_builtin else []
     return load_plugins(entry_points=entry_points, extra=[(record, lambda: plugin)])
 
 
