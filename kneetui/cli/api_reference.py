@@ -40,6 +40,8 @@ GUIDE_ATTRIBUTES = {
     "stopped": "True once `pain_is_worse()` was called: the session stopped.",
     "finished": "True once `finish()` was called (or your screen was dismissed).",
     "interrupted": "True once kneetui's frame ended your screen (`!` or quit); nothing more can be recorded.",
+    "skipped": "True once `skip()` was called: the rest of the exercise was skipped.",
+    "quit_asked": "True once `quit()` was called: kneetui asked the person whether to end the session.",
 }
 
 

@@ -61,6 +61,7 @@ class PluginHandOver:
             animations=app.animate_drawings,
             on_stop=lambda: self.done(PluginExit.PAIN_WORSE),
             on_finish=lambda: self.done(PluginExit.FINISHED),
+            on_quit=lambda: self.session.call_later(self.app.action_frame_quit),
         )
         try:
             screen = plugin_session_screen(app.plugins, owner, exercise, guide)

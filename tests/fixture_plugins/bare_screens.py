@@ -15,6 +15,8 @@ def kneetui_register_exercises(register):
     register(_exercise("exiting-hold", "Exiting hold"))
     register(_exercise("typed-hold", "Typed hold"))
     register(_exercise("timed-hold", "Timed hold"))
+    register(_exercise("quitting-hold", "Quitting hold"))
+    register(_exercise("skipping-hold", "Skipping hold"))
 
 
 @hookimpl
@@ -43,6 +45,10 @@ def kneetui_session_screen(exercise, guide):
                 self.query_one(Input).focus()
             elif exercise.id == "timed-hold":
                 self.set_timer(0.05, self.done)
+            elif exercise.id == "quitting-hold":
+                self.set_timer(0.05, guide.quit)
+            elif exercise.id == "skipping-hold":
+                self.set_timer(0.05, guide.skip)
 
         def done(self):
             now = guide.clock.wall()
