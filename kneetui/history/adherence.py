@@ -250,9 +250,7 @@ class SessionHistory(Protocol):
 
 def due_today(history: SessionHistory, frequency: Frequency, today: date, tz: tzinfo | None = None) -> Adherence:
     """:func:`adherence` read from a history: the last weeks' sessions and the day it started."""
-    since = today - timedelta(days=LOOKBACK_DAYS * 2)
-    moment = datetime.combine(since, time())
-    moment = moment.replace(tzinfo=tz) if tz is not None else moment
-    sessions = history.sessions(since=moment.timestamp())
+    since = datetime.combine(today - timedelta(days=LOOKBACK_DAYS * 2), time(), tz).timestamp()
+    sessions = history.sessions(since=since)
     days = history.days_exercised(tz)
     return adherence(sessions, frequency, today, started_on=days[0] if days else None, tz=tz)
