@@ -7,11 +7,27 @@ import sys
 from collections.abc import Sequence
 
 from kneetui import __version__
-from kneetui.cli import exchange_commands, guide, listing, plugin_commands, report_commands, serve_commands
+from kneetui.cli import (
+    exchange_commands,
+    guide,
+    listing,
+    plugin_commands,
+    remind_commands,
+    report_commands,
+    serve_commands,
+)
 from kneetui.cli.output import degrade_gracefully
 
 #: Each module adds its own subcommands through ``add_commands(commands)``.
-COMMAND_MODULES = [listing, plugin_commands, exchange_commands, report_commands, guide, serve_commands]
+COMMAND_MODULES = [
+    listing,
+    plugin_commands,
+    exchange_commands,
+    report_commands,
+    remind_commands,
+    guide,
+    serve_commands,
+]
 
 DESCRIPTION = (
     "A terminal companion for home exercises for pain on the inside of the knee. "
