@@ -175,6 +175,15 @@ def test_firing_without_a_desktop_leaves_one_line_for_the_next_login(subprocess_
     first = kneetui("remind", "pending", env=env)
     assert first.stdout.startswith("kneetui reminder, ") and "Your knee exercises are due today" in first.stdout
     assert kneetui("remind", "pending", env=env).stdout == "", "the line is shown once"
+    assert not (Path(env["XDG_STATE_HOME"]) / "kneetui").exists(), "nothing is left behind once it is shown"
+
+
+def test_removing_the_last_reminder_takes_away_a_line_still_waiting(subprocess_env, tmp_path):
+    env = remind_env(subprocess_env, tmp_path, "crontab")
+    assert kneetui("remind", "add", "--at", "06:00", env=env).returncode == 0
+    assert "left for the next terminal login" in kneetui("remind", "fire", env=env).stdout
+    assert kneetui("remind", "remove", env=env).returncode == 0
+    assert not (Path(env["XDG_STATE_HOME"]) / "kneetui").exists() and not (tmp_path / "crontab.txt").exists()
 
 
 def test_firing_on_a_day_already_done_reminds_of_nothing(subprocess_env, tmp_path):

@@ -18,6 +18,7 @@ from kneetui.plugin_host.loader import LoadResult
 from kneetui.reminders.calendar_file import programme_calendar
 from kneetui.reminders.firing import (
     desktop_bus,
+    forget_login_line,
     leave_login_line,
     reminder_message,
     show_on_desktop,
@@ -102,6 +103,9 @@ def remove_command(args: argparse.Namespace, loaded: LoadResult) -> int:
         print(f"Removed the reminder at {item.at} ({item.scheduler}):")
         for thing in removed:
             print(f"  {thing}")
+    if not every_installed(os.environ):
+        # No reminder is left to have fired it; a line waiting for the next login goes too.
+        forget_login_line()
     return 0
 
 

@@ -90,5 +90,15 @@ def take_login_line(path: Path | None = None) -> str | None:
         text = path.read_text(encoding="utf-8", errors="replace").strip()
     except FileNotFoundError:
         return None
-    path.unlink(missing_ok=True)
+    forget_login_line(path)
     return text or None
+
+
+def forget_login_line(path: Path | None = None) -> None:
+    """Remove a line left for the next login, and its folder when nothing else is in it."""
+    path = path or login_line_file()
+    path.unlink(missing_ok=True)
+    try:
+        path.parent.rmdir()
+    except OSError:
+        pass
