@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from kneetui import __version__
 from kneetui.cli import (
+    clinic_commands,
     exchange_commands,
     guide,
     listing,
@@ -27,6 +28,7 @@ COMMAND_MODULES = [
     remind_commands,
     guide,
     serve_commands,
+    clinic_commands,
 ]
 
 DESCRIPTION = (
