@@ -138,3 +138,13 @@ def test_report_command_checks_its_dates(subprocess_env):
     printed = kneetui("report", "--from", "2026-03-01", "--to", "2026-03-10", env=subprocess_env)
     assert printed.returncode == 0 and "Sun 1 Mar 2026 to Tue 10 Mar 2026" in printed.stdout
     assert not locations.history_file().exists(), "reading the report must not create a history"
+
+
+def test_sessions_carry_their_year_when_the_period_spans_two():
+    store = HistoryStore.in_memory()
+    record_session(store, date(2025, 12, 31), chronic_doses(0), 3, 2)
+    record_session(store, date(2026, 1, 2), chronic_doses(0), 3, 2)
+    spanning = report_html(report_for(store, CATALOG, CHRONIC, date(2026, 1, 2), first=date(2025, 12, 30)))
+    assert "Wed 31 Dec 2025 18:00" in spanning and "Fri 2 Jan 2026 18:00" in spanning
+    within = report_html(report_for(store, CATALOG, CHRONIC, date(2026, 1, 2), first=date(2026, 1, 1)))
+    assert "Fri 2 Jan 18:00" in within

@@ -455,7 +455,7 @@ def _sessions(report: Report, tz: tzinfo | None) -> str:
         rows.append(
             (
                 (
-                    _when(session.started_at, tz, with_year=False),
+                    _when(session.started_at, tz, with_year=report.first.year != report.last.year),
                     session.program_id or "single exercise",
                     f"{done}/{len(session.exercise_ids)}, {_minutes(session)} min",
                     f"{_pain(session.pain_before)} → {_pain(session.pain_after)}",
