@@ -147,7 +147,8 @@ def summarise(
 def _reasons(summary: PatientSummary, today: date, days: int) -> tuple[str, ...]:
     reasons = []
     if summary.pain_stops:
-        reasons.append(f"stopped for pain {summary.pain_stops}× in {days} days")
+        times = "once" if summary.pain_stops == 1 else f"{summary.pain_stops} times"
+        reasons.append(f"stopped for pain {times} in {days} days")
     if summary.last_session is None:
         reasons.append("no session recorded yet")
     elif (today - summary.last_session).days >= 7:
