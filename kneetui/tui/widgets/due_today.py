@@ -11,15 +11,16 @@ from kneetui.history.adherence import Adherence, DayKind, Status, due_today
 from kneetui.history.days import local_day
 from kneetui.tui.widgets.day_calendar import WEEKDAYS, short_date
 
-#: A mark per kind of day; the shape tells them apart, the colour only helps.
+#: A mark per kind of day; the shape tells them apart, the colour only helps. Quiet marks are
+#: ``dim`` rather than ``$text-muted``, which NO_COLOR would not turn grey.
 MARKS: dict[DayKind, tuple[str, str, str]] = {
     DayKind.DONE: ("■", "bold $success", "done"),
     DayKind.MISSED: ("✗", "bold $warning", "missed"),
     DayKind.DUE: ("□", "bold", "due"),
-    DayKind.PLANNED: ("○", "$text-muted", "planned"),
-    DayKind.REST: ("–", "$text-muted", "rest"),
+    DayKind.PLANNED: ("○", "dim", "planned"),
+    DayKind.REST: ("–", "dim", "rest"),
     DayKind.STOPPED_FOR_PAIN: ("!", "bold $error", "stopped for pain"),
-    DayKind.PAUSED: ("~", "$text-muted", "paused after pain"),
+    DayKind.PAUSED: ("~", "dim", "paused after pain"),
     DayKind.BEFORE_START: (" ", "", ""),
 }
 
