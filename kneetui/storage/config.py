@@ -35,7 +35,9 @@ class Settings:
     animations: bool = True
     #: "auto" goes light (no animation, fewer updates) over SSH or on a limited terminal.
     light_mode: str = "auto"
-    pain_rise_to_stop: int = 2
+    #: How far pain may rise above the start of a session before it stops. 0 is the source
+    #: article's rule (any rise stops); up to 2 only when a physiotherapist said so.
+    pain_rise_tolerance: int = 0
     safety_acknowledged: bool = False
     program: str = "chronic"
     disabled_plugins: list[str] = field(default_factory=list)
@@ -56,7 +58,7 @@ _CHOICES = {"light_mode": ("auto", "on", "off")}
 _BOUNDS = {
     "get_ready_seconds": (0, 60),
     "rest_seconds": (0, 600),
-    "pain_rise_to_stop": (1, 10),
+    "pain_rise_tolerance": (0, 2),
     "plugin_screen_timeout_seconds": (0.1, 60),
 }
 
@@ -82,6 +84,12 @@ def _coerce(raw: dict[str, Any], notices: list[str]) -> Settings:
             values[spec.name] = value
         else:
             notices.append(f"Setting {spec.name!r} = {value!r} is not valid; using {default!r}.")
+    if "pain_rise_to_stop" in raw:
+        notices.append(
+            "The setting 'pain_rise_to_stop' is no longer used: a session now stops at any rise in pain, "
+            "as the source article advises. If your physiotherapist allows a small rise, set it under "
+            "Settings (o)."
+        )
     return Settings(**values)
 
 

@@ -30,7 +30,7 @@ WRONG = {
     "get_ready_seconds": [-1, 61, "5", 5.0, True],
     "rest_seconds": [601, -30, 30.5, False],
     "animations": [{"on": True}, "off"],
-    "pain_rise_to_stop": [0, 11, 2.0],
+    "pain_rise_tolerance": [-1, 3, 10, 1.0, True],
     "safety_acknowledged": ["yes", 1],
     "program": [7, ["chronic"]],
     "disabled_plugins": ["medial-knee", [1, 2], ["a", 3]],
@@ -174,7 +174,7 @@ async def test_the_app_starts_with_defaults_and_says_what_happened(make_app, con
         assert isinstance(app.screen, HomeScreen)
         shown = notices(app)
         assert "settings file" in shown or "'rest_seconds'" in shown
-        await pilot.press("o", "tab", "tab", "space")  # past theme and light mode, the bell: saved at once
+        await pilot.press("o", "tab", "tab", "tab", "space")  # past theme, light mode and the pain rule: the bell
         await pilot.pause()
     assert load_settings().settings.bell is False
     backups = list(locations.config_dir().glob("config.toml.broken-*"))
