@@ -8,6 +8,7 @@ from history_samples import TODAY, at, chronic_doses, record_session
 
 from kneetui.content.model import Frequency
 from kneetui.engine.recording import SessionStart
+from kneetui.engine.safety import REASON_HIGH_PAIN, REASON_RED_FLAGS
 from kneetui.history.adherence import DayKind, Status, due_today, plan_days, stopped_for_pain
 from kneetui.history.store import HistoryStore
 
@@ -40,6 +41,7 @@ def kinds(result) -> str:
         DayKind.REST: "-",
         DayKind.PAUSED: "=",
         DayKind.STOPPED_FOR_PAIN: "S",
+        DayKind.STOPPED_WITH_ADVICE: "?",
         DayKind.BEFORE_START: " ",
     }
     return "".join(letters[mark.kind] for mark in result.week)
@@ -145,3 +147,21 @@ def test_a_long_break_before_this_week_shows_as_missed_days():
     store = store_with(days_ago(60))
     result = due_today(store, DAILY, TODAY)
     assert kinds(result) == "MMMMMM!" and result.status is Status.OVERDUE
+
+
+def test_a_stop_with_the_advice_to_see_a_professional_pauses_the_plan_too():
+    store = store_with(days_ago(12), MONDAY)
+    store.start_session(SessionStart(at(MONDAY + timedelta(days=1)), "chronic", (), None))
+    [asked] = [session for session in store.sessions() if not session.blocks]
+    store.record_stop(asked.id, REASON_RED_FLAGS, at(MONDAY + timedelta(days=1), 19))
+    result = due_today(store, DAILY, TODAY)
+    assert result.status is Status.AFTER_ADVISED_STOP and result.next_due is None
+    assert kinds(result) == "D?=====" and not result.missed_this_week
+
+
+def test_high_pain_at_the_start_is_not_a_stop_for_pain_but_pauses_the_plan():
+    store = HistoryStore.in_memory()
+    stop_for_pain(store, TODAY - timedelta(days=3), REASON_HIGH_PAIN)
+    [session] = store.sessions()
+    assert not stopped_for_pain(session)
+    assert due_today(store, DAILY, TODAY).status is Status.AFTER_ADVISED_STOP

@@ -6,10 +6,12 @@ planned day without a session is missed and the rhythm goes on from it, so a
 missed Wednesday of an every-other-day programme makes Friday the next planned
 day. A session done on any day (a rest day included) sets the rhythm again.
 
-A session stopped for pain is neither done nor missed: from then until the
-next session nothing is due and nothing counts as missed, because the article
-asks a person whose pain increases to stop and consult a healthcare
-professional, not to catch up.
+A session stopped for pain, or one that ended with the advice to consult a
+professional (swelling, instability, high pain at the start), is neither done
+nor missed: from then until the next session nothing is due and nothing counts
+as missed, because the article asks a person whose pain increases to stop and
+consult a healthcare professional, not to catch up. The safety policy
+(:mod:`kneetui.engine.safety`) says which recorded stops those are.
 
 Plain Python: the day is given (``today``), never read from a clock here.
 """
@@ -23,6 +25,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from kneetui.content.model import Frequency
+from kneetui.engine.safety import is_advised_stop, is_pain_stop
 from kneetui.history.days import local_day
 from kneetui.history.records import RecordedSession
 
@@ -34,16 +37,18 @@ LOOKBACK_DAYS = 42
 
 
 def stopped_for_pain(session: RecordedSession) -> bool:
-    """Whether ``session`` was stopped because of pain.
+    """Whether ``session`` was stopped because the pain got worse, as the safety policy reads its stop reason."""
+    return is_pain_stop(session.stop_reason)
 
-    The one place that decides it for adherence, reports and the clinic overview.
-    """
-    return (session.stop_reason or "").strip().lower().startswith("pain")
+
+def pauses_the_plan(session: RecordedSession) -> bool:
+    """Whether ``session`` ended with the advice to consult a professional (a stop for pain included)."""
+    return is_advised_stop(session.stop_reason)
 
 
 def counts_as_done(session: RecordedSession) -> bool:
-    """A session with at least one block done, not stopped for pain."""
-    return bool(session.blocks) and not stopped_for_pain(session)
+    """A session with at least one block done that did not end with the advice to consult a professional."""
+    return bool(session.blocks) and not pauses_the_plan(session)
 
 
 class DayKind(StrEnum):
@@ -51,6 +56,8 @@ class DayKind(StrEnum):
 
     DONE = "done"
     STOPPED_FOR_PAIN = "stopped for pain"
+    #: Ended with the advice to consult a professional for another reason (swelling, instability, high pain).
+    STOPPED_WITH_ADVICE = "stopped with advice"
     MISSED = "missed"
     #: Today is a planned day and no session has been done yet.
     DUE = "due"
@@ -58,7 +65,7 @@ class DayKind(StrEnum):
     PLANNED = "planned"
     #: A day the plan does not ask for (every other day), past or to come.
     REST = "rest"
-    #: After a session stopped for pain, until the next session: nothing due, nothing missed.
+    #: After a stop for pain or with advice, until the next session: nothing due, nothing missed.
     PAUSED = "paused"
     #: Before the first session ever recorded.
     BEFORE_START = "before start"
@@ -74,6 +81,8 @@ class Status(StrEnum):
     OVERDUE = "overdue"
     REST_DAY = "rest day"
     AFTER_PAIN_STOP = "after a stop for pain"
+    #: The last session ended with the advice to consult a professional, not for a pain rise.
+    AFTER_ADVISED_STOP = "after a stop with advice"
 
 
 @dataclass(frozen=True)
@@ -92,7 +101,7 @@ class Adherence:
     #: The next planned day on or after today; ``None`` after a stop for pain.
     next_due: date | None
     last_session: date | None
-    #: The day of the last session stopped for pain, when it was the last thing that happened.
+    #: The day of the last session stopped for pain or with advice, when it was the last thing that happened.
     pain_stop: date | None
     week: tuple[DayMark, ...]
     sessions_today: int
@@ -121,14 +130,17 @@ class Adherence:
 class _Outcome(StrEnum):
     DONE = "done"
     STOPPED_FOR_PAIN = "stopped for pain"
+    STOPPED_WITH_ADVICE = "stopped with advice"
 
 
 def _outcomes(sessions: Iterable[RecordedSession], tz: tzinfo | None) -> dict[date, _Outcome]:
-    """Each day's outcome: that of its last session done or stopped for pain."""
+    """Each day's outcome: that of its last session done, stopped for pain or stopped with advice."""
     outcomes: dict[date, tuple[float, _Outcome]] = {}
     for session in sessions:
         if stopped_for_pain(session):
             outcome = _Outcome.STOPPED_FOR_PAIN
+        elif pauses_the_plan(session):
+            outcome = _Outcome.STOPPED_WITH_ADVICE
         elif counts_as_done(session):
             outcome = _Outcome.DONE
         else:
@@ -171,6 +183,8 @@ def plan_days(
             kind, next_due, paused = DayKind.DONE, day + interval, False
         elif outcome is _Outcome.STOPPED_FOR_PAIN:
             kind, paused = DayKind.STOPPED_FOR_PAIN, True
+        elif outcome is _Outcome.STOPPED_WITH_ADVICE:
+            kind, paused = DayKind.STOPPED_WITH_ADVICE, True
         elif paused:
             kind = DayKind.PAUSED
         elif day < next_due:
@@ -213,9 +227,7 @@ def adherence(
     last_session = max(done_days, default=None)
     last_outcome_day = max((day for day in outcomes if day <= today), default=None)
     pain_stop = (
-        last_outcome_day
-        if last_outcome_day is not None and outcomes[last_outcome_day] is _Outcome.STOPPED_FOR_PAIN
-        else None
+        last_outcome_day if last_outcome_day is not None and outcomes[last_outcome_day] is not _Outcome.DONE else None
     )
     sessions_today = sum(
         1 for session in sessions if counts_as_done(session) and local_day(session.started_at, tz) == today
@@ -225,7 +237,8 @@ def adherence(
     )
     kind_today = by_day[today]
     if pain_stop is not None and kind_today is not DayKind.DONE:
-        status, next_due = Status.AFTER_PAIN_STOP, None
+        for_pain = outcomes[pain_stop] is _Outcome.STOPPED_FOR_PAIN
+        status, next_due = Status.AFTER_PAIN_STOP if for_pain else Status.AFTER_ADVISED_STOP, None
     elif kind_today is DayKind.DONE:
         status = Status.DONE_TODAY
     elif last_session is None:

@@ -199,6 +199,7 @@ DAY_STYLE: dict[DayKind, tuple[str, str, str, str]] = {
     DayKind.DONE: ("#38a169", "#276749", "", "done"),
     DayKind.MISSED: ("#fff", "#c05621", "×", "missed"),
     DayKind.STOPPED_FOR_PAIN: ("#fed7d7", "#9b2c2c", "!", "stopped for pain"),
+    DayKind.STOPPED_WITH_ADVICE: ("#fefcbf", "#975a16", "?", "stopped, advised to see a professional"),
     DayKind.PAUSED: ("#fff", "#a0aec0", "~", "paused after a stop for pain"),
     DayKind.REST: ("#edf2f7", "#cbd5e0", "", "rest day"),
     DayKind.DUE: ("#fff", "#1a202c", "", "due today"),
@@ -352,14 +353,21 @@ def _programme(report: Report) -> str:
 def _adherence(report: Report) -> str:
     counts = [
         (kind, report.count(kind))
-        for kind in (DayKind.DONE, DayKind.MISSED, DayKind.STOPPED_FOR_PAIN, DayKind.PAUSED, DayKind.REST)
+        for kind in (
+            DayKind.DONE,
+            DayKind.MISSED,
+            DayKind.STOPPED_FOR_PAIN,
+            DayKind.STOPPED_WITH_ADVICE,
+            DayKind.PAUSED,
+            DayKind.REST,
+        )
     ]
     said = ", ".join(f"{count} {DAY_STYLE[kind][3]}" for kind, count in counts if count)
     shown = [kind for kind in DAY_STYLE if DAY_STYLE[kind][3] and report.count(kind)]
     return (
         f"<p>Measured against the programme’s frequency ({escape(str(report.frequency))}): "
-        f"{escape(said) or 'no days in the period'}. A day after a session stopped for pain is not counted "
-        "as missed until the next session.</p>"
+        f"{escape(said) or 'no days in the period'}. The days after a session stopped for pain, or ended with the "
+        "advice to consult a professional, are not counted as missed until the next session.</p>"
         f"<figure>{day_calendar(report.days)}</figure>{_legend(shown)}"
     )
 

@@ -20,6 +20,7 @@ MARKS: dict[DayKind, tuple[str, str, str]] = {
     DayKind.PLANNED: ("○", "dim", "planned"),
     DayKind.REST: ("–", "dim", "rest"),
     DayKind.STOPPED_FOR_PAIN: ("!", "bold $error", "stopped for pain"),
+    DayKind.STOPPED_WITH_ADVICE: ("!", "bold $error", "stopped: see a professional"),
     DayKind.PAUSED: ("~", "dim", "paused after pain"),
     DayKind.BEFORE_START: (" ", "", ""),
 }
@@ -65,6 +66,14 @@ def headline(result: Adherence) -> Content:
                 ", so nothing is counted as due or missed. ",
                 PAIN_ADVICE,
             )
+        case Status.AFTER_ADVISED_STOP:
+            assert result.pain_stop is not None
+            stopped = when(result.pain_stop, today)
+            stopped = stopped if stopped in ("today", "yesterday") else f"on {stopped}"
+            return Content.assemble(
+                (f"Your session {stopped} ended with the advice to consult a professional", "bold $warning"),
+                ", so nothing is counted as due or missed until your next session.",
+            )
     return Content("")
 
 
@@ -75,7 +84,7 @@ def week_line(result: Adherence) -> Content:
     if missed:
         parts.append("missed " + (" and ".join(missed) if len(missed) <= 2 else ", ".join(missed)))
     more = result.still_planned_this_week
-    if more and result.status is not Status.AFTER_PAIN_STOP:
+    if more and result.status not in (Status.AFTER_PAIN_STOP, Status.AFTER_ADVISED_STOP):
         parts.append(f"{more} more planned")
     return Content.assemble(("This week: ", "bold"), ", ".join(parts) + ".")
 
