@@ -92,6 +92,7 @@ class PlainSession:
         self._rep_keys_told = False
         self._announced_exercise = 0
         self._minute_bucket: int | None = None
+        self._last_said = ""
 
     # Lines out
 
@@ -99,6 +100,7 @@ class PlainSession:
         """Write one line; ``bell`` rings it (unless bells are off), ``spoken`` speaks it too."""
         self.stdout.write(("\a" if bell and self.bell else "") + line + "\n")
         self.stdout.flush()
+        self._last_said = line
         if spoken and self.speak is not None:
             self.speak(line)
 
@@ -257,6 +259,8 @@ class PlainSession:
         runner = self.runner
         for number, line in enumerate(runner.summary()):
             advised = number == 0 and runner.outcome is OutcomeKind.ADVISED_STOP
+            if advised and self._last_said == line:
+                continue  # the advice was said the moment the session stopped
             self.say(("STOP. " + line) if advised else line, bell=advised, spoken=advised)
         before = "not given" if runner.pain_before is None else runner.pain_before
         after = "not given" if runner.pain_after is None else runner.pain_after
