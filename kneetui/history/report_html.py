@@ -167,12 +167,15 @@ def pain_chart(report: Report, tz: tzinfo | None = None) -> str:
         for session in report.sessions
         if session.pain_after is not None
     ]
-    stops = [
-        f'<text x="{axis.x(stop.session.started_at, tz):.1f}" y="{axis.top + 10:.1f}" font-size="12" '
-        f'font-weight="700" fill="#9b2c2c" text-anchor="middle">!</text>'
-        for stop in report.stops
-        if stop.for_pain
-    ]
+    stops = []
+    for stop in report.stops:
+        if stop.for_pain:
+            x = axis.x(stop.session.started_at, tz)
+            stops.append(
+                f'<line x1="{x:.1f}" y1="{axis.top + 14:.1f}" x2="{x:.1f}" y2="{axis.bottom}" stroke="#9b2c2c" '
+                f'stroke-width="1" stroke-dasharray="2 3"/><text x="{x:.1f}" y="{axis.top + 10:.1f}" '
+                f'font-size="12" font-weight="700" fill="#9b2c2c" text-anchor="middle">!</text>'
+            )
     body = [
         *axis.frame(width),
         *_series(before, BEFORE_COLOUR, True, "circle"),
@@ -362,7 +365,11 @@ def _adherence(report: Report) -> str:
             DayKind.REST,
         )
     ]
-    said = ", ".join(f"{count} {DAY_STYLE[kind][3]}" for kind, count in counts if count)
+    said = ", ".join(
+        f"{count} {DAY_STYLE[kind][3]}{'s' if kind is DayKind.REST and count != 1 else ''}"
+        for kind, count in counts
+        if count
+    )
     shown = [kind for kind in DAY_STYLE if DAY_STYLE[kind][3] and report.count(kind)]
     return (
         f"<p>Measured against the programme’s frequency ({escape(str(report.frequency))}): "
