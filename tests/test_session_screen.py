@@ -260,3 +260,34 @@ async def test_an_unchanged_second_is_not_redrawn(make_app):
         clock.advance(0.5)
         screen.tick()
         assert updates == ["0:14"]
+
+
+async def test_pausing_says_paused_where_the_phase_title_was(make_app):
+    app, clock, history = session_app(make_app, get_ready_seconds=0)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_single(pilot, "gentle-cycling")
+        assert str(screen.query_one("#phase-title", Static).render()) == "Keep going"
+        await pilot.press("space")
+        assert str(screen.query_one("#phase-title", Static).render()) == "Paused"
+        await pilot.press("space")
+        assert str(screen.query_one("#phase-title", Static).render()) == "Keep going"
+
+
+async def test_the_header_names_the_leg_as_the_instruction_does(make_app):
+    app, clock, history = session_app(make_app, get_ready_seconds=0)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_single(pilot, "kneeling-leg-extension")
+        where = str(screen.query_one("#where", Static).render())
+        assert "left leg" in where and "Left leg" in screen.runner.phase.instruction
+
+
+async def test_the_summary_gives_a_timed_block_in_minutes_and_seconds(make_app):
+    app, clock, history = session_app(make_app, get_ready_seconds=0)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_single(pilot, "gentle-cycling")
+        await wait(pilot, clock, 8)
+        await pilot.press("n")  # skip the rest of the ride
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        outcome = str(screen.query_one("#outcome", Static).render())
+        assert "Gentle cycling: timed, 0:08 of 10:00" in outcome and "1 block" in outcome

@@ -177,8 +177,8 @@ class KneeApp(App[None]):
         from kneetui.tui.plugin_screens import PluginExit
 
         guard = self.plugin_screen_guard
-        if guard is not None and guard.session is not None:
-            guard.session.plugin_done(PluginExit.PAIN_WORSE)
+        if guard is not None and guard.handover is not None:
+            guard.handover.done(PluginExit.PAIN_WORSE)
 
     def action_frame_quit(self) -> None:
         """End the session from a plug-in's screen, asking first; what was done is kept."""
@@ -188,8 +188,8 @@ class KneeApp(App[None]):
         guard = self.plugin_screen_guard
 
         def confirmed(yes: bool | None) -> None:
-            if yes and guard is not None and self.plugin_screen_guard is guard and guard.session is not None:
-                guard.session.plugin_done(PluginExit.QUIT)
+            if yes and guard is not None and self.plugin_screen_guard is guard and guard.handover is not None:
+                guard.handover.done(PluginExit.QUIT)
 
         self.push_screen(
             ConfirmScreen("End this session now? Everything you have done so far is kept.", yes="End it"), confirmed

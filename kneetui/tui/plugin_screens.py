@@ -83,11 +83,11 @@ class PluginScreenGuard:
     """Recognises exceptions that come from a plug-in's screen, and closes that screen once."""
 
     def __init__(
-        self, screen: Screen[Any], plugin: str, on_failure: Callable[[str], None], session: Any = None
+        self, screen: Screen[Any], plugin: str, on_failure: Callable[[str], None], handover: Any = None
     ) -> None:
         self.screen = screen
-        #: kneetui's session screen below the plug-in's; the frame's keys act through it.
-        self.session = session
+        #: The session's :class:`~kneetui.tui.plugin_handover.PluginHandOver`; the frame's keys act through it.
+        self.handover = handover
         self.plugin = plugin
         self.package = type(screen).__module__.split(".")[0]
         self.on_failure = on_failure

@@ -136,3 +136,23 @@ def test_a_pain_check_shows_the_starting_score_and_the_rule(make_app, snap_compa
         app.clear_notifications()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=reach_the_check)
+
+
+def test_session_at_40x12_keeps_what_to_do_the_clock_and_how_to_stop(make_app, snap_compare):
+    app = still_app(make_app)
+
+    async def start_hold(pilot):
+        app.action_guide_exercise("sitting-adductor-stretch")
+        await pilot.pause()
+        await pilot.press("enter", "2", "enter", "n", "n")
+        await pilot.pause()
+        app.clock.advance(3 + 5.5)
+        app.screen.tick()
+        app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(40, 12), run_before=start_hold)
+
+
+def test_safety_check_at_40x12_shows_the_whole_scale(make_app, snap_compare):
+    assert snap_compare(still_app(make_app), terminal_size=(40, 12), press=["s"])
