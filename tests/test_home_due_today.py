@@ -32,7 +32,7 @@ async def test_a_week_with_missed_days_shows_them_on_home(make_app):
     async with app.run_test(size=(80, 24)):
         text = due_text(app)
         assert "A session is due today; the last one was on Thu 12 Mar." in text
-        assert "This week: 3 done, missed Wed, Fri, Sat, 1 more planned." in text
+        assert "This week: 3 done; missed Wed, Fri and Sat; 1 more planned." in text
         assert "Mo Tu We Th Fr Sa Su" in text
         assert "■  ■  ✗  ■  ✗  ✗  □" in text
 

@@ -78,15 +78,15 @@ def headline(result: Adherence) -> Content:
 
 
 def week_line(result: Adherence) -> Content:
-    """'This week: 3 done, missed Wed and Fri, 2 more planned.'"""
+    """'This week: 3 done; missed Tue, Wed and Fri; 2 more planned.'"""
     parts = [f"{result.done_this_week} done"]
     missed = [WEEKDAYS[day.weekday()] for day in result.missed_this_week]
     if missed:
-        parts.append("missed " + (" and ".join(missed) if len(missed) <= 2 else ", ".join(missed)))
+        parts.append("missed " + " and ".join([", ".join(missed[:-1]), missed[-1]] if len(missed) > 1 else missed))
     more = result.still_planned_this_week
     if more and result.status not in (Status.AFTER_PAIN_STOP, Status.AFTER_ADVISED_STOP):
         parts.append(f"{more} more planned")
-    return Content.assemble(("This week: ", "bold"), ", ".join(parts) + ".")
+    return Content.assemble(("This week: ", "bold"), "; ".join(parts) + ".")
 
 
 def week_strip(result: Adherence) -> Content:
