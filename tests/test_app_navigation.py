@@ -29,6 +29,24 @@ async def test_first_run_requires_acknowledging_the_safety_notice(make_app):
     assert load_settings().settings.safety_acknowledged
 
 
+async def test_at_40x12_enter_reads_the_notice_to_its_end_before_it_acknowledges(make_app):
+    app = make_app(settings=Settings(safety_acknowledged=False))
+    async with app.run_test(size=(40, 12)) as pilot:
+        notice = app.screen.query_one("#notice")
+        assert notice.max_scroll_y > 0, "at 40x12 the notice is longer than the screen"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SafetyNoticeScreen), "Enter first reads on"
+        assert notice.scroll_y > 0
+        await pilot.press("end")
+        await pilot.pause()
+        assert notice.scroll_y == notice.max_scroll_y
+        assert app.screen.query_one("#acknowledge").region.bottom <= 12
+        await pilot.press("enter")
+        assert isinstance(app.screen, HomeScreen)
+    assert load_settings().settings.safety_acknowledged
+
+
 async def test_the_safety_notice_stays_one_key_away(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
