@@ -87,9 +87,7 @@ async def test_typing_in_the_faq_finds_the_answer_as_you_type(make_app):
         assert str(entries[0].render()).startswith("What should I do if my knee pain worsens")
         assert "worse" in app.screen.query_one("#query", Input).value
         status = str(app.screen.query_one("#status", Static).render())
-        assert "match" in status
-        await pilot.press(*" xylophonez")
-        assert "Nothing matches" in str(app.screen.query_one("#status", Static).render()) or entries
+        assert "found, best first" in status
 
 
 async def test_faq_matches_are_highlighted(make_app):
@@ -231,3 +229,16 @@ async def test_a_plugin_can_be_disabled_from_the_plugins_screen(make_app):
         await pilot.press("space")
         await pilot.pause()
         assert load_settings().settings.disabled_plugins == []
+
+
+async def test_at_40x12_every_setting_has_room_for_its_value(make_app):
+    from textual.widgets import Input, Select
+
+    app = make_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        for field in app.screen.query(Input):
+            assert field.region.width >= 10, field.id
+        for field in app.screen.query(Select):
+            assert field.region.width >= 30, field.id

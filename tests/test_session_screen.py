@@ -291,3 +291,30 @@ async def test_the_summary_gives_a_timed_block_in_minutes_and_seconds(make_app):
         await pilot.pause()
         outcome = str(screen.query_one("#outcome", Static).render())
         assert "Gentle cycling: timed, 0:08 of 10:00" in outcome and "1 block" in outcome
+
+
+async def test_during_a_hold_the_drawing_stands_still_on_the_pose_to_hold(make_app):
+    from kneetui.tui.widgets.exercise_drawing import ExerciseDrawing
+
+    app, clock, history = session_app(make_app, animations=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_single(pilot, "sitting-adductor-stretch")
+        await wait(pilot, clock, 3.5)
+        assert screen.runner.phase.kind == "hold"
+        drawing = screen.query_one(ExerciseDrawing)
+        assert not drawing.animating and drawing.frame_index == 0
+
+
+async def test_the_drawing_keeps_one_width_whichever_caption_shows(make_app):
+    from kneetui.tui.widgets.exercise_drawing import ExerciseDrawing
+
+    app, clock, history = session_app(make_app, animations=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_single(pilot, "sitting-adductor-stretch")
+        drawing = screen.query_one(ExerciseDrawing)
+        widths = set()
+        for _ in range(3):
+            drawing.advance()
+            await pilot.pause()
+            widths.add((drawing.region.x, drawing.region.width))
+        assert len(widths) == 1

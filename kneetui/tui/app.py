@@ -61,6 +61,7 @@ class KneeApp(App[None]):
         self.catalog = plugins.catalog
         self.settings: Settings = loaded_settings.settings
         self.startup_notices = list(loaded_settings.notices)
+        self._settings_outdated = loaded_settings.outdated
         self.theme_override = theme_override
         self.clock = clock or SystemClock()
         self._save_enabled = save
@@ -141,6 +142,8 @@ class KneeApp(App[None]):
                 timeout=8,
                 markup=False,
             )
+        if self._settings_outdated:
+            self.save_settings()  # told once: the setting that is no longer used leaves the file
         if not self.settings.safety_acknowledged:
             self.action_safety_notice(first_run=True)
 

@@ -305,11 +305,17 @@ class SessionScreen(Screen[None]):
         following = runner.next_phase
         self.query_one("#next", Static).update(Content(f"Next: {following.instruction}") if following else "")
         exercise = phase.exercise
+        # During a hold the drawing stands still on its first frame, the pose to hold; the
+        # movement plays while getting ready and during reps.
+        animate = self.app.animate_drawings and phase.kind is not PhaseKind.HOLD
         if exercise is not None and exercise.id != self._drawing_of:
             self._drawing_of = exercise.id
             box = self.query_one("#drawing-box")
             box.remove_children()
-            box.mount(ExerciseDrawing(exercise.drawing, animate=self.app.animate_drawings))
+            box.mount(ExerciseDrawing(exercise.drawing, animate=animate))
+        else:
+            for drawing in self.query(ExerciseDrawing):
+                drawing.set_animate(animate)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
