@@ -395,6 +395,19 @@ async def test_a_plugin_screen_that_binds_nothing_can_still_be_stopped_with_the_
         assert row_of(history) == Row("pain worse", 2, 4, (), (), False, ())
 
 
+async def test_the_exclamation_mark_stops_even_while_a_text_field_of_the_plugin_has_focus(make_app):
+    app, history = await start_plugin_exercise(make_app, "typed-hold")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await enter_plugin_screen(pilot, "typed-hold")
+        await pilot.press("n", "o", "t", "e")
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, PainQuestionScreen)
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        assert row_of(history).stop_reason == "pain worse"
+
+
 async def test_q_on_a_plugin_screen_asks_first_and_ends_the_session(make_app):
     app, history = await start_plugin_exercise(make_app, "bare-hold")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -478,3 +491,29 @@ def test_exclamation_mark_through_a_pipe_stops_a_countdown_within_a_second(subpr
     [session] = opened.store.sessions()
     assert session.stop_reason == "pain worse"
     assert all(block.side == "left" and block.done < 15 for block in session.blocks)
+
+
+async def test_the_exclamation_mark_while_asked_to_end_the_session_stops_it_for_pain(make_app):
+    driver = AppDriver(make_app, "sitting-adductor-stretch")
+
+    async def worse_while_asked(driver):
+        await driver.keys("q")
+        await driver.keys("exclamation_mark")
+
+    row = await driver.run([safety(2), wait(6), worse_while_asked, pain(4)])
+    assert row == Row("pain worse", 2, 4, (), (("left", 6),), False, ())
+    assert "STOP." in driver.outcome
+
+
+async def test_the_exclamation_mark_while_asked_to_end_a_plugin_screen_stops_it_for_pain(make_app):
+    app, history = await start_plugin_exercise(make_app, "bare-hold")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await enter_plugin_screen(pilot, "bare-hold")
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, PainQuestionScreen)
+        await pilot.press("4", "enter")
+        await pilot.pause()
+        assert row_of(history).stop_reason == "pain worse"

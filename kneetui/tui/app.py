@@ -9,6 +9,7 @@ import weakref
 from functools import partial
 from typing import Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
@@ -175,6 +176,20 @@ class KneeApp(App[None]):
             return self.in_plugin_frame()
         return True
 
+    async def on_event(self, event: events.Event) -> None:
+        # On a plug-in's screen ! is kneetui's before anything else sees it, even a text field
+        # of the plug-in's that would otherwise take it as a character.
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and event.key == "exclamation_mark"
+            and self.in_plugin_frame()
+        ):
+            event.stop()
+            self.action_frame_pain_worse()
+            return
+        await super().on_event(event)
+
     def action_frame_pain_worse(self) -> None:
         """The pain is worse, said on a plug-in's screen: kneetui stops the session."""
         from kneetui.tui.plugin_screens import PluginExit
@@ -186,7 +201,7 @@ class KneeApp(App[None]):
     def action_frame_quit(self) -> None:
         """End the session from a plug-in's screen, asking first; what was done is kept."""
         from kneetui.tui.plugin_screens import PluginExit
-        from kneetui.tui.screens.confirm import ConfirmScreen
+        from kneetui.tui.screens.end_session import EndSessionScreen
 
         guard = self.plugin_screen_guard
 
@@ -194,9 +209,11 @@ class KneeApp(App[None]):
             if yes and guard is not None and self.plugin_screen_guard is guard and guard.handover is not None:
                 guard.handover.done(PluginExit.QUIT)
 
-        self.push_screen(
-            ConfirmScreen("End this session now? Everything you have done so far is kept.", yes="End it"), confirmed
-        )
+        def worse() -> None:
+            if guard is not None and self.plugin_screen_guard is guard and guard.handover is not None:
+                guard.handover.done(PluginExit.PAIN_WORSE)
+
+        self.push_screen(EndSessionScreen(worse), confirmed)
 
     def push_screen(
         self, screen: Any, callback: Any = None, wait_for_dismiss: bool = False, *, mode: str | None = None
