@@ -57,3 +57,31 @@ async def test_a_folder_is_refused_with_the_reason(make_app, isolated_home: Path
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PathPromptScreen) and "is a folder" in str(app.screen.problem)
+
+
+async def test_when_served_the_report_goes_only_to_an_html_file_in_the_patients_folder(
+    make_app, isolated_home: Path, monkeypatch, tmp_path: Path
+):
+    from kneetui.served import SERVED_HOME_VARIABLE
+
+    monkeypatch.setenv(SERVED_HOME_VARIABLE, str(isolated_home))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    app = make_app(history=HistoryStore.in_memory(), clock=clock_on())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g", "x")
+        await pilot.pause()
+        for typed, refusal in (
+            (str(elsewhere / "report.html"), "Only files in your own folder"),
+            ("~/report.toml", "Only .html files can be used here, e.g. ~/kneetui-report.html"),
+            ("~/../report.html", "'..' cannot be used here"),
+        ):
+            app.screen.query_one("#path").value = typed
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, PathPromptScreen) and refusal in str(app.screen.problem)
+        assert not list(elsewhere.iterdir()) and not (isolated_home / "report.toml").exists()
+        app.screen.query_one("#path").value = "~/kneetui-report.html"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert (isolated_home / "kneetui-report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

@@ -19,6 +19,7 @@ from kneetui.history.progression import Change, suggest_dose
 from kneetui.history.records import ExerciseTotals, PainPoint, RecordedSession
 from kneetui.history.report import report_for
 from kneetui.history.report_html import report_html
+from kneetui.served import OutsideYourFolder, confine
 from kneetui.storage.atomic import write_atomic
 from kneetui.tui.literal import heading
 from kneetui.tui.screens.base import SectionScreen
@@ -219,6 +220,11 @@ class ProgressScreen(SectionScreen):
             if path is None:
                 return
             value = str(path)
+            try:
+                path = confine(path, purpose="report", suffix=".html")
+            except OutsideYourFolder as error:
+                problem = str(error)
+                continue
             if path.is_dir():
                 problem = f"{path} is a folder; give a file name, e.g. {path / 'kneetui-report.html'}"
                 continue
