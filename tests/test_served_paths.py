@@ -200,15 +200,11 @@ def test_the_app_never_imports_the_servers_and_served_mode_imports_neither():
                 found.add(node.module)
         return found
 
-    # The one exception: the plug-in screen host takes the terminal reset bytes from
-    # kneetui.serve.terminal. They belong in a module both layers can see; until they move
-    # there, nothing else may join it.
-    allowed = {"plugin_screens.py": {"kneetui.serve.terminal"}}
     for path in (package / "tui").rglob("*.py"):
         serving = {
             module for module in imports(path) if module == "kneetui.serve" or module.startswith("kneetui.serve.")
         }
-        assert serving <= allowed.get(path.name, set()), f"{path} imports {serving}"
+        assert not serving, f"{path} imports {serving}"
     assert not any(
         module.startswith(("textual", "kneetui.tui", "kneetui.serve")) for module in imports(package / "served.py")
     )

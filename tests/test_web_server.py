@@ -71,6 +71,14 @@ def start_web_server(env: dict[str, str], home: Path, *options: str) -> tuple[su
         text=True,
     )
     first_line = process.stdout.readline()
+    # The address is printed as the server starts; it listens a moment later.
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
     return process, first_line
 
 

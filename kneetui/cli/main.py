@@ -11,6 +11,7 @@ from kneetui.cli import (
     clinic_commands,
     exchange_commands,
     guide,
+    install_commands,
     listing,
     plugin_commands,
     remind_commands,
@@ -23,6 +24,7 @@ from kneetui.cli.output import degrade_gracefully
 COMMAND_MODULES = [
     listing,
     plugin_commands,
+    install_commands,
     exchange_commands,
     report_commands,
     remind_commands,
@@ -61,7 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app(loaded_settings, theme=args.theme)
     from kneetui.plugin_host.loader import load_installed_plugins
 
-    loaded = load_installed_plugins(disabled=loaded_settings.settings.disabled_plugins)
+    # A command that loads plug-ins its own way (doctor, install) must not pay for loading them all first.
+    needs_plugins = getattr(args, "needs_plugins", True)
+    loaded = load_installed_plugins(disabled=loaded_settings.settings.disabled_plugins) if needs_plugins else None
     try:
         return args.run(args, loaded)
     except BrokenPipeError:

@@ -72,3 +72,8 @@ def serve_users_dir() -> Path:
 def serve_web_home() -> Path:
     """The folder ``serve web`` gives the kneetui in the browser as its home."""
     return data_dir() / "serve-web"
+
+
+def plugin_log_file() -> Path:
+    """What plug-ins print while kneetui loads them (never on kneetui's own output)."""
+    return platformdirs.user_state_path(APP_NAME) / "plugins.log"

@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 
 from textual import events
+from textual._context import active_message_pump  # Textual's record of whose timer or handler runs now
 from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
@@ -230,10 +231,22 @@ class KneeApp(App[None]):
         self._quit_asked = True  # the person asked: even a plug-in's screen on top does not stop it
         await super().action_quit()
 
+    def from_plugin_screen(self, guard: Any, caller: Any) -> bool:
+        """Whether the code calling now is the plug-in's: in its own frames, or run by a timer or
+        handler of one of its screens (``set_timer(1, app.exit)`` has no frame of the plug-in's)."""
+        if guard.called_by_plugin(caller):
+            return True
+        node = active_message_pump.get(None)
+        while node is not None:
+            if node in self.framed_screens:
+                return True
+            node = node.parent
+        return False
+
     def exit(self, result: Any = None, return_code: int = 0, message: Any = None) -> None:
         guard = self.plugin_screen_guard
         asked = getattr(self, "_quit_asked", False)
-        if guard is not None and not asked and not guard.called_by_kneetui(sys._getframe(1)):
+        if guard is not None and not asked and self.from_plugin_screen(guard, sys._getframe(1)):
             # Only the person (or kneetui) ends kneetui; a plug-in that tries, directly or through a
             # timer, has its screen closed instead, and kneetui guides the exercise itself.
             from kneetui.tui.plugin_screens import PluginScreenError

@@ -61,6 +61,7 @@ class PluginHandOver:
             animations=app.animate_drawings,
             on_stop=lambda: self.done(PluginExit.PAIN_WORSE),
             on_finish=lambda: self.done(PluginExit.FINISHED),
+            on_quit=lambda: self.session.call_later(self.app.action_frame_quit),
         )
         try:
             screen = plugin_session_screen(app.plugins, owner, exercise, guide)
@@ -86,7 +87,15 @@ class PluginHandOver:
         app.frame_plugin_screen(screen)
 
     def done(self, how: PluginExit) -> None:
-        """The plug-in's screen is over: finished, or ended by kneetui's frame (! or quit)."""
+        """The plug-in's screen is over: finished, or ended by kneetui's frame (! or quit).
+
+        The session takes over from its own message loop: a question asked while the
+        plug-in's timer or handler is still running would belong to the plug-in's screen,
+        and its answer would be lost when that screen closes.
+        """
+        self.session.call_later(self._take_back, how)
+
+    def _take_back(self, how: PluginExit) -> None:
         guard = self.guard
         if guard is None:
             return

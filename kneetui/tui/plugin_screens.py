@@ -28,7 +28,7 @@ from textual.screen import Screen
 from kneetui.content.model import Exercise
 from kneetui.engine.plugin_guide import SessionGuide
 from kneetui.plugin_host.loader import LoadResult, one_line
-from kneetui.serve.terminal import TERMINAL_RESET
+from kneetui.terminal import TERMINAL_RESET
 from kneetui.tui.plugin_watchdog import EventLoopWatchdog, frame_in_package, runs_plugin_code
 
 #: The exit status when a plug-in's screen hung and could not be interrupted.
@@ -93,15 +93,6 @@ class PluginScreenGuard:
         self.on_failure = on_failure
         self.closing = False
         self.watchdog: EventLoopWatchdog | None = None
-
-    def called_by_kneetui(self, caller: FrameType | None) -> bool:
-        """Whether ``caller`` is kneetui's own code, or code kneetui called (not the plug-in's)."""
-        for frame in frames_from(caller):
-            if frame_in_package(frame, self.package):
-                return False
-            if frame_in_package(frame, "kneetui"):
-                return True
-        return False
 
     def called_by_plugin(self, caller: FrameType | None) -> bool:
         """Whether ``caller`` (e.g. ``sys._getframe(1)`` in the method called) is the plug-in's code,

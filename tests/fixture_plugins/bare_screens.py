@@ -14,6 +14,9 @@ def kneetui_register_exercises(register):
     register(_exercise("pushy-hold", "Pushy hold"))
     register(_exercise("exiting-hold", "Exiting hold"))
     register(_exercise("typed-hold", "Typed hold"))
+    register(_exercise("timed-hold", "Timed hold"))
+    register(_exercise("quitting-hold", "Quitting hold"))
+    register(_exercise("skipping-hold", "Skipping hold"))
 
 
 @hookimpl
@@ -40,5 +43,16 @@ def kneetui_session_screen(exercise, guide):
                 self.set_timer(0.01, self.app.exit)
             elif exercise.id == "typed-hold":
                 self.query_one(Input).focus()
+            elif exercise.id == "timed-hold":
+                self.set_timer(0.05, self.done)
+            elif exercise.id == "quitting-hold":
+                self.set_timer(0.05, guide.quit)
+            elif exercise.id == "skipping-hold":
+                self.set_timer(0.05, guide.skip)
+
+        def done(self):
+            now = guide.clock.wall()
+            guide.record_block(kind="hold", planned=10, done=10, started_at=now - 10, ended_at=now)
+            guide.finish()
 
     return BareScreen()

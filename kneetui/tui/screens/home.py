@@ -13,7 +13,6 @@ from textual.widgets.option_list import Option
 
 from kneetui.engine.safety import ARTICLE_RULE, describe_stop
 from kneetui.history.days import local_day
-from kneetui.tui.literal import heading
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.sections import SECTIONS, key_label
 from kneetui.tui.widgets.due_today import DueToday
