@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).parents[1] / "kneetui"
-DOMAIN = ["content", "plugin_host", "storage", "engine", "history", "exchange"]
+DOMAIN = ["content", "plugin_host", "storage", "engine", "history", "exchange", "reminders"]
 
 
 def test_the_plugin_api_and_builtin_content_import_no_textual():
