@@ -349,7 +349,7 @@ def _programme(report: Report) -> str:
     ]
     parts.append(_table(("#", "Exercise", "Dose in the programme", "Dose last done"), rows, {0}))
     if program.advice:
-        parts.append("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in program.advice) + "</ul>")
+        parts.append("<ul>" + "".join(f"<li>{escape(line.text)}</li>" for line in program.advice) + "</ul>")
     return "".join(parts)
 
 
