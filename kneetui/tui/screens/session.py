@@ -24,7 +24,8 @@ from kneetui.engine.cues import STOP_ADVICE, Cue, CueKind
 from kneetui.engine.plan import PhaseKind, UnknownExercise, build_plan, items_from_program
 from kneetui.engine.session import OutcomeKind, RunnerState, SessionRunner
 from kneetui.engine.settings import RunnerSettings
-from kneetui.tui.literal import bullets, heading
+from kneetui.tui.literal import heading
+from kneetui.tui.provenance import legend, marked, marked_lines
 from kneetui.tui.plugin_handover import PluginHandOver
 from kneetui.tui.screens.end_session import EndSessionScreen
 from kneetui.tui.screens.pain_question import PAIN_WORSE, PainAnswer, PainQuestionScreen
@@ -298,7 +299,11 @@ class SessionScreen(Screen[None]):
                 parts.append(f"set {phase.set_number} of {phase.sets}")
             if phase.side_label:
                 parts.append(phase.side_label.lower())
-        self.query_one("#where", Static).update(Content(" · ".join(parts)))
+        where = Content(" · ".join(parts))
+        if phase.exercise is not None:
+            # The exercise's mark: from the article, kneetui's reading, or a plug-in's (legend under i).
+            where = marked(where, phase.exercise.provenance)
+        self.query_one("#where", Static).update(where)
         self.query_one("#phase-title", Static).update(PHASE_TITLES[phase.kind])
         self.query_one("#reps", Static).update("")
         self.query_one("#instruction", Static).update(Content(phase.instruction))
@@ -378,7 +383,13 @@ class SessionScreen(Screen[None]):
         if exercise is None or not self.has_class("-steps"):
             return
         self.query_one("#steps", Static).update(
-            Content("\n").join([heading(f"{exercise.name}: the steps (i hides them)"), bullets(exercise.steps)])
+            Content("\n").join(
+                [
+                    heading(f"{exercise.name}: the steps (i hides them)"),
+                    marked_lines(exercise.steps, numbered=True),
+                    legend(exercise.provenances()),
+                ]
+            )
         )
 
     def action_quit_session(self) -> None:
