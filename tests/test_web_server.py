@@ -173,6 +173,23 @@ def test_a_foreign_host_header_is_refused_even_with_the_token(web_server):
     assert status_of(web_server.with_token(), {"Host": web_server.url.removeprefix("http://")}) == 200
 
 
+def test_each_refused_request_is_a_line_in_the_web_audit_log(subprocess_env, tmp_path):
+    audit = tmp_path / "web-audit.log"
+    process, announced = start_web_server(subprocess_env, tmp_path / "web-home", "--audit-log", str(audit))
+    try:
+        url = re.search(r"(http://127\.0\.0\.1:\d+)/", announced).group(1)
+        token = re.search(r"token=(\S+)", announced).group(1)
+        assert status_of(f"{url}/") == 401
+        assert status_of(f"{url}/?token={token}", {"Host": "attacker.example:80"}) == 403
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+    lines = audit.read_text(encoding="utf-8").splitlines()
+    assert any("web-refused peer=127.0.0.1" in line and "reason=no-token" in line for line in lines)
+    assert any("web-refused" in line and "reason=foreign-host" in line for line in lines), lines
+    assert token not in audit.read_text(encoding="utf-8")
+
+
 async def test_a_websocket_from_a_foreign_origin_or_without_the_token_is_refused(web_server):
     import aiohttp
 

@@ -107,6 +107,7 @@ def serve_web(args: argparse.Namespace, loaded: LoadResult) -> int:
         public_url=args.public_url,
         home=absolute_path(args.home or locations.serve_web_home()),
         token=token,
+        audit_log=absolute_path(args.audit_log or locations.serve_web_audit_log()),
     )
     try:
         run_server(options, announce)
@@ -204,4 +205,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
         help="read the access token (16 characters or more) from FILE instead of making a new one at each start",
     )
     web.add_argument("--home", metavar="DIR", type=Path, help="the folder the served kneetui keeps its files in")
+    web.add_argument(
+        "--audit-log", metavar="FILE", type=Path, help="where refused requests are written, rotated at 10 MB"
+    )
     web.set_defaults(run=serve_web)

@@ -29,6 +29,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kneetui.serve.audit import AuditLog, client_text
 from kneetui.serve.patients import PASSED_THROUGH
 from kneetui.serve.terminal import ChildLimits, TerminalSize
 from kneetui.served import SERVED_HOME_VARIABLE
@@ -107,6 +108,8 @@ class WebServeOptions:
     home: Path = Path("/nonexistent")
     #: None: a new random token at each start.
     token: str | None = None
+    #: Where refused requests and opened sessions are written, one stable line each; None: nowhere.
+    audit_log: Path | None = None
 
 
 def is_loopback(host: str) -> bool:
@@ -206,6 +209,7 @@ def make_server(options: WebServeOptions, token: str, templates: Path):
 
     class GuardedServer(Server):
         guard: RequestGuard
+        audit: AuditLog | None = None
 
         async def _make_app(self) -> web.Application:
             app = await super()._make_app()
@@ -220,6 +224,10 @@ def make_server(options: WebServeOptions, token: str, templates: Path):
             )
             if refusal:
                 log.warning("refused %s %s from %s: %s", request.method, request.path, request.remote, refusal)
+                if self.audit is not None:
+                    self.audit.event(
+                        "web-refused", request.remote or "-", 0, reason=refusal, path=client_text(request.path)
+                    )
                 status = 401 if refusal == "no-token" else 403
                 return web.Response(status=status, text=NO_TOKEN_PAGE if status == 401 else "kneetui: refused\n")
             response = await handler(request)
@@ -276,6 +284,9 @@ def make_server(options: WebServeOptions, token: str, templates: Path):
         public_url=options.public_url,
         templates_path=templates,
     )
+    if options.audit_log is not None:
+        options.audit_log.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        server.audit = AuditLog.to_file(options.audit_log, name="kneetui.web-audit")
     server.guard = RequestGuard(
         token,
         frozenset(served_names(options.host, options.port, server.public_url)),

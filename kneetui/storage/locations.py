@@ -69,6 +69,11 @@ def serve_users_dir() -> Path:
     return data_dir() / "serve-users"
 
 
+def serve_web_audit_log() -> Path:
+    """Where ``serve web`` writes each refused request, one stable line each."""
+    return serve_dir() / "web-audit.log"
+
+
 def serve_web_home() -> Path:
     """The folder ``serve web`` gives the kneetui in the browser as its home."""
     return data_dir() / "serve-web"
