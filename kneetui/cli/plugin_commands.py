@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kneetui.cli import listing
 from kneetui.exchange.pack_file import PackError, parse_pack, read_pack_text
-from kneetui.plugin_host.loader import LoadResult, program_problem
+from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage import locations
 from kneetui.storage.atomic import write_atomic
 from kneetui.storage.config import load_settings, save_settings
@@ -42,7 +42,7 @@ def pack_install(args: argparse.Namespace, loaded: LoadResult) -> int:
     try:
         # Read once and install what was checked: the file may be a pipe, or change meanwhile.
         text = read_pack_text(source)
-        pack = parse_pack(text, origin=str(source))
+        pack = parse_pack(text, origin=str(source), catalog=loaded.catalog)
     except PackError as error:
         return fail(f"{source}: refused: {error}")
     catalog = loaded.catalog
@@ -55,12 +55,6 @@ def pack_install(args: argparse.Namespace, loaded: LoadResult) -> int:
             owner = catalog.owner_of(kind, item.id)
             if owner and owner != f"pack:{pack.name}":
                 return fail(f"{source}: refused: {kind} id {item.id!r} is already used by {owner!r}")
-    for program in pack.items.get("programs", []):
-        for item in pack.items.get("exercises", []):
-            catalog.items["exercises"].setdefault(item.id, item)
-        problem = program_problem(program, catalog)
-        if problem:
-            return fail(f"{source}: refused: programme {program.id!r}: {problem}")
     try:
         write_atomic(target, text.encode("utf-8"))
     except OSError as error:
