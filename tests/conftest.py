@@ -64,9 +64,19 @@ def make_app():
     from kneetui.storage.config import LoadedSettings, Settings
     from kneetui.tui.app import KneeApp
 
-    def build(*plugin_names: str, settings: Settings | None = None, notices=(), clock=None, **options):
+    from kneetui.exchange.user_programs import UserPrograms
+
+    def build(
+        *plugin_names: str,
+        settings: Settings | None = None,
+        notices=(),
+        clock=None,
+        user_programs: UserPrograms | None = None,
+        **options,
+    ):
         settings = settings or Settings(safety_acknowledged=True)
-        plugins = load_plugins(extra=[fixture_plugin(name) for name in plugin_names])
+        own = (user_programs or UserPrograms()).candidate()
+        plugins = load_plugins(extra=[*(fixture_plugin(name) for name in plugin_names), own])
         return KneeApp(plugins, LoadedSettings(settings, list(notices)), clock=clock or FakeClock(), **options)
 
     return build

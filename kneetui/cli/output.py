@@ -9,6 +9,13 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+
+def fail(message: str) -> int:
+    """Say ``message`` on stderr as kneetui's and return the exit status for a refused command."""
+    print(f"kneetui: {message}", file=sys.stderr)
+    return 1
+
+
 #: What to print for characters kneetui uses when the terminal's encoding lacks them.
 PLAIN_STAND_INS = {
     "–": "-",

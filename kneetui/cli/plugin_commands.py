@@ -8,16 +8,13 @@ import sys
 from pathlib import Path
 
 from kneetui.cli import listing
+from kneetui.cli.output import fail
+from kneetui.content.text import reason
 from kneetui.exchange.pack_file import PackError, parse_pack, read_pack_text
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage import locations
 from kneetui.storage.atomic import write_atomic
 from kneetui.storage.config import load_settings, save_settings
-
-
-def fail(message: str) -> int:
-    print(f"kneetui: {message}", file=sys.stderr)
-    return 1
 
 
 def set_enabled(args: argparse.Namespace, loaded: LoadResult) -> int:
@@ -32,7 +29,7 @@ def set_enabled(args: argparse.Namespace, loaded: LoadResult) -> int:
     try:
         save_settings(settings)
     except OSError as error:
-        return fail(f"cannot save the settings: {error.strerror or error}")
+        return fail(f"cannot save the settings: {reason(error)}")
     print(f"{args.name}: {args.plugin_action}d. It takes effect the next time kneetui starts.")
     return 0
 
@@ -58,7 +55,7 @@ def pack_install(args: argparse.Namespace, loaded: LoadResult) -> int:
     try:
         write_atomic(target, text.encode("utf-8"))
     except OSError as error:
-        return fail(f"cannot install the pack in {target.parent}: {error.strerror or error}")
+        return fail(f"cannot install the pack in {target.parent}: {reason(error)}")
     counts = ", ".join(f"{count} {kind}" for kind, count in pack.counts().items())
     print(f"{'Replaced' if replacing else 'Installed'} pack {pack.name!r} ({counts}) in {target}")
     return 0

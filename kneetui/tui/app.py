@@ -13,7 +13,7 @@ from textual.content import Content
 
 from kneetui.content.model import Program
 from kneetui.engine.clock import Clock, SystemClock
-from kneetui.exchange.user_programs import UserPrograms
+from kneetui.exchange.user_programs import PLUGIN_NAME, UserPrograms
 from kneetui.history.store import HistoryStore
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage.config import LoadedSettings, Settings, save_settings
@@ -24,8 +24,6 @@ from kneetui.tui.themes import DEFAULT_THEME, ThemeLoad, load_themes
 
 #: The theme that follows the terminal's own 16-colour palette.
 ANSI_THEME = "kneetui-ansi"
-#: What the catalog names as the owner of the person's own programmes.
-USER_PROGRAMS_OWNER = "your programmes"
 
 
 class KneeApp(App[None]):
@@ -48,7 +46,6 @@ class KneeApp(App[None]):
         save: bool = True,
         themes: ThemeLoad | None = None,
         history: HistoryStore | None = None,
-        user_programs: UserPrograms | None = None,
     ) -> None:
         super().__init__()
         self.plugins = plugins
@@ -64,11 +61,12 @@ class KneeApp(App[None]):
         self.closed_plugin_guards: list = []
         self.history = history if history is not None else HistoryStore.in_memory()
         self.history.on_problem = self.history_problem
-        self.user_programs = user_programs if user_programs is not None else UserPrograms()
-        #: Ids of the programmes the person made or imported (they replace a plug-in's of the same id).
-        self.user_program_ids: set[str] = set()
-        self._plugin_programs: list[tuple[Program, str]] | None = None
-        self.reload_user_programs()
+        if plugins.record(PLUGIN_NAME) is None:
+            plugins.add_plugin(*UserPrograms().candidate())
+        own = plugins.objects.get(PLUGIN_NAME)
+        #: The person's own programmes: registered through the programme hook like a plug-in's.
+        self.user_programs: UserPrograms = own if isinstance(own, UserPrograms) else UserPrograms()
+        self.startup_notices.extend(self.user_program_notices())
         self._environment_animation_level = self.animation_level
         self.terminal = read_terminal(os.environ)
         self.light = should_go_light(self.terminal, self.settings.light_mode)
@@ -180,30 +178,29 @@ class KneeApp(App[None]):
         wanted = self.settings.animations and not self.light
         self.animation_level = self._environment_animation_level if wanted else "none"
 
-    def reload_user_programs(self) -> list[str]:
-        """Put the person's saved programmes into the catalog; return a notice per unreadable file.
+    @property
+    def user_program_ids(self) -> set[str]:
+        """Ids of the programmes the person made or imported (they replace a plug-in's of the same id)."""
+        return {
+            program.id
+            for program in self.catalog.programs
+            if self.catalog.owner_of("programs", program.id) == PLUGIN_NAME
+        }
 
-        The notices are also kept for the start-up notifications.
-        """
-        # Start again from the plug-ins' programmes, so one that a deleted user
-        # programme had replaced comes back instead of staying lost until a restart.
-        if self._plugin_programs is None:
-            self._plugin_programs = [
-                (program, self.catalog.owner_of("programs", program.id)) for program in self.catalog.programs
-            ]
-        for program in self.catalog.programs:
-            self.catalog.remove("programs", program.id)
-        for program, owner in self._plugin_programs:
-            self.catalog.add("programs", program, owner)
-        loaded = self.user_programs.load_all(self.catalog)
-        self.user_program_ids = set()
-        for program in loaded.programs:
-            self.catalog.remove("programs", program.id)
-            self.catalog.add("programs", program, USER_PROGRAMS_OWNER)
-            self.user_program_ids.add(program.id)
-        notices = [f"Programme file {failure.path.name} was skipped: {failure.reason}" for failure in loaded.failures]
-        self.startup_notices.extend(notices)
-        return notices
+    def reload_user_programs(self) -> list[str]:
+        """Collect every programme again, the person's included; return a notice per unreadable file."""
+        self.plugins.collect_programs()
+        return self.user_program_notices()
+
+    def reload_user_programs_if_changed(self) -> list[str]:
+        """Reload when a programme file was added, removed or written since, e.g. by ``kneetui import``."""
+        return self.reload_user_programs() if self.user_programs.changed() else []
+
+    def user_program_notices(self) -> list[str]:
+        return [
+            f"Programme file {failure.path.name} was skipped: {failure.reason}"
+            for failure in self.user_programs.failures
+        ]
 
     # -- navigation ----------------------------------------------------------------
 

@@ -20,7 +20,8 @@ from textual.screen import Screen
 
 from kneetui.content.model import Exercise
 from kneetui.engine.plugin_guide import SessionGuide
-from kneetui.plugin_host.loader import LoadResult, one_line
+from kneetui.content.text import one_line
+from kneetui.plugin_host.loader import LoadResult
 from kneetui.serve.terminal import TERMINAL_RESET
 from kneetui.tui.plugin_watchdog import EventLoopWatchdog, frame_in_package
 

@@ -16,7 +16,8 @@ from textual.widgets.option_list import Option
 
 from kneetui.content.model import Exercise, Frequency, Program, ProgramStep, Range
 from kneetui.content.validation import ID_PATTERN
-from kneetui.exchange.program_file import MAX_NAME, ProgramFileError, export_program, parse_program
+from kneetui.exchange.program_file import ProgramFileError, export_program, parse_program
+from kneetui.exchange.schema import MAX_NAME
 from kneetui.history.progression import PRIMARY, STEP_SIZES
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.widgets.builder_lists import ExercisePicker, StepList

@@ -67,8 +67,21 @@ class ProgramsScreen(SectionScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.notice_changed_files()
         self.refill(self.app.settings.program)
         self.query_one("#programs").focus()
+
+    def on_screen_resume(self) -> None:
+        if self.notice_changed_files():
+            self.refill()
+
+    def notice_changed_files(self) -> bool:
+        """Pick up programmes imported, edited or deleted outside this app since they were last read."""
+        if not self.app.user_programs.changed():
+            return False
+        for notice in self.app.reload_user_programs():
+            self.notify(notice, severity="warning", markup=False)
+        return True
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < 70, "-narrow")
