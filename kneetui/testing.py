@@ -109,9 +109,25 @@ async def run_plugin_screen(
     screen = plugin_session_screen(loaded, name, exercise, guide)
     assert screen is not None, f"plug-in {name!r} offers no screen for {exercise_id!r}"
 
+    from textual.binding import Binding
+
     class Harness(App[None]):
+        """Runs the screen inside kneetui's safety frame: ``!`` and ``q`` are kneetui's, before the screen's."""
+
+        BINDINGS = [
+            Binding("exclamation_mark", "frame_pain_worse", "Pain worse", priority=True),
+            Binding("q", "frame_quit", "End session", priority=True),
+        ]
+
         def on_mount(self) -> None:
             self.push_screen(screen)
+
+        def action_frame_pain_worse(self) -> None:
+            guide.interrupt()
+            guide.pain_is_worse()
+
+        def action_frame_quit(self) -> None:
+            guide.interrupt()
 
     app = Harness()
     async with app.run_test(size=size) as pilot:

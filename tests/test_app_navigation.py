@@ -166,7 +166,7 @@ async def test_a_settings_change_is_saved_at_once(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("o")
-        await pilot.press("tab", "tab", "space")
+        await pilot.press("tab", "tab", "tab", "space")  # theme, light mode, pain rule, then the bell
         await pilot.pause()
         assert load_settings().settings.bell is False
         rest = app.screen.query_one("#rest_seconds", Input)

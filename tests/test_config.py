@@ -56,3 +56,21 @@ def test_a_config_that_is_a_directory_is_reported_not_raised():
     locations.config_file().mkdir(parents=True)
     loaded = load_settings()
     assert "cannot be opened" in loaded.notices[0]
+
+
+def test_the_old_loose_stop_threshold_is_not_carried_over_and_the_person_is_told(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("pain_rise_to_stop = 2\n", encoding="utf-8")
+    loaded = load_settings(path)
+    assert loaded.settings.pain_rise_tolerance == 0
+    assert any("stops at any rise in pain" in notice for notice in loaded.notices)
+
+
+def test_a_tolerance_a_physiotherapist_allows_is_kept_and_reaches_the_runner(tmp_path):
+    from kneetui.engine.settings import RunnerSettings
+
+    path = tmp_path / "config.toml"
+    path.write_text("pain_rise_tolerance = 1\n", encoding="utf-8")
+    loaded = load_settings(path)
+    assert loaded.notices == []
+    assert RunnerSettings.from_settings(loaded.settings).pain_tolerance == 1

@@ -237,7 +237,7 @@ def test_a_version_1_history_is_upgraded_and_keeps_its_sessions(tmp_path):
     opened = open_history_store(path)
     assert opened.notices == []
     with opened.store as store:
-        assert store.schema_version() == SCHEMA_VERSION == 2
+        assert store.schema_version() == SCHEMA_VERSION == 3
         [old] = store.sessions()
         assert (old.id, old.pain_before, old.pain_after, old.notes) == (7, 3, 2, ())
         assert old.blocks == (BlockRecord("wall-slides", BlockKind.REPS, 1, None, 10, 10, MORNING, MORNING + 30),)

@@ -90,11 +90,11 @@ def test_the_adductor_stretch_holds_left_then_switches_then_holds_right():
     assert (right.kind, right.side, right.planned, right.done) == (BlockKind.HOLD, "right", 15, 15)
     assert right.ended_at - left.started_at == 15 + 5 + 15
 
+    # The last exercise's check is also the pain after the session: asked once, and the session ends.
+    assert session.runner.phase.instruction == "How is the pain now, after the session, from 0 to 10?"
     session.runner.answer_pain(2)
-    assert session.runner.state is RunnerState.DONE
-    session.runner.finish(pain_after=1)
     assert session.runner.state is RunnerState.FINISHED
-    assert session.recorder.sessions[1]["pain_after"] == 1
+    assert session.recorder.sessions[1]["pain_after"] == 2
     assert session.recorder.pain_checks == [(1, STRETCH.id, 2)]
 
 
@@ -204,13 +204,16 @@ def test_skipping_a_set_after_some_reps_records_those_reps():
     assert [(b.planned, b.done) for b in session.blocks] == [(10, 4)]
 
 
-def test_skipping_a_pain_check_moves_on_without_a_score():
+def test_skipping_a_pain_check_moves_on_but_says_and_records_that_the_rule_could_not_look():
     session = Session([(WALL_SLIDES, None), (SQUEEZE, None)], get_ready_seconds=0)
     session.start()
     session.runner.complete_reps()
-    session.runner.skip()
+    cues = session.runner.skip()
+    assert kinds(cues)[0] is CueKind.NOTICE
+    assert "starting 2" in cues[0].text and "press !" in cues[0].text
     assert session.runner.phase.exercise == SQUEEZE
     assert session.recorder.pain_checks == []
+    assert session.recorder.notes == [(1, "pain check after Wall slides skipped")]
 
 
 def test_back_soon_after_a_phase_starts_goes_to_the_phase_before():
@@ -296,25 +299,60 @@ def test_a_pain_worse_key_stops_at_once_and_keeps_what_was_done():
     assert session.recorder.sessions[1]["ended_at"] is not None
 
 
-def test_a_pain_rise_of_two_at_a_check_stops_the_session():
-    session = Session([(WALL_SLIDES, None), (SQUEEZE, None)], get_ready_seconds=0)
-    session.start(SafetyAnswers(pain=3, swollen=False, unstable=False))
-    session.runner.complete_reps()
-    cues = session.runner.answer_pain(5)
-    assert kinds(cues) == [CueKind.STOPPED]
-    assert session.runner.state is RunnerState.STOPPED
-    assert session.recorder.pain_checks == [(1, WALL_SLIDES.id, 5)]
-    assert session.recorder.stops == [(1, "pain rose from 3 to 5")]
-
-
-def test_a_pain_rise_of_one_carries_on():
+def test_a_pain_rise_of_one_at_a_check_stops_the_session_as_the_article_says():
     session = Session([(WALL_SLIDES, None), (SQUEEZE, None)], get_ready_seconds=0)
     session.start(SafetyAnswers(pain=3, swollen=False, unstable=False))
     session.runner.complete_reps()
     cues = session.runner.answer_pain(4)
+    assert kinds(cues) == [CueKind.STOPPED]
+    assert session.runner.state is RunnerState.STOPPED
+    assert session.recorder.pain_checks == [(1, WALL_SLIDES.id, 4)]
+    assert session.recorder.stops == [(1, "pain rose from 3 to 4 after Wall slides")]
+
+
+def test_the_same_pain_at_a_check_carries_on():
+    session = Session([(WALL_SLIDES, None), (SQUEEZE, None)], get_ready_seconds=0)
+    session.start(SafetyAnswers(pain=3, swollen=False, unstable=False))
+    session.runner.complete_reps()
+    cues = session.runner.answer_pain(3)
     assert kinds(cues) == [CueKind.TRANSITION]
     assert session.runner.state is RunnerState.RUNNING
     assert session.recorder.stops == []
+
+
+def test_a_tolerance_set_by_a_physiotherapist_is_honoured_and_no_wider():
+    session = Session([(WALL_SLIDES, None), (SQUEEZE, None)], get_ready_seconds=0, pain_tolerance=1)
+    session.start(SafetyAnswers(pain=3, swollen=False, unstable=False))
+    session.runner.complete_reps()
+    assert kinds(session.runner.answer_pain(4)) == [CueKind.TRANSITION]
+    while session.kind is not PhaseKind.PAIN_CHECK:
+        session.runner.skip()
+    assert kinds(session.runner.answer_pain(5)) == [CueKind.STOPPED]
+    assert session.recorder.stops == [(1, f"pain rose from 3 to 5 after {SQUEEZE.name}")]
+
+
+def test_a_tolerance_wider_than_two_cannot_be_set():
+    with pytest.raises(ValueError):
+        Session([(WALL_SLIDES, None)], pain_tolerance=3)
+
+
+def test_a_rise_only_at_the_end_of_a_quit_session_stops_it_with_the_advice():
+    session = Session([(WALL_SLIDES, None), (SQUEEZE, None)], get_ready_seconds=0)
+    session.start(SafetyAnswers(pain=2, swollen=False, unstable=False))
+    session.runner.quit()
+    cues = session.runner.finish(4)
+    assert kinds(cues) == [CueKind.STOPPED]
+    assert session.recorder.stops[-1] == (1, "pain rose from 2 to 4 after the session ended early")
+
+
+def test_pain_worse_after_the_end_still_records_the_stop():
+    session = Session([(WALL_SLIDES, None)], get_ready_seconds=0)
+    session.start(SafetyAnswers(pain=2, swollen=False, unstable=False))
+    session.runner.complete_reps()
+    session.runner.answer_pain(2)
+    assert session.runner.state is RunnerState.FINISHED
+    assert kinds(session.runner.pain_is_worse()) == [CueKind.STOPPED]
+    assert session.recorder.stops == [(1, "pain worse")]
 
 
 def test_a_pain_score_outside_zero_to_ten_is_refused():

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import os
-import select
+import queue
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import TextIO
 
+from kneetui.cli.plain_session import PlainSession, Wait, is_terminal
 from kneetui.content.catalog import Catalog
 from kneetui.content.model import Dose, Exercise
-from kneetui.cli.plain_session import PlainSession, Wait, is_terminal
 from kneetui.engine.clock import Clock, SystemClock
 from kneetui.engine.plan import UnknownExercise, build_plan, items_from_program
 from kneetui.engine.recording import SessionRecorder
@@ -59,21 +59,50 @@ def find_target(target: str, catalog: Catalog) -> tuple[list[tuple[Exercise, Dos
     return f"No programme or exercise is called {target!r}. Programmes: {programs}. Exercises: {exercises}."
 
 
-def waiting_on(stdin: TextIO) -> Wait:
-    """Really wait; on a terminal, come back early when the person types a line."""
-    if os.name == "posix" and is_terminal(stdin):
+class LineReader:
+    """Standard input read line by line on a thread of its own.
 
-        def wait(seconds: float) -> bool:
-            ready, _, _ = select.select([stdin], [], [], max(0.0, seconds))
-            return bool(ready)
+    A countdown waits on it and comes back the moment a line arrives, from a
+    terminal or a pipe alike, so ``!`` and ``q`` work at any time. The end of
+    input is not a line: the countdown goes on, and the next read says so.
+    """
 
-    else:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self._arrived: queue.Queue[str] = queue.Queue()
+        self._waiting: list[str] = []
+        threading.Thread(target=self._pump, name="kneetui-stdin", daemon=True).start()
 
-        def wait(seconds: float) -> bool:
-            time.sleep(max(0.0, seconds))
-            return False
+    def _pump(self) -> None:
+        try:
+            for line in iter(self.stream.readline, ""):
+                self._arrived.put(line)
+        except (OSError, ValueError):
+            pass  # a closed or broken stream is the end of input
+        self._arrived.put("")
 
-    return wait
+    def isatty(self) -> bool:
+        return is_terminal(self.stream)
+
+    def readline(self) -> str:
+        """The next line, waiting for it; '' at the end of input (and every time after)."""
+        line = self._waiting.pop(0) if self._waiting else self._arrived.get()
+        if line == "":
+            self._waiting.insert(0, "")
+        return line
+
+    def wait(self, seconds: float) -> bool:
+        """Let ``seconds`` pass, or less: True as soon as a line is there to read."""
+        deadline = time.monotonic() + max(0.0, seconds)
+        if not self._waiting:
+            try:
+                self._waiting.append(self._arrived.get(timeout=max(0.0, seconds)))
+            except queue.Empty:
+                return False
+        if self._waiting[0] != "":
+            return True
+        time.sleep(max(0.0, deadline - time.monotonic()))
+        return False
 
 
 def espeak_speaker(notices: list[str]) -> Callable[[str], None] | None:
@@ -105,8 +134,11 @@ def run_guide(
     stdout: TextIO | None = None,
 ) -> int:
     """The ``guide`` command, with everything that touches the world injectable."""
-    stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
+    if wait is None:
+        reader = LineReader(stdin or sys.stdin)
+        stdin, wait = reader, reader.wait  # type: ignore[assignment]
+    stdin = stdin or sys.stdin
     if not args.plain:
         print(NEEDS_PLAIN, file=sys.stderr)
         return 2
@@ -129,12 +161,13 @@ def run_guide(
         notices += [notice] if notice else []
     speak = espeak_speaker(notices) if args.speak else None
     clock = clock or SystemClock()
-    runner = SessionRunner(build_plan(items, runner_settings), clock, recorder, runner_settings)
+    previous_stop = recorder.previous_stop() if isinstance(recorder, HistoryStore) else None
+    runner = SessionRunner(build_plan(items, runner_settings), clock, recorder, runner_settings, previous_stop)
     session = PlainSession(
         runner,
         title,
         clock=clock,
-        wait=wait or waiting_on(stdin),
+        wait=wait,
         stdin=stdin,
         stdout=stdout,
         program_id=program_id,

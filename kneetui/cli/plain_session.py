@@ -8,6 +8,9 @@ Time comes in from outside: ``clock`` for reading it and ``wait(seconds)``
 for letting it pass. ``wait`` returns True early when a line of input is
 waiting, so a countdown can be stopped with ``!`` as it runs; tests pass a
 fake clock and a ``wait`` that only moves it.
+
+Every safety decision is the runner's safety policy's; this module only says
+what it decides and reads the answers.
 """
 
 from __future__ import annotations
@@ -20,17 +23,21 @@ from kneetui.engine.clock import Clock
 from kneetui.engine.cues import STOP_ADVICE, Cue, CueKind
 from kneetui.engine.plan import PhaseKind
 from kneetui.engine.recording import SafetyAnswers
-from kneetui.engine.session import RunnerState, SessionRunner
+from kneetui.engine.safety import CHOICE_LABELS, StartChoice
+from kneetui.engine.session import OutcomeKind, RunnerState, SessionRunner
 
 SAFETY_NOTICE = (
     "kneetui does not replace a professional. Stop and seek help if the pain gets worse, "
     "or comes with swelling or instability."
 )
-PROFESSIONAL_ADVICE = (
-    "A swollen or unstable knee should be evaluated by a healthcare professional, "
-    "such as a physiotherapist, before you exercise."
+KEYS = "Keys, each followed by Enter: ! pain is worse, q quit, n skip, b back, p pause, i steps, + or - 5 seconds."
+ADJUST_SECONDS = 5
+CHOICE_PROMPT = (
+    f"Type s to stop ({CHOICE_LABELS[StartChoice.STOP].lower()}; Enter does this too), "
+    f"or g to {CHOICE_LABELS[StartChoice.GO_ON].lower()}: "
 )
-KEYS = "Keys, each followed by Enter: ! pain is worse, q quit, n skip, b back, p pause, + or - 10 seconds."
+CHECK_PROMPT = "0 to 10, ! if it is worse, or s to skip: "
+SKIP_WARNING = "Skipping means the stop rule cannot look at your pain now. Type s to skip, or your pain from 0 to 10."
 REP_KEYS = "Press Enter after each rep. d: the set is done. A number sets the count."
 
 #: The same slack the runner uses, so a countdown standing exactly on a milestone counts as there.
@@ -109,7 +116,7 @@ class PlainSession:
                 self.say(str(cue.n), spoken=True)
             elif cue.kind is CueKind.REP:
                 self.say(cue.text)
-            elif cue.kind is CueKind.STOPPED:
+            elif cue.kind is CueKind.STOPPED or cue.kind is CueKind.NOTICE:
                 self.say(cue.text, bell=True, spoken=True)
 
     def _announce_phase(self, instruction: str) -> None:
@@ -143,14 +150,15 @@ class PlainSession:
             raise QuitRequested
         return text
 
-    def ask_number(self, prompt: str, allow_blank: bool = False) -> int | None:
+    def ask_number(self, prompt: str, allow_skip: bool = False) -> int | None:
+        """A score from 0 to 10; with ``allow_skip``, None when the person types s (never a bare Enter)."""
         while True:
             text = self.read(prompt)
-            if text == "" and allow_blank:
+            if text == "s" and allow_skip:
                 return None
             if text.isdigit() and 0 <= int(text) <= 10:
                 return int(text)
-            self.say("Please type a whole number from 0 to 10" + (", or just Enter to skip." if allow_blank else "."))
+            self.say(SKIP_WARNING if allow_skip else "Please type a whole number from 0 to 10.")
 
     def ask_yes_no(self, prompt: str) -> bool:
         while True:
@@ -164,30 +172,28 @@ class PlainSession:
     # The session
 
     def run(self) -> int:
-        """Guide the whole session; 0 when it ran to its end, 1 when it ended early."""
+        """Guide the whole session; 0 when it ran to its end, 1 when it ended early or was stopped."""
         self.say(SAFETY_NOTICE)
         self.say(self.title)
         for notice in self.notices:
             self.say(notice)
+        self.say(self.runner.policy.rule_text())
         try:
-            safety, carry_on = self.ask_safety()
+            safety, go_on = self.ask_safety()
         except PainWorse:
             self.say(STOP_ADVICE, bell=True, spoken=True)
             return 1
         except (QuitRequested, InputClosed, KeyboardInterrupt):
             self.say("Nothing was started.")
             return 1
-        if not carry_on:
-            self.runner.start(safety, continued_despite_advice=False, program_id=self.program_id)
-            self.runner.quit("advised a professional evaluation")
+        cues = self.runner.start(safety, continued_despite_advice=go_on, program_id=self.program_id)
+        if self.runner.state is RunnerState.STOPPED:  # the person chose to stop, as advised
             self.runner.finish(None)
-            self.say("Not started. Please have the knee looked at first.")
-            return 1
+            return self.end()
         self.say(KEYS)
-        self.announce(self.runner.start(safety, safety.advised_professional, self.program_id))
+        self.announce(cues)
         try:
             self.walk()
-            return self.end(safety.pain)
         except PainWorse:
             self.announce(self.runner.pain_is_worse())
         except QuitRequested:
@@ -197,47 +203,65 @@ class PlainSession:
             self.say("Input closed, so the session is stopped.")
         except KeyboardInterrupt:
             self.runner.quit("interrupted")
-        self.runner.finish(None)
-        self.say(f"Stopped ({self.runner.stop_reason}). {self._kept()}")
-        return 1
+        if self.runner.needs_pain_after:
+            self.ask_pain_after()
+        return self.end()
 
     def ask_safety(self) -> tuple[SafetyAnswers, bool]:
+        """The three questions; then, when the policy advises against starting, the choice (stop is the default)."""
         pain = self.ask_number("Pain now, 0 to 10: ")
         assert pain is not None
         swollen = self.ask_yes_no("Is the knee swollen? (y/n): ")
         unstable = self.ask_yes_no("Does the knee feel unstable or give way? (y/n): ")
         safety = SafetyAnswers(pain=pain, swollen=swollen, unstable=unstable)
-        if not safety.advised_professional:
-            return safety, True
-        self.say(PROFESSIONAL_ADVICE, bell=True, spoken=True)
-        return safety, self.ask_yes_no("Continue anyway? (y/n): ")
+        advice = self.runner.assess_start(safety)
+        if not advice.needs_choice:
+            return safety, False
+        for concern in advice.concerns:
+            self.say(f"[{concern.source}] {concern.text}", bell=True, spoken=True)
+        while True:
+            text = self.read(CHOICE_PROMPT)
+            if text in ("", "s", "stop"):
+                return safety, False
+            if text in ("g", "go on"):
+                return safety, True
+            self.say("Please type s to stop, or g to go on.")
+
+    def ask_pain_after(self) -> None:
+        """The session ended early: ask the pain now, and let the rule look at it."""
+        if self.runner.outcome is not OutcomeKind.ADVISED_STOP:
+            self.say(self.runner.check_reminder())
+        try:
+            pain = self.ask_number("Pain now, " + CHECK_PROMPT, allow_skip=True)
+        except PainWorse:
+            self.announce(self.runner.pain_is_worse())
+            pain = None
+        except (QuitRequested, InputClosed, KeyboardInterrupt):
+            pain = None
+        self.announce(self.runner.finish(pain))
 
     def walk(self) -> None:
         while self.runner.state is RunnerState.RUNNING:
             phase = self.runner.phase
             if phase.kind is PhaseKind.PAIN_CHECK:
-                pain = self.ask_number("0 to 10, or Enter to skip: ", allow_blank=True)
-                self.announce(self.runner.skip() if pain is None else self.runner.answer_pain(pain))
+                self.say(self.runner.check_reminder())
+                pain = self.ask_number(CHECK_PROMPT, allow_skip=True)
+                self.announce(self.runner.answer_pain(pain))
             elif phase.kind is PhaseKind.REPS and not phase.tempo_seconds:
                 self.take_rep_input(self.read())
             else:
                 self.follow_countdown()
 
-    def end(self, pain_before: int) -> int:
-        if self.runner.state is RunnerState.STOPPED:  # the stop rule fired at a pain check
-            self.runner.finish(None)
-            self.say(f"Stopped ({self.runner.stop_reason}). {self._kept()}")
-            return 1
-        try:
-            pain_after = self.ask_number("Pain after the session, 0 to 10, or Enter to skip: ", allow_blank=True)
-        except (QuitRequested, InputClosed):
-            pain_after = None
-        self.runner.finish(pain_after)
-        self.say(f"Pain before → after: {pain_before} → {'not given' if pain_after is None else pain_after}")
-        if pain_after is not None and self.runner.pain_rise_is_too_much(pain_after):
-            self.say(STOP_ADVICE, bell=True, spoken=True)
-        self.say(f"Session complete. {self._kept()}")
-        return 0
+    def end(self) -> int:
+        """Say how the session ended, in the runner's words; 0 only for a whole session without a stop."""
+        runner = self.runner
+        for number, line in enumerate(runner.summary()):
+            advised = number == 0 and runner.outcome is OutcomeKind.ADVISED_STOP
+            self.say(("STOP. " + line) if advised else line, bell=advised, spoken=advised)
+        before = "not given" if runner.pain_before is None else runner.pain_before
+        after = "not given" if runner.pain_after is None else runner.pain_after
+        self.say(f"Pain before → after: {before} → {after}. {self._kept()}")
+        return 0 if runner.outcome is OutcomeKind.COMPLETE else 1
 
     def _kept(self) -> str:
         blocks = len(self.runner.recorded_blocks)
@@ -291,12 +315,22 @@ class PlainSession:
         elif text == "b":
             self.announce(self.runner.back())
         elif text in ("+", "-"):
-            self.announce(self.runner.adjust(10 if text == "+" else -10))
+            self.announce(self.runner.adjust(ADJUST_SECONDS if text == "+" else -ADJUST_SECONDS))
             self._say_time_left()
+        elif text == "i":
+            self.say_steps()
         elif text == "":
             self._say_time_left()
         else:
             self.say(KEYS)
+
+    def say_steps(self) -> None:
+        """The whole exercise's steps, one line each."""
+        exercise = self.runner.phase.exercise
+        if exercise is not None:
+            self.say(f"{exercise.name}, the steps:")
+            for number, step in enumerate(exercise.steps, 1):
+                self.say(f"{number}. {step}")
 
     def _say_time_left(self) -> None:
         remaining = self.runner.remaining()
@@ -315,6 +349,8 @@ class PlainSession:
             self.announce(self.runner.skip())
         elif text == "b":
             self.announce(self.runner.back())
+        elif text == "i":
+            self.say_steps()
         else:
             self.say(f"{REP_KEYS} The count goes up to {target}. n skips, ! if the pain is worse, q quits.")
 

@@ -29,7 +29,7 @@ MAX_DOSE = {"hold_seconds": 600, "reps": 100, "duration_minutes": 120, "sets": 1
 MAX_REST_SECONDS = 600
 #: The shortest time a drawing's frame may show: faster frames keep the app too busy to answer keys.
 MIN_FRAME_SECONDS = 0.1
-MAX_FRAME_SECONDS = 60.0
+MAX_FRAME_SECONDS = 60
 
 
 class ContentError(ValueError):

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-#: The source article's advice when pain gets worse.
-STOP_ADVICE = (
-    "Stop now and consult a healthcare professional, such as a physiotherapist, "
-    "who can reassess your knee and adjust the plan."
-)
+from kneetui.engine.safety import STOP_ADVICE
+
+#: STOP_ADVICE lives with the rest of the safety policy; it is named here too for older imports.
+__all__ = ["STOP_ADVICE", "Cue", "CueKind"]
 
 
 class CueKind(StrEnum):
@@ -26,6 +25,9 @@ class CueKind(StrEnum):
     REP = "rep"
     #: The stop rule fired; ``text`` is the advice to show.
     STOPPED = "stopped"
+    #: Something the person must be told about their safety that is not a stop, e.g. a
+    #: skipped pain check; ``text`` says it.
+    NOTICE = "notice"
 
 
 @dataclass(frozen=True)

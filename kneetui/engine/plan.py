@@ -2,13 +2,14 @@
 
 For each exercise: get ready, then each set (left, switch sides, right when
 the dose is per side or leg) with a rest between sets, then a pain check.
-The plan ends with DONE, after which the UI asks the pain afterwards.
+The last exercise's pain check is also the pain after the session; the plan
+ends with DONE.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from kneetui.content.model import Dose, Exercise, Laterality, Program
@@ -17,6 +18,10 @@ from kneetui.engine.settings import RunnerSettings
 #: A rough length of one self-counted rep, used only to weigh reps against
 #: holds in the session's overall progress.
 SECONDS_PER_REP_ESTIMATE = 3.0
+
+
+CHECK_INSTRUCTION = "How is the pain now, from 0 to 10?"
+END_CHECK_INSTRUCTION = "How is the pain now, after the session, from 0 to 10?"
 
 
 class PhaseKind(StrEnum):
@@ -123,6 +128,9 @@ def build_plan(items: Iterable[tuple[Exercise, Dose | None]], settings: RunnerSe
     phases: list[Phase] = []
     for number, (exercise, dose) in enumerate(items, start=1):
         phases.extend(_exercise_phases(exercise, dose or exercise.dosage.lowest(), number, settings))
+    if phases and phases[-1].kind is PhaseKind.PAIN_CHECK:
+        # The last exercise's check is also the pain after the session: asked once, judged once.
+        phases[-1] = replace(phases[-1], instruction=END_CHECK_INSTRUCTION)
     phases.append(Phase(PhaseKind.DONE, "All done. Well done."))
     return Plan(tuple(phases))
 
@@ -177,7 +185,7 @@ def _exercise_phases(exercise: Exercise, dose: Dose, number: int, settings: Runn
                     **common,
                 )
             )
-    phases.append(Phase(PhaseKind.PAIN_CHECK, "How is the pain now, from 0 to 10?", set_number=dose.sets, **common))
+    phases.append(Phase(PhaseKind.PAIN_CHECK, CHECK_INSTRUCTION, set_number=dose.sets, **common))
     return phases
 
 

@@ -19,8 +19,14 @@ class SessionGuide:
 
     The plug-in's screen reads ``exercise``, ``dose`` and ``clock`` (use it for
     every wait and measurement), reports each completed block with
-    :meth:`record_block`, calls :meth:`pain_is_worse` when the person says the
-    pain got worse, and :meth:`finish` (or simply dismisses itself) when done.
+    :meth:`record_block`, and calls :meth:`finish` (or simply dismisses itself)
+    when done.
+
+    kneetui's frame owns ``!`` (the pain is worse) and ``q`` (end the session)
+    on the plug-in's screen and on anything it opens. To keep the block in
+    progress when the person presses one of them, register a callback with
+    :meth:`before_stop`. :meth:`pain_is_worse` remains for a plug-in that
+    notices worse pain in its own way.
     """
 
     def __init__(
@@ -52,6 +58,9 @@ class SessionGuide:
         self._session_id = session_id
         self._on_stop = on_stop
         self._on_finish = on_finish
+        self._before_stop: list[Callable[[], None]] = []
+        #: kneetui's frame ended the screen (``!`` or quit); nothing more can be recorded.
+        self.interrupted = False
 
     def record_block(
         self,
@@ -68,7 +77,7 @@ class SessionGuide:
 
         ``started_at`` and ``ended_at`` are ``clock.wall()`` times.
         """
-        if self.finished or self.stopped:
+        if self.finished or self.stopped or self.interrupted:
             raise RuntimeError("this exercise is over; nothing more can be recorded")
         block = BlockRecord(
             exercise_id=self.exercise.id,
@@ -84,6 +93,27 @@ class SessionGuide:
         self._recorder.record_block(self._session_id, block)
         self.blocks.append(block)
         return block
+
+    def before_stop(self, callback: Callable[[], None]) -> None:
+        """Have ``callback`` called just before kneetui closes the screen because the person pressed
+        ``!`` or ended the session; record the block in progress there."""
+        self._before_stop.append(callback)
+
+    def interrupt(self) -> list[str]:
+        """kneetui's frame ends the screen: call the :meth:`before_stop` callbacks once.
+
+        Returns a line for each callback that raised; what it recorded before raising is kept.
+        """
+        if self.finished or self.stopped or self.interrupted:
+            return []
+        problems = []
+        for callback in self._before_stop:
+            try:
+                callback()
+            except BaseException as error:  # noqa: BLE001 - a plug-in may raise anything
+                problems.append(f"{self.plugin}: a before_stop callback raised {type(error).__name__}: {error}")
+        self.interrupted = True
+        return problems
 
     def pain_is_worse(self) -> None:
         """The person says the pain is worse: kneetui stops the session and shows its advice."""

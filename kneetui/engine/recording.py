@@ -86,6 +86,10 @@ class SessionRecorder(Protocol):
         """Record the end of a session and the pain afterwards (None if not given)."""
         ...
 
+    def record_note(self, session_id: int, note: str, at: float) -> None:
+        """Keep a line about the session, e.g. that a pain check was skipped."""
+        ...
+
 
 class MemoryRecorder:
     """A recorder that keeps everything in lists; for tests and for a session with no history."""
@@ -95,6 +99,7 @@ class MemoryRecorder:
         self.blocks: list[tuple[int, BlockRecord]] = []
         self.pain_checks: list[tuple[int, str, int]] = []
         self.stops: list[tuple[int, str]] = []
+        self.notes: list[tuple[int, str]] = []
 
     def start_session(self, start: SessionStart) -> int:
         session_id = len(self.sessions) + 1
@@ -112,3 +117,6 @@ class MemoryRecorder:
 
     def finish_session(self, session_id: int, pain_after: int | None, ended_at: float) -> None:
         self.sessions[session_id].update(pain_after=pain_after, ended_at=ended_at)
+
+    def record_note(self, session_id: int, note: str, at: float) -> None:
+        self.notes.append((session_id, note))

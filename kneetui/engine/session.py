@@ -16,9 +16,22 @@ from enum import StrEnum
 from itertools import accumulate
 
 from kneetui.engine.clock import Clock
-from kneetui.engine.cues import STOP_ADVICE, Cue, CueKind
+from kneetui.engine.cues import Cue, CueKind
 from kneetui.engine.plan import Phase, PhaseKind, Plan
 from kneetui.engine.recording import BlockKind, BlockRecord, SafetyAnswers, SessionRecorder, SessionStart
+from kneetui.engine.safety import (
+    GOING_ON_NOTE,
+    REASON_PAIN_WORSE,
+    REASON_QUIT,
+    STOP_ADVICE,
+    PreviousStop,
+    SafetyPolicy,
+    StartAdvice,
+    check_pain,
+    describe_stop,
+    is_advised_stop,
+    is_pain_stop,
+)
 from kneetui.engine.settings import RunnerSettings
 from kneetui.engine.timer import CountdownTimer
 
@@ -35,23 +48,54 @@ _BLOCK_KINDS = {PhaseKind.HOLD: BlockKind.HOLD, PhaseKind.REPS: BlockKind.REPS, 
 class RunnerState(StrEnum):
     NOT_STARTED = "not started"
     RUNNING = "running"
-    #: Every phase is behind; the UI asks the pain afterwards and calls finish().
+    #: Every phase is behind but the pain afterwards is not known; the UI asks it and calls finish().
     DONE = "done"
-    #: Ended early, by the stop rule or by quitting; see ``stop_reason``.
+    #: Ended early, by the stop rule or by quitting; see ``stop_reason``. The UI asks the pain
+    #: now and calls finish().
     STOPPED = "stopped"
     FINISHED = "finished"
+
+
+class OutcomeKind(StrEnum):
+    """How a session ended, for the summary every front end shows."""
+
+    COMPLETE = "complete"
+    #: Stopped by the safety policy, with the advice to consult a professional.
+    ADVISED_STOP = "advised stop"
+    ENDED_EARLY = "ended early"
+
+
+def skipped_check_text(pain_before: int | None) -> str:
+    """What the person is told when a pain check is skipped: the rule could not look."""
+    start = "" if pain_before is None else f" with your starting {pain_before}"
+    return (
+        f"Pain check skipped: the stop rule could not compare your pain{start}. "
+        "If the pain is worse than when you started, press ! now."
+    )
 
 
 class SessionRunner:
     """Walks ``plan`` on ``clock``, reporting to ``recorder`` as each block completes."""
 
     def __init__(
-        self, plan: Plan, clock: Clock, recorder: SessionRecorder, settings: RunnerSettings = RunnerSettings()
+        self,
+        plan: Plan,
+        clock: Clock,
+        recorder: SessionRecorder,
+        settings: RunnerSettings = RunnerSettings(),
+        previous_stop: PreviousStop | None = None,
     ) -> None:
         self.plan = plan
         self.clock = clock
         self.recorder = recorder
         self.settings = settings
+        #: Every safety decision of this session is the policy's.
+        self.policy = SafetyPolicy(settings.pain_tolerance)
+        #: The last session's stop, when it came with the advice to consult a professional.
+        self.previous_stop = previous_stop
+        #: What the person was told about their safety during the session, in order (skipped checks...).
+        self.notes: list[str] = []
+        self.pain_after: int | None = None
         self.state = RunnerState.NOT_STARTED
         self.session_id: int | None = None
         self.stop_reason: str | None = None
@@ -109,11 +153,48 @@ class SessionRunner:
         done = self._weight_before[self._index] + self.phase.weight * self.phase_progress()
         return min(1.0, done / total)
 
-    def pain_rise_is_too_much(self, pain: int) -> bool:
-        """Whether ``pain`` is enough above the pain before the session to stop."""
-        return self.pain_before is not None and pain - self.pain_before >= self.settings.pain_rise_to_stop
+    def check_reminder(self) -> str:
+        """The line every pain check shows: the starting score and the rule in force."""
+        return self.policy.check_reminder(self.pain_before)
+
+    @property
+    def outcome(self) -> OutcomeKind:
+        """How the session ended (or would end now)."""
+        if is_advised_stop(self.stop_reason):
+            return OutcomeKind.ADVISED_STOP
+        if self.stop_reason is not None:
+            return OutcomeKind.ENDED_EARLY
+        return OutcomeKind.COMPLETE
+
+    def summary(self) -> list[str]:
+        """What every front end says when the session is over, first line first.
+
+        After a stop that came with advice, the first line is that advice.
+        """
+        if self.outcome is OutcomeKind.ADVISED_STOP:
+            lines = [STOP_ADVICE, describe_stop(self.stop_reason)]
+        elif self.outcome is OutcomeKind.ENDED_EARLY:
+            lines = [describe_stop(self.stop_reason)]
+        else:
+            lines = ["Session complete. Well done."]
+        return lines + self.notes
+
+    @property
+    def needs_pain_after(self) -> bool:
+        """True when the session is over and the pain afterwards is to be asked, then finish() called."""
+        return self.state in (RunnerState.DONE, RunnerState.STOPPED)
+
+    @property
+    def last_check_is_the_end(self) -> bool:
+        """True while the current pain check is the last one, so it doubles as the pain after the session."""
+        following = self.next_phase
+        return self.phase.kind is PhaseKind.PAIN_CHECK and following is not None and following.kind is PhaseKind.DONE
 
     # The session's life
+
+    def assess_start(self, safety: SafetyAnswers) -> StartAdvice:
+        """What the policy advises after the checks before the session; the UI shows it and asks."""
+        return self.policy.assess_start(safety, self.previous_stop)
 
     def start(
         self,
@@ -121,9 +202,16 @@ class SessionRunner:
         continued_despite_advice: bool = False,
         program_id: str | None = None,
     ) -> list[Cue]:
-        """Record the start of the session and enter its first phase."""
+        """Record the start of the session and enter its first phase.
+
+        When the policy advises against starting (:meth:`assess_start`), the session starts
+        only if the person chose to go on (``continued_despite_advice``); otherwise it is
+        recorded as stopped with that advice.
+        """
         if self.state is not RunnerState.NOT_STARTED:
             raise RuntimeError("this session has already started")
+        advice = self.assess_start(safety) if safety is not None else None
+        going_on = advice is not None and advice.needs_choice and continued_despite_advice
         self.pain_before = safety.pain if safety is not None else None
         now = self.clock.now()
         self.session_id = self.recorder.start_session(
@@ -132,12 +220,22 @@ class SessionRunner:
                 program_id=program_id,
                 exercise_ids=self.plan.exercise_ids,
                 safety=safety,
-                continued_despite_advice=continued_despite_advice,
+                continued_despite_advice=going_on,
+                notes=(advice.note_for_going_on(),) if going_on and advice is not None else (),
             )
         )
+        if advice is not None and advice.needs_choice and not going_on:
+            self.state = RunnerState.STOPPED
+            self.recorder.record_stop(self.session_id, advice.stop_reason, self.clock.wall())
+            self.stop_reason = advice.stop_reason
+            return [Cue(CueKind.STOPPED, text=STOP_ADVICE)]
         self.state = RunnerState.RUNNING
         self._enter(0, now)
-        return self._entry_cues()
+        cues = []
+        if going_on:
+            self.notes.append(GOING_ON_NOTE)
+            cues.append(Cue(CueKind.NOTICE, text=GOING_ON_NOTE))
+        return cues + self._entry_cues()
 
     def tick(self) -> list[Cue]:
         """Move past every countdown that has ended and return what to announce now.
@@ -164,20 +262,29 @@ class SessionRunner:
             cues.append(Cue(CueKind.SWITCH_SIDES, text=_switch_instruction(entered)))
         return cues + self._countdown_cues()
 
-    def finish(self, pain_after: int | None) -> None:
-        """Record the end of the session and the pain afterwards.
+    def finish(self, pain_after: int | None) -> list[Cue]:
+        """Record the end of the session and the pain afterwards; the rule looks at it too.
 
-        Finishing a session that is still running quits it first.
+        Finishing a session that is still running quits it first. A rise at the end
+        stops the session with the article's advice, as a rise during it would.
         """
         if pain_after is not None:
-            _check_pain(pain_after)
+            check_pain(pain_after)
+        if self.state is RunnerState.FINISHED:
+            return []
         if self.state is RunnerState.RUNNING:
             self.quit()
         if self.state not in (RunnerState.DONE, RunnerState.STOPPED):
             raise RuntimeError(f"cannot finish a session that is {self.state}")
-        if self.session_id is not None:
-            self.recorder.finish_session(self.session_id, pain_after, self.clock.wall())
-        self.state = RunnerState.FINISHED
+        cues: list[Cue] = []
+        if pain_after is not None and not is_pain_stop(self.stop_reason):
+            where = "at the end" if self.stop_reason is None else "after the session ended early"
+            verdict = self.policy.judge(self.pain_before, pain_after, where)
+            if verdict.stop:
+                self._record_stop_reason(verdict.reason)
+                cues.append(Cue(CueKind.STOPPED, text=STOP_ADVICE))
+        self._close(pain_after)
+        return cues
 
     # What the person does
 
@@ -217,9 +324,14 @@ class SessionRunner:
         return cues + self._entry_cues()
 
     def skip(self) -> list[Cue]:
-        """Move on now. Work already done in this block is recorded as a shorter block."""
+        """Move on now. Work already done in this block is recorded as a shorter block.
+
+        Skipping a pain check is never silent: see :meth:`answer_pain`.
+        """
         if self.state is not RunnerState.RUNNING:
             return []
+        if self.phase.kind is PhaseKind.PAIN_CHECK:
+            return self.answer_pain(None)
         self._record_partial()
         self._enter(self._index + 1, self.clock.now())
         return self._entry_cues()
@@ -264,26 +376,49 @@ class SessionRunner:
             self._last_warning = None  # given more time, the 3-2-1 comes again
         return self.tick()
 
-    def answer_pain(self, pain: int) -> list[Cue]:
-        """The answer to a pain check (0–10). A rise to the stop threshold stops the session."""
-        _check_pain(pain)
+    def answer_pain(self, pain: int | None) -> list[Cue]:
+        """The answer to a pain check (0–10), or None when the person skips it.
+
+        The policy decides whether the score stops the session. The last check is
+        also the pain after the session. A skipped check is recorded and said: the
+        rule could not look, and the person is reminded of ``!``.
+        """
+        if pain is not None:
+            check_pain(pain)
         phase = self.phase
         if self.state is not RunnerState.RUNNING or phase.kind is not PhaseKind.PAIN_CHECK:
             raise RuntimeError("no pain check is being asked")
         assert self.session_id is not None and phase.exercise is not None
-        self.recorder.record_pain_check(self.session_id, phase.exercise.id, pain, self.clock.wall())
-        if self.pain_rise_is_too_much(pain):
-            return self._stop(f"pain rose from {self.pain_before} to {pain}", advise=True)
+        cues: list[Cue] = []
+        if pain is None:
+            text = skipped_check_text(self.pain_before)
+            self.notes.append(text)
+            note = f"pain check after {phase.exercise.name} skipped"
+            self.recorder.record_note(self.session_id, note, self.clock.wall())
+            cues.append(Cue(CueKind.NOTICE, text=text))
+        else:
+            self.recorder.record_pain_check(self.session_id, phase.exercise.id, pain, self.clock.wall())
+            verdict = self.policy.judge(self.pain_before, pain, f"after {phase.exercise.name}")
+            if verdict.stop:
+                return self._stop(verdict.reason, advise=True)
+        last = self.last_check_is_the_end
         self._enter(self._index + 1, self.clock.now())
-        return self._entry_cues()
+        if last:
+            self._close(pain)
+            return cues
+        return cues + self._entry_cues()
 
     def pain_is_worse(self) -> list[Cue]:
-        """The person says the pain is worse: stop at once, whatever the phase."""
-        if self.state in (RunnerState.STOPPED, RunnerState.FINISHED):
+        """The person says the pain is worse: stop at once, whatever the phase, even after the end."""
+        if self.state is RunnerState.NOT_STARTED:
             return [Cue(CueKind.STOPPED, text=STOP_ADVICE)]
-        return self._stop("pain worse", advise=True)
+        if not is_pain_stop(self.stop_reason):
+            if self.state in (RunnerState.RUNNING, RunnerState.DONE):
+                return self._stop(REASON_PAIN_WORSE, advise=True)
+            self._record_stop_reason(REASON_PAIN_WORSE)
+        return [Cue(CueKind.STOPPED, text=STOP_ADVICE)]
 
-    def quit(self, reason: str = "quit") -> list[Cue]:
+    def quit(self, reason: str = REASON_QUIT) -> list[Cue]:
         """End the session early; everything recorded so far is kept."""
         if self.state not in (RunnerState.RUNNING, RunnerState.DONE):
             return []
@@ -390,18 +525,22 @@ class SessionRunner:
             self._record_partial()
         if self._timer is not None:
             self._timer.pause()  # the display freezes where the session stopped
-        if self.session_id is not None:
-            self.recorder.record_stop(self.session_id, reason, self.clock.wall())
+        self._record_stop_reason(reason)
         self.state = RunnerState.STOPPED
-        self.stop_reason = reason
         self.paused = False
         return [Cue(CueKind.STOPPED, text=STOP_ADVICE)] if advise else []
+
+    def _record_stop_reason(self, reason: str) -> None:
+        if self.session_id is not None:
+            self.recorder.record_stop(self.session_id, reason, self.clock.wall())
+        self.stop_reason = reason
+
+    def _close(self, pain_after: int | None) -> None:
+        self.pain_after = pain_after
+        if self.session_id is not None:
+            self.recorder.finish_session(self.session_id, pain_after, self.clock.wall())
+        self.state = RunnerState.FINISHED
 
 
 def _switch_instruction(phases: list[Phase]) -> str:
     return next(phase.instruction for phase in reversed(phases) if phase.kind is PhaseKind.SWITCH_SIDES)
-
-
-def _check_pain(pain: int) -> None:
-    if not isinstance(pain, int) or not 0 <= pain <= 10:
-        raise ValueError(f"pain is a whole number from 0 to 10, not {pain!r}")

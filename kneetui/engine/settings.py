@@ -20,7 +20,8 @@ class RunnerSettings:
 
     get_ready_seconds: int = 5
     rest_seconds: int = 30
-    pain_rise_to_stop: int = 2
+    #: How far pain may rise above the start before the session stops; 0 is the article's rule.
+    pain_tolerance: int = 0
     warning_seconds: int = 3
     tempo_seconds: float | None = None
 
@@ -34,7 +35,7 @@ class RunnerSettings:
         return cls(
             get_ready_seconds=settings.get_ready_seconds,
             rest_seconds=settings.rest_seconds,
-            pain_rise_to_stop=settings.pain_rise_to_stop,
+            pain_tolerance=settings.pain_rise_tolerance,
             warning_seconds=3 if settings.countdown_warning else 0,
             tempo_seconds=tempo_seconds,
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from kneetui.content.model import Dose
 from kneetui.engine.recording import BlockKind, BlockRecord
+from kneetui.engine.safety import is_advised_stop, is_pain_stop
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class RecordedSession:
     notes: tuple[str, ...] = ()
     blocks: tuple[BlockRecord, ...] = ()
     pain_checks: tuple[PainCheck, ...] = ()
+    stop_acknowledged_at: float | None = None
 
     @property
     def pain_change(self) -> int | None:
@@ -53,6 +55,16 @@ class RecordedSession:
     @property
     def finished(self) -> bool:
         return self.ended_at is not None and self.stop_reason is None
+
+    @property
+    def stopped_for_pain(self) -> bool:
+        """The pain got worse: the person pressed ! or a check rose above the start."""
+        return is_pain_stop(self.stop_reason)
+
+    @property
+    def advised_stop(self) -> bool:
+        """The session ended with the advice to consult a healthcare professional."""
+        return is_advised_stop(self.stop_reason)
 
     def blocks_of(self, exercise_id: str) -> tuple[BlockRecord, ...]:
         return tuple(block for block in self.blocks if block.exercise_id == exercise_id)

@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 from kneetui.content.model import Dose
 from kneetui.engine.recording import BlockKind, BlockRecord, SessionStart
+from kneetui.engine.safety import PreviousStop, is_advised_stop, is_pain_stop
 from kneetui.history.days import local_day, streak
 from kneetui.history.records import (
     ExerciseTotals,
@@ -95,6 +96,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 2: SessionStart.notes (what the person was told before starting), as a JSON list.
     ("ALTER TABLE sessions ADD COLUMN notes TEXT NOT NULL DEFAULT '[]'",),
+    # 3: when the person acknowledged, on Home, a stop that came with the advice to see a professional.
+    ("ALTER TABLE sessions ADD COLUMN stop_acknowledged_at REAL",),
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -299,6 +302,30 @@ class HistoryStore:
         """Record the end of a session and the pain afterwards (None if not given)."""
         self._update_session(session_id, "pain_after = ?, ended_at = ?", (pain_after, ended_at))
 
+    def record_note(self, session_id: int, note: str, at: float) -> None:
+        """Add a line to the session's notes, e.g. that a pain check was skipped."""
+        self._update_session(session_id, "notes = json_insert(notes, '$[#]', ?)", (note,))
+
+    def acknowledge_stop(self, session_id: int, at: float) -> None:
+        """The person has read, on Home, why the session stopped and the advice that came with it."""
+        self._update_session(session_id, "stop_acknowledged_at = ?", (at,))
+
+    def unacknowledged_stop(self) -> RecordedSession | None:
+        """The newest session, when it ended with the advice to consult a professional and the
+        person has not acknowledged it yet."""
+        newest = self.sessions(limit=1)
+        if newest and is_advised_stop(newest[0].stop_reason) and newest[0].stop_acknowledged_at is None:
+            return newest[0]
+        return None
+
+    def previous_stop(self) -> PreviousStop | None:
+        """The newest session's stop, when it came with the advice to consult a professional."""
+        newest = self.sessions(limit=1)
+        if newest and is_advised_stop(newest[0].stop_reason):
+            session = newest[0]
+            return PreviousStop(session.stop_reason or "", session.stopped_at or session.started_at)
+        return None
+
     def _update_session(self, session_id: int, assignments: str, values: tuple[Any, ...]) -> None:
         changed = self._write(
             lambda connection: (
@@ -400,6 +427,7 @@ class HistoryStore:
                 stop_reason=row["stop_reason"],
                 stopped_at=row["stopped_at"],
                 notes=tuple(json.loads(row["notes"])),
+                stop_acknowledged_at=row["stop_acknowledged_at"],
                 blocks=tuple(blocks[row["id"]]),
                 pain_checks=tuple(checks[row["id"]]),
             )
@@ -407,11 +435,29 @@ class HistoryStore:
         ]
 
     def days_exercised(self, tz: tzinfo | None = None) -> list[date]:
-        """Each calendar day (in ``tz``, local time by default) with at least one block done, oldest first."""
-        rows = self._query(
-            "SELECT started_at FROM sessions AS s WHERE EXISTS (SELECT 1 FROM blocks AS b WHERE b.session_id = s.id)"
+        """Each calendar day (in ``tz``, local time by default) with at least one block done, oldest first.
+
+        A session stopped because the pain got worse does not count: it is a reason to see a
+        professional, not a step of the routine (see :meth:`days_stopped_for_pain`).
+        """
+        return sorted(
+            {
+                local_day(row["started_at"], tz)
+                for row in self._worked_sessions()
+                if not is_pain_stop(row["stop_reason"])
+            }
         )
-        return sorted({local_day(row["started_at"], tz) for row in rows})
+
+    def days_stopped_for_pain(self, tz: tzinfo | None = None) -> list[date]:
+        """Each calendar day with a session that stopped because the pain got worse, oldest first."""
+        rows = self._query("SELECT started_at, stop_reason FROM sessions WHERE stop_reason IS NOT NULL")
+        return sorted({local_day(row["started_at"], tz) for row in rows if is_pain_stop(row["stop_reason"])})
+
+    def _worked_sessions(self) -> list[sqlite3.Row]:
+        return self._query(
+            "SELECT started_at, stop_reason FROM sessions AS s"
+            " WHERE EXISTS (SELECT 1 FROM blocks AS b WHERE b.session_id = s.id)"
+        )
 
     def current_streak(self, today: date, tz: tzinfo | None = None) -> int:
         """Days exercised in a row, ending today or yesterday."""

@@ -38,7 +38,9 @@ class Settings:
     animations: bool = True
     #: "auto" goes light (no animation, fewer updates) over SSH or on a limited terminal.
     light_mode: Literal["auto", "on", "off"] = "auto"
-    pain_rise_to_stop: Annotated[int, Meta(ge=1, le=10)] = 2
+    #: How far pain may rise above the start of a session before it stops. 0 is the source
+    #: article's rule (any rise stops); up to 2 only when a physiotherapist said so.
+    pain_rise_tolerance: Annotated[int, Meta(ge=0, le=2)] = 0
     safety_acknowledged: bool = False
     program: str = "chronic"
     disabled_plugins: list[str] = field(default_factory=list)
@@ -60,6 +62,12 @@ def _coerce(raw: dict[str, Any], notices: list[str]) -> Settings:
     known = {spec.name for spec in dataclasses.fields(Settings)}
     values = {name: value for name, value in raw.items() if name in known}
     defaults = Settings()
+    if "pain_rise_to_stop" in raw:
+        notices.append(
+            "The setting 'pain_rise_to_stop' is no longer used: a session now stops at any rise in pain, "
+            "as the source article advises. If your physiotherapist allows a small rise, set it under "
+            "Settings (o)."
+        )
     # Each pass drops the one value the schema named; a file has only so many keys.
     while True:
         try:

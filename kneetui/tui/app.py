@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
+import weakref
 from functools import partial
 from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
+from textual.screen import Screen
 
 from kneetui.content.model import Program
 from kneetui.engine.clock import Clock, SystemClock
@@ -35,6 +38,9 @@ class KneeApp(App[None]):
     BINDINGS = [
         Binding("f1", "open('help')", "Help", show=False),
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True),
+        # kneetui's safety frame on a plug-in's screen: these come before anything the plug-in binds.
+        Binding("exclamation_mark", "frame_pain_worse", "Pain worse", priority=True),
+        Binding("q", "frame_quit", "End session", priority=True),
     ]
 
     def __init__(
@@ -59,6 +65,8 @@ class KneeApp(App[None]):
         self.plugin_screen_guard = None
         #: Guards of plug-in screens that failed: events they had queued may still raise.
         self.closed_plugin_guards: list = []
+        #: A plug-in's session screen and any screen it opened: kneetui's frame is on each.
+        self.framed_screens: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
         self.history = history if history is not None else HistoryStore.in_memory()
         self.history.on_problem = self.history_problem
         if plugins.record(PLUGIN_NAME) is None:
@@ -142,6 +150,69 @@ class KneeApp(App[None]):
                 guard.contain(error)
                 return
         super()._handle_exception(error)
+
+    # -- the safety frame around a plug-in's screens ---------------------------------
+
+    def frame_plugin_screen(self, screen: Screen[Any]) -> None:
+        """Put kneetui's frame (its keys first, and a bar saying so) on a plug-in's screen."""
+        from kneetui.tui.widgets.safety_frame import SafetyFrameBar
+
+        guard = self.plugin_screen_guard
+        self.framed_screens.add(screen)
+        screen.call_later(screen.mount, SafetyFrameBar(guard.plugin if guard is not None else "a plug-in"))
+
+    def in_plugin_frame(self) -> bool:
+        """Whether the screen shown is a plug-in's, inside a session."""
+        return self.plugin_screen_guard is not None and self.screen in self.framed_screens
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("frame_pain_worse", "frame_quit"):
+            return self.in_plugin_frame()
+        return True
+
+    def action_frame_pain_worse(self) -> None:
+        """The pain is worse, said on a plug-in's screen: kneetui stops the session."""
+        from kneetui.tui.plugin_screens import PluginExit
+
+        guard = self.plugin_screen_guard
+        if guard is not None and guard.session is not None:
+            guard.session.plugin_done(PluginExit.PAIN_WORSE)
+
+    def action_frame_quit(self) -> None:
+        """End the session from a plug-in's screen, asking first; what was done is kept."""
+        from kneetui.tui.plugin_screens import PluginExit
+        from kneetui.tui.screens.confirm import ConfirmScreen
+
+        guard = self.plugin_screen_guard
+
+        def confirmed(yes: bool | None) -> None:
+            if yes and guard is not None and self.plugin_screen_guard is guard and guard.session is not None:
+                guard.session.plugin_done(PluginExit.QUIT)
+
+        self.push_screen(
+            ConfirmScreen("End this session now? Everything you have done so far is kept.", yes="End it"), confirmed
+        )
+
+    def push_screen(
+        self, screen: Any, callback: Any = None, wait_for_dismiss: bool = False, *, mode: str | None = None
+    ) -> Any:
+        guard = self.plugin_screen_guard
+        pushed = super().push_screen(screen, callback, wait_for_dismiss, mode=mode)  # type: ignore[call-overload]
+        if guard is not None and isinstance(screen, Screen) and guard.called_by_plugin(sys._getframe(1)):
+            # A plug-in's screen that opens another keeps the person inside kneetui's frame.
+            self.log.warning(f"plug-in {guard.plugin!r} opened a screen of its own; kneetui's frame is on it too")
+            self.frame_plugin_screen(screen)
+        return pushed
+
+    def exit(self, result: Any = None, return_code: int = 0, message: Any = None) -> None:
+        guard = self.plugin_screen_guard
+        if guard is not None and guard.called_by_plugin(sys._getframe(1)):
+            # Only the person ends kneetui; a plug-in that tries has its screen closed instead.
+            from kneetui.tui.plugin_screens import PluginScreenError
+
+            guard.contain(PluginScreenError("its screen tried to close kneetui (app.exit)"))
+            return
+        super().exit(result, return_code, message)
 
     def history_problem(self, problem: str) -> None:
         """A write to the history failed mid-run (it goes on in memory): tell the person now."""

@@ -5,6 +5,11 @@ contains any exception the screen raises afterwards: the screen is closed and
 kneetui's own guidance takes over, with everything recorded so far kept. A
 screen that stops giving the event loop back is interrupted by a watchdog
 (:mod:`kneetui.tui.plugin_watchdog`) and then closed the same way.
+
+The frame belongs to kneetui, not to the plug-in: on the plug-in's screen and on
+anything it opens, kneetui's own keys come first (``!`` the pain is worse, ``q``
+end the session, asking first) and a bar of kneetui's says so. A plug-in that
+calls ``app.exit()`` has its screen closed instead, and kneetui goes on.
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import os
 import sys
 import termios
 from collections.abc import Callable
+from enum import StrEnum
+from types import FrameType
 from typing import Any, NoReturn
 
 from textual.screen import Screen
@@ -23,7 +30,7 @@ from kneetui.engine.plugin_guide import SessionGuide
 from kneetui.content.text import one_line
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.serve.terminal import TERMINAL_RESET
-from kneetui.tui.plugin_watchdog import EventLoopWatchdog, frame_in_package
+from kneetui.tui.plugin_watchdog import EventLoopWatchdog, frame_in_package, runs_plugin_code
 
 #: The exit status when a plug-in's screen hung and could not be interrupted.
 EXIT_PLUGIN_HUNG = 3
@@ -31,6 +38,26 @@ EXIT_PLUGIN_HUNG = 3
 
 class PluginScreenError(Exception):
     """A plug-in could not supply a usable screen."""
+
+
+class PluginExit(StrEnum):
+    """How a plug-in's session screen came to an end."""
+
+    #: The plug-in finished the exercise (guide.finish() or it dismissed itself).
+    FINISHED = "finished"
+    #: The person said the pain is worse, through kneetui's frame or the plug-in's guide.
+    PAIN_WORSE = "pain worse"
+    #: The person ended the session through kneetui's frame.
+    QUIT = "quit"
+
+
+def frames_from(frame: FrameType | None) -> list[FrameType]:
+    """``frame`` and the frames that called it, innermost first."""
+    frames = []
+    while frame is not None:
+        frames.append(frame)
+        frame = frame.f_back
+    return frames
 
 
 def plugin_session_screen(
@@ -56,13 +83,22 @@ def plugin_session_screen(
 class PluginScreenGuard:
     """Recognises exceptions that come from a plug-in's screen, and closes that screen once."""
 
-    def __init__(self, screen: Screen[Any], plugin: str, on_failure: Callable[[str], None]) -> None:
+    def __init__(
+        self, screen: Screen[Any], plugin: str, on_failure: Callable[[str], None], session: Any = None
+    ) -> None:
         self.screen = screen
+        #: kneetui's session screen below the plug-in's; the frame's keys act through it.
+        self.session = session
         self.plugin = plugin
         self.package = type(screen).__module__.split(".")[0]
         self.on_failure = on_failure
         self.closing = False
         self.watchdog: EventLoopWatchdog | None = None
+
+    def called_by_plugin(self, caller: FrameType | None) -> bool:
+        """Whether ``caller`` (e.g. ``sys._getframe(1)`` in the method called) is the plug-in's code,
+        or code the plug-in called."""
+        return runs_plugin_code(frames_from(caller), self.package)
 
     def in_plugin_code(self, error: BaseException) -> bool:
         # By module name, not file name: a plug-in from the user folder is the

@@ -30,7 +30,7 @@ WRONG = {
     "get_ready_seconds": [-1, 61, "5", 5.0, True],
     "rest_seconds": [601, -30, 30.5, False],
     "animations": [{"on": True}, "off"],
-    "pain_rise_to_stop": [0, 11, 2.0],
+    "pain_rise_tolerance": [-1, 3, 10, 1.0, True],
     "safety_acknowledged": ["yes", 1],
     "program": [7, ["chronic"]],
     "disabled_plugins": ["medial-knee", [1, 2], ["a", 3]],

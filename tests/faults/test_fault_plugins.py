@@ -188,7 +188,7 @@ def test_hostile_objects_are_refused_one_by_one_and_never_stop_loading(tmp_path)
     problems = "\n".join(record.problems)
     assert "an item could not be checked: RuntimeError: no attributes here" in problems
     assert "an item could not be checked: MemoryError: cannot measure me" in problems
-    assert "'frantic': field 'drawing.frame_seconds': must be from 0.1 to 60.0 seconds" in problems
+    assert "'frantic': field 'drawing.frame_seconds': must be from 0.1 to 60 seconds" in problems
     assert "'no-time': field 'drawing.frame_seconds'" in problems
     assert result.catalog.exercise("calm-one") is not None
     # A dose no timer could count (it used to crash `guide` with OverflowError) is refused.

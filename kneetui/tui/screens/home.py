@@ -10,6 +10,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kneetui.engine.safety import ARTICLE_RULE, describe_stop
+from kneetui.history.days import local_day
 from kneetui.tui.literal import heading
 from kneetui.tui.sections import SECTIONS, key_label
 
@@ -26,6 +28,10 @@ class HomeScreen(Screen[None]):
     HomeScreen #menu { width: 30; min-width: 24; height: 1fr; border: round $primary; }
     HomeScreen #today-panel { width: 1fr; height: 1fr; border: round $secondary; padding: 0 1; }
     HomeScreen #safety-line { margin-top: 1; color: $warning; text-style: bold; }
+    HomeScreen #stop-notice {
+        display: none; border: heavy $error; padding: 0 1; margin-bottom: 1; height: auto;
+    }
+    HomeScreen.-stopped #stop-notice { display: block; }
     HomeScreen.-narrow Horizontal { layout: vertical; }
     HomeScreen.-narrow #menu { width: 1fr; height: auto; max-height: 14; }
     HomeScreen.-narrow #today-panel { height: auto; }
@@ -35,6 +41,7 @@ class HomeScreen(Screen[None]):
             Binding(section.key, f"app.open('{section.name}')", section.short, show=section.name in FOOTER_SECTIONS)
             for section in SECTIONS
         ),
+        Binding("k", "acknowledge_stop", "I have read it"),
         Binding("exclamation_mark", "app.safety_notice", "Safety"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -57,6 +64,7 @@ class HomeScreen(Screen[None]):
             yield menu
             with VerticalScroll(id="today-panel") as panel:
                 panel.border_title = "Today"
+                yield Static(id="stop-notice")
                 yield Static(id="today")
                 yield Static(
                     "Stop and seek professional help if the pain gets worse, or with swelling "
@@ -80,6 +88,37 @@ class HomeScreen(Screen[None]):
 
     def refresh_today(self) -> None:
         self.query_one("#today", Static).update(self.app.today_summary())
+        self.show_stop()
+
+    def show_stop(self) -> None:
+        """After a session that stopped with the advice to see a professional: what happened, until read."""
+        stopped = self.app.history.unacknowledged_stop()
+        self.set_class(stopped is not None, "-stopped")
+        self.refresh_bindings()
+        if stopped is None:
+            return
+        day = local_day(stopped.stopped_at or stopped.started_at).strftime("%A %d %B")
+        self.query_one("#stop-notice", Static).update(
+            Content("\n").join(
+                [
+                    Content.assemble(("Your last session stopped", "bold reverse"), f" ({day})."),
+                    Content(describe_stop(stopped.stop_reason)),
+                    Content(f"The article: “{ARTICLE_RULE}”"),
+                    Content("Starting again will remind you. Press k when you have read this."),
+                ]
+            )
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "acknowledge_stop":
+            return self.has_class("-stopped")
+        return True
+
+    def action_acknowledge_stop(self) -> None:
+        stopped = self.app.history.unacknowledged_stop()
+        if stopped is not None:
+            self.app.history.acknowledge_stop(stopped.id, self.app.clock.wall())
+        self.show_stop()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.app.action_open(event.option.id)

@@ -1,6 +1,13 @@
-"""Asks for a pain score (0–10) and returns it; Escape returns None (not answered)."""
+"""Asks for a pain score (0–10) and returns it.
+
+``!`` answers that the pain is worse (:data:`PAIN_WORSE`). Skipping is never
+one slip of a key: the first Escape says what skipping means, the second
+skips (None).
+"""
 
 from __future__ import annotations
+
+from typing import Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,9 +19,17 @@ from kneetui.tui.literal import heading
 from kneetui.tui.widgets.pain_scale import PainScale
 
 SCALE_HINT = "0 = no pain, 10 = the worst pain you can imagine. Type a number or use ←/→, then Enter."
+#: The answer when the person presses ! instead of giving a score.
+PAIN_WORSE: Literal["worse"] = "worse"
+SKIP_WARNING = (
+    "Skipping means the stop rule cannot look at your pain now. "
+    "Press Escape again to skip, type your pain, or press ! if it is worse."
+)
+
+PainAnswer = int | Literal["worse"] | None
 
 
-class PainQuestionScreen(ModalScreen[int | None]):
+class PainQuestionScreen(ModalScreen[PainAnswer]):
     """A single pain question."""
 
     DEFAULT_CSS = """
@@ -23,8 +38,13 @@ class PainQuestionScreen(ModalScreen[int | None]):
         width: 60; max-width: 100%; height: auto; max-height: 100%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
+    PainQuestionScreen #skip-warning { display: none; color: $warning; text-style: bold; }
+    PainQuestionScreen.-warned #skip-warning { display: block; }
     """
-    BINDINGS = [Binding("escape", "skip", "Skip")]
+    BINDINGS = [
+        Binding("escape", "skip", "Skip"),
+        Binding("exclamation_mark", "worse", "Pain worse"),
+    ]
 
     def __init__(self, question: str, note: str = "") -> None:
         super().__init__()
@@ -38,6 +58,7 @@ class PainQuestionScreen(ModalScreen[int | None]):
                 yield Static(self.note, markup=False, classes="pain-note")
             yield PainScale()
             yield Static(SCALE_HINT, markup=False)
+            yield Static(SKIP_WARNING, id="skip-warning", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(PainScale).focus()
@@ -45,5 +66,11 @@ class PainQuestionScreen(ModalScreen[int | None]):
     def on_pain_scale_chosen(self, event: PainScale.Chosen) -> None:
         self.dismiss(event.value)
 
+    def action_worse(self) -> None:
+        self.dismiss(PAIN_WORSE)
+
     def action_skip(self) -> None:
-        self.dismiss(None)
+        if self.has_class("-warned"):
+            self.dismiss(None)
+        else:
+            self.add_class("-warned")

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from kneetui.content.model import Dose, Exercise
+from kneetui.engine.safety import describe_stop
 from kneetui.history.days import local_day, streak
 from kneetui.history.progression import Change, suggest_dose
 from kneetui.history.records import ExerciseTotals, PainPoint, RecordedSession
@@ -60,6 +61,23 @@ def day_summary(days: list[date], today: date, sessions: int, last: date | None)
     ]
     if last is not None:
         lines.append(Content.assemble(("Last session: ", "bold"), short_date(last)))
+    return Content("\n").join(lines)
+
+
+def stop_lines(stops: list[RecordedSession]) -> Content:
+    """Each session that stopped with the advice to consult a professional, newest first.
+
+    These do not count as days exercised, so they never build a streak or a step up.
+    """
+    lines = [
+        Content.assemble(
+            (short_date(local_day(session.stopped_at or session.started_at), with_year=True), "bold"),
+            "  ",
+            describe_stop(session.stop_reason),
+        )
+        for session in stops
+    ]
+    lines.append(Content.styled("Not counted as days exercised. The article: stop and consult a professional.", "dim"))
     return Content("\n").join(lines)
 
 
@@ -130,16 +148,21 @@ class ProgressScreen(SectionScreen):
         history = self.app.history
         today = local_day(self.app.clock.wall())
         days = history.days_exercised()
+        stopped_days = history.days_stopped_for_pain()
         with VerticalScroll(classes="section-body", id="progress-scroll"):
-            if not days:
+            if not days and not stopped_days:
                 yield Static(NOTHING_YET, id="nothing-yet", markup=False)
                 return
             sessions = history.sessions()
             yield Static(heading("Days exercised"))
             with Horizontal(id="overview"):
-                yield DayCalendar(days, today, CALENDAR_WEEKS)
+                yield DayCalendar(days, today, CALENDAR_WEEKS, stopped=stopped_days)
                 last = local_day(sessions[0].started_at) if sessions else None
                 yield Static(day_summary(days, today, len(sessions), last), id="day-summary")
+            stops = [session for session in sessions if session.advised_stop]
+            if stops:
+                yield Static(heading("Stopped, with the advice to see a professional"))
+                yield Static(stop_lines(stops), id="stops", classes="item")
             points = history.pain_series()
             yield Static(heading("Pain before and after"))
             if points:

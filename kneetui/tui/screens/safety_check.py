@@ -1,44 +1,40 @@
-"""The checks before a session: pain now, swelling, instability; advice on a yes."""
+"""The checks before a session: pain now, swelling, instability; then the policy's advice, if any.
+
+This screen only asks and shows. What the answers lead to is decided by the
+engine's safety policy (:mod:`kneetui.engine.safety`), passed in as ``assess``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from kneetui.engine.recording import SafetyAnswers
+from kneetui.engine.safety import CHOICE_LABELS, StartAdvice, StartChoice
 from kneetui.tui.literal import heading
 from kneetui.tui.screens.pain_question import SCALE_HINT
 from kneetui.tui.widgets.pain_scale import PainScale
-
-RED_FLAG_ADVICE = (
-    "Swelling or a knee that feels unstable or gives way are reasons to have a healthcare "
-    "professional evaluate your knee before you continue. You may stop here, or continue with "
-    "only the gentlest exercises (those suited to the acute phase)."
-)
-
-
-class Choice(StrEnum):
-    """What the person chose after the checks."""
-
-    CONTINUE = "continue"
-    GENTLEST_ONLY = "gentlest only"
-    STOP = "stop"
 
 
 @dataclass(frozen=True)
 class SafetyCheckResult:
     answers: SafetyAnswers
-    choice: Choice
+    #: True only when the policy advised against starting and the person chose to go on.
+    go_on: bool
 
 
 class SafetyCheckScreen(ModalScreen[SafetyCheckResult | None]):
-    """Three questions, one at a time; Escape cancels the session before it starts."""
+    """Three questions, one at a time; Escape cancels the session before it starts.
+
+    Once answered, Escape chooses to stop, as the advice says.
+    """
 
     DEFAULT_CSS = """
     SafetyCheckScreen { align: center middle; }
@@ -47,6 +43,7 @@ class SafetyCheckScreen(ModalScreen[SafetyCheckResult | None]):
         border: thick $primary; background: $surface; padding: 0 1;
     }
     SafetyCheckScreen VerticalScroll { height: auto; max-height: 1fr; }
+    SafetyCheckScreen #rule { color: $text-muted; }
     SafetyCheckScreen #answers { height: auto; }
     SafetyCheckScreen Button { width: 100%; margin-top: 1; }
     """
@@ -58,10 +55,13 @@ class SafetyCheckScreen(ModalScreen[SafetyCheckResult | None]):
 
     QUESTIONS = ("Is your knee swollen?", "Does your knee feel unstable, or does it give way?")
 
-    def __init__(self) -> None:
+    def __init__(self, assess: Callable[[SafetyAnswers], StartAdvice], rule: str = "") -> None:
         super().__init__()
+        self.assess = assess
+        self.rule = rule
         self.pain: int | None = None
         self.yes_no: list[bool] = []
+        self.advice: StartAdvice | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -70,6 +70,7 @@ class SafetyCheckScreen(ModalScreen[SafetyCheckResult | None]):
                 yield Static("How much does your knee hurt right now?", id="question", markup=False)
                 yield Static(SCALE_HINT, id="hint", markup=False)
                 yield PainScale()
+                yield Static(self.rule, id="rule", markup=False)
                 yield Vertical(id="answers")
 
     def on_mount(self) -> None:
@@ -89,14 +90,20 @@ class SafetyCheckScreen(ModalScreen[SafetyCheckResult | None]):
             self.focus()
             return
         answers = SafetyAnswers(self.pain or 0, *self.yes_no)
-        if not answers.advised_professional:
-            self.dismiss(SafetyCheckResult(answers, Choice.CONTINUE))
+        self.advice = self.assess(answers)
+        if not self.advice.needs_choice:
+            self.dismiss(SafetyCheckResult(answers, go_on=False))
             return
-        question.update(RED_FLAG_ADVICE)
+        question.update(
+            Content("\n").join(
+                Content.assemble((f"[{concern.source}] ", "bold"), concern.text) for concern in self.advice.concerns
+            )
+        )
         hint.update("")
         buttons = self.query_one("#answers")
-        buttons.mount(Button("Stop here (Escape)", id="stop", variant="primary"))
-        buttons.mount(Button("Continue with the gentlest exercises only", id="gentlest"))
+        buttons.mount(Button(f"{CHOICE_LABELS[StartChoice.STOP]} (Escape)", id="stop", variant="primary"))
+        buttons.mount(Button(CHOICE_LABELS[StartChoice.GO_ON], id="go-on"))
+        # Stopping is the default: an Enter pressed by habit stops.
         self.call_after_refresh(self.query_one("#stop").focus)
 
     def action_answer(self, yes: bool) -> None:
@@ -106,12 +113,11 @@ class SafetyCheckScreen(ModalScreen[SafetyCheckResult | None]):
         self.ask_next()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        answers = SafetyAnswers(self.pain or 0, *self.yes_no)
-        choice = Choice.GENTLEST_ONLY if event.button.id == "gentlest" else Choice.STOP
-        self.dismiss(SafetyCheckResult(answers, choice))
+        assert self.advice is not None
+        self.dismiss(SafetyCheckResult(self.advice.answers, go_on=event.button.id == "go-on"))
 
     def action_cancel(self) -> None:
-        if len(self.yes_no) == len(self.QUESTIONS) and self.pain is not None:
-            self.dismiss(SafetyCheckResult(SafetyAnswers(self.pain, *self.yes_no), Choice.STOP))
+        if self.advice is not None:
+            self.dismiss(SafetyCheckResult(self.advice.answers, go_on=False))
         else:
             self.dismiss(None)

@@ -1,8 +1,10 @@
 """The guided session: big countdown, what to do now, where you are, and the safety frame.
 
-The runner keeps time against deadlines; this screen only shows it, and
-repaints a widget only when what it shows has changed (one update a second
-while counting down, nothing while paused), which keeps SSH traffic low.
+The runner keeps time against deadlines and its safety policy makes every
+safety decision; this screen only shows what they say and collects the
+person's answers. It repaints a widget only when what it shows has changed
+(one update a second while counting down, nothing while paused), which keeps
+SSH traffic low.
 """
 
 from __future__ import annotations
@@ -21,18 +23,19 @@ from kneetui.content.model import Dose, Exercise
 from kneetui.engine.cues import STOP_ADVICE, Cue, CueKind
 from kneetui.engine.plan import PhaseKind, UnknownExercise, build_plan, items_from_program
 from kneetui.engine.plugin_guide import SessionGuide
-from kneetui.engine.session import RunnerState, SessionRunner
+from kneetui.engine.session import OutcomeKind, RunnerState, SessionRunner
 from kneetui.engine.settings import RunnerSettings
 from kneetui.tui.literal import bullets, heading, labelled
 from kneetui.tui.plugin_screens import (
+    PluginExit,
     PluginScreenError,
     PluginScreenGuard,
     leave_after_hung_plugin,
     plugin_session_screen,
 )
 from kneetui.tui.screens.confirm import ConfirmScreen
-from kneetui.tui.screens.pain_question import PainQuestionScreen
-from kneetui.tui.screens.safety_check import Choice, SafetyCheckResult, SafetyCheckScreen
+from kneetui.tui.screens.pain_question import PAIN_WORSE, PainAnswer, PainQuestionScreen
+from kneetui.tui.screens.safety_check import SafetyCheckResult, SafetyCheckScreen
 from kneetui.tui.widgets.exercise_drawing import ExerciseDrawing
 
 #: How often the screen asks the runner for news. The runner keeps exact time on
@@ -72,12 +75,16 @@ class SessionScreen(Screen[None]):
     SessionScreen #drawing-box { width: auto; height: auto; }
     SessionScreen #instruction { text-style: bold; margin-top: 1; }
     SessionScreen #next { color: $text-muted; }
+    SessionScreen #steps { display: none; margin-top: 1; border: round $secondary; padding: 0 1; height: auto; }
+    SessionScreen.-steps #steps { display: block; }
+    SessionScreen #rule { color: $text-muted; }
     SessionScreen #paused { text-style: bold reverse; display: none; }
     SessionScreen.-paused #paused { display: block; }
     SessionScreen #outcome { display: none; margin-top: 1; }
     SessionScreen.-over #outcome { display: block; }
     SessionScreen.-over #main-row, SessionScreen.-over #instruction, SessionScreen.-over #next,
-    SessionScreen.-over #session-progress, SessionScreen.-over #paused { display: none; }
+    SessionScreen.-over #session-progress, SessionScreen.-over #paused, SessionScreen.-over #steps,
+    SessionScreen.-over #rule { display: none; }
     SessionScreen.-flash #session-body { background: $warning 40%; }
     SessionScreen.-narrow #main-row { layout: vertical; }
     """
@@ -87,11 +94,13 @@ class SessionScreen(Screen[None]):
         Binding("space", "toggle_pause", "Pause"),
         Binding("enter,r", "count_rep", "Rep"),
         Binding("q", "quit_session", "Quit"),
+        Binding("i", "toggle_steps", "Steps"),
         Binding("n", "skip", "Skip"),
         Binding("b", "back", "Back"),
         Binding("plus,equals_sign", f"adjust({ADJUST_SECONDS})", f"+{ADJUST_SECONDS}s"),
         Binding("minus", f"adjust(-{ADJUST_SECONDS})", f"-{ADJUST_SECONDS}s"),
         Binding("escape", "leave", "Home"),
+        Binding("escape", "quit_session", "Quit", show=False),
     ]
 
     def __init__(self, program_id: str | None = None, exercise_id: str | None = None, dose: Dose | None = None) -> None:
@@ -126,7 +135,9 @@ class SessionScreen(Screen[None]):
             yield Static(id="instruction")
             yield Static(id="next")
             yield Static("PAUSED: press space to go on", id="paused")
+            yield Static(id="steps")
             yield ProgressBar(total=100, show_eta=False, id="session-progress")
+            yield Static(id="rule")
             yield Static(id="outcome")
         yield Footer()
 
@@ -142,8 +153,19 @@ class SessionScreen(Screen[None]):
         if problem:
             self.end_with(problem)
             return
+        settings = RunnerSettings.from_settings(self.app.settings)
+        self.runner = SessionRunner(
+            build_plan(self.items, settings),
+            self.app.clock,
+            self.app.history,
+            settings,
+            self.app.history.previous_stop(),
+        )
+        self.query_one("#rule", Static).update(self.runner.policy.rule_text())
         self.asking = True
-        self.app.push_screen(SafetyCheckScreen(), self.after_safety_check)
+        self.app.push_screen(
+            SafetyCheckScreen(self.runner.assess_start, self.runner.policy.rule_text()), self.after_safety_check
+        )
 
     def resolve_items(self) -> str:
         catalog = self.app.catalog
@@ -167,30 +189,14 @@ class SessionScreen(Screen[None]):
 
     def after_safety_check(self, result: SafetyCheckResult | None) -> None:
         self.asking = False
-        if result is None:
+        runner = self.runner
+        if result is None or runner is None:
             self.app.pop_screen()
             return
-        items = self.items
-        if result.choice is Choice.GENTLEST_ONLY:
-            items = [item for item in items if item[0].suits_acute]
-            self.outcome_notes.append(
-                "You continued with the gentlest exercises only, after the advice to be evaluated."
-            )
-        settings = RunnerSettings.from_settings(self.app.settings)
-        plan = build_plan(items or self.items[:1], settings)
-        self.runner = SessionRunner(plan, self.app.clock, self.app.history, settings)
-        cues = self.runner.start(
-            result.answers, continued_despite_advice=result.choice is Choice.GENTLEST_ONLY, program_id=self.program_id
-        )
-        if result.choice is Choice.STOP or not items:
-            reason = (
-                "advised a professional evaluation"
-                if result.choice is Choice.STOP
-                else "no gentle exercise in this programme"
-            )
-            self.runner.quit(reason)
-            self.runner.finish(None)
-            self.end_with("You chose to stop and have your knee evaluated first. That answer is recorded.")
+        cues = runner.start(result.answers, continued_despite_advice=result.go_on, program_id=self.program_id)
+        if runner.state is RunnerState.STOPPED:  # the person chose to stop, as advised
+            runner.finish(None)
+            self.end_with("")
             return
         self.handle(cues)
         self.set_interval(LIGHT_TICK_SECONDS if self.app.light else TICK_SECONDS, self.tick)
@@ -214,24 +220,26 @@ class SessionScreen(Screen[None]):
                     self.flash()
             if cue.kind is CueKind.SWITCH_SIDES:
                 self.notify(cue.text or "Switch sides", title="Switch sides", timeout=3, markup=False)
-            if cue.kind is CueKind.STOPPED:
-                self.stop_for_pain()
-                return
+            if cue.kind is CueKind.NOTICE:
+                self.notify(cue.text, title="Safety", severity="warning", timeout=10, markup=False)
         self.follow_phase()
 
     def follow_phase(self) -> None:
         runner = self.runner
-        if runner is None or self.asking or self.over:
+        if runner is None or self.asking:
             return
-        if runner.state is RunnerState.DONE:
-            self.ask(PainQuestionScreen("How is your knee after the session?"), self.after_pain_after)
+        if runner.state is RunnerState.FINISHED:
+            self.end_with("")
+            return
+        if self.over:
+            return
+        if runner.needs_pain_after:
+            advice = STOP_ADVICE if runner.outcome is OutcomeKind.ADVISED_STOP else runner.check_reminder()
+            self.ask(PainQuestionScreen("How is your knee now?", advice), self.after_pain_after)
             return
         phase = runner.phase
         if phase.kind is PhaseKind.PAIN_CHECK:
-            self.ask(
-                PainQuestionScreen("How is your knee now?", "0 to 10, as before the session. Escape skips."),
-                self.after_pain_check,
-            )
+            self.ask(PainQuestionScreen(phase.instruction, runner.check_reminder()), self.after_pain_check)
         elif phase.exercise is not None and phase.exercise_number not in self._handed_over | self._own_guidance:
             self.maybe_hand_over(phase.exercise, phase.exercise_number)
 
@@ -312,8 +320,11 @@ class SessionScreen(Screen[None]):
             return self.over
         if action == "count_rep":
             return running and self.runner.phase.kind is PhaseKind.REPS and not self.runner.phase.tempo_seconds
-        if action in ("toggle_pause", "skip", "back", "adjust", "pain_worse", "quit_session"):
+        if action in ("toggle_pause", "skip", "back", "adjust", "quit_session", "toggle_steps"):
             return running
+        if action == "pain_worse":
+            # Pain that gets worse after the session is the article's reason to stop too.
+            return self.runner is not None and self.runner.state is not RunnerState.NOT_STARTED
         return True
 
     # -- keys ---------------------------------------------------------------------------
@@ -347,13 +358,25 @@ class SessionScreen(Screen[None]):
         if self.runner:
             self.act(self.runner.pain_is_worse())
 
+    def action_toggle_steps(self) -> None:
+        """Show or hide the whole exercise's steps, without leaving the session."""
+        self.toggle_class("-steps")
+        self.show_steps()
+
+    def show_steps(self) -> None:
+        runner = self.runner
+        exercise = runner.phase.exercise if runner is not None else None
+        if exercise is None or not self.has_class("-steps"):
+            return
+        self.query_one("#steps", Static).update(
+            Content("\n").join([heading(f"{exercise.name}: the steps (i hides them)"), bullets(exercise.steps)])
+        )
+
     def action_quit_session(self) -> None:
         def confirmed(yes: bool | None) -> None:
             self.asking = False
             if yes and self.runner is not None:
-                self.runner.quit()
-                self.outcome_notes.append("You ended the session early. What you did is kept.")
-                self.ask(PainQuestionScreen("How is your knee now?"), self.after_pain_after)
+                self.act(self.runner.quit())
 
         self.ask(
             ConfirmScreen("End this session now? Everything you have done so far is kept.", yes="End it"), confirmed
@@ -365,35 +388,35 @@ class SessionScreen(Screen[None]):
 
     # -- answers ------------------------------------------------------------------------
 
-    def after_pain_check(self, score: int | None) -> None:
+    def after_pain_check(self, answer: PainAnswer) -> None:
         self.asking = False
         if self.runner is None:
             return
-        self.act(self.runner.skip() if score is None else self.runner.answer_pain(score))
+        if answer == PAIN_WORSE:
+            self.act(self.runner.pain_is_worse())
+        else:
+            self.act(self.runner.answer_pain(answer))
 
-    def after_pain_after(self, score: int | None) -> None:
+    def after_pain_after(self, answer: PainAnswer) -> None:
         self.asking = False
         if self.runner is None:
             return
-        self.runner.finish(score)
-        self.end_with("")
-
-    def stop_for_pain(self) -> None:
-        self.outcome_notes.append("The session stopped because the pain got worse.")
-        self.ask(PainQuestionScreen("How is your knee now?", STOP_ADVICE), self.after_pain_after)
+        cues = self.runner.pain_is_worse() if answer == PAIN_WORSE else []
+        self.act(cues + self.runner.finish(None if answer == PAIN_WORSE else answer))
 
     def end_with(self, message: str) -> None:
+        """Show how the session ended; called again when something changes it (! after the end)."""
         self.over = True
         self.add_class("-over")
         runner = self.runner
         parts = []
-        stopped_for_pain = (
-            runner is not None and runner.stop_reason not in (None, "quit") and "pain" in (runner.stop_reason or "")
-        )
-        if stopped_for_pain:
-            parts.append(Content.assemble(("STOP. ", "bold reverse"), (STOP_ADVICE, "bold")))
-        elif runner is not None and runner.stop_reason is None:
-            parts.append(heading("Session complete. Well done."))
+        if runner is not None and runner.state is not RunnerState.NOT_STARTED:
+            first, *rest = runner.summary()
+            if runner.outcome is OutcomeKind.ADVISED_STOP:
+                parts.append(Content.assemble(("STOP. ", "bold reverse"), (first, "bold")))
+            else:
+                parts.append(heading(first))
+            parts += [Content(line) for line in rest]
         if message:
             parts.append(Content(message))
         parts += [Content(note) for note in self.outcome_notes]
@@ -414,6 +437,8 @@ class SessionScreen(Screen[None]):
                 if lines:
                     parts.append(bullets(lines))
         parts.append(Content.assemble(("Press Escape to go home.", "bold")))
+        if runner is not None and runner.outcome is not OutcomeKind.ADVISED_STOP:
+            parts.append(Content("If the pain gets worse later, press ! to record it."))
         self.query_one("#outcome", Static).update(Content("\n").join(parts))
         self.query_one("#phase-title", Static).update("")
         self.refresh_bindings()
@@ -435,8 +460,8 @@ class SessionScreen(Screen[None]):
             bell=self.app.settings.bell,
             flash=self.app.settings.flash,
             animations=self.app.animate_drawings,
-            on_stop=lambda: self.plugin_done(stop=True),
-            on_finish=lambda: self.plugin_done(stop=False),
+            on_stop=lambda: self.plugin_done(PluginExit.PAIN_WORSE),
+            on_finish=lambda: self.plugin_done(PluginExit.FINISHED),
         )
         try:
             screen = plugin_session_screen(self.app.plugins, owner, exercise, guide)
@@ -451,30 +476,40 @@ class SessionScreen(Screen[None]):
         self.guide = guide
         if not runner.paused:
             runner.toggle_pause()
-        self.plugin_guard = PluginScreenGuard(screen, owner, self.plugin_failed)
+        self.plugin_guard = PluginScreenGuard(screen, owner, self.plugin_failed, self)
         self.app.plugin_screen_guard = self.plugin_guard
         # A screen that never gives the event loop back is interrupted, and closed by the guard.
         self.plugin_guard.start_watchdog(
             self.app.settings.plugin_screen_timeout_seconds, lambda: leave_after_hung_plugin(self.app, owner)
         )
         self.asking = True
-        self.app.push_screen(screen, lambda _result: self.plugin_done(stop=False))
+        self.app.push_screen(screen, lambda _result: self.plugin_done(PluginExit.FINISHED))
+        self.app.frame_plugin_screen(screen)
 
-    def plugin_done(self, stop: bool) -> None:
+    def plugin_done(self, how: PluginExit) -> None:
+        """The plug-in's screen is over: finished, or ended by kneetui's frame (! or quit)."""
         guard = self.plugin_guard
         if guard is None:
             return
         self.plugin_guard = None
         self.app.plugin_screen_guard = None
+        if how is not PluginExit.FINISHED:
+            # The plug-in records the block in progress while its screen is still there.
+            for problem in self.guide.interrupt():
+                self.app.log.error(problem)
         guard.stop_watchdog()
-        if guard.screen in self.app.screen_stack:
-            # Dismissing would call back here again; popping closes it quietly.
-            while guard.screen in self.app.screen_stack:
-                self.app.pop_screen()
+        # Dismissing would call back here again; popping closes it, and whatever it opened, quietly.
+        while guard.screen in self.app.screen_stack:
+            self.app.pop_screen()
         self.asking = False
         if self.runner is None:
             return
-        self.act(self.runner.pain_is_worse() if stop else self.runner.skip_to_pain_check())
+        if how is PluginExit.PAIN_WORSE:
+            self.act(self.runner.pain_is_worse())
+        elif how is PluginExit.QUIT:
+            self.act(self.runner.quit())
+        else:
+            self.act(self.runner.skip_to_pain_check())
 
     def plugin_failed(self, reason: str) -> None:
         if self.plugin_guard is not None:

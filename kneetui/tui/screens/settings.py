@@ -5,7 +5,9 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.validation import Integer
-from textual.widgets import Checkbox, Input, Label, Select
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from kneetui.engine.safety import ARTICLE_RULE, KNEETUI_READING, MAX_TOLERANCE
 
 from kneetui.tui.widgets.check import Check
 
@@ -24,7 +26,16 @@ LIGHT_CHOICES = [("auto", "auto"), ("always", "on"), ("never", "off")]
 NUMBERS = (
     ("get_ready_seconds", "Get-ready seconds", 0, 60),
     ("rest_seconds", "Rest between sets (seconds)", 0, 600),
-    ("pain_rise_to_stop", "Stop when pain rises by", 1, 10),
+)
+#: The pain rule: 0 is the article's; a wider tolerance only on a physiotherapist's word.
+TOLERANCE_CHOICES = [
+    ("0: any rise stops (the article's rule)", 0),
+    *((f"{n}: a rise of {n} goes on (my physiotherapist said so)", n) for n in range(1, MAX_TOLERANCE + 1)),
+]
+TOLERANCE_NOTE = (
+    f"The article: “{ARTICLE_RULE}” So a session stops at any rise above your starting pain. "
+    f"Allow a rise of 1 or 2 only if your physiotherapist told you to ({KNEETUI_READING}); "
+    "the rule can never be switched off, and ! always stops."
 )
 
 
@@ -37,6 +48,8 @@ class SettingsScreen(SectionScreen):
     SettingsScreen .setting Label { width: 34; padding: 1 1 0 0; }
     SettingsScreen .setting Input { width: 12; }
     SettingsScreen .setting Select { width: 30; }
+    SettingsScreen #pain_rise_tolerance { width: 1fr; max-width: 56; }
+    SettingsScreen #tolerance-note { color: $text-muted; padding: 0 1 1 0; }
     """
 
     def compose_body(self) -> ComposeResult:
@@ -49,6 +62,12 @@ class SettingsScreen(SectionScreen):
             with Horizontal(classes="setting"):
                 yield Label("Light mode (auto: over SSH, TERM=linux)")
                 yield Select(LIGHT_CHOICES, value=settings.light_mode, allow_blank=False, id="light_mode")
+            with Horizontal(classes="setting"):
+                yield Label("Pain rise allowed before a stop")
+                yield Select(
+                    TOLERANCE_CHOICES, value=settings.pain_rise_tolerance, allow_blank=False, id="pain_rise_tolerance"
+                )
+            yield Static(TOLERANCE_NOTE, id="tolerance-note", markup=False)
             for name, label in SWITCHES:
                 yield Check(label, getattr(settings, name), id=name, classes="setting")
             for name, label, low, high in NUMBERS:
@@ -76,6 +95,13 @@ class SettingsScreen(SectionScreen):
             self.app.settings.light_mode = event.value
             self.app.save_settings()
             self.app.apply_light_mode()
+        if (
+            event.select.id == "pain_rise_tolerance"
+            and isinstance(event.value, int)
+            and event.value != self.app.settings.pain_rise_tolerance
+        ):
+            self.app.settings.pain_rise_tolerance = event.value
+            self.app.save_settings()
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         setattr(self.app.settings, str(event.checkbox.id), event.value)

@@ -15,6 +15,7 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DONE = ("■", "bold $success")
 MISSED = ("·", "$text-muted")
 TODAY_NOT_YET = ("□", "bold")
+STOPPED = ("!", "bold $error")
 LABEL_WIDTH = 4
 CELL_WIDTH = 2
 
@@ -30,9 +31,11 @@ def first_shown_day(today: date, weeks: int) -> date:
     return today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
 
 
-def week_grid(days: Iterable[date], today: date, weeks: int) -> Content:
-    """A grid of the ``weeks`` weeks up to ``today``: ■ exercised, · not, □ today not yet, blank to come."""
+def week_grid(days: Iterable[date], today: date, weeks: int, stopped: Iterable[date] = ()) -> Content:
+    """A grid of the ``weeks`` weeks up to ``today``: ■ exercised, ! stopped because the pain got worse,
+    · not, □ today not yet, blank to come."""
     done = set(days)
+    stopped_days = set(stopped)
     start = first_shown_day(today, weeks)
     width = LABEL_WIDTH + weeks * CELL_WIDTH
     month_row = [" "] * width
@@ -54,11 +57,17 @@ def week_grid(days: Iterable[date], today: date, weeks: int) -> Content:
             if day > today:
                 cells.append("  ")
                 continue
-            mark, style = DONE if day in done else TODAY_NOT_YET if day == today else MISSED
+            if day in stopped_days:
+                mark, style = STOPPED
+            else:
+                mark, style = DONE if day in done else TODAY_NOT_YET if day == today else MISSED
             cells.append((mark, style))
             cells.append(" ")
         lines.append(Content.assemble(*cells).rstrip())
-    lines.append(Content.assemble(DONE, " exercised  ", MISSED, " none  ", TODAY_NOT_YET, " today, not yet"))
+    legend = [DONE, " exercised  ", MISSED, " none  ", TODAY_NOT_YET, " today, not yet"]
+    if stopped_days:
+        legend += ["\n", STOPPED, " stopped: the pain got worse"]
+    lines.append(Content.assemble(*legend))
     return Content("\n").join(lines)
 
 
@@ -69,5 +78,7 @@ class DayCalendar(Static):
     DayCalendar { width: auto; max-width: 100%; height: auto; }
     """
 
-    def __init__(self, days: Iterable[date], today: date, weeks: int = 13, **options: object) -> None:
-        super().__init__(week_grid(days, today, weeks), **options)  # type: ignore[arg-type]
+    def __init__(
+        self, days: Iterable[date], today: date, weeks: int = 13, stopped: Iterable[date] = (), **options: object
+    ) -> None:
+        super().__init__(week_grid(days, today, weeks, stopped), **options)  # type: ignore[arg-type]

@@ -22,11 +22,9 @@ class PacedBendsScreen(Screen[None]):
     PacedBendsScreen Digits { width: auto; }
     PacedBendsScreen #count, PacedBendsScreen #hint { width: auto; }
     """
-    BINDINGS = [
-        Binding("exclamation_mark", "pain_worse", "Pain worse"),
-        Binding("space", "toggle_pause", "Pause"),
-        Binding("q", "stop_early", "Stop here"),
-    ]
+    # kneetui's frame owns ! (pain is worse) and q (end the session); the bends done so far
+    # are recorded through guide.before_stop when the person presses either.
+    BINDINGS = [Binding("space", "toggle_pause", "Pause")]
 
     def __init__(self, guide) -> None:
         super().__init__()
@@ -48,6 +46,7 @@ class PacedBendsScreen(Screen[None]):
         self.title = self.guide.exercise.name
         self.metronome = Metronome(self.guide.clock, BEAT_SECONDS)
         self._started_wall = self.guide.clock.wall()
+        self.guide.before_stop(self.record_bends_so_far)
         self.set_interval(0.05, self.tick)
         self.tick()
 
@@ -83,14 +82,7 @@ class PacedBendsScreen(Screen[None]):
             self.metronome.toggle_pause()
             self.query_one("#hint", Static).update("Paused: press space to go on." if self.metronome.paused else "")
 
-    def action_pain_worse(self) -> None:
+    def record_bends_so_far(self) -> None:
         done = self.bends_done()
         if done:
             self.record(done)
-        self.guide.pain_is_worse()
-
-    def action_stop_early(self) -> None:
-        done = self.bends_done()
-        if done:
-            self.record(done)
-        self.guide.finish()
