@@ -35,6 +35,8 @@ class KneeApp(App[None]):
     TITLE = "kneetui"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {ContentCommands}
+    #: Every screen gets ``-narrow`` below 70 columns: side-by-side panels stack there.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
     BINDINGS = [
         Binding("f1", "open('help')", "Help", show=False),
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True),

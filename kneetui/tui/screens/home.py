@@ -15,7 +15,6 @@ from kneetui.history.days import local_day
 from kneetui.tui.literal import heading
 from kneetui.tui.sections import SECTIONS, key_label
 
-
 #: The sections whose keys the footer shows; the menu shows every key.
 FOOTER_SECTIONS = {"session", "library", "faq", "help"}
 
@@ -82,9 +81,6 @@ class HomeScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.refresh_today()
-
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < 70, "-narrow")
 
     def refresh_today(self) -> None:
         self.query_one("#today", Static).update(self.app.today_summary())

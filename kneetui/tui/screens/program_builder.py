@@ -148,9 +148,6 @@ class ProgramBuilderScreen(Screen[str | None]):
         self._as_opened = self.program()
         self.query_one("#name").focus()
 
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < 70, "-narrow")
-
     # -- reading the form ------------------------------------------------------------
 
     def exercise_of(self, step: ProgramStep) -> Exercise:

@@ -83,9 +83,6 @@ class ProgramsScreen(SectionScreen):
             self.notify(notice, severity="warning", markup=False)
         return True
 
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < 70, "-narrow")
-
     # -- what is shown -------------------------------------------------------------
 
     def is_own(self, program: Program) -> bool:

@@ -190,6 +190,3 @@ class ProgressScreen(SectionScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#progress-scroll").focus()
-
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < 70, "-narrow")
