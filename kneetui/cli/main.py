@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from kneetui.content.text import reason
 from kneetui import __version__
 from kneetui.cli import exchange_commands, guide, listing, plugin_commands, serve_commands
 from kneetui.cli.output import degrade_gracefully
@@ -54,5 +55,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A folder or file kneetui needs cannot be used (a file where a folder should
         # be, a full disk): say so in one line rather than with a traceback.
         where = f" ({error.filename})" if error.filename else ""
-        print(f"kneetui: {error.strerror or error}{where}", file=sys.stderr)
+        print(f"kneetui: {reason(error)}{where}", file=sys.stderr)
         return 1

@@ -8,6 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
+from kneetui.content.text import reason
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage import locations
 
@@ -58,7 +59,7 @@ def serve_ssh(args: argparse.Namespace, loaded: LoadResult) -> int:
     except HostKeyError as error:
         print(f"kneetui: {error}", file=sys.stderr)
     except OSError as error:
-        print(f"kneetui: cannot listen on {args.host} port {args.port}: {error.strerror or error}", file=sys.stderr)
+        print(f"kneetui: cannot listen on {args.host} port {args.port}: {reason(error)}", file=sys.stderr)
     return 1
 
 

@@ -6,13 +6,15 @@ import re
 from datetime import date, datetime, time
 from typing import Any
 
-#: C0 and C1 control characters other than newline and tab: they would let text move the
-#: cursor or change colours behind the app's back.
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-#: The same, plus newline and tab and lone surrogates (which cannot be written as UTF-8):
-#: what a one-line field of a file a person writes must not contain.
-NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-NOT_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# C0 and C1 control characters other than newline and tab: they would let text move the
+# cursor or change colours behind the app's back. Lone surrogates cannot be written as UTF-8.
+_CONTROL_CHARACTERS = r"\x00-\x08\x0b-\x1f\x7f-\x9f"
+_SURROGATES = r"\ud800-\udfff"
+#: What :func:`clean_text` replaces in text shown in the terminal.
+CONTROL = re.compile(f"[{_CONTROL_CHARACTERS}]")
+#: What a field of a file a person writes must not contain, on one line or on several.
+NOT_ONE_LINE = re.compile(f"[{_CONTROL_CHARACTERS}\n\t{_SURROGATES}]")
+NOT_MULTILINE = re.compile(f"[{_CONTROL_CHARACTERS}{_SURROGATES}]")
 
 
 def clean_text(text: str) -> str:
@@ -26,9 +28,9 @@ def one_line(error: BaseException) -> str:
     return clean_text(f"{type(error).__name__}: {text[0]}" if text else type(error).__name__)
 
 
-def reason(error: OSError) -> str:
-    """Why an operating-system call failed, in the system's words ('No such file or directory')."""
-    return error.strerror or str(error) or type(error).__name__
+def reason(error: BaseException) -> str:
+    """Why something failed: for an operating-system call, in the system's words ('No such file or directory')."""
+    return getattr(error, "strerror", None) or str(error) or type(error).__name__
 
 
 def kind(value: Any) -> str:

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
+from kneetui.content.text import reason
 from kneetui.content.model import Exercise, Frequency, Program, ProgramStep, Range
 from kneetui.content.validation import ID_PATTERN
 from kneetui.exchange.program_file import ProgramFileError, export_program, parse_program
@@ -385,7 +386,7 @@ class ProgramBuilderScreen(Screen[str | None]):
         try:
             self.app.user_programs.save(program, overwrite=True)
         except OSError as error:
-            self.say((f"Could not save: {error.strerror or error}", "bold"))
+            self.say((f"Could not save: {reason(error)}", "bold"))
             return
         for notice in self.app.reload_user_programs():
             self.notify(notice, severity="warning", markup=False)

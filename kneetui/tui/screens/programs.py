@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from kneetui.content.text import reason
 from kneetui.content.model import Program
 from kneetui.exchange.program_file import ProgramFileError, export_program, read_program_file
 from kneetui.storage.atomic import write_atomic
@@ -220,7 +221,7 @@ class ProgramsScreen(SectionScreen):
         try:
             self.app.user_programs.delete(program.id)
         except OSError as error:
-            self.notify(f"Could not delete {path}: {error.strerror or error}", severity="error", markup=False)
+            self.notify(f"Could not delete {path}: {reason(error)}", severity="error", markup=False)
             return
         self.after_programmes_changed()
         message = f"Deleted {program.name!r}."
@@ -252,7 +253,7 @@ class ProgramsScreen(SectionScreen):
             try:
                 write_atomic(path, export_program(program).encode("utf-8"))
             except OSError as error:
-                problem = f"Cannot write {path}: {error.strerror or error}"
+                problem = f"Cannot write {path}: {reason(error)}"
                 continue
             self.last_path = path
             self.notify(f"Exported {program.name!r} to {path}.", markup=False)
@@ -278,7 +279,7 @@ class ProgramsScreen(SectionScreen):
             try:
                 self.app.user_programs.save(program, overwrite=True)
             except OSError as error:
-                problem = f"Cannot save the programme: {error.strerror or error}"
+                problem = f"Cannot save the programme: {reason(error)}"
                 continue
             self.after_programmes_changed()
             self.refill(program.id)
