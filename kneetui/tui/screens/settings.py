@@ -50,6 +50,10 @@ class SettingsScreen(SectionScreen):
     SettingsScreen .setting Select { width: 30; }
     SettingsScreen #pain_rise_tolerance { width: 1fr; max-width: 56; }
     SettingsScreen #tolerance-note { color: $text-muted; padding: 0 1 1 0; }
+    /* Narrow: each label above its field, so the field keeps the width to show its value. */
+    SettingsScreen.-narrow .setting { layout: vertical; }
+    SettingsScreen.-narrow .setting Label { width: 1fr; padding: 0; }
+    SettingsScreen.-narrow .setting Select { width: 1fr; }
     """
 
     def compose_body(self) -> ComposeResult:
