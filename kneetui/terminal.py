@@ -70,3 +70,12 @@ def should_go_light(profile: TerminalProfile, setting: str) -> bool:
     if setting == "off":
         return False
     return profile.light
+
+
+#: Sent to the client after a process was ended from outside, so its terminal is usable
+#: again: leave the alternate screen, stop mouse and focus reporting, bracketed paste and
+#: the kitty keyboard mode, show the cursor and reset colours.
+TERMINAL_RESET = (
+    b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l"
+    b"\x1b[?1004l\x1b[?2004l\x1b[<u\x1b[?1049l\x1b[?25h\x1b[0m\r\n"
+)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kneetui.exchange.pack_file import PackError, parse_pack, read_pack
-from kneetui.plugin_host.loader import load_installed_plugins
+from kneetui.exchange.installed import load_installed_plugins
 
 EXAMPLE = Path(__file__).parents[1] / "docs" / "example-pack.toml"
 

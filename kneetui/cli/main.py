@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kneetui.tui.launch import run_app
 
         return run_app(loaded_settings, theme=args.theme)
-    from kneetui.plugin_host.loader import load_installed_plugins
+    from kneetui.exchange.installed import load_installed_plugins
 
     loaded = load_installed_plugins(disabled=loaded_settings.settings.disabled_plugins)
     try:

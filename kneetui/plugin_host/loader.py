@@ -287,13 +287,3 @@ def _clean_record(record: PluginRecord) -> None:
     record.name, record.version, record.location = map(clean_text, (record.name, record.version, record.location))
     record.failure = clean_text(record.failure)
     record.problems = [clean_text(problem) for problem in record.problems]
-
-
-def load_installed_plugins(disabled: Iterable[str] = (), extra: Iterable[tuple[PluginRecord, Any]] = ()) -> LoadResult:
-    """Load the installed entry points, the user plug-in folder, the installed content packs and the person's programmes."""
-    from kneetui.exchange.pack_file import pack_candidates
-    from kneetui.exchange.user_programs import UserPrograms
-    from kneetui.storage import locations
-
-    packs = pack_candidates(locations.packs_dir())
-    return load_plugins(locations.user_plugin_dir(), disabled, extra=[*packs, UserPrograms().candidate(), *extra])

@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 import asyncssh
 
-from kneetui.serve.terminal import TERMINAL_RESET, PtyChild, TerminalSize
+from kneetui.serve.terminal import PtyChild, TerminalSize
+from kneetui.terminal import TERMINAL_RESET
 
 #: How long a goodbye message may take to leave before the session gives up on it.
 GOODBYE_SECONDS = 2.0

@@ -13,16 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kneetui.terminal import TERMINAL_RESET
+
 READ_SIZE = 65536
-
-#: Sent to the client after a process was ended from outside, so its terminal is usable
-#: again: leave the alternate screen, stop mouse and focus reporting, bracketed paste and
-#: the kitty keyboard mode, show the cursor and reset colours.
-TERMINAL_RESET = (
-    b"\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l"
-    b"\x1b[?1004l\x1b[?2004l\x1b[<u\x1b[?1049l\x1b[?25h\x1b[0m\r\n"
-)
-
 
 @dataclass(frozen=True)
 class TerminalSize:

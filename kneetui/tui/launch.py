@@ -8,7 +8,7 @@ from kneetui.storage.config import LoadedSettings
 def run_app(loaded_settings: LoadedSettings, theme: str | None = None) -> int:
     import sys
 
-    from kneetui.plugin_host.loader import load_installed_plugins
+    from kneetui.exchange.installed import load_installed_plugins
     from kneetui.tui.app import KneeApp
     from kneetui.tui.themes import load_themes
     from textual.theme import BUILTIN_THEMES

@@ -29,7 +29,7 @@ from kneetui.content.model import Exercise
 from kneetui.engine.plugin_guide import SessionGuide
 from kneetui.content.text import one_line
 from kneetui.plugin_host.loader import LoadResult
-from kneetui.serve.terminal import TERMINAL_RESET
+from kneetui.terminal import TERMINAL_RESET
 from kneetui.tui.plugin_watchdog import EventLoopWatchdog, frame_in_package, runs_plugin_code
 
 #: The exit status when a plug-in's screen hung and could not be interrupted.

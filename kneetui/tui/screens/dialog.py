@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from textual import getters
 from textual.screen import ModalScreen
+
+from kneetui.tui.app import KneeApp
 
 ResultType = TypeVar("ResultType")
 
@@ -15,6 +18,8 @@ class Dialog(ModalScreen[ResultType]):
     A subclass sets its width in its own CSS (``ConfirmScreen > Vertical { width: 64; }``)
     and adds the class ``-warning`` for a box that warns.
     """
+
+    app = getters.app(KneeApp)
 
     DEFAULT_CSS = """
     Dialog { align: center middle; }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -12,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from kneetui.engine.safety import ARTICLE_RULE, describe_stop
 from kneetui.history.days import local_day
+from kneetui.tui.app import KneeApp
 from kneetui.tui.literal import heading
 from kneetui.tui.sections import SECTIONS, key_label
 
@@ -21,6 +23,8 @@ FOOTER_SECTIONS = {"session", "library", "faq", "help"}
 
 class HomeScreen(Screen[None]):
     """The first screen: a menu of sections beside today's programme."""
+
+    app = getters.app(KneeApp)
 
     DEFAULT_CSS = """
     HomeScreen Horizontal { height: 1fr; }
