@@ -7,6 +7,9 @@ Textual itself, inside its ``kneetui_session_screen`` hook.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pluggy
 
 from kneetui.content.model import (
@@ -37,6 +40,9 @@ API_VERSION = 1
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
+#: The ``register`` callback every register hook receives: call it once per item.
+Register = Callable[[Any], None]
+
 __all__ = [
     "API_VERSION",
     "Aid",
@@ -54,6 +60,7 @@ __all__ = [
     "Program",
     "ProgramStep",
     "Range",
+    "Register",
     "SessionGuide",
     "Source",
     "Topic",

@@ -203,7 +203,7 @@ def _tempo(text: str) -> float:
     return value
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``guide`` to the ``kneetui`` parser."""
     parser = commands.add_parser(
         "guide",

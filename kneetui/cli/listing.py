@@ -90,7 +90,7 @@ def paths(args: argparse.Namespace, loaded: LoadResult) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the listing commands to the ``kneetui`` parser."""
     listed = commands.add_parser("exercises", help="list the exercises with their dosage")
     listed.set_defaults(run=exercises)

@@ -46,7 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     loaded = load_installed_plugins(disabled=loaded_settings.settings.disabled_plugins)
     try:
-        return args.run(args, loaded)
+        status: int = args.run(args, loaded)
+        return status
     except BrokenPipeError:
         # The reader (head, less) went away; that is not an error for a listing.
         sys.stderr.close()

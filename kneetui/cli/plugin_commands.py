@@ -95,7 +95,7 @@ def scaffold(args: argparse.Namespace, loaded: LoadResult) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``plugins``, ``plugin new`` and ``pack`` to the ``kneetui`` parser."""
     plugins = commands.add_parser("plugins", help="list plug-ins; enable or disable one")
     plugins.add_argument("--json", action="store_true", help="print JSON")

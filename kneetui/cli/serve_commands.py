@@ -74,7 +74,7 @@ def serve_web(args: argparse.Namespace, loaded: LoadResult) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``serve ssh`` and ``serve web`` to the ``kneetui`` parser."""
     serve = commands.add_parser("serve", help="let others use kneetui over SSH or in a browser")
     kinds = serve.add_subparsers(dest="serve_kind", metavar="KIND", required=True)

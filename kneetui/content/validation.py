@@ -69,7 +69,7 @@ def _check_type(value: Any, expected: Any, path: str) -> list[tuple[str, str]]:
         for index, item in enumerate(value):
             problems += _check_type(item, item_type, f"{path}[{index}]")
         return problems
-    if dataclasses.is_dataclass(expected):
+    if isinstance(expected, type) and dataclasses.is_dataclass(expected):
         if not isinstance(value, expected):
             return [(path, f"expected {expected.__name__}, got {type(value).__name__}")]
         problems = []

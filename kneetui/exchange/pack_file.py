@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from kneetui.api import hookimpl
+from kneetui.api import Register, hookimpl
 from kneetui.content.catalog import KINDS, Catalog
 from kneetui.content.model import Dosage, Dose, Drawing, Exercise, Program, ProgramStep, Range
 from kneetui.content.text import shown
@@ -163,32 +163,32 @@ class PackPlugin:
         self.pack = pack
         self.__version__ = pack.version
 
-    def _register_all(self, kind: str, register: Any) -> None:
+    def _register_all(self, kind: str, register: Register) -> None:
         for item in self.pack.items.get(kind, []):
             register(item)
 
     @hookimpl
-    def kneetui_register_sources(self, register: Any) -> None:
+    def kneetui_register_sources(self, register: Register) -> None:
         self._register_all("sources", register)
 
     @hookimpl
-    def kneetui_register_exercises(self, register: Any) -> None:
+    def kneetui_register_exercises(self, register: Register) -> None:
         self._register_all("exercises", register)
 
     @hookimpl
-    def kneetui_register_aids(self, register: Any) -> None:
+    def kneetui_register_aids(self, register: Register) -> None:
         self._register_all("aids", register)
 
     @hookimpl
-    def kneetui_register_faq(self, register: Any) -> None:
+    def kneetui_register_faq(self, register: Register) -> None:
         self._register_all("faq", register)
 
     @hookimpl
-    def kneetui_register_topics(self, register: Any) -> None:
+    def kneetui_register_topics(self, register: Register) -> None:
         self._register_all("topics", register)
 
     @hookimpl
-    def kneetui_register_programs(self, register: Any) -> None:
+    def kneetui_register_programs(self, register: Register) -> None:
         self._register_all("programs", register)
 
 

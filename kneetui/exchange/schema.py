@@ -244,7 +244,7 @@ class FormatHeader(Struct):
 # --- JSON Schema for editors ----------------------------------------------------------------
 
 SCHEMA_FILES = {"program.schema.json": ProgramFile, "pack.schema.json": PackFile}
-_TITLES = {ProgramFile: "kneetui programme file", PackFile: "kneetui content pack"}
+_TITLES: dict[type, str] = {ProgramFile: "kneetui programme file", PackFile: "kneetui content pack"}
 
 
 def json_schema(schema: type) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from kneetui.api import hookimpl
+from kneetui.api import Register, hookimpl
 from kneetui.content.catalog import Catalog
 from kneetui.content.model import Program
 from kneetui.content.text import reason
@@ -70,7 +70,7 @@ class UserPrograms:
         return PluginRecord(name=PLUGIN_NAME, origin=Origin.OWN, location=str(self.folder)), lambda: self
 
     @hookimpl
-    def kneetui_register_programs(self, register: Any, catalog: Catalog) -> None:
+    def kneetui_register_programs(self, register: Register, catalog: Catalog) -> None:
         """Register every saved programme that is valid with ``catalog``; keep the others in :attr:`failures`."""
         self.registered_signature = self.signature()
         loaded = self.load_all(catalog)

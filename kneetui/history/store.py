@@ -618,12 +618,12 @@ def _check_writable(connection: sqlite3.Connection) -> None:
         connection.execute("ROLLBACK")
 
 
-def _replace_broken(path: Path, reason: str, now: datetime | None) -> HistoryOpen:
+def _replace_broken(path: Path, why: str, now: datetime | None) -> HistoryOpen:
     try:
         backup = keep_aside(path, now)
     except OSError as error:
         return _in_memory(
-            f"The history {path} cannot be read ({reason}) and could not be moved aside "
+            f"The history {path} cannot be read ({why}) and could not be moved aside "
             f"({reason(error)}); it was left as it is. {_NOT_KEPT}"
         )
     # The write-ahead log may hold the last sessions: keep it with the backup,
@@ -637,7 +637,7 @@ def _replace_broken(path: Path, reason: str, now: datetime | None) -> HistoryOpe
             except OSError:
                 left_behind.append(companion.name)
     notice = (
-        f"The history {path} could not be read ({reason}). It was kept as {backup} "
+        f"The history {path} could not be read ({why}). It was kept as {backup} "
         "and a new, empty history was started."
     )
     if left_behind:

@@ -115,7 +115,11 @@ class PtyChild:
         loop = asyncio.get_running_loop()
         watch, unwatch = (loop.add_reader, loop.remove_reader) if readable else (loop.add_writer, loop.remove_writer)
         ready = loop.create_future()
-        watch(self._master, lambda: ready.done() or ready.set_result(None))
+        def wake() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        watch(self._master, wake)
         try:
             await ready
         finally:

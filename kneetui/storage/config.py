@@ -12,9 +12,10 @@ import errno
 import os
 import stat
 import tomllib
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeGuard
 
 import tomli_w
 from msgspec import Meta
@@ -23,6 +24,13 @@ from kneetui.content.text import reason
 from kneetui.content.toml_data import SchemaError, convert
 from kneetui.storage import locations
 from kneetui.storage.atomic import keep_aside, write_atomic
+
+LightMode = Literal["auto", "on", "off"]
+
+
+def is_light_mode(value: object) -> TypeGuard[LightMode]:
+    """Whether ``value`` is one of the choices of the ``light_mode`` setting."""
+    return value in typing.get_args(LightMode)
 
 
 @dataclass
@@ -37,7 +45,7 @@ class Settings:
     rest_seconds: Annotated[int, Meta(ge=0, le=600)] = 30
     animations: bool = True
     #: "auto" goes light (no animation, fewer updates) over SSH or on a limited terminal.
-    light_mode: Literal["auto", "on", "off"] = "auto"
+    light_mode: LightMode = "auto"
     #: How far pain may rise above the start of a session before it stops. 0 is the source
     #: article's rule (any rise stops); up to 2 only when a physiotherapist said so.
     pain_rise_tolerance: Annotated[int, Meta(ge=0, le=2)] = 0

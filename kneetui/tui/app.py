@@ -7,7 +7,7 @@ import sys
 import threading
 import weakref
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -24,6 +24,12 @@ from kneetui.tui.commands import ContentCommands
 from kneetui.tui.literal import heading
 from kneetui.terminal import ColorDepth, read_terminal, should_go_light
 from kneetui.tui.themes import DEFAULT_THEME, ThemeLoad, load_themes
+
+if TYPE_CHECKING:
+    from textual.theme import Theme
+
+    from kneetui.content.model import Dose
+    from kneetui.tui.plugin_screens import PluginScreenGuard
 
 #: The theme that follows the terminal's own 16-colour palette.
 ANSI_THEME = "kneetui-ansi"
@@ -64,9 +70,9 @@ class KneeApp(App[None]):
         self.clock = clock or SystemClock()
         self._save_enabled = save
         #: Set while a plug-in's own session screen is open, to contain its failures.
-        self.plugin_screen_guard = None
+        self.plugin_screen_guard: PluginScreenGuard | None = None
         #: Guards of plug-in screens that failed: events they had queued may still raise.
-        self.closed_plugin_guards: list = []
+        self.closed_plugin_guards: list[PluginScreenGuard] = []
         #: A plug-in's session screen and any screen it opened: kneetui's frame is on each.
         self.framed_screens: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
         self.history = history if history is not None else HistoryStore.in_memory()
@@ -104,7 +110,7 @@ class KneeApp(App[None]):
             return DEFAULT_THEME
         return wanted
 
-    def _remember_theme(self, theme) -> None:
+    def _remember_theme(self, theme: Theme) -> None:
         if self.no_color and theme.ansi:
             self.notify("ANSI themes cannot be shown while NO_COLOR is set.", severity="warning")
             self.theme = DEFAULT_THEME
@@ -277,7 +283,7 @@ class KneeApp(App[None]):
 
     # -- navigation ----------------------------------------------------------------
 
-    def screen_for(self, name: str, **options: Any):
+    def screen_for(self, name: str, **options: Any) -> Screen[Any] | None:
         """A new screen for the section ``name``."""
         from kneetui.tui.screens import registry
 
@@ -307,7 +313,7 @@ class KneeApp(App[None]):
         if exercise is None:
             return
 
-        def chosen(dose) -> None:
+        def chosen(dose: Dose | None) -> None:
             if dose is not None:
                 self.push_screen(SessionScreen(exercise_id=exercise_id, dose=dose))
 

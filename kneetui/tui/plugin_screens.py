@@ -177,8 +177,10 @@ def leave_after_hung_plugin(app: Any, plugin: str) -> NoReturn:
         "interrupted, so kneetui had to close. Everything recorded before that is kept.\n"
         f"kneetui: to run without it: kneetui plugins disable {plugin}\n"
     )
+    terminal = sys.__stderr__
     try:
-        os.write(sys.__stderr__.fileno(), TERMINAL_RESET + message.encode("utf-8", "replace"))
+        if terminal is not None:
+            os.write(terminal.fileno(), TERMINAL_RESET + message.encode("utf-8", "replace"))
     except (OSError, AttributeError, ValueError):
         pass
     os._exit(EXIT_PLUGIN_HUNG)

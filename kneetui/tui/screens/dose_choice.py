@@ -77,6 +77,8 @@ class DoseChoiceScreen(Dialog[Dose | None]):
         if quantities.highlighted is None:
             return
         name = quantities.get_option_at_index(quantities.highlighted).id
+        if name is None:
+            return
         span: Range = getattr(self.exercise.dosage, name)
         value = max(span.low, min(span.high, getattr(self.dose, name) + step))
         self.dose = dataclasses.replace(self.dose, **{name: value})

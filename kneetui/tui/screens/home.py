@@ -121,4 +121,5 @@ class HomeScreen(Screen[None]):
         self.show_stop()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.app.action_open(event.option.id)
+        if event.option.id is not None:
+            self.app.action_open(event.option.id)

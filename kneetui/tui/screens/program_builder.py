@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from textual import events, work
+from textual import events, getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -14,12 +14,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from kneetui.content.text import reason
 from kneetui.content.model import Exercise, Frequency, Program, ProgramStep, Range
+from kneetui.content.text import reason
 from kneetui.content.validation import ID_PATTERN
 from kneetui.exchange.program_file import ProgramFileError, export_program, parse_program
 from kneetui.exchange.schema import MAX_NAME
 from kneetui.history.progression import PRIMARY, STEP_SIZES
+from kneetui.tui.app import KneeApp
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.widgets.builder_lists import ExercisePicker, StepList
 from kneetui.tui.widgets.dose_input import QUANTITY_LABELS, DoseInput
@@ -44,6 +45,8 @@ def quantities(exercise: Exercise) -> list[tuple[str, Range]]:
 
 class ProgramBuilderScreen(Screen[str | None]):
     """Builds a new programme, or edits one of the person's own; dismisses with the saved id."""
+
+    app = getters.app(KneeApp)
 
     SECTION_TITLE = "Programme builder"
     DEFAULT_CSS = """
@@ -292,11 +295,12 @@ class ProgramBuilderScreen(Screen[str | None]):
                 f"The dose stays {dose.describe()}.",
             )
             return False
-        self.steps[index] = replace(step, dose=replace(dose, **{quantity: value}))
+        chosen = replace(dose, **{quantity: value})
+        self.steps[index] = replace(step, dose=chosen)
         self.query_one("#steps", StepList).replace_option_prompt_at_index(
             index, self.step_prompt(index + 1, self.steps[index])
         )
-        self.say(exercise.name, f": {self.steps[index].dose.describe()} (range {exercise.dosage.describe()}).")
+        self.say(exercise.name, f": {chosen.describe()} (range {exercise.dosage.describe()}).")
         return True
 
     def action_change_dose(self, direction: int) -> None:

@@ -73,8 +73,8 @@ class ProgramsScreen(SectionScreen):
         self.query_one("#programs").focus()
 
     def on_screen_resume(self) -> None:
-        if self.notice_changed_files():
-            self.refill()
+        self.notice_changed_files()
+        self.refill()
 
     def notice_changed_files(self) -> bool:
         """Pick up programmes imported, edited or deleted outside this app since they were last read."""
@@ -161,9 +161,6 @@ class ProgramsScreen(SectionScreen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.action_choose_for_today()
-
-    def on_screen_resume(self) -> None:
-        self.refill()
 
     # -- actions -------------------------------------------------------------------
 
@@ -302,7 +299,8 @@ class ProgramsScreen(SectionScreen):
         question = Content.assemble(
             f"The id {program.id!r} is already used by ", whose, f". Replace it with the one in {path.name}?"
         )
-        return bool(await self.app.push_screen_wait(ConfirmScreen(question, yes="Replace")))
+        replace: bool = await self.app.push_screen_wait(ConfirmScreen(question, yes="Replace"))
+        return replace
 
     def after_programmes_changed(self) -> None:
         """Reload the person's programmes and keep today's choice pointing at one that exists."""

@@ -8,10 +8,9 @@ from textual.validation import Integer
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from kneetui.engine.safety import ARTICLE_RULE, KNEETUI_READING, MAX_TOLERANCE
-
-from kneetui.tui.widgets.check import Check
-
+from kneetui.storage.config import is_light_mode
 from kneetui.tui.screens.base import SectionScreen
+from kneetui.tui.widgets.check import Check
 
 #: (setting, label) for each on/off setting.
 SWITCHES = (
@@ -93,7 +92,7 @@ class SettingsScreen(SectionScreen):
             self.app.theme = event.value
         if (
             event.select.id == "light_mode"
-            and isinstance(event.value, str)
+            and is_light_mode(event.value)
             and event.value != self.app.settings.light_mode
         ):
             self.app.settings.light_mode = event.value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
@@ -41,7 +42,7 @@ class PainScale(Widget, can_focus=True):
                 parts.append((f" {score} ", ""))
         return Content.assemble(*parts)
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.character and event.character.isdigit():
             digit = int(event.character)
             # "1" then "0" means ten; any other digit replaces the score.
