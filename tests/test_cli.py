@@ -44,7 +44,7 @@ def test_faq_worse_finds_the_answer_about_pain_that_worsens(subprocess_env):
 def test_faq_without_a_match_says_so_and_exits_1(subprocess_env):
     result = kneetui("faq", "xylophone", env=subprocess_env)
     assert result.returncode == 1
-    assert "No question matches 'xylophone'" in result.stderr
+    assert "Nothing in the FAQ, Learn or the aids matches 'xylophone'" in result.stderr
 
 
 def test_faq_json(subprocess_env):
@@ -149,3 +149,16 @@ def test_pip_installing_a_separate_entry_point_package_adds_its_exercise(subproc
     plugins = {record["name"]: record for record in json.loads(kneetui("plugins", "--json", env=env).stdout)}
     assert plugins["heel-raise"]["origin"] == "entry point"
     assert plugins["heel-raise"]["version"] == "0.3.0"
+
+
+def test_exercises_json_gives_each_dose_range_as_numbers(subprocess_env):
+    import json
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "kneetui", "exercises", "--json"], capture_output=True, text=True, env=subprocess_env
+    )
+    squeeze = next(item for item in json.loads(result.stdout) if item["id"] == "adductor-squeeze")
+    assert squeeze["dose_ranges"]["reps"] == [10, 12] and squeeze["dose_ranges"]["sets"] == [2, 3]
+    assert squeeze["dose_ranges"]["hold_seconds"] is None

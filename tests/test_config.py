@@ -74,3 +74,16 @@ def test_a_tolerance_a_physiotherapist_allows_is_kept_and_reaches_the_runner(tmp
     loaded = load_settings(path)
     assert loaded.notices == []
     assert RunnerSettings.from_settings(loaded.settings).pain_tolerance == 1
+
+
+async def test_the_app_tells_once_and_drops_the_old_threshold_from_the_file(make_app):
+    locations.config_file().parent.mkdir(parents=True, exist_ok=True)
+    locations.config_file().write_text("pain_rise_to_stop = 2\nsafety_acknowledged = true\n", encoding="utf-8")
+    loaded = load_settings()
+    assert loaded.outdated
+    app = make_app(settings=loaded.settings, notices=loaded.notices)
+    app._settings_outdated = loaded.outdated
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+    again = load_settings()
+    assert not again.outdated and again.notices == []

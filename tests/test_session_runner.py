@@ -305,7 +305,8 @@ def test_a_pain_rise_of_one_at_a_check_stops_the_session_as_the_article_says():
     session.runner.complete_reps()
     cues = session.runner.answer_pain(4)
     assert kinds(cues) == [CueKind.STOPPED]
-    assert session.runner.state is RunnerState.STOPPED
+    assert session.runner.state is RunnerState.FINISHED, "the score that stopped it is the pain after"
+    assert session.recorder.sessions[1]["pain_after"] == 4
     assert session.recorder.pain_checks == [(1, WALL_SLIDES.id, 4)]
     assert session.recorder.stops == [(1, "pain rose from 3 to 4 after Wall slides")]
 
@@ -461,14 +462,23 @@ def test_progress_rises_from_zero_to_one_over_the_chronic_programme():
     assert len(session.blocks) == 1 + 2 + 1 + 1 + 2 + 2
 
 
-def test_progress_is_weighted_by_time_so_ten_minutes_of_cycling_outweighs_ten_reps():
+def test_progress_gives_each_exercise_an_equal_share_and_counts_time_within_one():
     session = Session([(CYCLING, None), (WALL_SLIDES, None)], get_ready_seconds=0)
     session.start()
     session.wait(300)
-    assert session.runner.progress() == pytest.approx(300 / (600 + 10 * 3))
+    assert session.runner.progress() == pytest.approx(0.25)
     session.wait(300)
     session.runner.answer_pain(2)
-    assert session.runner.progress() == pytest.approx(600 / 630)
+    assert session.runner.progress() == pytest.approx(0.5)
+
+
+def test_skipping_the_first_of_six_exercises_shows_a_sixth_done():
+    chronic = next(program for program in PROGRAMS if program.id == "chronic")
+    session = Session(items_from_program(chronic, BY_ID.get), get_ready_seconds=0)
+    session.start()
+    session.runner.skip()
+    session.runner.answer_pain(2)
+    assert session.runner.progress() == pytest.approx(1 / 6)
 
 
 def test_no_get_ready_when_it_is_set_to_zero():

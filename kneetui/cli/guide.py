@@ -19,7 +19,8 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from kneetui.cli.plain_session import PlainSession, Wait, is_terminal
+from kneetui.cli.plain_console import is_terminal
+from kneetui.cli.plain_session import PlainSession, Wait
 from kneetui.content.catalog import Catalog
 from kneetui.content.model import Dose, Exercise
 from kneetui.engine.clock import Clock, SystemClock

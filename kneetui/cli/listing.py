@@ -6,14 +6,31 @@ import argparse
 import sys
 
 from kneetui.cli.output import print_json, print_table
+from kneetui.content.answers import KIND_LABELS, AnswerKind, answer_index, answers_in
+from kneetui.content.model import Dosage, FaqEntry, Range
 from kneetui.content.search import Field, SearchIndex
-from kneetui.content.model import FaqEntry
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage import locations
 
 
 def faq_index(entries: list[FaqEntry]) -> SearchIndex[FaqEntry]:
     return SearchIndex(entries, lambda entry: (Field(entry.question, 2.0), Field(entry.answer, 1.0)))
+
+
+def dosage_fields(dosage: Dosage) -> dict[str, object]:
+    """A dosage as numbers a program can read: each range as [low, high], units in the names."""
+
+    def span(value: Range | None) -> list[int] | None:
+        return None if value is None else [value.low, value.high]
+
+    return {
+        "hold_seconds": span(dosage.hold_seconds),
+        "reps": span(dosage.reps),
+        "sets": span(dosage.sets),
+        "duration_minutes": span(dosage.duration_minutes),
+        "per": str(dosage.per),
+        "rest_seconds": dosage.rest_seconds,
+    }
 
 
 def exercises(args: argparse.Namespace, loaded: LoadResult) -> int:
@@ -25,6 +42,7 @@ def exercises(args: argparse.Namespace, loaded: LoadResult) -> int:
                     "id": exercise.id,
                     "name": exercise.name,
                     "dosage": exercise.dosage.describe(),
+                    "dose_ranges": dosage_fields(exercise.dosage),
                     "category": str(exercise.category),
                     "suits_acute": exercise.suits_acute,
                     "plugin": catalog.owner_of("exercises", exercise.id),
@@ -42,20 +60,31 @@ def exercises(args: argparse.Namespace, loaded: LoadResult) -> int:
 
 
 def faq(args: argparse.Namespace, loaded: LoadResult) -> int:
-    entries = loaded.catalog.faq
+    """The FAQ, or with words, the best answers to them from the FAQ, Learn and the aids."""
     query = " ".join(args.query).strip()
-    found = faq_index(entries).search(query) if query else entries
-    if args.json:
-        print_json([{"id": e.id, "question": e.question, "answer": e.answer} for e in found])
+    if query:
+        found = answer_index(loaded.catalog).search(query)
     else:
-        for number, entry in enumerate(found):
+        found = [answer for answer in answers_in(loaded.catalog) if answer.kind is AnswerKind.FAQ]
+    if args.json:
+        print_json(
+            [
+                {"kind": str(answer.kind), "id": answer.id, "question": answer.title, "answer": answer.text}
+                for answer in found
+            ]
+        )
+    else:
+        for number, answer in enumerate(found):
             if number:
                 print()
-            print(entry.question)
-            print(f"  {entry.answer}")
+            label = "" if answer.kind is AnswerKind.FAQ else f"[{KIND_LABELS[answer.kind]}] "
+            print(label + answer.title)
+            for line in answer.text.split("\n"):
+                print(f"  {line}")
     if not found:
         print(
-            f"No question matches {query!r}. Try fewer or other words, or run 'kneetui faq' to list every question.",
+            f"Nothing in the FAQ, Learn or the aids matches {query!r}. Try fewer or other words, "
+            "or run 'kneetui faq' to list every question.",
             file=sys.stderr,
         )
         return 1

@@ -19,6 +19,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import TextIO
 
+from kneetui.cli.plain_console import InputClosed, PainWorse, PlainConsole, QuitRequested
 from kneetui.engine.clock import Clock
 from kneetui.engine.cues import STOP_ADVICE, Cue, CueKind
 from kneetui.engine.plan import PhaseKind
@@ -37,7 +38,6 @@ CHOICE_PROMPT = (
     f"or g to {CHOICE_LABELS[StartChoice.GO_ON].lower()}: "
 )
 CHECK_PROMPT = "0 to 10, ! if it is worse, or s to skip: "
-SKIP_WARNING = "Skipping means the stop rule cannot look at your pain now. Type s to skip, or your pain from 0 to 10."
 REP_KEYS = "Press Enter after each rep. d: the set is done. A number sets the count."
 
 #: The same slack the runner uses, so a countdown standing exactly on a milestone counts as there.
@@ -47,19 +47,7 @@ _SHORTEST_WAIT = 1e-6
 Wait = Callable[[float], bool]
 
 
-class PainWorse(Exception):
-    """The person typed '!'."""
-
-
-class QuitRequested(Exception):
-    """The person typed 'q'."""
-
-
-class InputClosed(Exception):
-    """Standard input reached its end."""
-
-
-class PlainSession:
+class PlainSession(PlainConsole):
     """Runs one guided session on ``stdin``/``stdout`` with ``runner``."""
 
     def __init__(
@@ -76,31 +64,18 @@ class PlainSession:
         speak: Callable[[str], None] | None = None,
         notices: Sequence[str] = (),
     ) -> None:
+        super().__init__(stdin, stdout, bell, speak)
         self.runner = runner
         self.title = title
         self.clock = clock
         self.wait = wait
-        self.stdin = stdin
-        self.stdout = stdout
         self.program_id = program_id
-        self.bell = bell
-        self.speak = speak
         self.notices = tuple(notices)
-        # Without a terminal nothing echoes the Enter, so each answer would run
-        # into the next line; write the line break ourselves.
-        self._echo_newline = not is_terminal(stdin)
         self._rep_keys_told = False
         self._announced_exercise = 0
         self._minute_bucket: int | None = None
 
     # Lines out
-
-    def say(self, line: str, bell: bool = False, spoken: bool = False) -> None:
-        """Write one line; ``bell`` rings it (unless bells are off), ``spoken`` speaks it too."""
-        self.stdout.write(("\a" if bell and self.bell else "") + line + "\n")
-        self.stdout.flush()
-        if spoken and self.speak is not None:
-            self.speak(line)
 
     def announce(self, cues: list[Cue]) -> None:
         transition = next((cue.text for cue in cues if cue.kind is CueKind.TRANSITION), None)
@@ -130,44 +105,6 @@ class PlainSession:
         if phase.kind is PhaseKind.REPS and not phase.tempo_seconds and not self._rep_keys_told:
             self._rep_keys_told = True
             self.say(REP_KEYS)
-
-    # Lines in
-
-    def read(self, prompt: str = "") -> str:
-        """One line, stripped; '!' and 'q' are acted on at every prompt."""
-        if prompt:
-            self.stdout.write(prompt)
-            self.stdout.flush()
-        line = self.stdin.readline()
-        if prompt and self._echo_newline:
-            self.stdout.write("\n")
-        if line == "":
-            raise InputClosed
-        text = line.strip().lower()
-        if text == "!":
-            raise PainWorse
-        if text == "q":
-            raise QuitRequested
-        return text
-
-    def ask_number(self, prompt: str, allow_skip: bool = False) -> int | None:
-        """A score from 0 to 10; with ``allow_skip``, None when the person types s (never a bare Enter)."""
-        while True:
-            text = self.read(prompt)
-            if text == "s" and allow_skip:
-                return None
-            if text.isdigit() and 0 <= int(text) <= 10:
-                return int(text)
-            self.say(SKIP_WARNING if allow_skip else "Please type a whole number from 0 to 10.")
-
-    def ask_yes_no(self, prompt: str) -> bool:
-        while True:
-            text = self.read(prompt)
-            if text in ("y", "yes"):
-                return True
-            if text in ("n", "no"):
-                return False
-            self.say("Please type y for yes or n for no.")
 
     # The session
 
@@ -257,6 +194,8 @@ class PlainSession:
         runner = self.runner
         for number, line in enumerate(runner.summary()):
             advised = number == 0 and runner.outcome is OutcomeKind.ADVISED_STOP
+            if advised and self.last_said == line:
+                continue  # the advice was said the moment the session stopped
             self.say(("STOP. " + line) if advised else line, bell=advised, spoken=advised)
         before = "not given" if runner.pain_before is None else runner.pain_before
         after = "not given" if runner.pain_after is None else runner.pain_after
@@ -353,10 +292,3 @@ class PlainSession:
             self.say_steps()
         else:
             self.say(f"{REP_KEYS} The count goes up to {target}. n skips, ! if the pain is worse, q quits.")
-
-
-def is_terminal(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False

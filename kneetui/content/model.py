@@ -173,6 +173,8 @@ class Aid:
     what_it_does: str
     advice: tuple[str, ...] = ()
     source_ids: tuple[str, ...] = ()
+    #: Everyday words a person may search with (e.g. 'swollen' for swelling); used to find it, never shown.
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,8 @@ class FaqEntry:
     question: str
     answer: str
     source_ids: tuple[str, ...] = ()
+    #: Everyday words a person may search with (e.g. 'swollen' for swelling); used to find it, never shown.
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,8 @@ class Topic:
     kind: TopicKind
     paragraphs: tuple[str, ...]
     source_ids: tuple[str, ...] = ()
+    #: Everyday words a person may search with (e.g. 'swollen' for swelling); used to find it, never shown.
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,15 @@
-"""Offline search over short texts (FAQ entries, exercises), best match first.
+"""Offline search over short texts (FAQ entries, topics, aids, exercises), best match first.
 
-Words are matched by prefix, so "worse" finds "worsens". An inverted index over
-a sorted vocabulary keeps each query fast even with many thousands of entries.
+A query finds everyday words as a person types them:
+
+* by prefix, so "worse" finds "worsens";
+* by stem, so "braces" finds "brace" and "swelling" finds "swell";
+* with one typo forgiven in words of four letters or more, so "ibuprofn" still finds "ibuprofen";
+* through the keywords a plug-in gives each item (its small synonym table, kept with the content),
+  so "painkillers" finds the answer on over-the-counter pain relief.
+
+An inverted index over a sorted vocabulary, and an index of each word with one letter left out,
+keep each query fast even with many thousands of entries.
 """
 
 from __future__ import annotations
@@ -9,7 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -19,11 +27,30 @@ _WORD = re.compile(r"[^\W_]+")
 _STOP_WORDS = frozenset(
     "a an and are as at be can do for how i if in is it my of on or should the these to what when with you your".split()
 )
+#: Endings taken off a word to find its stem, longest first.
+_SUFFIXES = ("ings", "ing", "edly", "ed", "es", "s", "ly")
+#: How much a match counts: the word itself, a longer word it begins, a word one typo away.
+EXACT, PREFIX, TYPO = 1.0, 0.7, 0.5
+#: Words shorter than this must be typed right: one letter off would match too much.
+_TYPO_MIN_LENGTH = 4
 
 
 def words(text: str) -> list[str]:
     """The lower-case words of ``text``, in order."""
     return _WORD.findall(text.lower())
+
+
+def stem(word: str) -> str:
+    """``word`` without a common ending: 'braces' → 'brac', 'swelling' → 'swell', 'knee' → 'knee'."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _deletions(word: str) -> set[str]:
+    """``word`` with each one of its letters left out."""
+    return {word[:index] + word[index + 1 :] for index in range(len(word))}
 
 
 @dataclass(frozen=True)
@@ -37,21 +64,50 @@ class Field:
 class SearchIndex(Generic[Item]):
     """Index items once, then answer ``search(query)`` with the best matches first."""
 
-    def __init__(self, items: Sequence[Item], fields: Callable[[Item], Sequence[Field]]) -> None:
+    def __init__(self, items: Sequence[Item], fields: Callable[[Item], Iterable[Field]]) -> None:
         self.items = list(items)
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         for position, item in enumerate(self.items):
             for searched in fields(item):
                 for word in words(searched.text):
-                    best = postings[word].get(position, 0.0)
-                    postings[word][position] = max(best, searched.weight)
+                    for term in {word, stem(word)}:
+                        best = postings[term].get(position, 0.0)
+                        postings[term][position] = max(best, searched.weight)
         self._postings = dict(postings)
         self._vocabulary = sorted(self._postings)
+        one_off: dict[str, set[str]] = defaultdict(set)
+        for term in self._vocabulary:
+            if len(term) >= _TYPO_MIN_LENGTH:
+                for deleted in _deletions(term):
+                    one_off[deleted].add(term)
+        self._one_off = dict(one_off)
 
     def _prefixed(self, prefix: str) -> list[str]:
         start = bisect.bisect_left(self._vocabulary, prefix)
         end = bisect.bisect_left(self._vocabulary, prefix + "\U0010ffff")
         return self._vocabulary[start:end]
+
+    def _one_typo_from(self, word: str) -> set[str]:
+        """Indexed terms one letter added, left out, changed or swapped away from ``word``."""
+        if len(word) < _TYPO_MIN_LENGTH:
+            return set()
+        near = set(self._one_off.get(word, ()))  # a letter left out of the query
+        for deleted in _deletions(word):
+            if deleted in self._postings:
+                near.add(deleted)  # a letter too many in the query
+            near |= self._one_off.get(deleted, set())  # a letter changed or two swapped
+        near.discard(word)
+        return near
+
+    def _matches(self, word: str) -> dict[str, float]:
+        """The indexed terms ``word`` finds, each with how much it counts."""
+        found: dict[str, float] = {}
+        for term in self._one_typo_from(word):
+            found[term] = TYPO
+        for query_term in {word, stem(word)}:
+            for term in self._prefixed(query_term):
+                found[term] = max(found.get(term, 0.0), EXACT if term == query_term else PREFIX)
+        return found
 
     def search(self, query: str, limit: int | None = None) -> list[Item]:
         """Items matching any meaningful word of ``query``, best first; ties keep their order."""
@@ -59,10 +115,9 @@ class SearchIndex(Generic[Item]):
         scores: dict[int, float] = defaultdict(float)
         for word in dict.fromkeys(query_words):
             best: dict[int, float] = {}
-            for found in self._prefixed(word):
-                exact = 1.0 if found == word else 0.7
-                for position, weight in self._postings[found].items():
-                    best[position] = max(best.get(position, 0.0), weight * exact)
+            for term, closeness in self._matches(word).items():
+                for position, weight in self._postings[term].items():
+                    best[position] = max(best.get(position, 0.0), weight * closeness)
             for position, score in best.items():
                 scores[position] += score
         ranked = sorted(scores, key=lambda position: (-scores[position], position))

@@ -64,6 +64,13 @@ class Phase:
         return self.kind in WORK_KINDS
 
     @property
+    def side_label(self) -> str:
+        """'Left side' or 'Right leg', as the instruction says it; '' when the dose is not per side."""
+        if not self.side or self.exercise is None:
+            return ""
+        return _side_label(self.exercise.dosage.per, self.side)
+
+    @property
     def counts_down(self) -> bool:
         return self.seconds is not None
 
@@ -146,6 +153,8 @@ def _side_label(per: Laterality, side: str) -> str:
 def _exercise_phases(exercise: Exercise, dose: Dose, number: int, settings: RunnerSettings) -> list[Phase]:
     per = exercise.dosage.per
     rest = exercise.dosage.rest_seconds if exercise.dosage.rest_seconds is not None else settings.rest_seconds
+    # The article names no rest between sets; a rest from Settings is said to be the person's own.
+    whose_rest = " (your setting; the article names no rest)" if exercise.dosage.rest_seconds is None else ""
     sides = _sides(per)
     common = {"exercise": exercise, "exercise_number": number, "sets": dose.sets}
     phases: list[Phase] = []
@@ -179,7 +188,7 @@ def _exercise_phases(exercise: Exercise, dose: Dose, number: int, settings: Runn
             phases.append(
                 Phase(
                     PhaseKind.REST,
-                    f"Rest for {rest} s; set {set_number + 1} of {dose.sets} is next",
+                    f"Rest for {rest} s{whose_rest}; set {set_number + 1} of {dose.sets} is next",
                     seconds=rest,
                     set_number=set_number,
                     **common,

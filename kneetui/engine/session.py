@@ -103,6 +103,12 @@ class SessionRunner:
         self.paused = False
         self.recorded_blocks: list[BlockRecord] = []
         self._weight_before = list(accumulate((phase.weight for phase in plan.phases), initial=0.0))
+        self._first_phase_of: dict[int, int] = {}
+        self._last_phase_of: dict[int, int] = {}
+        for index, phase in enumerate(plan.phases):
+            if phase.exercise_number:
+                self._first_phase_of.setdefault(phase.exercise_number, index)
+                self._last_phase_of[phase.exercise_number] = index
         self._index = 0
         self._timer: CountdownTimer | None = None
         self._phase_started_at = clock.now()
@@ -144,14 +150,24 @@ class SessionRunner:
         return 1.0 if phase.kind is PhaseKind.DONE else 0.0
 
     def progress(self) -> float:
-        """How far through the whole session's planned work, 0 to 1, weighted by time."""
-        total = self._weight_before[-1]
+        """How far through the session, 0 to 1: each exercise an equal share, as a person counts
+        them ("exercise 2 of 6"), and within an exercise by its planned time."""
+        count = self.plan.exercise_count
+        phase = self.phase
         if self.state in (RunnerState.DONE, RunnerState.FINISHED) and self.stop_reason is None:
             return 1.0
-        if total == 0:
-            return 0.0
-        done = self._weight_before[self._index] + self.phase.weight * self.phase_progress()
-        return min(1.0, done / total)
+        if count == 0 or phase.kind is PhaseKind.DONE:
+            return 1.0 if count else 0.0
+        number = phase.exercise_number
+        first = self._first_phase_of[number]
+        total = self._weight_before[self._last_phase_of[number] + 1] - self._weight_before[first]
+        if phase.kind is PhaseKind.PAIN_CHECK or not total:
+            within = 1.0 if phase.kind is PhaseKind.PAIN_CHECK else 0.0
+        else:
+            within = (
+                self._weight_before[self._index] - self._weight_before[first] + phase.weight * self.phase_progress()
+            ) / total
+        return min(1.0, (number - 1 + within) / count)
 
     def check_reminder(self) -> str:
         """The line every pain check shows: the starting score and the rule in force."""
@@ -400,7 +416,10 @@ class SessionRunner:
             self.recorder.record_pain_check(self.session_id, phase.exercise.id, pain, self.clock.wall())
             verdict = self.policy.judge(self.pain_before, pain, f"after {phase.exercise.name}")
             if verdict.stop:
-                return self._stop(verdict.reason, advise=True)
+                # The score that stopped the session is the pain after it: asked once.
+                cues = self._stop(verdict.reason, advise=True)
+                self._close(pain)
+                return cues
         last = self.last_check_is_the_end
         self._enter(self._index + 1, self.clock.now())
         if last:

@@ -63,6 +63,8 @@ class Settings:
 class LoadedSettings:
     settings: Settings
     notices: list[str] = field(default_factory=list)
+    #: The file holds a setting kneetui no longer uses; saving the settings once drops it.
+    outdated: bool = False
 
 
 def _coerce(raw: dict[str, Any], notices: list[str]) -> Settings:
@@ -122,7 +124,7 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
                 f"The settings file {path} cannot be {verb} ({why}); it was kept as {backup}. Using defaults."
             )
         return LoadedSettings(Settings(), notices)
-    return LoadedSettings(_coerce(raw, notices), notices)
+    return LoadedSettings(_coerce(raw, notices), notices, outdated="pain_rise_to_stop" in raw)
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:

@@ -66,6 +66,7 @@ class KneeApp(App[None]):
         self.catalog = plugins.catalog
         self.settings: Settings = loaded_settings.settings
         self.startup_notices = list(loaded_settings.notices)
+        self._settings_outdated = loaded_settings.outdated
         self.theme_override = theme_override
         self.clock = clock or SystemClock()
         self._save_enabled = save
@@ -147,6 +148,8 @@ class KneeApp(App[None]):
                 timeout=8,
                 markup=False,
             )
+        if self._settings_outdated:
+            self.save_settings()  # told once: the setting that is no longer used leaves the file
         if not self.settings.safety_acknowledged:
             self.action_safety_notice(first_run=True)
 
@@ -183,8 +186,8 @@ class KneeApp(App[None]):
         from kneetui.tui.plugin_screens import PluginExit
 
         guard = self.plugin_screen_guard
-        if guard is not None and guard.session is not None:
-            guard.session.plugin_done(PluginExit.PAIN_WORSE)
+        if guard is not None and guard.handover is not None:
+            guard.handover.done(PluginExit.PAIN_WORSE)
 
     def action_frame_quit(self) -> None:
         """End the session from a plug-in's screen, asking first; what was done is kept."""
@@ -194,8 +197,8 @@ class KneeApp(App[None]):
         guard = self.plugin_screen_guard
 
         def confirmed(yes: bool | None) -> None:
-            if yes and guard is not None and self.plugin_screen_guard is guard and guard.session is not None:
-                guard.session.plugin_done(PluginExit.QUIT)
+            if yes and guard is not None and self.plugin_screen_guard is guard and guard.handover is not None:
+                guard.handover.done(PluginExit.QUIT)
 
         self.push_screen(
             ConfirmScreen("End this session now? Everything you have done so far is kept.", yes="End it"), confirmed
@@ -212,10 +215,16 @@ class KneeApp(App[None]):
             self.frame_plugin_screen(screen)
         return pushed
 
+    async def action_quit(self) -> None:
+        self._quit_asked = True  # the person asked: even a plug-in's screen on top does not stop it
+        await super().action_quit()
+
     def exit(self, result: Any = None, return_code: int = 0, message: Any = None) -> None:
         guard = self.plugin_screen_guard
-        if guard is not None and guard.called_by_plugin(sys._getframe(1)):
-            # Only the person ends kneetui; a plug-in that tries has its screen closed instead.
+        asked = getattr(self, "_quit_asked", False)
+        if guard is not None and not asked and not guard.called_by_kneetui(sys._getframe(1)):
+            # Only the person (or kneetui) ends kneetui; a plug-in that tries, directly or through a
+            # timer, has its screen closed instead, and kneetui guides the exercise itself.
             from kneetui.tui.plugin_screens import PluginScreenError
 
             guard.contain(PluginScreenError("its screen tried to close kneetui (app.exit)"))

@@ -84,16 +84,25 @@ class PluginScreenGuard:
     """Recognises exceptions that come from a plug-in's screen, and closes that screen once."""
 
     def __init__(
-        self, screen: Screen[Any], plugin: str, on_failure: Callable[[str], None], session: Any = None
+        self, screen: Screen[Any], plugin: str, on_failure: Callable[[str], None], handover: Any = None
     ) -> None:
         self.screen = screen
-        #: kneetui's session screen below the plug-in's; the frame's keys act through it.
-        self.session = session
+        #: The session's :class:`~kneetui.tui.plugin_handover.PluginHandOver`; the frame's keys act through it.
+        self.handover = handover
         self.plugin = plugin
         self.package = type(screen).__module__.split(".")[0]
         self.on_failure = on_failure
         self.closing = False
         self.watchdog: EventLoopWatchdog | None = None
+
+    def called_by_kneetui(self, caller: FrameType | None) -> bool:
+        """Whether ``caller`` is kneetui's own code, or code kneetui called (not the plug-in's)."""
+        for frame in frames_from(caller):
+            if frame_in_package(frame, self.package):
+                return False
+            if frame_in_package(frame, "kneetui"):
+                return True
+        return False
 
     def called_by_plugin(self, caller: FrameType | None) -> bool:
         """Whether ``caller`` (e.g. ``sys._getframe(1)`` in the method called) is the plug-in's code,

@@ -20,6 +20,7 @@ AIDS = (
         ),
         advice=(ALONGSIDE_EXERCISE, CHOOSE_WITH_A_PROFESSIONAL),
         source_ids=ALL,
+        keywords=("sleeve", "bandage", "support"),
     ),
     Aid(
         id="knee-brace",
@@ -30,6 +31,7 @@ AIDS = (
         ),
         advice=(ALONGSIDE_EXERCISE, CHOOSE_WITH_A_PROFESSIONAL),
         source_ids=ALL,
+        keywords=("brace", "splint", "hinged"),
     ),
     Aid(
         id="custom-insoles",
@@ -40,5 +42,6 @@ AIDS = (
         ),
         advice=(ALONGSIDE_EXERCISE, CHOOSE_WITH_A_PROFESSIONAL),
         source_ids=ALL,
+        keywords=("insole", "orthotics", "shoes", "arch", "flat feet"),
     ),
 )

@@ -73,6 +73,19 @@ TOPICS = (
             "Pause anything that makes the symptoms worse, and build exercise back up gradually as you tolerate it.",
         ),
         source_ids=ALL,
+        keywords=(
+            "ice",
+            "icing",
+            "cold pack",
+            "compress",
+            "bandage",
+            "elevate",
+            "raise",
+            "rest",
+            "injury",
+            "sprain",
+            "new injury",
+        ),
     ),
     Topic(
         id="chronic-rehabilitation",
@@ -84,6 +97,7 @@ TOPICS = (
             "Pause anything that makes the symptoms worse, and build exercise back up gradually as you tolerate it.",
         ),
         source_ids=ALL,
+        keywords=("long term", "months", "rehab", "ongoing"),
     ),
     Topic(
         id="professional-assessment",

@@ -14,6 +14,7 @@ FAQ = (
             "your plan so that it is safe and effective for you."
         ),
         source_ids=ALL,
+        keywords=("hurts more", "more pain", "stop", "aggravate", "flare up", "sore"),
     ),
     FaqEntry(
         id="how-often",
@@ -24,6 +25,7 @@ FAQ = (
             "gradually as your knee gets used to it."
         ),
         source_ids=ALL,
+        keywords=("how many times", "times a week", "week", "frequency", "every day", "schedule", "rest day"),
     ),
     FaqEntry(
         id="pain-relief",
@@ -33,6 +35,20 @@ FAQ = (
             "that it is right for your condition and does not get in the way of your recovery."
         ),
         source_ids=ALL,
+        keywords=(
+            "painkillers",
+            "painkiller",
+            "pain killers",
+            "ibuprofen",
+            "paracetamol",
+            "acetaminophen",
+            "medicine",
+            "medication",
+            "tablets",
+            "pills",
+            "drugs",
+            "anti-inflammatory",
+        ),
     ),
     FaqEntry(
         id="when-to-seek-help",
@@ -43,6 +59,18 @@ FAQ = (
             "prevent further complications and make treatment more effective."
         ),
         source_ids=ALL,
+        keywords=(
+            "swollen",
+            "swelling",
+            "swells",
+            "unstable",
+            "gives way",
+            "giving way",
+            "doctor",
+            "physio",
+            "physiotherapist",
+            "gp",
+        ),
     ),
     FaqEntry(
         id="exercises-to-avoid",
@@ -53,5 +81,6 @@ FAQ = (
             "movements are safe and helpful for you."
         ),
         source_ids=ALL,
+        keywords=("running", "jumping", "sport", "squat", "kneel", "dangerous", "not do"),
     ),
 )

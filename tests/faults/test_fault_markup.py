@@ -43,10 +43,19 @@ EXERCISE = model.Exercise(
     source_ids=("hostile-source",),
     drawing=model.Drawing(frames=(HOSTILE, HOSTILE), captions=(HOSTILE, HOSTILE)),
 )
-AID = model.Aid("hostile-aid", HOSTILE, HOSTILE, advice=(HOSTILE,), source_ids=("hostile-source",))
-FAQ = model.FaqEntry("hostile-faq", HOSTILE, HOSTILE, source_ids=("hostile-source",))
+AID = model.Aid(
+    "hostile-aid", HOSTILE, HOSTILE, advice=(HOSTILE,), source_ids=("hostile-source",), keywords=(HOSTILE,)
+)
+FAQ = model.FaqEntry("hostile-faq", HOSTILE, HOSTILE, source_ids=("hostile-source",), keywords=(HOSTILE,))
 TOPICS = [
-    model.Topic(f"hostile-topic-{kind.value}", HOSTILE, kind, (HOSTILE, HOSTILE), source_ids=("hostile-source",))
+    model.Topic(
+        f"hostile-topic-{kind.value}",
+        HOSTILE,
+        kind,
+        (HOSTILE, HOSTILE),
+        source_ids=("hostile-source",),
+        keywords=(HOSTILE,),
+    )
     for kind in model.TopicKind
 ]
 PROGRAM = model.Program(

@@ -135,7 +135,7 @@ def test_a_plugin_screen_that_cannot_be_interrupted_ends_kneetui_with_a_message(
 
 
 def test_two_plain_guides_recording_at_the_same_time_both_keep_every_row(subprocess_env):
-    typed = "3\nn\nn\n" + "\n" * 10 + "2\n" + "1\n"  # calm answers, ten reps, pain after the exercise and the session
+    typed = "3\nn\nn\n" + "\n" * 10 + "2\n"  # calm answers, ten reps, the pain after the exercise and the session
     guides = [
         subprocess.Popen(
             [sys.executable, "-m", "kneetui", "guide", "wall-slides", "--plain", "--get-ready", "0", "--no-bell"],
@@ -166,5 +166,5 @@ def test_two_plain_guides_recording_at_the_same_time_both_keep_every_row(subproc
         assert len(sessions) == 2
         for session in sessions:
             assert [(block.exercise_id, block.done) for block in session.blocks] == [("wall-slides", 10)]
-            assert (session.pain_before, session.pain_after) == (3, 1) and session.ended_at is not None
+            assert (session.pain_before, session.pain_after) == (3, 2) and session.ended_at is not None
             assert [check.pain for check in session.pain_checks] == [2]

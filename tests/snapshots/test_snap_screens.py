@@ -93,3 +93,66 @@ def test_session_stopped_for_pain(make_app, snap_compare):
         app.clear_notifications()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=stop)
+
+
+@pytest.fixture
+def utc(monkeypatch):
+    """Dates on screen read the same on every machine."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_home_after_a_stop_for_pain(make_app, snap_compare, utc):
+    app = still_app(make_app, get_ready_seconds=0)
+
+    async def stop_then_go_home(pilot):
+        app.action_guide_exercise("wall-slides")
+        await pilot.pause()
+        await pilot.press("enter", "2", "enter", "n", "n")
+        await pilot.press(*["enter"] * 10)
+        await pilot.press("3", "enter")  # the check after the last exercise: a rise of 1
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        app.clear_notifications()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=stop_then_go_home)
+
+
+def test_a_pain_check_shows_the_starting_score_and_the_rule(make_app, snap_compare):
+    app = still_app(make_app, get_ready_seconds=0)
+
+    async def reach_the_check(pilot):
+        app.action_guide_exercise("wall-slides")
+        await pilot.pause()
+        await pilot.press("enter", "4", "enter", "n", "n")
+        await pilot.press(*["enter"] * 10)
+        await pilot.pause()
+        app.clear_notifications()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=reach_the_check)
+
+
+def test_session_at_40x12_keeps_what_to_do_the_clock_and_how_to_stop(make_app, snap_compare):
+    app = still_app(make_app)
+
+    async def start_hold(pilot):
+        app.action_guide_exercise("sitting-adductor-stretch")
+        await pilot.pause()
+        await pilot.press("enter", "2", "enter", "n", "n")
+        await pilot.pause()
+        app.clock.advance(3 + 5.5)
+        app.screen.tick()
+        app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(40, 12), run_before=start_hold)
+
+
+def test_safety_check_at_40x12_shows_the_whole_scale(make_app, snap_compare):
+    assert snap_compare(still_app(make_app), terminal_size=(40, 12), press=["s"])

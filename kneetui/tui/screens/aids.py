@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import Static
 
-from kneetui.tui.literal import bullets, labelled
+from kneetui.tui.literal import bullets
 from kneetui.tui.screens.base import SectionScreen
 from kneetui.tui.widgets.topic_view import TopicView
 
@@ -27,11 +28,19 @@ class AidsScreen(SectionScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(classes="section-body", id="aids-scroll"):
+            aids = self.app.catalog.aids
+            # Advice every aid gives is said once, under the introduction, not repeated per aid.
+            shared = (
+                [line for line in aids[0].advice if all(line in aid.advice for aid in aids)] if len(aids) > 1 else []
+            )
             yield Static(INTRODUCTION, classes="item", markup=False)
-            for aid in self.app.catalog.aids:
-                parts = [labelled("What it does", aid.what_it_does)]
-                if aid.advice:
-                    parts.append(bullets(aid.advice))
+            if shared:
+                yield Static(bullets(shared), classes="item")
+            for aid in aids:
+                parts = [Content(aid.what_it_does)]
+                own = [line for line in aid.advice if line not in shared]
+                if own:
+                    parts.append(bullets(own))
                 yield TopicView(aid.name, parts, id=f"aid-{aid.id}")
             if not self.app.catalog.aids:
                 yield Static("No plug-in has added ergonomic aids.")

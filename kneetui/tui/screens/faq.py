@@ -1,4 +1,4 @@
-"""FAQ: questions and answers searched as you type, matches highlighted, all offline."""
+"""FAQ: questions and answers, with Learn and the aids, searched as you type, matches highlighted, offline."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Static
 
-from kneetui.content.search import Field, SearchIndex, words
-from kneetui.content.model import FaqEntry
+from kneetui.content.answers import KIND_LABELS, Answer, AnswerKind, answer_index
+from kneetui.content.search import SearchIndex, words
 from kneetui.tui.literal import highlight_words
 from kneetui.tui.screens.base import SectionScreen
 from rich.text import Text
@@ -35,17 +35,14 @@ class FaqScreen(SectionScreen):
         self.initial_query = query
 
     def compose_body(self) -> ComposeResult:
-        yield Input(placeholder="Type to search the questions and answers", id="query")
+        yield Input(placeholder="Type to search the FAQ, Learn and the aids", id="query")
         yield Static(id="status")
         yield VerticalScroll(id="answers")
 
     def on_mount(self) -> None:
         super().on_mount()
-        entries = self.app.catalog.faq
-        self.index: SearchIndex[FaqEntry] = SearchIndex(
-            entries, lambda entry: (Field(entry.question, 2.0), Field(entry.answer, 1.0))
-        )
-        chosen = next((entry for entry in entries if entry.id == self.faq_id), None)
+        self.index: SearchIndex[Answer] = answer_index(self.app.catalog)
+        chosen = next((entry for entry in self.app.catalog.faq if entry.id == self.faq_id), None)
         query = self.initial_query or (chosen.question if chosen else "")
         search = self.query_one("#query", Input)
         search.value = query
@@ -56,27 +53,33 @@ class FaqScreen(SectionScreen):
         self.show_results(event.value)
 
     def show_results(self, query: str) -> None:
-        entries = self.index.search(query) if query.strip() else self.index.items
+        questions = [answer for answer in self.index.items if answer.kind is AnswerKind.FAQ]
+        entries = self.index.search(query) if query.strip() else questions
         query_words = words(query)
         answers = self.query_one("#answers", VerticalScroll)
         answers.remove_children()
         answers.mount_all(
             Static(
-                Text("\n").join(
-                    [highlight_words(entry.question, query_words, "bold"), highlight_words(entry.answer, query_words)]
-                ),
+                Text("\n").join([self.title_of(entry, query_words), highlight_words(entry.text, query_words)]),
                 classes="faq-entry",
             )
             for entry in entries
         )
-        total = len(self.index.items)
         if not query.strip():
-            status = f"All {total} questions. Type to search."
+            status = f"All {len(questions)} questions. Type to search them, Learn and the aids."
         elif entries:
-            status = f"{len(entries)} of {total} match, best first. Matches are underlined."
+            status = f"{len(entries)} found, best first. Matches are underlined."
         else:
-            status = "Nothing matches. Try fewer or other words."
+            status = "Nothing matches. Try fewer or other words, or Ctrl+P to jump to any exercise or topic."
         self.query_one("#status", Static).update(status)
+
+    @staticmethod
+    def title_of(answer: Answer, query_words: list[str]) -> Text:
+        """The question or title in bold, with where it comes from when it is not a question."""
+        title = highlight_words(answer.title, query_words, "bold")
+        if answer.kind is AnswerKind.FAQ:
+            return title
+        return Text.assemble((f"{KIND_LABELS[answer.kind]}: ", "bold dim"), title)
 
     def action_focus_search(self) -> None:
         self.query_one("#query").focus()

@@ -29,7 +29,7 @@ class SafetyNoticeScreen(Dialog[bool]):
     SafetyNoticeScreen VerticalScroll { height: auto; max-height: 1fr; }
     SafetyNoticeScreen #acknowledge { width: 100%; margin-top: 1; }
     """
-    BINDINGS = [Binding("escape", "close", "Close"), Binding("enter", "acknowledge", "I understand", show=False)]
+    BINDINGS = [Binding("escape", "close", "Close"), Binding("enter", "acknowledge", "Read on / I understand")]
 
     def __init__(self, first_run: bool = False) -> None:
         super().__init__()
@@ -37,19 +37,26 @@ class SafetyNoticeScreen(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            with VerticalScroll():
+            # The button comes after the notice, inside the same scroll: it is reached by reading.
+            with VerticalScroll(id="notice"):
                 yield Static(heading("Before you exercise"))
                 yield Static(bullets(SAFETY_POINTS))
-            label = "I understand (Enter)" if self.first_run else "Close (Enter)"
-            yield Button(label, id="acknowledge", variant="warning")
+                label = "I understand (Enter)" if self.first_run else "Close (Enter)"
+                yield Button(label, id="acknowledge", variant="warning")
 
     def on_mount(self) -> None:
-        self.query_one("#acknowledge", Button).focus()
+        # The notice has focus, so ↓, Page Down and End scroll it on a small terminal.
+        self.query_one("#notice", VerticalScroll).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.action_acknowledge()
+        self.dismiss(True)
 
     def action_acknowledge(self) -> None:
+        """Enter reads on while there is more of the notice below; at its end it acknowledges."""
+        notice = self.query_one("#notice", VerticalScroll)
+        if notice.scroll_y < notice.max_scroll_y:
+            notice.scroll_page_down(animate=False)
+            return
         self.dismiss(True)
 
     def action_close(self) -> None:

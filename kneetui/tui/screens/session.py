@@ -22,21 +22,15 @@ from textual.widgets import Digits, Footer, Header, ProgressBar, Static
 from kneetui.content.model import Dose, Exercise
 from kneetui.engine.cues import STOP_ADVICE, Cue, CueKind
 from kneetui.engine.plan import PhaseKind, UnknownExercise, build_plan, items_from_program
-from kneetui.engine.plugin_guide import SessionGuide
 from kneetui.engine.session import OutcomeKind, RunnerState, SessionRunner
 from kneetui.engine.settings import RunnerSettings
-from kneetui.tui.literal import bullets, heading, labelled
-from kneetui.tui.plugin_screens import (
-    PluginExit,
-    PluginScreenError,
-    PluginScreenGuard,
-    leave_after_hung_plugin,
-    plugin_session_screen,
-)
+from kneetui.tui.literal import bullets, heading
+from kneetui.tui.plugin_handover import PluginHandOver
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.screens.pain_question import PAIN_WORSE, PainAnswer, PainQuestionScreen
 from kneetui.tui.screens.safety_check import SafetyCheckResult, SafetyCheckScreen
 from kneetui.tui.widgets.exercise_drawing import ExerciseDrawing
+from kneetui.tui.widgets.session_summary import session_summary
 
 #: How often the screen asks the runner for news. The runner keeps exact time on
 #: its own; this only bounds how late a change is shown.
@@ -73,7 +67,10 @@ class SessionScreen(Screen[None]):
     SessionScreen #phase-title { text-style: bold; color: $accent; }
     SessionScreen Digits { width: auto; }
     SessionScreen #drawing-box { width: auto; height: auto; }
-    SessionScreen #instruction { text-style: bold; margin-top: 1; }
+    SessionScreen #instruction { text-style: bold; margin-bottom: 1; }
+    SessionScreen.-short #instruction { margin-bottom: 0; }
+    SessionScreen.-short Header, SessionScreen.-short #drawing-box, SessionScreen.-short #next,
+    SessionScreen.-short #rule { display: none; }
     SessionScreen #next { color: $text-muted; }
     SessionScreen #steps { display: none; margin-top: 1; border: round $secondary; padding: 0 1; height: auto; }
     SessionScreen.-steps #steps { display: block; }
@@ -88,6 +85,10 @@ class SessionScreen(Screen[None]):
     SessionScreen.-flash #session-body { background: $warning 40%; }
     SessionScreen.-narrow #main-row { layout: vertical; }
     """
+    # Below 70 columns the clock and drawing stack; below 20 rows only what to do now, the clock
+    # and how to stop stay (the drawing, what comes next and the rule are a key away: i, Help).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
     # Ordered by importance: the footer shows them left to right and may cut the end.
     BINDINGS = [
         Binding("exclamation_mark", "pain_worse", "Pain worse"),
@@ -113,10 +114,7 @@ class SessionScreen(Screen[None]):
         self.title_text = ""
         self.asking = False
         self.over = False
-        self.outcome_notes: list[str] = []
-        self.plugin_guard: PluginScreenGuard | None = None
-        self._handed_over: set[int] = set()
-        self._own_guidance: set[int] = set()
+        self.plugins = PluginHandOver(self)
         self._last_view: tuple[Any, ...] | None = None
         self._drawing_of: str | None = None
 
@@ -126,13 +124,14 @@ class SessionScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="session-body"):
             yield Static(id="where")
+            # What to do now comes first: on a small terminal it must not fall below the fold.
+            yield Static(id="instruction")
             with Horizontal(id="main-row"):
                 with Vertical(id="clock-column"):
                     yield Static(id="phase-title")
                     yield Digits("", id="clock")
                     yield Static(id="reps")
                 yield Vertical(id="drawing-box")
-            yield Static(id="instruction")
             yield Static(id="next")
             yield Static("PAUSED: press space to go on", id="paused")
             yield Static(id="steps")
@@ -140,9 +139,6 @@ class SessionScreen(Screen[None]):
             yield Static(id="rule")
             yield Static(id="outcome")
         yield Footer()
-
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < 70, "-narrow")
 
     # -- start ----------------------------------------------------------------------
 
@@ -240,8 +236,9 @@ class SessionScreen(Screen[None]):
         phase = runner.phase
         if phase.kind is PhaseKind.PAIN_CHECK:
             self.ask(PainQuestionScreen(phase.instruction, runner.check_reminder()), self.after_pain_check)
-        elif phase.exercise is not None and phase.exercise_number not in self._handed_over | self._own_guidance:
-            self.maybe_hand_over(phase.exercise, phase.exercise_number)
+        elif phase.exercise is not None and not self.plugins.decided(phase.exercise_number):
+            chosen = next((dose for item, dose in self.items if item.id == phase.exercise.id), None)
+            self.plugins.offer(phase.exercise, phase.exercise_number, chosen or phase.exercise.dosage.lowest())
 
     def ask(self, screen: Screen[Any], callback: Any) -> None:
         self.asking = True
@@ -283,6 +280,7 @@ class SessionScreen(Screen[None]):
             how = "counted for you" if phase.tempo_seconds else "press Enter after each rep"
             self.query_one("#reps", Static).update(f"of {target} reps ({how})")
         self.set_class(runner.paused, "-paused")
+        self.query_one("#phase-title", Static).update("Paused" if runner.paused else PHASE_TITLES[phase.kind])
         # In 5% steps: a whole-width bar redrawn every second is most of the bytes sent.
         stepped = PROGRESS_STEP * math.floor(runner.progress() * 100 / PROGRESS_STEP)
         bar = self.query_one(ProgressBar)
@@ -298,8 +296,8 @@ class SessionScreen(Screen[None]):
             parts.append(f"Exercise {phase.exercise_number} of {runner.plan.exercise_count}: {phase.exercise.name}")
             if phase.sets > 1:
                 parts.append(f"set {phase.set_number} of {phase.sets}")
-            if phase.side:
-                parts.append(f"{phase.side} side")
+            if phase.side_label:
+                parts.append(phase.side_label.lower())
         self.query_one("#where", Static).update(Content(" · ".join(parts)))
         self.query_one("#phase-title", Static).update(PHASE_TITLES[phase.kind])
         self.query_one("#reps", Static).update("")
@@ -307,11 +305,17 @@ class SessionScreen(Screen[None]):
         following = runner.next_phase
         self.query_one("#next", Static).update(Content(f"Next: {following.instruction}") if following else "")
         exercise = phase.exercise
+        # During a hold the drawing stands still on its first frame, the pose to hold; the
+        # movement plays while getting ready and during reps.
+        animate = self.app.animate_drawings and phase.kind is not PhaseKind.HOLD
         if exercise is not None and exercise.id != self._drawing_of:
             self._drawing_of = exercise.id
             box = self.query_one("#drawing-box")
             box.remove_children()
-            box.mount(ExerciseDrawing(exercise.drawing, animate=self.app.animate_drawings))
+            box.mount(ExerciseDrawing(exercise.drawing, animate=animate))
+        else:
+            for drawing in self.query(ExerciseDrawing):
+                drawing.set_animate(animate)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -331,6 +335,11 @@ class SessionScreen(Screen[None]):
 
     def act(self, cues: list[Cue]) -> None:
         self.handle(cues)
+        self.update_view()
+
+    def redraw(self) -> None:
+        """Draw everything again, e.g. after a plug-in's screen was closed."""
+        self._last_view = None
         self.update_view()
 
     def action_toggle_pause(self) -> None:
@@ -409,126 +418,11 @@ class SessionScreen(Screen[None]):
         self.over = True
         self.add_class("-over")
         runner = self.runner
-        parts = []
-        if runner is not None and runner.state is not RunnerState.NOT_STARTED:
-            first, *rest = runner.summary()
-            if runner.outcome is OutcomeKind.ADVISED_STOP:
-                parts.append(Content.assemble(("STOP. ", "bold reverse"), (first, "bold")))
-            else:
-                parts.append(heading(first))
-            parts += [Content(line) for line in rest]
-        if message:
-            parts.append(Content(message))
-        parts += [Content(note) for note in self.outcome_notes]
+        recorded = None
         if runner is not None and runner.session_id is not None:
             recorded = self.app.history.session(runner.session_id)
-            if recorded is not None:
-                before = "-" if recorded.pain_before is None else str(recorded.pain_before)
-                after = "-" if recorded.pain_after is None else str(recorded.pain_after)
-                parts.append(labelled("Pain before → after", f"{before} → {after}"))
-                names = {exercise.id: exercise.name for exercise, _ in self.items}
-                lines = [
-                    f"{names.get(block.exercise_id, block.exercise_id)}: {block.kind}"
-                    + (f" {block.side}" if block.side else "")
-                    + f", {block.done} of {block.planned} {'reps' if block.kind == 'reps' else 's'}"
-                    for block in recorded.blocks
-                ]
-                parts.append(labelled("Recorded", f"{len(lines)} block(s)"))
-                if lines:
-                    parts.append(bullets(lines))
-        parts.append(Content.assemble(("Press Escape to go home.", "bold")))
-        if runner is not None and runner.outcome is not OutcomeKind.ADVISED_STOP:
-            parts.append(Content("If the pain gets worse later, press ! to record it."))
-        self.query_one("#outcome", Static).update(Content("\n").join(parts))
+        names = {exercise.id: exercise.name for exercise, _ in self.items}
+        extra = [message] if message else []
+        self.query_one("#outcome", Static).update(session_summary(runner, recorded, names, extra))
         self.query_one("#phase-title", Static).update("")
         self.refresh_bindings()
-
-    # -- plug-in screens ----------------------------------------------------------------
-
-    def maybe_hand_over(self, exercise: Exercise, exercise_number: int) -> None:
-        runner = self.runner
-        assert runner is not None and runner.session_id is not None
-        owner = self.app.catalog.owner_of("exercises", exercise.id)
-        dose = next((dose for item, dose in self.items if item.id == exercise.id), None) or exercise.dosage.lowest()
-        guide = SessionGuide(
-            exercise=exercise,
-            dose=dose,
-            clock=self.app.clock,
-            recorder=self.app.history,
-            session_id=runner.session_id,
-            plugin=owner,
-            bell=self.app.settings.bell,
-            flash=self.app.settings.flash,
-            animations=self.app.animate_drawings,
-            on_stop=lambda: self.plugin_done(PluginExit.PAIN_WORSE),
-            on_finish=lambda: self.plugin_done(PluginExit.FINISHED),
-        )
-        try:
-            screen = plugin_session_screen(self.app.plugins, owner, exercise, guide)
-        except PluginScreenError as error:
-            self._own_guidance.add(exercise_number)
-            self.notify(f"{error}. kneetui guides this exercise instead.", severity="warning", markup=False)
-            return
-        if screen is None:
-            self._own_guidance.add(exercise_number)
-            return
-        self._handed_over.add(exercise_number)
-        self.guide = guide
-        if not runner.paused:
-            runner.toggle_pause()
-        self.plugin_guard = PluginScreenGuard(screen, owner, self.plugin_failed, self)
-        self.app.plugin_screen_guard = self.plugin_guard
-        # A screen that never gives the event loop back is interrupted, and closed by the guard.
-        self.plugin_guard.start_watchdog(
-            self.app.settings.plugin_screen_timeout_seconds, lambda: leave_after_hung_plugin(self.app, owner)
-        )
-        self.asking = True
-        self.app.push_screen(screen, lambda _result: self.plugin_done(PluginExit.FINISHED))
-        self.app.frame_plugin_screen(screen)
-
-    def plugin_done(self, how: PluginExit) -> None:
-        """The plug-in's screen is over: finished, or ended by kneetui's frame (! or quit)."""
-        guard = self.plugin_guard
-        if guard is None:
-            return
-        self.plugin_guard = None
-        self.app.plugin_screen_guard = None
-        if how is not PluginExit.FINISHED:
-            # The plug-in records the block in progress while its screen is still there.
-            for problem in self.guide.interrupt():
-                self.app.log.error(problem)
-        guard.stop_watchdog()
-        # Dismissing would call back here again; popping closes it, and whatever it opened, quietly.
-        while guard.screen in self.app.screen_stack:
-            self.app.pop_screen()
-        self.asking = False
-        if self.runner is None:
-            return
-        if how is PluginExit.PAIN_WORSE:
-            self.act(self.runner.pain_is_worse())
-        elif how is PluginExit.QUIT:
-            self.act(self.runner.quit())
-        else:
-            self.act(self.runner.skip_to_pain_check())
-
-    def plugin_failed(self, reason: str) -> None:
-        if self.plugin_guard is not None:
-            self.app.closed_plugin_guards.append(self.plugin_guard)
-        self.plugin_guard = None
-        self.app.plugin_screen_guard = None
-        self.asking = False
-        runner = self.runner
-        if runner is None:
-            return
-        self._own_guidance.add(runner.phase.exercise_number)
-        self.notify(
-            f"The plug-in's screen failed ({reason}). kneetui guides this exercise from here; what you did is kept.",
-            title="Plug-in screen closed",
-            severity="error",
-            timeout=10,
-            markup=False,
-        )
-        if runner.paused:
-            runner.toggle_pause()
-        self._last_view = None
-        self.update_view()

@@ -42,17 +42,18 @@ class SettingsScreen(SectionScreen):
     """Each change is validated and saved at once; a bad number is never saved."""
 
     SECTION_TITLE = "Settings"
+    # Below 60 columns each label sits above its field, so every value stays readable.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]
     DEFAULT_CSS = """
     SettingsScreen .setting { height: auto; }
     SettingsScreen .setting Label { width: 34; padding: 1 1 0 0; }
     SettingsScreen .setting Input { width: 12; }
     SettingsScreen .setting Select { width: 30; }
     SettingsScreen #pain_rise_tolerance { width: 1fr; max-width: 56; }
-    SettingsScreen #tolerance-note { color: $text-muted; padding: 0 1 1 0; }
-    /* Narrow: each label above its field, so the field keeps the width to show its value. */
     SettingsScreen.-narrow .setting { layout: vertical; }
-    SettingsScreen.-narrow .setting Label { width: 1fr; padding: 0; }
+    SettingsScreen.-narrow .setting Label { width: 1fr; padding: 1 0 0 0; }
     SettingsScreen.-narrow .setting Select { width: 1fr; }
+    SettingsScreen #tolerance-note { color: $text-muted; padding: 0 1 1 0; }
     """
 
     def compose_body(self) -> ComposeResult:

@@ -38,7 +38,8 @@ def week_grid(days: Iterable[date], today: date, weeks: int, stopped: Iterable[d
     stopped_days = set(stopped)
     start = first_shown_day(today, weeks)
     width = LABEL_WIDTH + weeks * CELL_WIDTH
-    month_row = [" "] * width
+    # Room past the grid, so a month named above the last week reads 'Dec', not 'De'.
+    month_row = [" "] * (width + 3)
     # A month is named above the week that holds its first day; the month the
     # grid opens in is named too, when its name fits before the next one.
     starts = [(week, start + timedelta(weeks=week, days=6)) for week in range(weeks)]
@@ -49,7 +50,7 @@ def week_grid(days: Iterable[date], today: date, weeks: int, stopped: Iterable[d
     for week, month in labels:
         column = LABEL_WIDTH + week * CELL_WIDTH
         month_row[column : column + 3] = list(MONTHS[month - 1])
-    lines = [Content("".join(month_row[:width]).rstrip())]
+    lines = [Content("".join(month_row).rstrip())]
     for weekday, label in enumerate(WEEKDAYS):
         cells: list[tuple[str, str] | str] = [f"{label:<{LABEL_WIDTH}}"]
         for week in range(weeks):

@@ -88,6 +88,11 @@ class ExerciseDrawing(Widget):
         yield Static(self._caption_text(), classes="exercise-drawing--caption")
 
     def on_mount(self) -> None:
+        # One width for every frame and caption, so the drawing keeps still beside the clock
+        # instead of moving sideways as captions of different lengths take turns.
+        if self._frames:
+            widest_caption = max((cell_len(caption) for caption in self._captions), default=0)
+            self.styles.width = max(cell_len(self._frames[0].split("\n")[0]), widest_caption)
         self._sync_timer()
 
     def set_animate(self, animate: bool) -> None:

@@ -103,7 +103,7 @@ def pain_chart(points: Sequence[PainPoint], width: int) -> Content:
     ):
         lines.append(Content.assemble(" " * AXIS_WIDTH, (f"Pain {title} (0–10)", "bold")))
         for row, bars in enumerate(_bar_rows(values, layout.width)):
-            label = {0: "10", ROWS - 1: " 0"}.get(row, "  ")
+            label = {0: "10", ROWS // 2: " 5", ROWS - 1: " 0"}.get(row, "  ")
             lines.append(Content.assemble((f"{label} ┤", "dim"), (bars, style)).rstrip())
     span = len(layout.columns) * layout.width
     lines.append(Content.assemble(("   └" + "─" * span, "dim")))

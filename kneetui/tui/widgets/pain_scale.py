@@ -5,16 +5,21 @@ from __future__ import annotations
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
+
+
+#: Columns the whole scale takes with room around each number: 0 to 9 and 10, each padded.
+FULL_WIDTH = 34
 
 
 class PainScale(Widget, can_focus=True):
     """Pick a pain score. Typing 1 then 0 gives 10; the choice is shown in brackets, not just colour."""
 
     DEFAULT_CSS = """
-    PainScale { height: 3; width: auto; min-width: 36; padding: 0 1; border: round $primary; }
+    PainScale { height: 3; width: auto; max-width: 100%; padding: 0 1; border: round $primary; }
     PainScale:focus { border: round $accent; }
     """
     BINDINGS = [
@@ -34,13 +39,21 @@ class PainScale(Widget, can_focus=True):
             self.value = value
 
     def render(self) -> Content:
-        parts = []
+        # Where the full scale does not fit (a 40-column terminal), the numbers close up, so 10 is
+        # always there to see.
+        compact = 0 < self.size.width < FULL_WIDTH
+        parts: list[tuple[str, str] | str] = []
         for score in range(11):
             if score == self.value:
                 parts.append((f"[{score}]", "bold reverse"))
+            elif compact:
+                parts.append(f"{score}" if score == 10 or self.value == score + 1 else f"{score} ")
             else:
                 parts.append((f" {score} ", ""))
         return Content.assemble(*parts)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return FULL_WIDTH
 
     def on_key(self, event: events.Key) -> None:
         if event.character and event.character.isdigit():
