@@ -44,7 +44,7 @@ class SshServeOptions:
     app_command: tuple[str, ...] = field(default=(sys.executable, "-m", "kneetui"))
 
 
-def refusal_for(process: asyncssh.SSHServerProcess, port: int) -> str | None:
+def refusal_for(process: asyncssh.SSHServerProcess[bytes], port: int) -> str | None:
     """Why this session request is not served, or None when it is a terminal for the app."""
     if process.command is not None:
         return f"kneetui runs no commands here. Connect without one: ssh -t -p {port} name@host"
@@ -55,7 +55,7 @@ def refusal_for(process: asyncssh.SSHServerProcess, port: int) -> str | None:
     return None
 
 
-def exit_quietly(process: asyncssh.SSHServerProcess, status: int) -> None:
+def exit_quietly(process: asyncssh.SSHServerProcess[bytes], status: int) -> None:
     """Send the exit status and close, unless the client has already gone."""
     try:
         process.exit(status)
@@ -157,19 +157,19 @@ class PatientConnection(asyncssh.SSHServer):
         self.end(f"kneetui closed this connection after {duration(self._service.options.idle_timeout)} without input.")
 
     # No forwarding of any kind; these are asyncssh's defaults, written out to be seen.
-    def connection_requested(self, dest_host, dest_port, orig_host, orig_port) -> bool:
+    def connection_requested(self, dest_host: str, dest_port: int, orig_host: str, orig_port: int) -> bool:
         return False
 
-    def server_requested(self, listen_host, listen_port) -> bool:
+    def server_requested(self, listen_host: str, listen_port: int) -> bool:
         return False
 
-    def unix_connection_requested(self, dest_path) -> bool:
+    def unix_connection_requested(self, dest_path: str) -> bool:
         return False
 
-    def unix_server_requested(self, listen_path) -> bool:
+    def unix_server_requested(self, listen_path: str) -> bool:
         return False
 
-    def tun_requested(self, unit) -> bool:
+    def tun_requested(self, unit: int | None) -> bool:
         return False
 
 
@@ -181,7 +181,7 @@ class KneeSSHService:
         self.admitted: dict[asyncssh.SSHServerConnection, PatientConnection] = {}
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self.port = options.port
-        self._sessions: set[asyncio.Task] = set()
+        self._sessions: set[asyncio.Task[None]] = set()
 
     def admit(self, patient: PatientConnection) -> bool:
         if len(self.admitted) >= self.options.max_connections:
@@ -238,7 +238,7 @@ class KneeSSHService:
         if self._acceptor is not None:
             await self._acceptor.wait_closed()
 
-    async def _serve_process(self, process: asyncssh.SSHServerProcess) -> None:
+    async def _serve_process(self, process: asyncssh.SSHServerProcess[bytes]) -> None:
         patient = self.admitted.get(process.get_extra_info("connection"))
         refusal = refusal_for(process, self.port)
         if patient is None:
@@ -251,7 +251,9 @@ class KneeSSHService:
             process.stderr.write(refusal.encode() + b"\r\n")
             exit_quietly(process, 1)
             return
+        assert patient is not None, "a refusal is set whenever there is no patient"
         task = asyncio.current_task()
+        assert task is not None, "a served process always runs in a task"
         self._sessions.add(task)
         try:
             status = await self._run_app(patient, process)
@@ -259,7 +261,7 @@ class KneeSSHService:
             self._sessions.discard(task)
         exit_quietly(process, status)
 
-    async def _run_app(self, patient: PatientConnection, process: asyncssh.SSHServerProcess) -> int:
+    async def _run_app(self, patient: PatientConnection, process: asyncssh.SSHServerProcess[bytes]) -> int:
         home = PatientHome.of(self.options.users_dir, patient.user)
         client_host, client_port = process.get_extra_info("peername")[:2]
         server_host, server_port = process.get_extra_info("sockname")[:2]

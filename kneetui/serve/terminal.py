@@ -17,6 +17,7 @@ from kneetui.terminal import TERMINAL_RESET
 
 READ_SIZE = 65536
 
+
 @dataclass(frozen=True)
 class TerminalSize:
     columns: int
@@ -115,6 +116,7 @@ class PtyChild:
         loop = asyncio.get_running_loop()
         watch, unwatch = (loop.add_reader, loop.remove_reader) if readable else (loop.add_writer, loop.remove_writer)
         ready = loop.create_future()
+
         def wake() -> None:
             if not ready.done():
                 ready.set_result(None)
