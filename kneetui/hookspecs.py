@@ -41,7 +41,7 @@ def kneetui_register_topics(register: Any) -> None:
 
 @hookspec
 def kneetui_register_programs(register: Any, catalog: Any) -> None:
-    """Call ``register(Program(...))`` for each ready-made programme; ``catalog`` (optional) holds every exercise and source."""
+    """Call ``register(Program(...))`` per programme; ``catalog`` (optional) holds the exercises and sources."""
 
 
 @hookspec(firstresult=True)

@@ -60,11 +60,10 @@ def fixture_plugin(name: str):
 def make_app():
     """Build a KneeApp over the installed plug-ins plus any fixture plug-ins named."""
     from kneetui.engine.clock import FakeClock
+    from kneetui.exchange.user_programs import UserPrograms
     from kneetui.plugin_host.loader import load_plugins
     from kneetui.storage.config import LoadedSettings, Settings
     from kneetui.tui.app import KneeApp
-
-    from kneetui.exchange.user_programs import UserPrograms
 
     def build(
         *plugin_names: str,

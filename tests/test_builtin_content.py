@@ -101,7 +101,7 @@ def test_every_citation_is_quoted_from_the_source_article(catalog):
 
 def test_every_cited_source_exists(catalog):
     known = {source.id for source in catalog.sources}
-    for kind, items in catalog.items.items():
+    for items in catalog.items.values():
         for item in items.values():
             assert set(getattr(item, "source_ids", ())) <= known, item.id
 

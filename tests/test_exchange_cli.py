@@ -7,7 +7,7 @@ import io
 import json
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ from kneetui.plugin_host.loader import load_plugins
 from kneetui.storage import locations
 
 CATALOG = load_plugins().catalog
-MORNING = datetime(2026, 1, 5, 8, 30, tzinfo=timezone.utc).timestamp()
+MORNING = datetime(2026, 1, 5, 8, 30, tzinfo=UTC).timestamp()
 
 
 def kneetui(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -28,7 +28,7 @@ from kneetui.history.store import (
 )
 from kneetui.storage import locations
 
-UTC = timezone.utc
+UTC = UTC
 # 2026-01-01 08:00 UTC
 MORNING = datetime(2026, 1, 1, 8, 0, tzinfo=UTC).timestamp()
 DAY = 86_400.0

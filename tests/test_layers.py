@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 PACKAGE = Path(__file__).parents[1] / "kneetui"
 
 

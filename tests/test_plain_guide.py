@@ -15,8 +15,8 @@ from kneetui.engine.clock import FakeClock
 from kneetui.engine.cues import STOP_ADVICE
 from kneetui.engine.recording import MemoryRecorder
 from kneetui.plugin_host.loader import load_plugins
-from kneetui.storage.config import Settings, save_settings
 from kneetui.storage import locations
+from kneetui.storage.config import Settings, save_settings
 
 
 @pytest.fixture(scope="module")

@@ -85,13 +85,15 @@ async def test_a_browser_connection_runs_kneetui(web_server):
 
     fetch(f"{web_server}/")
     shown = b""
-    async with aiohttp.ClientSession() as session:
-        async with session.ws_connect(f"{web_server}/ws?width=80&height=24") as websocket:
-            async with asyncio.timeout(15):
-                while b"Before you exercise" not in shown:
-                    message = await websocket.receive()
-                    assert message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT), message
-                    shown += message.data if isinstance(message.data, bytes) else message.data.encode()
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(f"{web_server}/ws?width=80&height=24") as websocket,
+        asyncio.timeout(15),
+    ):
+        while b"Before you exercise" not in shown:
+            message = await websocket.receive()
+            assert message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT), message
+            shown += message.data if isinstance(message.data, bytes) else message.data.encode()
 
 
 def test_textual_serve_links_google_fonts_and_kneetui_replaces_the_link():
@@ -101,5 +103,5 @@ def test_textual_serve_links_google_fonts_and_kneetui_replaces_the_link():
 
 
 def test_a_page_that_would_still_load_from_elsewhere_is_refused():
-    with pytest.raises(OfflinePageError, match="cdn.example"):
+    with pytest.raises(OfflinePageError, match=r"cdn\.example"):
         offline_index('<html><script src="https://cdn.example/x.js"></script></html>')

@@ -6,10 +6,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from kneetui.content.text import reason
 from kneetui import __version__
 from kneetui.cli import exchange_commands, guide, listing, plugin_commands, serve_commands
 from kneetui.cli.output import degrade_gracefully
+from kneetui.content.text import reason
 
 #: Each module adds its own subcommands through ``add_commands(commands)``.
 COMMAND_MODULES = [listing, plugin_commands, exchange_commands, guide, serve_commands]

@@ -79,5 +79,5 @@ def print_table(header: Sequence[str], rows: Sequence[Sequence[str]], out: TextI
     """Columns padded to line up, the last one left ragged; no colour, so it pipes cleanly."""
     widths = [max(len(str(row[column])) for row in [header, *rows]) for column in range(len(header))]
     for row in [header, *rows]:
-        cells = [str(cell).ljust(width) for cell, width in zip(row[:-1], widths)]
+        cells = [str(cell).ljust(width) for cell, width in zip(row[:-1], widths, strict=False)]
         out.write("  ".join([*cells, str(row[-1])]).rstrip() + "\n")

@@ -33,7 +33,8 @@ def announce(line: str) -> None:
 
 def serve_ssh(args: argparse.Namespace, loaded: LoadResult) -> int:
     from kneetui.serve.host_key import HostKeyError
-    from kneetui.serve.ssh_server import SshServeOptions, serve_ssh as run_server
+    from kneetui.serve.ssh_server import SshServeOptions
+    from kneetui.serve.ssh_server import serve_ssh as run_server
 
     if not args.authorized_keys.is_dir():
         print(
@@ -64,7 +65,8 @@ def serve_ssh(args: argparse.Namespace, loaded: LoadResult) -> int:
 
 
 def serve_web(args: argparse.Namespace, loaded: LoadResult) -> int:
-    from kneetui.serve.web import OfflinePageError, serve_web as run_server
+    from kneetui.serve.web import OfflinePageError
+    from kneetui.serve.web import serve_web as run_server
 
     try:
         run_server(args.host, args.port, args.public_url)

@@ -142,7 +142,7 @@ def describe(error: msgspec.ValidationError, data: Any, schema: Any, wording: Wo
 
 def _reason(message: str, value: Any, expected: Any, shape: str, wording: Wording) -> str:
     choices = _choices(expected)
-    if choices and (message.startswith("Invalid enum value") or message.startswith("Expected `str`, got")):
+    if choices and (message.startswith(("Invalid enum value", "Expected `str`, got"))):
         got = shown(value) if isinstance(value, str) else kind(value)
         return f"expected {choices}, got {got}"
     if found := re.fullmatch(r"Expected `(.*)`, got `(.*)`", message):

@@ -1,4 +1,4 @@
-"""Everything installed, loaded the way a plug-in is: entry points, the plug-in folder, packs, the person's programmes."""
+"""Everything installed, each loaded as a plug-in: entry points, the plug-in folder, packs, the person's programmes."""
 
 from __future__ import annotations
 
@@ -13,6 +13,6 @@ from kneetui.storage import locations
 
 
 def load_installed_plugins(disabled: Iterable[str] = (), extra: Iterable[tuple[PluginRecord, Any]] = ()) -> LoadResult:
-    """Load the installed entry points, the user plug-in folder, the installed content packs and the person's programmes."""
+    """Load the entry points, the user plug-in folder, the installed content packs and the person's programmes."""
     packs = pack_candidates(locations.packs_dir())
     return load_plugins(locations.user_plugin_dir(), disabled, extra=[*packs, UserPrograms().candidate(), *extra])

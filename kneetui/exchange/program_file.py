@@ -19,7 +19,7 @@ from typing import Any
 import tomli_w
 
 from kneetui.content.catalog import Catalog
-from kneetui.content.model import Dose, Exercise, Frequency, Program, ProgramStep
+from kneetui.content.model import Dose, Exercise, Program, ProgramStep
 from kneetui.content.text import control_character, kind, shown
 from kneetui.content.toml_data import SchemaError, convert, parse_toml, read_toml_bytes
 from kneetui.content.validation import ContentError, validate

@@ -20,8 +20,8 @@ from kneetui.content.model import Program
 from kneetui.content.text import reason
 from kneetui.content.validation import ID_PATTERN
 from kneetui.exchange.program_file import ProgramFileError, export_program, read_program_file
-from kneetui.storage import locations
 from kneetui.plugin_host.records import Origin, PluginRecord
+from kneetui.storage import locations
 from kneetui.storage.atomic import write_atomic
 
 SUFFIX = ".toml"

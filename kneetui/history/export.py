@@ -68,8 +68,8 @@ def history_csv(sessions: Sequence[RecordedSession], tz: tzinfo | None = None) -
             writer.writerow(about_session + [""] * (len(CSV_COLUMNS) - len(about_session)))
         for block in session.blocks:
             writer.writerow(
-                about_session
-                + [
+                [
+                    *about_session,
                     block.exercise_id,
                     str(block.kind),
                     block.set_number,

@@ -27,8 +27,8 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kneetui.content.text import reason
 from kneetui.content.model import Dose
+from kneetui.content.text import reason
 from kneetui.engine.recording import BlockKind, BlockRecord, SessionStart
 from kneetui.engine.safety import PreviousStop, is_advised_stop, is_pain_stop
 from kneetui.history.days import local_day, streak
@@ -637,8 +637,7 @@ def _replace_broken(path: Path, why: str, now: datetime | None) -> HistoryOpen:
             except OSError:
                 left_behind.append(companion.name)
     notice = (
-        f"The history {path} could not be read ({why}). It was kept as {backup} "
-        "and a new, empty history was started."
+        f"The history {path} could not be read ({why}). It was kept as {backup} and a new, empty history was started."
     )
     if left_behind:
         notice += f" Its {' and '.join(left_behind)} could not be moved with it."

@@ -9,6 +9,7 @@ connection goes, the kneetui process (and its process group) goes with it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -57,10 +58,8 @@ def refusal_for(process: asyncssh.SSHServerProcess[bytes], port: int) -> str | N
 
 def exit_quietly(process: asyncssh.SSHServerProcess[bytes], status: int) -> None:
     """Send the exit status and close, unless the client has already gone."""
-    try:
+    with contextlib.suppress(asyncssh.Error, OSError):
         process.exit(status)
-    except (asyncssh.Error, OSError):
-        pass
 
 
 class PatientConnection(asyncssh.SSHServer):

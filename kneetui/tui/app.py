@@ -20,9 +20,9 @@ from kneetui.exchange.user_programs import PLUGIN_NAME, UserPrograms
 from kneetui.history.store import HistoryStore
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage.config import LoadedSettings, Settings, save_settings
+from kneetui.terminal import ColorDepth, read_terminal, should_go_light
 from kneetui.tui.commands import ContentCommands
 from kneetui.tui.literal import heading
-from kneetui.terminal import ColorDepth, read_terminal, should_go_light
 from kneetui.tui.themes import DEFAULT_THEME, ThemeLoad, load_themes
 
 if TYPE_CHECKING:

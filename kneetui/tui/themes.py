@@ -77,7 +77,7 @@ def load_themes(user_dir: Path | None = None) -> ThemeLoad:
     built-in (kneetui's or Textual's) or of an earlier user file.
     """
     result = ThemeLoad()
-    taken = {name: "a theme built into Textual" for name in BUILTIN_THEMES}
+    taken = dict.fromkeys(BUILTIN_THEMES, "a theme built into Textual")
     for path, read in _builtin_files(result):
         _load_one(path, read, taken, result, owner="a built-in kneetui theme")
     folder = locations.user_theme_dir() if user_dir is None else user_dir

@@ -5,7 +5,6 @@ plug-in, and uses nothing but :mod:`kneetui.api`.
 """
 
 from kneetui.api import Register, hookimpl
-
 from kneetui_medial_knee import aids, education, exercises, faq, programs, sources
 
 __version__ = "0.1.0"

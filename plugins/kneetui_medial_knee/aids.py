@@ -1,7 +1,6 @@
 """Ergonomic aids the article describes, to be used alongside exercise."""
 
 from kneetui.api import Aid
-
 from kneetui_medial_knee.sources import ALL
 
 CHOOSE_WITH_A_PROFESSIONAL = (

@@ -1,7 +1,6 @@
 """The six exercises of the article, with its dosages."""
 
 from kneetui.api import Category, Dosage, Exercise, Laterality, Range
-
 from kneetui_medial_knee.drawings import DRAWINGS
 from kneetui_medial_knee.sources import ALL
 

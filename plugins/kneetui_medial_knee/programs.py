@@ -1,7 +1,6 @@
 """Ready-made programmes: the gentle acute one and the full chronic one."""
 
 from kneetui.api import Frequency, Program, ProgramStep
-
 from kneetui_medial_knee.sources import ALL
 
 PROGRAMS = (

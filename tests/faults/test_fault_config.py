@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kneetui.storage import config, locations
-from kneetui.storage.config import LoadedSettings, Settings, load_settings, save_settings
+from kneetui.storage.config import Settings, load_settings, save_settings
 from kneetui.tui.screens.home import HomeScreen
 
 #: For each setting, values of the wrong type or out of range.
@@ -58,7 +58,7 @@ def toml_value(value) -> str:
     return tomli_w.dumps({"v": value}).partition("=")[2].strip()
 
 
-@pytest.mark.parametrize("name, value", [(name, value) for name, values in WRONG.items() for value in values])
+@pytest.mark.parametrize(("name", "value"), [(name, value) for name, values in WRONG.items() for value in values])
 def test_a_wrong_value_for_any_setting_falls_back_to_its_default_with_a_notice(name, value):
     write(
         f'theme = "kneetui-light"\n{name} = {toml_value(value)}\n'

@@ -43,9 +43,7 @@ EXERCISE = model.Exercise(
     source_ids=("hostile-source",),
     drawing=model.Drawing(frames=(HOSTILE, HOSTILE), captions=(HOSTILE, HOSTILE)),
 )
-AID = model.Aid(
-    "hostile-aid", HOSTILE, HOSTILE, advice=(HOSTILE,), source_ids=("hostile-source",), keywords=(HOSTILE,)
-)
+AID = model.Aid("hostile-aid", HOSTILE, HOSTILE, advice=(HOSTILE,), source_ids=("hostile-source",), keywords=(HOSTILE,))
 FAQ = model.FaqEntry("hostile-faq", HOSTILE, HOSTILE, source_ids=("hostile-source",), keywords=(HOSTILE,))
 TOPICS = [
     model.Topic(

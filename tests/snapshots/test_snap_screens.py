@@ -8,7 +8,7 @@ from kneetui.engine.clock import FakeClock
 from kneetui.history.store import HistoryStore
 from kneetui.storage.config import Settings
 
-STILL = dict(safety_acknowledged=True, animations=False, flash=False, get_ready_seconds=3)
+STILL = {"safety_acknowledged": True, "animations": False, "flash": False, "get_ready_seconds": 3}
 SECTION_KEYS = {
     "library": ["e"],
     "exercise-detail": ["e", "enter"],
@@ -25,7 +25,9 @@ SECTION_KEYS = {
 
 
 def still_app(make_app, *plugins, **settings):
-    return make_app(*plugins, settings=Settings(**{**STILL, **settings}), clock=FakeClock(), history=HistoryStore.in_memory())
+    return make_app(
+        *plugins, settings=Settings(**{**STILL, **settings}), clock=FakeClock(), history=HistoryStore.in_memory()
+    )
 
 
 def test_home(make_app, snap_compare):

@@ -14,7 +14,6 @@ from textual.widgets.option_list import Option
 from kneetui.engine.safety import ARTICLE_RULE, describe_stop
 from kneetui.history.days import local_day
 from kneetui.tui.app import KneeApp
-from kneetui.tui.literal import heading
 from kneetui.tui.sections import SECTIONS, key_label
 
 #: The sections whose keys the footer shows; the menu shows every key.

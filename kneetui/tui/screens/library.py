@@ -7,12 +7,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Checkbox, OptionList, Select, Static
-
-from kneetui.tui.widgets.check import Check
 from textual.widgets.option_list import Option
 
 from kneetui.content.model import Category, Exercise
 from kneetui.tui.screens.base import SectionScreen
+from kneetui.tui.widgets.check import Check
 
 ANY = "any"
 

@@ -12,8 +12,8 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from kneetui.content.text import reason
 from kneetui.content.model import Program
+from kneetui.content.text import reason
 from kneetui.exchange.program_file import ProgramFileError, export_program, read_program_file
 from kneetui.storage.atomic import write_atomic
 from kneetui.tui.literal import bullets, heading, labelled

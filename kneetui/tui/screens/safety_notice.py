@@ -36,13 +36,12 @@ class SafetyNoticeScreen(Dialog[bool]):
         self.first_run = first_run
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            # The button comes after the notice, inside the same scroll: it is reached by reading.
-            with VerticalScroll(id="notice"):
-                yield Static(heading("Before you exercise"))
-                yield Static(bullets(SAFETY_POINTS))
-                label = "I understand (Enter)" if self.first_run else "Close (Enter)"
-                yield Button(label, id="acknowledge", variant="warning")
+        # The button comes after the notice, inside the same scroll: it is reached by reading.
+        with Vertical(), VerticalScroll(id="notice"):
+            yield Static(heading("Before you exercise"))
+            yield Static(bullets(SAFETY_POINTS))
+            label = "I understand (Enter)" if self.first_run else "Close (Enter)"
+            yield Button(label, id="acknowledge", variant="warning")
 
     def on_mount(self) -> None:
         # The notice has focus, so ↓, Page Down and End scroll it on a small terminal.

@@ -10,7 +10,6 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-
 #: Columns the whole scale takes with room around each number: 0 to 9 and 10, each padded.
 FULL_WIDTH = 34
 
