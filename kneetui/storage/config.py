@@ -108,7 +108,7 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
     except FileNotFoundError:
         return LoadedSettings(Settings())
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
-        why = reason(error) if isinstance(error, OSError) else str(error)
+        why = reason(error)
         verb = "opened" if isinstance(error, OSError) else "read"
         # Kept aside even when it only could not be opened, so that saving a
         # setting later never replaces a file the person may still want.

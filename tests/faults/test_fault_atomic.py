@@ -100,6 +100,10 @@ def test_the_new_data_reaches_the_disk_in_another_file_before_it_replaces_the_ol
         name = os.readlink(f"/proc/self/fd/{descriptor}") if os.path.exists("/proc/self/fd") else "?"
         if not events:
             assert target.read_bytes() == OLD, "the old file must not be touched before the replace"
+            if name != "?":
+                # Beside the target, so the replace never crosses file systems, and recognisable.
+                assert os.path.dirname(name) == str(target.parent), name
+                assert name.endswith(".tmp"), name
         events.append(("fsync", os.path.basename(name)))
         real_fsync(descriptor)
 
