@@ -163,3 +163,22 @@ async def test_a_plugin_screen_that_raises_returns_the_person_to_kneetuis_own_sc
         screen.tick()
         await pilot.pause()
         assert history.sessions()[0].blocks[0].done == 10, "kneetui guided the hold to its end"
+
+
+def test_the_testing_helpers_work_on_the_installed_plugin_beside_kneetuis_own_content_only(
+    installed_example, subprocess_env, tmp_path
+):
+    code = (
+        "import kneetui_paced_bends, kneetui_medial_knee\n"
+        "from kneetui.testing import assert_plugin_valid, load_plugin\n"
+        "loaded = assert_plugin_valid(kneetui_paced_bends)\n"
+        "print(sorted(record.name for record in loaded.plugins))\n"
+        "print(sorted(record.name for record in load_plugin(kneetui_medial_knee).plugins))\n"
+        "print(sorted(record.name for record in load_plugin(kneetui_paced_bends, with_builtin=False).plugins))\n"
+    )
+    env = dict(subprocess_env, PYTHONPATH=str(installed_example))
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120, cwd=tmp_path, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["['medial-knee', 'paced-bends']", "['medial-knee']", "['paced-bends']"]

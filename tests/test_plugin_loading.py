@@ -37,7 +37,9 @@ def test_a_plugin_that_fails_to_import_is_recorded_and_the_rest_load():
     result = load_with("broken_import", "good_extra")
     broken = result.record("broken_import")
     assert broken.status is Status.FAILED
-    assert broken.reason == "import failed: RuntimeError: this plug-in cannot be imported"
+    assert broken.reason == (
+        "import failed: RuntimeError: this plug-in cannot be imported (at fixture_plugins/broken_import.py:3)"
+    )
     assert result.catalog.exercise("heel-raise") is not None
     assert len(result.catalog.exercises) == 7
 
@@ -46,7 +48,10 @@ def test_a_hook_that_raises_keeps_nothing_from_that_call():
     result = load_with("raising_hook")
     record = result.record("raising_hook")
     assert record.status is Status.PROBLEMS
-    assert "kneetui_register_exercises raised ValueError: database not found" in record.problems
+    assert (
+        "kneetui_register_exercises raised ValueError: database not found (at fixture_plugins/raising_hook.py:9)"
+        in record.problems
+    )
     assert any("kneetui_register_faq raised KeyError" in problem for problem in record.problems)
     assert result.catalog.exercise("half-done") is None
     assert len(result.catalog.faq) == 5
@@ -69,7 +74,7 @@ def test_a_duplicate_id_is_refused_and_the_first_owner_keeps_it():
     result = load_with("duplicate_id")
     assert result.catalog.exercise("wall-slides").name == "Wall slides"
     assert result.record("duplicate_id").problems == [
-        "duplicate exercises id 'wall-slides': already registered by 'medial-knee'"
+        "duplicate exercises id 'wall-slides': already registered by 'medial-knee' (at fixture_plugins/duplicate_id.py:8)"
     ]
 
 

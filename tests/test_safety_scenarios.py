@@ -395,6 +395,72 @@ async def test_a_plugin_screen_that_binds_nothing_can_still_be_stopped_with_the_
         assert row_of(history) == Row("pain worse", 2, 4, (), (), False, ())
 
 
+async def test_the_exclamation_mark_stops_even_while_a_text_field_of_the_plugin_has_focus(make_app):
+    app, history = await start_plugin_exercise(make_app, "typed-hold")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await enter_plugin_screen(pilot, "typed-hold")
+        await pilot.press("n", "o", "t", "e")
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, PainQuestionScreen)
+        await pilot.press("3", "enter")
+        await pilot.pause()
+        assert row_of(history).stop_reason == "pain worse"
+
+
+async def test_a_plugin_screen_that_finishes_on_its_own_timer_hands_back_to_kneetuis_check(make_app):
+    app, history = await start_plugin_exercise(make_app, "timed-hold")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(SessionScreen(exercise_id="timed-hold"))
+        await pilot.pause()
+        await pilot.press("2", "enter", "n", "n")
+        for _ in range(20):
+            await pilot.pause(0.02)
+            if isinstance(app.screen, PainQuestionScreen):
+                break
+        assert isinstance(app.screen, PainQuestionScreen)
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        assert row_of(history) == Row(None, 2, 2, (2,), ((None, 10),), False, ())
+        assert isinstance(app.screen, SessionScreen) and app.screen.over
+
+
+async def run_until(pilot, predicate, tries=40):
+    for _ in range(tries):
+        await pilot.pause(0.02)
+        if predicate():
+            return
+    raise AssertionError("never happened")
+
+
+async def test_guide_quit_from_a_plugin_asks_the_person_first(make_app):
+    from kneetui.tui.screens.end_session import EndSessionScreen
+
+    app, history = await start_plugin_exercise(make_app, "quitting-hold")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(SessionScreen(exercise_id="quitting-hold"))
+        await pilot.pause()
+        await pilot.press("2", "enter", "n", "n")
+        await run_until(pilot, lambda: isinstance(app.screen, EndSessionScreen))
+        await pilot.press("y")
+        await run_until(pilot, lambda: isinstance(app.screen, PainQuestionScreen))
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        assert row_of(history).stop_reason == "quit"
+
+
+async def test_guide_skip_from_a_plugin_goes_to_kneetuis_check_and_is_noted(make_app):
+    app, history = await start_plugin_exercise(make_app, "skipping-hold")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(SessionScreen(exercise_id="skipping-hold"))
+        await pilot.pause()
+        await pilot.press("2", "enter", "n", "n")
+        await run_until(pilot, lambda: isinstance(app.screen, PainQuestionScreen))
+        await pilot.press("2", "enter")
+        await pilot.pause()
+        assert row_of(history) == Row(None, 2, 2, (2,), (), False, ("the rest of Skipping hold skipped",))
+
+
 async def test_q_on_a_plugin_screen_asks_first_and_ends_the_session(make_app):
     app, history = await start_plugin_exercise(make_app, "bare-hold")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -478,3 +544,29 @@ def test_exclamation_mark_through_a_pipe_stops_a_countdown_within_a_second(subpr
     [session] = opened.store.sessions()
     assert session.stop_reason == "pain worse"
     assert all(block.side == "left" and block.done < 15 for block in session.blocks)
+
+
+async def test_the_exclamation_mark_while_asked_to_end_the_session_stops_it_for_pain(make_app):
+    driver = AppDriver(make_app, "sitting-adductor-stretch")
+
+    async def worse_while_asked(driver):
+        await driver.keys("q")
+        await driver.keys("exclamation_mark")
+
+    row = await driver.run([safety(2), wait(6), worse_while_asked, pain(4)])
+    assert row == Row("pain worse", 2, 4, (), (("left", 6),), False, ())
+    assert "STOP." in driver.outcome
+
+
+async def test_the_exclamation_mark_while_asked_to_end_a_plugin_screen_stops_it_for_pain(make_app):
+    app, history = await start_plugin_exercise(make_app, "bare-hold")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await enter_plugin_screen(pilot, "bare-hold")
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, PainQuestionScreen)
+        await pilot.press("4", "enter")
+        await pilot.pause()
+        assert row_of(history).stop_reason == "pain worse"

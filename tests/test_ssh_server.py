@@ -88,7 +88,8 @@ class Server:
         command = [
             sys.executable, "-m", "kneetui", "serve", "ssh", "--host", "127.0.0.1", "--port", "0",
             "--authorized-keys", str(keys_dir), "--users-dir", str(users_dir),
-            "--host-key", str(root / "host_key"), *options,
+            "--host-key", str(root / "host_key"), "--audit-log", str(root / "audit.log"),
+            "--state-dir", str(root / "state"), *options,
         ]  # fmt: skip
         with log_file.open("wb") as log:
             process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, env=env)
@@ -99,6 +100,20 @@ class Server:
 
     def log(self) -> str:
         return self.log_file.read_text()
+
+    def audit(self) -> str:
+        path = self.root / "audit.log"
+        return path.read_text() if path.exists() else ""
+
+    def audit_shows(self, *words: str, timeout: float = 5.0) -> str:
+        """The first audit line holding every one of ``words``, waited for."""
+
+        def find() -> str:
+            return next((line for line in self.audit().splitlines() if all(word in line for word in words)), "")
+
+        line = poll(find, timeout)
+        assert line, f"no audit line with {words}; the audit log is:\n{self.audit()}"
+        return line
 
     def add_patient(self, name: str) -> Path:
         """Make a key for ``name`` and list it in the keys folder; the private key's path."""
@@ -581,3 +596,400 @@ def test_a_cancelled_watch_never_fires():
 )
 def test_idle_timeouts_are_told_in_words(seconds, said):
     assert duration(seconds) == said
+
+
+# -- a clinic's hosting: the audit log, limits, the isolated child and hostile clients ------------
+
+
+def fingerprint_of(key: Path) -> str:
+    listed = subprocess.run(["ssh-keygen", "-l", "-f", f"{key}.pub"], capture_output=True, text=True, check=True)
+    return listed.stdout.split()[1]
+
+
+def memory_of(pid: int) -> dict[str, int]:
+    """VmPeak, VmRSS and the like of ``pid``, in bytes."""
+    found = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, value = line.partition(":")
+        if name.startswith("Vm") and value.strip().endswith("kB"):
+            found[name] = int(value.split()[0]) * 1024
+    return found
+
+
+async def hostile_connection(server: Server, user: str, key: Path) -> asyncssh.SSHClientConnection:
+    """asyncssh as a client that sends whatever it likes."""
+    return await asyncssh.connect(
+        "127.0.0.1", server.port, username=user, client_keys=[str(key)], known_hosts=None, agent_path=None
+    )
+
+
+@needs_ssh
+def test_a_login_is_audited_with_its_key_and_a_logout_with_its_duration(server, terminals):
+    key = server.add_patient("abel")
+    terminal = terminals(server.ssh_command(key, "abel", "-tt"))
+    terminal.read_until("Before you exercise")
+    line = server.audit_shows("login", "user=abel")
+    assert re.search(
+        r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} kneetui\[\d+\]: login peer=127\.0\.0\.1 port=\d+ ", line
+    )
+    assert f"key={fingerprint_of(key)}" in line
+    terminal.type(b"\r")
+    terminal.read_until("Start today's session")
+    terminal.type(b"q")
+    terminal.wait_closed()
+    assert re.search(r"duration=\d+s", server.audit_shows("logout", "user=abel"))
+
+
+@needs_ssh
+def test_a_wrong_key_for_a_real_patient_is_audited_as_failed(server, tmp_path):
+    server.add_patient("bert")
+    stranger = make_key(tmp_path, "stranger")
+    assert server.run_ssh(stranger, "bert", "-T").returncode == 255
+    line = server.audit_shows("auth-failed", "user=bert")
+    assert "peer=127.0.0.1" in line and f"key={fingerprint_of(stranger)}" in line and "reason=key-not-listed" in line
+
+
+@needs_ssh
+def test_an_unknown_or_hostile_login_name_is_audited_quoted(server, tmp_path):
+    stranger = make_key(tmp_path, "stranger")
+    server.run_ssh(stranger, "nobody-here", "-T")
+    assert "reason=no-such-patient" in server.audit_shows("auth-failed", "user=nobody-here")
+    server.run_ssh(stranger, "x peer=6.6.6.6", "-T")
+    line = server.audit_shows("auth-failed", 'user="x?peer=6.6.6.6"')
+    assert line.split(": ", 1)[1].startswith("auth-failed peer=127.0.0.1 ")
+
+
+@needs_ssh
+def test_a_connection_that_never_logs_in_is_audited_as_abandoned(server):
+    import socket
+
+    with socket.create_connection(("127.0.0.1", server.port)) as connection:
+        connection.recv(100)
+    server.audit_shows("abandoned", "peer=127.0.0.1", "user=-")
+
+
+@needs_ssh
+def test_ssh_tt_with_a_command_is_refused_and_starts_no_kneetui(server):
+    key = server.add_patient("carl")
+    result = server.run_ssh(key, "carl", "-tt", remote=("python3", "-c", "print(1)"))
+    assert result.returncode == 1
+    assert "kneetui runs no commands here" in result.stdout + result.stderr
+    assert not kneetui_pids(server.home_of("carl"))
+    server.audit_shows("refused", "user=carl", "asked=command")
+
+
+@needs_ssh
+async def test_a_terminal_type_with_a_nul_gets_a_message_and_a_log_line(server):
+    key = server.add_patient("dora")
+    async with await hostile_connection(server, "dora", key) as connection:
+        process = await connection.create_process(term_type="xterm\0evil", encoding=None)
+        result = await asyncio_wait(process.wait(), 10)
+    said = (result.stdout or b"") + (result.stderr or b"")
+    assert b"cannot use the terminal type" in said
+    assert result.exit_status == 1
+    assert not kneetui_pids(server.home_of("dora"))
+    server.audit_shows("refused", "user=dora", "asked=bad-terminal-type", 'term="xterm?evil"')
+
+
+async def asyncio_wait(awaitable, timeout: float):
+    import asyncio
+
+    return await asyncio.wait_for(awaitable, timeout)
+
+
+@needs_ssh
+async def test_a_window_beyond_the_limits_gets_a_message_and_the_app_still_runs(server):
+    key = server.add_patient("emil")
+    async with await hostile_connection(server, "emil", key) as connection:
+        process = await connection.create_process(term_type="xterm-256color", term_size=(70000, 70000), encoding=None)
+        seen = b""
+        while b"Before you exercise" not in seen:
+            seen += await asyncio_wait(process.stdout.read(65536), 15)
+        errors = await asyncio_wait(process.stderr.read(4096), 5)
+        assert b"Your window is 70000x70000; kneetui uses at most 500x200" in errors + seen
+        process.close()
+    server.audit_shows("window-limited", "user=emil", "asked=70000x70000")
+
+
+@needs_ssh
+async def test_a_resize_storm_keeps_the_child_under_its_memory_limit(own_server):
+    import asyncio
+
+    limit_mib = 1024
+    server = own_server("--child-memory", str(limit_mib))
+    key = server.add_patient("fred")
+    async with await hostile_connection(server, "fred", key) as connection:
+        process = await connection.create_process(term_type="xterm-256color", term_size=(80, 24), encoding=None)
+        seen = b""
+        while b"Before you exercise" not in seen:
+            seen += await asyncio_wait(process.stdout.read(65536), 15)
+        [pid] = kneetui_pids(server.home_of("fred"))
+        limits = Path(f"/proc/{pid}/limits").read_text()
+        assert re.search(rf"Max address space\s+{limit_mib * 1024 * 1024}\s", limits)
+        assert re.search(r"Max cpu time\s+3600\s", limits) and re.search(r"Max open files\s+256\s", limits)
+
+        async def drain() -> None:
+            while await process.stdout.read(65536):
+                pass
+
+        reader = asyncio.create_task(drain())
+        for number in range(300):
+            width, height = (5000, 5000) if number % 2 else (60000, 3)
+            process.change_terminal_size(width, height)
+            if number % 50 == 0:
+                await asyncio.sleep(0.2)
+        process.change_terminal_size(100, 30)
+        await asyncio.sleep(3)
+        assert Path(f"/proc/{pid}").exists(), "the child survived the storm"
+        memory = memory_of(pid)
+        assert memory["VmPeak"] <= limit_mib * 1024 * 1024
+        assert memory["VmRSS"] < 400 * 1024 * 1024, memory
+        process.close()
+        reader.cancel()
+    line = server.audit_shows("window-limited", "user=fred")
+    assert server.audit().count("window-limited") == 1, "a storm is one line, not three hundred"
+    assert "asked=" in line
+
+
+@needs_ssh
+def test_the_child_runs_isolated_in_a_clean_environment(server, terminals):
+    key = server.add_patient("gina")
+    home = server.home_of("gina")
+    home.mkdir(mode=0o700, exist_ok=True)
+    marker = server.root / "imported"
+    # A file in a patient's folder that would run if that folder were on sys.path.
+    (home / "kneetui.py").write_text(f"open({str(marker)!r}, 'w').write('ran')\n")
+    command = server.ssh_command(
+        key, "gina", "-tt", "-o", "SetEnv=KNEETUI_SERVED_HOME=/ PYTHONPATH=/tmp LD_PRELOAD=/tmp/x.so EVIL=1"
+    )
+    terminal = terminals(command)
+    terminal.read_until("Before you exercise")
+    [pid] = kneetui_pids(home)
+    env = process_environment(pid)
+    assert env["KNEETUI_SERVED_HOME"] == str(home)
+    assert not {"PYTHONPATH", "LD_PRELOAD", "EVIL"} & set(env)
+    assert set(env) <= {
+        "PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "HOME", "USER", "LOGNAME", "TERM", "SSH_CONNECTION", "PWD",
+        "KNEETUI_SERVED_HOME", "KNEETUI_REFUSALS_FD", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME",
+    }  # fmt: skip
+    assert b"-I" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    assert os.readlink(f"/proc/{pid}/cwd") == "/"
+    assert not marker.exists()
+
+
+@needs_ssh
+def test_two_patients_at_once_each_see_only_their_own_programmes(server, terminals):
+    from kneetui.content.model import Dose, Frequency, Program, ProgramStep
+    from kneetui.exchange.user_programs import UserPrograms
+
+    opened = {}
+    for name in ("hana", "ivan"):
+        key = server.add_patient(name)
+        plan = Program(
+            id=f"{name}-plan",
+            name=f"Private plan of {name}",
+            description="",
+            steps=(ProgramStep("wall-slides", Dose(reps=12)),),
+            frequency=Frequency.DAILY,
+        )
+        home = server.home_of(name)
+        home.mkdir(mode=0o700, exist_ok=True)
+        UserPrograms(home / "data" / "kneetui" / "programs").save(plan)
+        opened[name] = terminals(server.ssh_command(key, name, "-tt"))
+    for name, terminal in opened.items():
+        terminal.read_until("Before you exercise")
+        terminal.type(b"\r")
+        terminal.read_until("Start today's session")
+        terminal.type(b"r")
+        terminal.read_until(f"Private plan of {name}")
+    assert "Private plan of ivan" not in opened["hana"].text()
+    assert "Private plan of hana" not in opened["ivan"].text()
+
+
+@needs_ssh
+def test_exporting_into_another_patients_folder_over_ssh_is_refused(server, terminals):
+    key = server.add_patient("jana")
+    other = server.home_of("karl")
+    other.mkdir(mode=0o700, parents=True, exist_ok=True)
+    terminal = terminals(server.ssh_command(key, "jana", "-tt"))
+    terminal.read_until("Before you exercise")
+    terminal.type(b"\r")
+    terminal.read_until("Start today's session")
+    terminal.type(b"r")
+    terminal.read_until("Details")
+    terminal.type(b"x")
+    terminal.read_until("Enter to go on")
+    terminal.type(b"../karl/programs.toml\r")
+    terminal.read_until("'..' cannot be used here")
+    terminal.type(str(other / "x.toml").encode() + b"\r")
+    terminal.read_until("Only files in your own folder")
+    assert list(other.iterdir()) == []
+    line = server.audit_shows("path-refused", "user=jana", "reason=dot-dot")
+    assert "purpose=export" in line and 'path="../karl/programs.toml"' in line
+    server.audit_shows("path-refused", "user=jana", "reason=outside", f'path="{other / "x.toml"}"')
+
+
+@needs_ssh
+def test_one_patient_cannot_take_more_than_their_share_of_connections(own_server, terminals):
+    server = own_server("--max-per-patient", "1")
+    key = server.add_patient("lara")
+    terminals(server.ssh_command(key, "lara", "-tt")).read_until("Before you exercise")
+    second = server.run_ssh(key, "lara", "-tt")
+    assert second.returncode == 255
+    assert "already connected to kneetui as many times as allowed" in second.stderr
+    server.audit_shows("turned-away", "user=lara", "reason=patient-limit")
+    other = server.add_patient("mark")
+    terminals(server.ssh_command(other, "mark", "-tt")).read_until("Before you exercise")
+
+
+@needs_ssh
+def test_connections_that_do_not_log_in_are_limited_per_address(own_server):
+    import socket
+
+    server = own_server("--max-unauthenticated", "2")
+    waiting = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(2)]
+    try:
+        for connection in waiting:
+            assert connection.recv(100).startswith(b"SSH-2.0-")
+        with socket.create_connection(("127.0.0.1", server.port)) as third:
+            third.settimeout(5)
+            received = b""
+            while chunk := third.recv(4096):
+                received += chunk
+        server.audit_shows("too-many-unauthenticated", "peer=127.0.0.1", "limit=2")
+    finally:
+        for connection in waiting:
+            connection.close()
+
+
+@needs_ssh
+def test_who_is_connected_is_in_the_state_file_while_they_are(server, terminals):
+    import json
+
+    key = server.add_patient("nina")
+    terminal = terminals(server.ssh_command(key, "nina", "-tt"))
+    terminal.read_until("Before you exercise")
+    state = server.root / "state" / "sessions.json"
+    live = json.loads(state.read_text())["live"]
+    assert any(record["user"] == "nina" and record["peer"] == "127.0.0.1" for record in live)
+    terminal.kill_client()
+
+    def gone() -> bool:
+        document = json.loads(state.read_text())
+        return "nina" in document["last"] and not any(record["user"] == "nina" for record in document["live"])
+
+    assert poll(gone, 8)
+
+
+def start_refused(root: Path, *options: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "kneetui", "serve", "ssh", "--port", "0", "--host-key", str(root / "host_key"),
+         "--authorized-keys", str(root / "keys"), "--users-dir", str(root / "users"),
+         "--state-dir", str(root / "state"), "--audit-log", str(root / "audit.log"), *options],
+        capture_output=True, text=True, timeout=30, env=isolated_env(root),
+    )  # fmt: skip
+
+
+def untrusted_clinic(root: Path, how: str) -> tuple[Path, str]:
+    """A clinic folder with one thing wrong; the path named and the fix expected in the refusal."""
+    keys, users = root / "keys", root / "users"
+    keys.mkdir(mode=0o700)
+    users.mkdir(mode=0o700)
+    (keys / "anna").write_bytes(asyncssh.generate_private_key("ssh-ed25519").export_public_key())
+    (users / "anna").mkdir(mode=0o700)
+    elsewhere = root / "elsewhere"
+    elsewhere.mkdir(mode=0o700)
+    if how == "world-writable users folder":
+        users.chmod(0o777)
+        return users, "chmod 700"
+    if how == "symlinked patient folder":
+        (users / "anna").rmdir()
+        (users / "anna").symlink_to(elsewhere)
+        return users / "anna", "symbolic link"
+    if how == "0777 patient folder":
+        (users / "anna").chmod(0o777)
+        return users / "anna", "chmod 700"
+    if how == "group-writable keys folder":
+        keys.chmod(0o770)
+        return keys, "chmod go-w"
+    if how == "symlinked keys file":
+        (elsewhere / "anna").write_bytes((keys / "anna").read_bytes())
+        (keys / "anna").unlink()
+        (keys / "anna").symlink_to(elsewhere / "anna")
+        return keys / "anna", "symbolic link"
+    if how == "symlinked host key":
+        load_or_create_host_key(elsewhere / "key")
+        (root / "host_key").symlink_to(elsewhere / "key")
+        return root / "host_key", "symbolic link"
+    if how == "keys file owned by someone else":
+        os.chown(keys / "anna", 65534, 65534)
+        return keys / "anna", "chown"
+    raise AssertionError(how)
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "world-writable users folder",
+        "symlinked patient folder",
+        "0777 patient folder",
+        "group-writable keys folder",
+        "symlinked keys file",
+        "symlinked host key",
+        "keys file owned by someone else",
+    ],
+)
+def test_the_server_refuses_to_start_on_anything_others_could_change(tmp_path, how):
+    if how == "keys file owned by someone else" and os.geteuid() != 0:
+        pytest.skip("only root can give a file to another user")
+    path, fix = untrusted_clinic(tmp_path, how)
+    result = start_refused(tmp_path)
+    assert result.returncode == 1, result.stdout
+    assert f"{path} " in result.stderr and fix in result.stderr, result.stderr
+    assert "listening" not in result.stdout
+
+
+def test_the_server_says_how_to_add_a_patient_when_the_keys_folder_is_missing(tmp_path):
+    result = start_refused(tmp_path)
+    assert result.returncode == 1
+    assert "kneetui clinic add" in result.stderr
+
+
+@needs_ssh
+def test_a_relative_users_folder_is_made_absolute(tmp_path, terminals):
+    root = tmp_path / "clinic"
+    root.mkdir()
+    (root / "keys").mkdir(mode=0o700)
+    key = make_key(tmp_path, "olaf")
+    shutil.copy(f"{key}.pub", root / "keys" / "olaf")
+    command = [
+        sys.executable, "-m", "kneetui", "serve", "ssh", "--host", "127.0.0.1", "--port", "0",
+        "--authorized-keys", "keys", "--users-dir", "users", "--host-key", "host_key",
+        "--state-dir", "state", "--audit-log", "audit.log",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=isolated_env(root)
+    )
+    try:
+        announced = read_lines_until(process, "Host key fingerprint:", START_TIMEOUT)
+        port = re.search(r"port (\d+)", announced).group(1)
+        ssh = [SSH, "-i", str(key), "-p", port, "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+               "-o", "BatchMode=yes", "-F", "/dev/null", "-tt", "olaf@127.0.0.1"]  # fmt: skip
+        terminal = terminals(ssh)
+        terminal.read_until("Before you exercise")
+        [pid] = kneetui_pids(root / "users" / "olaf")
+        env = process_environment(pid)
+        assert env["XDG_CONFIG_HOME"] == str(root / "users" / "olaf" / "config")
+        terminal.type(b"\r")
+        terminal.read_until("Start today's session")
+        assert (root / "users" / "olaf" / "config" / "kneetui" / "config.toml").exists()
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def test_a_host_key_that_is_a_link_is_refused(tmp_path):
+    load_or_create_host_key(tmp_path / "real_key")
+    (tmp_path / "host_key").symlink_to(tmp_path / "real_key")
+    with pytest.raises(HostKeyError, match="symbolic link"):
+        load_or_create_host_key(tmp_path / "host_key")

@@ -11,6 +11,8 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -36,17 +38,57 @@ def fetch(url: str, timeout: float = 15.0) -> tuple[int, str, bytes]:
             time.sleep(0.1)
 
 
-@pytest.fixture
-def web_server(subprocess_env) -> Iterator[str]:
+@dataclass
+class WebServer:
+    url: str
+    token: str
+    home: Path
+
+    def with_token(self, path: str = "/") -> str:
+        return f"{self.url}{path}?token={self.token}"
+
+
+def start_web_server(env: dict[str, str], home: Path, *options: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "kneetui", "serve", "web", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "kneetui",
+            "serve",
+            "web",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--home",
+            str(home),
+            *options,
+        ],
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        env=subprocess_env,
+        env=env,
+        text=True,
     )
+    first_line = process.stdout.readline()
+    # The address is printed as the server starts; it listens a moment later.
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    return process, first_line
+
+
+@pytest.fixture
+def web_server(subprocess_env, tmp_path) -> Iterator[WebServer]:
+    process, announced = start_web_server(subprocess_env, tmp_path / "web-home")
+    match = re.search(r"(http://127\.0\.0\.1:\d+)/\?token=(\S+)", announced)
+    assert match, announced
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield WebServer(match.group(1), match.group(2), tmp_path / "web-home")
     finally:
         process.send_signal(signal.SIGTERM)
         try:
@@ -57,7 +99,7 @@ def web_server(subprocess_env) -> Iterator[str]:
 
 
 def test_the_page_is_served_and_loads_only_from_this_server(web_server):
-    status, content_type, body = fetch(f"{web_server}/")
+    status, content_type, body = fetch(web_server.with_token())
     page = body.decode()
     assert status == 200
     assert content_type.startswith("text/html")
@@ -66,15 +108,15 @@ def test_the_page_is_served_and_loads_only_from_this_server(web_server):
     loaded = re.findall(r"""(?:src|href)\s*=\s*"([^"]+)"|url\("([^"]+)"\)""", page)
     urls = [first or second for first, second in loaded]
     assert urls, "the page should load its script, styles and fonts"
-    assert all(url.startswith(f"{web_server}/static/") for url in urls), urls
+    assert all(url.startswith(f"{web_server.url}/static/") for url in urls), urls
 
 
 def test_the_fonts_the_page_names_are_served_locally(web_server):
-    _, _, body = fetch(f"{web_server}/")
+    _, _, body = fetch(web_server.with_token())
     fonts = re.findall(r'url\("([^"]+\.ttf)"\)', body.decode())
     assert len(fonts) == 2
     for font in fonts:
-        status, _, data = fetch(font)
+        status, _, data = fetch(f"{font}?token={web_server.token}")
         assert status == 200 and len(data) > 10_000
 
 
@@ -83,17 +125,19 @@ async def test_a_browser_connection_runs_kneetui(web_server):
 
     import aiohttp
 
-    fetch(f"{web_server}/")
+    fetch(web_server.with_token())
     shown = b""
     async with (
         aiohttp.ClientSession() as session,
-        session.ws_connect(f"{web_server}/ws?width=80&height=24") as websocket,
-        asyncio.timeout(15),
+        session.ws_connect(
+            f"{web_server.url}/ws?width=80&height=24&token={web_server.token}", origin=web_server.url
+        ) as websocket,
     ):
-        while b"Before you exercise" not in shown:
-            message = await websocket.receive()
-            assert message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT), message
-            shown += message.data if isinstance(message.data, bytes) else message.data.encode()
+        async with asyncio.timeout(15):
+            while b"Before you exercise" not in shown:
+                message = await websocket.receive()
+                assert message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT), message
+                shown += message.data if isinstance(message.data, bytes) else message.data.encode()
 
 
 def test_textual_serve_links_google_fonts_and_kneetui_replaces_the_link():
@@ -105,3 +149,180 @@ def test_textual_serve_links_google_fonts_and_kneetui_replaces_the_link():
 def test_a_page_that_would_still_load_from_elsewhere_is_refused():
     with pytest.raises(OfflinePageError, match=r"cdn\.example"):
         offline_index('<html><script src="https://cdn.example/x.js"></script></html>')
+
+
+def status_of(url: str, headers: dict[str, str] | None = None) -> int:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_the_page_without_the_token_is_refused(web_server):
+    fetch(web_server.with_token())
+    assert status_of(f"{web_server.url}/") == 401
+    assert status_of(f"{web_server.url}/?token=wrong-{web_server.token}") == 401
+    assert status_of(f"{web_server.url}/static/js/textual.js") == 401
+
+
+def test_a_foreign_host_header_is_refused_even_with_the_token(web_server):
+    fetch(web_server.with_token())
+    assert status_of(web_server.with_token(), {"Host": "attacker.example:80"}) == 403
+    assert status_of(web_server.with_token(), {"Host": web_server.url.removeprefix("http://")}) == 200
+
+
+async def test_a_websocket_from_a_foreign_origin_or_without_the_token_is_refused(web_server):
+    import aiohttp
+
+    fetch(web_server.with_token())
+    tries = [
+        (f"{web_server.url}/ws?token={web_server.token}", "http://attacker.example"),
+        (f"{web_server.url}/ws", web_server.url),
+    ]
+    async with aiohttp.ClientSession() as session:
+        for url, origin in tries:
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await session.ws_connect(url, origin=origin)
+            assert refused.value.status in (401, 403)
+
+
+async def test_the_token_cookie_from_the_first_visit_opens_the_websocket(web_server):
+    import asyncio
+
+    import aiohttp
+
+    # A browser keeps cookies for an IP address; aiohttp only when told to.
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        async with session.get(web_server.with_token()) as page:
+            assert page.status == 200
+            assert "HttpOnly" in page.headers["Set-Cookie"] and "SameSite=Strict" in page.headers["Set-Cookie"]
+        async with session.ws_connect(f"{web_server.url}/ws?width=80&height=24", origin=web_server.url) as websocket:
+            async with asyncio.timeout(15):
+                message = await websocket.receive()
+            assert message.type in (aiohttp.WSMsgType.BINARY, aiohttp.WSMsgType.TEXT)
+
+
+def test_a_non_loopback_address_is_refused_without_allow_remote(subprocess_env, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "kneetui", "serve", "web", "--host", "0.0.0.0", "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        env=subprocess_env,
+        timeout=30,
+    )
+    assert result.returncode == 1
+    assert "--allow-remote" in result.stderr and "TLS" in result.stderr
+
+
+def test_the_operator_can_set_the_token_in_a_file(subprocess_env, tmp_path):
+    token_file = tmp_path / "token"
+    token_file.write_text("a-token-the-operator-chose\n")
+    process, announced = start_web_server(subprocess_env, tmp_path / "home", "--token-file", str(token_file))
+    try:
+        assert announced.rstrip().endswith("?token=a-token-the-operator-chose")
+        url = announced.split()[-1]
+        assert fetch(url)[0] == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_a_short_token_file_is_refused(subprocess_env, tmp_path):
+    token_file = tmp_path / "token"
+    token_file.write_text("short")
+    result = subprocess.run(
+        [sys.executable, "-m", "kneetui", "serve", "web", "--port", "1", "--token-file", str(token_file)],
+        capture_output=True,
+        text=True,
+        env=subprocess_env,
+        timeout=30,
+    )
+    assert result.returncode == 1 and "at least 16" in result.stderr
+
+
+def test_the_browser_app_gets_a_clean_environment_in_its_own_home(tmp_path, monkeypatch):
+    from kneetui.serve.web import clean_environment
+
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "do-not-leak")
+    monkeypatch.setenv("PYTHONPATH", "/tmp/evil")
+    env = clean_environment(tmp_path, {"TEXTUAL_DRIVER": "web", "COLUMNS": "80", "SECRET": "x"})
+    assert "AWS_SECRET_ACCESS_KEY" not in env and "PYTHONPATH" not in env and "SECRET" not in env
+    assert env["HOME"] == str(tmp_path) and env["XDG_DATA_HOME"] == str(tmp_path / "data")
+    assert env["KNEETUI_SERVED_HOME"] == str(tmp_path)
+    assert env["TEXTUAL_DRIVER"] == "web"
+
+
+@pytest.mark.parametrize(
+    ("host", "origin", "token", "refusal"),
+    [
+        ("127.0.0.1:8000", None, "t" * 20, ""),
+        ("localhost:8000", "http://localhost:8000", "t" * 20, ""),
+        ("evil.example:8000", None, "t" * 20, "foreign-host"),
+        (None, None, "t" * 20, "foreign-host"),
+        ("127.0.0.1:8000", "http://evil.example", "t" * 20, "foreign-origin"),
+        ("127.0.0.1:8000", "null", "t" * 20, "foreign-origin"),
+        ("127.0.0.1:8000", None, None, "no-token"),
+        ("127.0.0.1:8000", None, "u" * 20, "no-token"),
+    ],
+)
+def test_the_guard_checks_host_origin_and_token(host, origin, token, refusal):
+    from kneetui.serve.web import RequestGuard, served_names
+
+    guard = RequestGuard("t" * 20, frozenset(served_names("127.0.0.1", 8000, "http://127.0.0.1:8000")))
+    assert guard.refusal(host, origin, token, None) == refusal
+
+
+def test_the_window_size_a_browser_asks_for_is_capped():
+    from kneetui.serve.terminal import TerminalSize
+    from kneetui.serve.web import clean_environment
+
+    size = TerminalSize(5000, 5000).within_limits()
+    assert (size.columns, size.rows) == (500, 200)
+    assert clean_environment(Path("/x"), {"COLUMNS": "500"})["COLUMNS"] == "500"
+
+
+def test_the_token_never_reaches_the_servers_log(subprocess_env, tmp_path):
+    process, announced = start_web_server(subprocess_env, tmp_path / "home")
+    token = announced.rsplit("token=", 1)[1].strip()
+    try:
+        assert fetch(announced.split()[-1])[0] == 200
+    finally:
+        process.terminate()
+        _, errors = process.communicate(timeout=10)
+    assert token not in errors
+
+
+async def test_the_browsers_kneetui_runs_isolated_under_limits(web_server):
+    import asyncio
+    import os
+
+    import aiohttp
+
+    wanted = f"KNEETUI_SERVED_HOME={web_server.home}".encode()
+
+    def app_pids() -> list[int]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and wanted in (entry / "environ").read_bytes().split(b"\0"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+        return found
+
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(
+            f"{web_server.url}/ws?width=80&height=24&token={web_server.token}", origin=web_server.url
+        ) as websocket,
+    ):
+        async with asyncio.timeout(15):
+            await websocket.receive()
+        [pid] = app_pids()
+        limits = Path(f"/proc/{pid}/limits").read_text()
+        assert re.search(r"Max address space\s+1073741824\s", limits)
+        assert re.search(r"Max open files\s+256\s", limits)
+        assert b"-I" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        assert os.readlink(f"/proc/{pid}/cwd") == "/"

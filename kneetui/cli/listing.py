@@ -99,6 +99,9 @@ def plugins(args: argparse.Namespace, loaded: LoadResult) -> int:
     for record in loaded.plugins:
         contributes = ", ".join(f"{count} {kind}" for kind, count in record.contributions.items() if count)
         status = str(record.status) + (f": {record.reason}" if record.reason else "")
+        if record.slow:
+            # Every command pays for a slow import; say so where the person looks.
+            status += f" (slow to import: {record.import_seconds:.2f} s; see 'kneetui plugins doctor {record.name}')"
         rows.append((record.name, record.version or "-", str(record.origin), contributes or "-", status))
     print_table(("NAME", "VERSION", "FROM", "CONTRIBUTES", "STATUS"), rows)
     return 0
@@ -110,6 +113,7 @@ def paths(args: argparse.Namespace, loaded: LoadResult) -> int:
         "theme dir": locations.user_theme_dir(),
         "data dir": locations.data_dir(),
         "plug-in dir": locations.user_plugin_dir(),
+        "plug-in log": locations.plugin_log_file(),
         "history": locations.history_file(),
     }
     if args.json:

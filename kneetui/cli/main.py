@@ -7,12 +7,28 @@ import sys
 from collections.abc import Sequence
 
 from kneetui import __version__
-from kneetui.cli import exchange_commands, guide, listing, plugin_commands, serve_commands
+from kneetui.cli import (
+    clinic_commands,
+    exchange_commands,
+    guide,
+    install_commands,
+    listing,
+    plugin_commands,
+    serve_commands,
+)
 from kneetui.cli.output import degrade_gracefully
 from kneetui.content.text import reason
 
 #: Each module adds its own subcommands through ``add_commands(commands)``.
-COMMAND_MODULES = [listing, plugin_commands, exchange_commands, guide, serve_commands]
+COMMAND_MODULES = [
+    listing,
+    plugin_commands,
+    install_commands,
+    exchange_commands,
+    guide,
+    serve_commands,
+    clinic_commands,
+]
 
 DESCRIPTION = (
     "A terminal companion for home exercises for pain on the inside of the knee. "
@@ -44,7 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app(loaded_settings, theme=args.theme)
     from kneetui.exchange.installed import load_installed_plugins
 
-    loaded = load_installed_plugins(disabled=loaded_settings.settings.disabled_plugins)
+    # A command that loads plug-ins its own way (doctor, install) must not pay for loading them all first.
+    needs_plugins = getattr(args, "needs_plugins", True)
+    loaded = load_installed_plugins(disabled=loaded_settings.settings.disabled_plugins) if needs_plugins else None
     try:
         status: int = args.run(args, loaded)
         return status

@@ -6,7 +6,7 @@ import argparse
 import os
 from pathlib import Path
 
-from kneetui.cli import listing
+from kneetui.cli import doctor, listing
 from kneetui.cli.output import fail
 from kneetui.content.text import reason
 from kneetui.exchange.pack_file import PackError, parse_pack, read_pack_text
@@ -83,13 +83,16 @@ def scaffold(args: argparse.Namespace, loaded: LoadResult) -> int:
     from kneetui.cli.scaffold import ScaffoldError, write_plugin_project
 
     try:
-        project = write_plugin_project(args.name, Path(args.dir) if args.dir else None)
+        project = write_plugin_project(args.name, Path(args.dir) if args.dir else None, with_screen=args.with_screen)
     except ScaffoldError as error:
         return fail(str(error))
     shown = os.path.relpath(project)
+    if shown.startswith(".."):
+        shown = str(project)
     shown = shown if shown.startswith((".", os.sep)) else os.path.join(".", shown)
     print(f"Wrote a plug-in project in {project}")
-    print(f"Install it with:  pip install {shown}")
+    print(f"Install it with:  kneetui install {shown}")
+    print(f"Check it with:    kneetui plugins doctor {args.name}")
     print(f"Test it with:     python -m pytest {shown}")
     return 0
 
@@ -104,12 +107,16 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         toggled = actions.add_parser(action, help=f"{action} a plug-in by name (kept in the settings)")
         toggled.add_argument("name")
         toggled.set_defaults(run=set_enabled)
+    doctor.add_doctor(actions)
 
     plugin = commands.add_parser("plugin", help="write a new plug-in project")
     plugin_actions = plugin.add_subparsers(dest="plugin_command", metavar="ACTION", required=True)
     new = plugin_actions.add_parser("new", help="write a working plug-in project: NAME [DIR]")
     new.add_argument("name", help="the plug-in's name, e.g. heel-raises")
     new.add_argument("dir", nargs="?", help="where to write it (default: ./kneetui-NAME)")
+    new.add_argument(
+        "--with-screen", action="store_true", help="add a session screen with its own timer, and its Pilot test"
+    )
     new.set_defaults(run=scaffold)
 
     pack = commands.add_parser("pack", help="install, list or remove content packs (TOML, no code)")

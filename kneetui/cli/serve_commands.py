@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kneetui.content.text import reason
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage import locations
+
+if TYPE_CHECKING:
+    from kneetui.serve.ssh_server import SshServeOptions
 
 
 def positive_number(text: str) -> float:
@@ -27,36 +32,51 @@ def positive_int(text: str) -> int:
     return value
 
 
+def absolute_path(text: str | Path) -> Path:
+    """Made absolute at once: the server's children start in another folder, and a relative
+    path would then name a different place."""
+    return Path(os.path.abspath(Path(text).expanduser()))
+
+
 def announce(line: str) -> None:
     print(line, flush=True)
 
 
+def ssh_options(args: argparse.Namespace) -> SshServeOptions:
+    from kneetui.serve.ssh_server import SshServeOptions, default_max_connections
+    from kneetui.serve.terminal import ChildLimits
+
+    return SshServeOptions(
+        authorized_keys_dir=absolute_path(args.authorized_keys or locations.serve_keys_dir()),
+        host_key_file=absolute_path(args.host_key or locations.serve_host_key_file()),
+        users_dir=absolute_path(args.users_dir or locations.serve_users_dir()),
+        state_dir=absolute_path(args.state_dir or locations.serve_dir()),
+        audit_log=absolute_path(args.audit_log or locations.serve_audit_log()),
+        host=args.host,
+        port=args.port,
+        max_connections=args.max_connections or default_max_connections(),
+        max_per_patient=args.max_per_patient,
+        max_unauthenticated_per_address=args.max_unauthenticated,
+        idle_timeout=args.idle_timeout,
+        child_limits=ChildLimits(memory_bytes=args.child_memory * 1024 * 1024, cpu_seconds=args.child_cpu_seconds),
+    )
+
+
 def serve_ssh(args: argparse.Namespace, loaded: LoadResult) -> int:
     from kneetui.serve.host_key import HostKeyError
-    from kneetui.serve.ssh_server import SshServeOptions
     from kneetui.serve.ssh_server import serve_ssh as run_server
+    from kneetui.serve.trust import TrustError
 
-    if not args.authorized_keys.is_dir():
-        print(
-            f"kneetui: --authorized-keys {args.authorized_keys} is not a folder; make one with a "
-            "file per patient, named after their login name (see docs/serving.md)",
-            file=sys.stderr,
-        )
-        return 1
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     # asyncssh logs every packet-level step at INFO; the server's own lines are enough.
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
-    options = SshServeOptions(
-        authorized_keys_dir=args.authorized_keys,
-        host_key_file=args.host_key or locations.serve_host_key_file(),
-        users_dir=args.users_dir or locations.serve_users_dir(),
-        host=args.host,
-        port=args.port,
-        max_connections=args.max_connections,
-        idle_timeout=args.idle_timeout,
-    )
+    options = ssh_options(args)
     try:
         return asyncio.run(run_server(options, announce))
+    except TrustError as error:
+        print("kneetui: not starting; these paths must belong to the server's user alone:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
     except HostKeyError as error:
         print(f"kneetui: {error}", file=sys.stderr)
     except OSError as error:
@@ -65,11 +85,36 @@ def serve_ssh(args: argparse.Namespace, loaded: LoadResult) -> int:
 
 
 def serve_web(args: argparse.Namespace, loaded: LoadResult) -> int:
-    from kneetui.serve.web import OfflinePageError
+    from kneetui.serve.web import OfflinePageError, WebServeOptions, is_loopback
     from kneetui.serve.web import serve_web as run_server
 
+    if not is_loopback(args.host) and not args.allow_remote:
+        print(
+            f"kneetui: not listening on {args.host}: serve web has no encryption, so anyone on the network "
+            "could read the token and what the patient sees. Put it behind a TLS proxy and pass --allow-remote "
+            "if you mean it (see docs/serving.md).",
+            file=sys.stderr,
+        )
+        return 1
+    token = None
+    if args.token_file:
+        try:
+            token = absolute_path(args.token_file).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as error:
+            print(f"kneetui: cannot read --token-file {args.token_file}: {error}", file=sys.stderr)
+            return 1
+        if len(token) < 16:
+            print("kneetui: the token in --token-file must be at least 16 characters", file=sys.stderr)
+            return 1
+    options = WebServeOptions(
+        host=args.host,
+        port=args.port,
+        public_url=args.public_url,
+        home=absolute_path(args.home or locations.serve_web_home()),
+        token=token,
+    )
     try:
-        run_server(args.host, args.port, args.public_url)
+        run_server(options, announce)
     except OfflinePageError as error:
         print(f"kneetui: {error}", file=sys.stderr)
         return 1
@@ -92,17 +137,32 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "--authorized-keys",
         metavar="DIR",
         type=Path,
-        required=True,
-        help="folder with one OpenSSH authorized_keys file per patient, named after their login name",
+        help="folder with one OpenSSH authorized_keys file per patient, named after their login name "
+        "(default: serve/keys under the data dir)",
     )
     ssh.add_argument("--host-key", metavar="FILE", type=Path, help="the server's private host key, made if missing")
     ssh.add_argument("--users-dir", metavar="DIR", type=Path, help="where each patient's own files are kept")
+    ssh.add_argument("--state-dir", metavar="DIR", type=Path, help="where the server notes who is connected")
+    ssh.add_argument("--audit-log", metavar="FILE", type=Path, help="the audit log, rotated at 10 MB")
     ssh.add_argument(
         "--max-connections",
         metavar="N",
         type=positive_int,
+        help="patients connected at once (default: from the host's memory, about 34 MiB each, half of it)",
+    )
+    ssh.add_argument(
+        "--max-per-patient",
+        metavar="N",
+        type=positive_int,
+        default=2,
+        help="connections one patient may have at once (default: %(default)s)",
+    )
+    ssh.add_argument(
+        "--max-unauthenticated",
+        metavar="N",
+        type=positive_int,
         default=10,
-        help="patients connected at once (default: %(default)s)",
+        help="connections from one address not yet logged in (default: %(default)s)",
     )
     ssh.add_argument(
         "--idle-timeout",
@@ -110,6 +170,20 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         type=positive_number,
         default=1800,
         help="close a connection after this long without input (default: %(default)s)",
+    )
+    ssh.add_argument(
+        "--child-memory",
+        metavar="MIB",
+        type=positive_int,
+        default=1024,
+        help="address space each patient's kneetui may use, in MiB (default: %(default)s)",
+    )
+    ssh.add_argument(
+        "--child-cpu-seconds",
+        metavar="N",
+        type=positive_int,
+        default=3600,
+        help="CPU time each patient's kneetui may use (default: %(default)s)",
     )
     ssh.set_defaults(run=serve_ssh)
 
@@ -123,4 +197,16 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     web.add_argument(
         "--public-url", metavar="URL", help="the address browsers use to reach it (default: http://HOST:PORT)"
     )
+    web.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="listen on an address other machines can reach (only behind a TLS proxy; see docs/serving.md)",
+    )
+    web.add_argument(
+        "--token-file",
+        metavar="FILE",
+        type=Path,
+        help="read the access token (16 characters or more) from FILE instead of making a new one at each start",
+    )
+    web.add_argument("--home", metavar="DIR", type=Path, help="the folder the served kneetui keeps its files in")
     web.set_defaults(run=serve_web)

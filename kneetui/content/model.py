@@ -47,7 +47,9 @@ class Frequency(StrEnum):
 class Range:
     """An inclusive whole-number range such as 15–30 seconds or 10–12 reps."""
 
+    #: The smallest allowed value (a whole number).
     low: int
+    #: The largest allowed value; at least ``low``.
     high: int
 
     def __contains__(self, value: object) -> bool:
@@ -77,11 +79,17 @@ class Dosage:
     the session then uses the rest the person chose in Settings.
     """
 
+    #: Seconds to hold each time, or None when the exercise has no hold.
     hold_seconds: Range | None = None
+    #: Repetitions per set, or None when it is not counted in reps.
     reps: Range | None = None
+    #: How many sets (a set is the hold, the reps or the timed block once, on each side if ``per`` says so).
     sets: Range = Range(1, 1)
+    #: Minutes of a timed exercise (walking, cycling), or None.
     duration_minutes: Range | None = None
+    #: Whether each set is done once (``BOTH``), on each side or with each leg (left, then right).
     per: Laterality = Laterality.BOTH
+    #: Seconds of rest between sets as the source gives them (0 or more), or None for the person's setting.
     rest_seconds: int | None = None
 
     def describe(self) -> str:
@@ -121,9 +129,13 @@ class Dosage:
 class Dose:
     """One chosen point inside a :class:`Dosage`."""
 
+    #: Seconds per hold; set exactly when the exercise's dosage has ``hold_seconds``.
     hold_seconds: int | None = None
+    #: Repetitions per set; set exactly when the dosage has ``reps``.
     reps: int | None = None
+    #: How many sets, inside the dosage's ``sets`` range.
     sets: int = 1
+    #: Minutes of a timed exercise; set exactly when the dosage has ``duration_minutes``.
     duration_minutes: int | None = None
 
     def describe(self) -> str:
@@ -142,8 +154,11 @@ class Drawing:
     its own, because it is all that is shown when animations are off.
     """
 
+    #: Key poses as text, at least one; the first alone must tell the story (shown when animations are off).
     frames: tuple[str, ...]
+    #: Seconds each frame shows when animated; at least 0.1.
     frame_seconds: float = 1.0
+    #: One line under each frame, in the same order; a missing caption is empty.
     captions: tuple[str, ...] = ()
 
 
@@ -151,16 +166,27 @@ class Drawing:
 class Exercise:
     """One home exercise with its instructions and dosage."""
 
+    #: A stable id: lower-case letters, digits, '.', '_' or '-', at most 64 characters; never reuse one.
     id: str
+    #: The name a person reads.
     name: str
+    #: One sentence: what the person does.
     summary: str
+    #: The instructions, one line each, in order; at least one.
     steps: tuple[str, ...]
+    #: How much to do, as ranges; programmes and the person choose a ``Dose`` inside them.
     dosage: Dosage
+    #: What kind of movement it is.
     category: Category
+    #: What it helps with, as the source says it.
     benefits: str
+    #: Warnings shown before and during the exercise.
     cautions: tuple[str, ...] = ()
+    #: Whether it is gentle enough to offer on a day the person reports more pain.
     suits_acute: bool = False
+    #: Ids of the ``Source`` objects it comes from.
     source_ids: tuple[str, ...] = ()
+    #: A terminal drawing of the movement, or None.
     drawing: Drawing | None = None
 
 
@@ -170,7 +196,9 @@ class Aid:
 
     id: str
     name: str
+    #: What the aid does, in a sentence or two.
     what_it_does: str
+    #: Points of advice on choosing or using it, one line each.
     advice: tuple[str, ...] = ()
     source_ids: tuple[str, ...] = ()
     #: Everyday words a person may search with (e.g. 'swollen' for swelling); used to find it, never shown.
@@ -182,7 +210,9 @@ class FaqEntry:
     """A common question and its answer."""
 
     id: str
+    #: The question as a person would ask it (searched, as is the answer).
     question: str
+    #: The answer, as the source gives it.
     answer: str
     source_ids: tuple[str, ...] = ()
     #: Everyday words a person may search with (e.g. 'swollen' for swelling); used to find it, never shown.
@@ -195,7 +225,9 @@ class Topic:
 
     id: str
     title: str
+    #: Which part of the Learn screen it belongs to.
     kind: TopicKind
+    #: The text, one paragraph each; at least one.
     paragraphs: tuple[str, ...]
     source_ids: tuple[str, ...] = ()
     #: Everyday words a person may search with (e.g. 'swollen' for swelling); used to find it, never shown.
@@ -207,8 +239,11 @@ class Source:
     """A citation that content items refer to by id."""
 
     id: str
+    #: The citation a person reads (title, author, year).
     citation: str
+    #: Who published it ('' when unknown).
     publisher: str = ""
+    #: Where to read it ('' when none); shown, never fetched.
     url: str = ""
 
 
@@ -216,7 +251,9 @@ class Source:
 class ProgramStep:
     """One exercise of a programme, at a chosen dose."""
 
+    #: The id of an exercise from any plug-in (kneetui's own included).
     exercise_id: str
+    #: The dose, inside the exercise's dosage; None means the low end of every range.
     dose: Dose | None = None
 
 
@@ -226,8 +263,12 @@ class Program:
 
     id: str
     name: str
+    #: What the programme is for, in a sentence or two.
     description: str
+    #: The exercises in order; at least one.
     steps: tuple[ProgramStep, ...]
+    #: How often to do it.
     frequency: Frequency = Frequency.DAILY
+    #: Points of advice shown with the programme, one line each.
     advice: tuple[str, ...] = ()
     source_ids: tuple[str, ...] = field(default_factory=tuple)

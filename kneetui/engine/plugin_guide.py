@@ -43,6 +43,7 @@ class SessionGuide:
         animations: bool = True,
         on_stop: Callable[[], None] = lambda: None,
         on_finish: Callable[[], None] = lambda: None,
+        on_quit: Callable[[], None] = lambda: None,
     ) -> None:
         self.exercise = exercise
         self.dose = dose
@@ -58,6 +59,11 @@ class SessionGuide:
         self._session_id = session_id
         self._on_stop = on_stop
         self._on_finish = on_finish
+        self._on_quit = on_quit
+        #: The person skipped the rest of the exercise from the plug-in's screen.
+        self.skipped = False
+        #: The plug-in asked kneetui to end the session (kneetui then asks the person).
+        self.quit_asked = False
         self._before_stop: list[Callable[[], None]] = []
         #: kneetui's frame ended the screen (``!`` or quit); nothing more can be recorded.
         self.interrupted = False
@@ -120,6 +126,20 @@ class SessionGuide:
         if not (self.stopped or self.finished):
             self.stopped = True
             self._on_stop()
+
+    def skip(self) -> None:
+        """The person skips the rest of this exercise: like :meth:`finish`, and kneetui notes it."""
+        if not (self.stopped or self.finished):
+            self.skipped = True
+            self._recorder.record_note(self._session_id, f"the rest of {self.exercise.name} skipped", self.clock.wall())
+            self.finish()
+
+    def quit(self) -> None:
+        """The person wants to end the whole session: kneetui asks first (as its own ``q`` does),
+        keeps what was done, and asks how the knee is. If they say no, your screen goes on."""
+        if not (self.stopped or self.finished or self.interrupted):
+            self.quit_asked = True
+            self._on_quit()
 
     def finish(self) -> None:
         """The exercise is done: kneetui closes the plug-in's screen and asks how the knee is."""

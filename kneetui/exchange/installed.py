@@ -15,4 +15,9 @@ from kneetui.storage import locations
 def load_installed_plugins(disabled: Iterable[str] = (), extra: Iterable[tuple[PluginRecord, Any]] = ()) -> LoadResult:
     """Load the entry points, the user plug-in folder, the installed content packs and the person's programmes."""
     packs = pack_candidates(locations.packs_dir())
-    return load_plugins(locations.user_plugin_dir(), disabled, extra=[*packs, UserPrograms().candidate(), *extra])
+    return load_plugins(
+        locations.user_plugin_dir(),
+        disabled,
+        extra=[*packs, UserPrograms().candidate(), *extra],
+        log_file=locations.plugin_log_file(),
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import sys
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,22 @@ from kneetui.content.catalog import KINDS, Catalog
 from kneetui.content.model import Program
 from kneetui.content.text import clean_text, one_line
 from kneetui.content.validation import ContentError, validate
+from kneetui.plugin_host.containment import (
+    PrintedLines,
+    append_to_log,
+    at,
+    caller_location,
+    error_location,
+    printed_to,
+)
+from kneetui.plugin_host.mistakes import (
+    returned_instead_of_registering,
+    unknown_hooks,
+    unmarked_hooks,
+    wrong_arguments,
+)
 from kneetui.plugin_host.records import Origin, PluginRecord
+from kneetui.plugin_host.reserved import file_of, own_entry_point_names, shadowed_modules
 
 ENTRY_POINT_GROUP = "kneetui"
 OWN_DISTRIBUTION = "kneetui"
@@ -94,7 +110,9 @@ def _entry_point_candidates(
     entry_points: Iterable[importlib.metadata.EntryPoint] | None,
 ) -> list[tuple[PluginRecord, Any]]:
     found = entry_points if entry_points is not None else importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+    own_names = own_entry_point_names()
     candidates = []
+    shadows: dict[str, tuple[str, set[Path]]] = {}
     for entry_point in found:
         dist = getattr(entry_point, "dist", None)
         dist_name = dist.metadata["Name"] if dist is not None else ""
@@ -104,11 +122,51 @@ def _entry_point_candidates(
             origin=Origin.BUILT_IN if own else Origin.ENTRY_POINT,
             version=dist.version if dist is not None else "",
             location=f"{dist_name or '?'}: {entry_point.value}",
+            package=entry_point.value.split(":")[0].split(".")[0].strip(),
         )
+        taken = shadowed_modules(dist) if dist is not None and not own else []
+        if dist is not None and taken:
+            for module in taken:
+                shadows[module] = (dist_name, file_of(dist, module))
+            record.failure = (
+                f"installs {', '.join(repr(module) for module in taken)}, a module of kneetui itself, and so replaces "
+                f"kneetui's own code or content: rename the package and run 'pip uninstall {dist_name}'"
+            )
+        elif not own and entry_point.name in own_names:
+            record.failure = (
+                f"uses the name {entry_point.name!r} of kneetui's own content: rename the entry point "
+                f"in [project.entry-points.kneetui] of {dist_name or 'its pyproject.toml'}"
+            )
         candidates.append((record, entry_point.load))
+    for record, load in candidates:
+        if record.origin is Origin.BUILT_IN and record.package in shadows:
+            candidates[candidates.index((record, load))] = (
+                record,
+                _unshadowed(record.package, *shadows[record.package], load),
+            )
     # Built-ins first, so a third party can never take one of our ids.
     candidates.sort(key=lambda pair: (pair[0].origin is not Origin.BUILT_IN, pair[0].name))
     return candidates
+
+
+def _unshadowed(module: str, dist_name: str, files: set[Path], load: Any) -> Any:
+    """``load``, refusing the module when it is the copy another distribution installed."""
+
+    def checked_load() -> Any:
+        plugin = load()
+        loaded_from = getattr(sys.modules.get(module), "__file__", None)
+        if loaded_from and Path(loaded_from).resolve() in files:
+            raise ShadowedModule(
+                f"kneetui's own module {module!r} was replaced by the one {dist_name!r} installs: "
+                f"run 'pip uninstall {dist_name}'"
+            )
+        return plugin
+
+    return checked_load
+
+
+class ShadowedModule(ImportError):
+    """kneetui's own plug-in module came from another distribution."""
 
 
 def _load_file(path: Path) -> ModuleType:
@@ -133,7 +191,9 @@ def _folder_candidates(folder: Path | None) -> list[tuple[PluginRecord, Any]]:
     for path in sorted(folder.glob("*.py")):
         if path.name.startswith("_"):
             continue
-        record = PluginRecord(name=path.stem, origin=Origin.USER_FOLDER, location=str(path))
+        record = PluginRecord(
+            name=path.stem, origin=Origin.USER_FOLDER, location=str(path), package=f"kneetui_user_plugin_{path.stem}"
+        )
         candidates.append((record, lambda path=path: _load_file(path)))
     return candidates
 
@@ -145,24 +205,51 @@ def _api_mismatch(plugin: Any) -> str:
     return ""
 
 
+def _import(record: PluginRecord, load: Any) -> Any:
+    """Run ``load`` timed, with what it prints kept on the record instead of reaching kneetui's output."""
+    printed = PrintedLines()
+    started = time.perf_counter()
+    try:
+        with printed_to(printed):
+            return load()
+    finally:
+        record.import_seconds += time.perf_counter() - started
+        record.printed.extend(printed.lines)
+
+
 def _register(manager: pluggy.PluginManager, record: PluginRecord, load: Any) -> Any:
     """Import and register one plug-in; on failure fill ``record.failure`` and return None."""
     try:
-        plugin = load()
+        plugin = _import(record, load)
+    except ShadowedModule as error:
+        record.failure = str(error)
+        return None
     except BaseException as error:  # noqa: BLE001 - a plug-in may raise anything, even SystemExit
         if record.origin is Origin.PACK:
             record.failure = f"invalid pack: {error}"
         else:
-            record.failure = f"import failed: {one_line(error)}"
+            record.failure = f"import failed: {one_line(error)}{at(error_location(error, record.package))}"
         return None
+    if isinstance(plugin, ModuleType):
+        record.package = plugin.__name__.split(".")[0]
+    elif not record.package:
+        record.package = type(plugin).__module__.split(".")[0]
     mismatch = _api_mismatch(plugin)
     if mismatch:
         record.failure = mismatch
         return None
     if not record.version:
         record.version = str(getattr(plugin, "__version__", ""))
+    record.problems.extend(unmarked_hooks(plugin, record.package))
+    unknown = unknown_hooks(plugin, record.package)
+    if unknown:
+        record.failure = unknown[0]
+        return None
     try:
         manager.register(plugin, name=record.name)
+    except pluggy.PluginValidationError as error:
+        record.failure = wrong_arguments(error, record.package) or f"could not register: {one_line(error)}"
+        return None
     except BaseException as error:  # noqa: BLE001
         record.failure = f"could not register: {one_line(error)}"
         return None
@@ -192,28 +279,45 @@ def _collect(
             record = records.get(implementation.plugin_name)
             if record is None:
                 continue
-            received: list[Any] = []
+            package = record.package
+            received: list[tuple[Any, str]] = []
+
+            def register(item: Any, received: list[tuple[Any, str]] = received, package: str = package) -> None:
+                received.append((item, caller_location(1, package)))
+
             # What a hook may ask for besides register: what was registered before it, as a copy.
-            offered: dict[str, Any] = {"register": received.append}
+            offered: dict[str, Any] = {"register": register}
             if kind == "programs" and "catalog" in implementation.argnames:
                 offered["catalog"] = catalog.copy()
+            printed = PrintedLines()
             try:
-                implementation.function(**{name: offered[name] for name in implementation.argnames if name in offered})
+                with printed_to(printed):
+                    returned = implementation.function(
+                        **{name: offered[name] for name in implementation.argnames if name in offered}
+                    )
             except BaseException as error:  # noqa: BLE001
-                record.problems.append(f"{caller.name} raised {one_line(error)}")
+                record.problems.append(f"{caller.name} raised {one_line(error)}{at(error_location(error, package))}")
                 continue
-            for item in received:
+            finally:
+                record.printed.extend(printed.lines)
+            if returned is not None:
+                record.problems.append(
+                    returned_instead_of_registering(caller.name, returned, implementation.function, package)
+                )
+            for item, location in received:
                 try:
                     cleaned = validate(item, item_type, record.name)
                 except ContentError as error:
-                    record.problems.append(str(error))
+                    record.problems.append(f"{error}{at(location)}")
                     continue
                 except BaseException as error:  # noqa: BLE001 - reading a plug-in's object runs its code
-                    record.problems.append(f"{caller.name}: an item could not be checked: {one_line(error)}")
+                    record.problems.append(
+                        f"{caller.name}: an item could not be checked: {one_line(error)}{at(location)}"
+                    )
                     continue
                 refused = catalog.add(kind, cleaned, record.name)
                 if refused:
-                    record.problems.append(refused)
+                    record.problems.append(f"{refused}{at(location)}")
                 else:
                     record.contributions[kind] += 1
 
@@ -250,11 +354,13 @@ def load_plugins(
     disabled: Iterable[str] = (),
     entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,
     extra: Iterable[tuple[PluginRecord, Any]] = (),
+    log_file: Path | None = None,
 ) -> LoadResult:
     """Load every plug-in kneetui can find and merge their content.
 
     ``entry_points`` replaces discovery (for tests); ``extra`` adds
     ``(record, load)`` pairs after the others (content packs, test plug-ins).
+    What plug-ins print is kept on their records and appended to ``log_file``.
     """
     manager = new_manager()
     disabled_names = set(disabled)
@@ -263,12 +369,14 @@ def load_plugins(
     candidates = _entry_point_candidates(entry_points) + _folder_candidates(user_plugin_dir) + list(extra)
     for record, load in candidates:
         if record.name in records:
-            record.failure = f"another plug-in is already named {record.name!r}"
+            record.failure = record.failure or f"another plug-in is already named {record.name!r}"
             records[f"{record.name}#{len(records)}"] = record
             continue
         records[record.name] = record
         if record.name in disabled_names:
             record.disabled = True
+            continue
+        if record.failure:
             continue
         plugin = _register(manager, record, load)
         if plugin is not None:
@@ -277,6 +385,9 @@ def load_plugins(
     _collect(manager, records, catalog, [kind for kind in KINDS if kind != "programs"])
     result = LoadResult(catalog, list(records.values()), manager, objects)
     result.collect_programs()
+    if log_file is not None:
+        for record in records.values():
+            append_to_log(record.name, record.printed, log_file)
     return result
 
 
@@ -287,3 +398,4 @@ def _clean_record(record: PluginRecord) -> None:
     record.name, record.version, record.location = map(clean_text, (record.name, record.version, record.location))
     record.failure = clean_text(record.failure)
     record.problems = [clean_text(problem) for problem in record.problems]
+    record.printed = [clean_text(line) for line in record.printed]

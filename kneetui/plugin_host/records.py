@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+#: An import slower than this is flagged: every kneetui command pays for it.
+SLOW_IMPORT_SECONDS = 0.1
+
 
 class Origin(StrEnum):
     """Where a plug-in came from."""
@@ -41,6 +44,17 @@ class PluginRecord:
     problems: list[str] = field(default_factory=list)
     contributions: Counter[str] = field(default_factory=Counter)
     hooks: list[str] = field(default_factory=list)
+    #: Seconds spent importing the plug-in (0 when it was not imported).
+    import_seconds: float = 0.0
+    #: The first lines the plug-in printed while loading; they went to the plug-in log, not to kneetui's output.
+    printed: list[str] = field(default_factory=list)
+    #: The plug-in's top-level module, to find its code in tracebacks ('' when unknown).
+    package: str = ""
+
+    @property
+    def slow(self) -> bool:
+        """Whether importing it took longer than :data:`SLOW_IMPORT_SECONDS`."""
+        return self.import_seconds > SLOW_IMPORT_SECONDS
 
     @property
     def status(self) -> Status:
@@ -73,4 +87,7 @@ class PluginRecord:
             "problems": [self.failure] if self.failure else list(self.problems),
             "contributes": dict(self.contributions),
             "hooks": self.hooks,
+            "import_ms": round(self.import_seconds * 1000),
+            "slow": self.slow,
+            "printed_lines": len(self.printed),
         }

@@ -31,9 +31,11 @@ class HostKey:
 def load_or_create_host_key(path: Path) -> HostKey:
     """Read the private host key at ``path``, or make an Ed25519 one there (mode 0600)."""
     try:
-        mode = path.stat().st_mode
+        mode = path.lstat().st_mode
     except FileNotFoundError:
         return create_host_key(path)
+    if stat.S_ISLNK(mode):
+        raise HostKeyError(f"the host key {path} is a symbolic link; put the key file itself there and start again")
     if mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise HostKeyError(
             f"the host key {path} can be read or changed by other users "

@@ -20,11 +20,16 @@ class AppSession:
     """One kneetui in a pty, joined to one SSH session until either side ends."""
 
     def __init__(
-        self, process: asyncssh.SSHServerProcess[bytes], child: PtyChild, on_input: Callable[[], None]
+        self,
+        process: asyncssh.SSHServerProcess[bytes],
+        child: PtyChild,
+        on_input: Callable[[], None],
+        on_oversize: Callable[[TerminalSize], None] = lambda size: None,
     ) -> None:
         self._process = process
         self._child = child
         self._on_input = on_input
+        self._on_oversize = on_oversize
         self._stopped: asyncio.Future[str] = asyncio.get_running_loop().create_future()
 
     @property
@@ -69,7 +74,10 @@ class AppSession:
             try:
                 data = await self._process.stdin.read(READ_SIZE)
             except asyncssh.TerminalSizeChanged as change:
-                self._child.resize(TerminalSize(change.width, change.height, change.pixwidth, change.pixheight))
+                size = TerminalSize(change.width, change.height, change.pixwidth, change.pixheight)
+                if size.is_over_limits:
+                    self._on_oversize(size)
+                self._child.resize(size)
                 continue
             except (asyncssh.BreakReceived, asyncssh.SignalReceived):
                 continue

@@ -7,6 +7,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import resource
 import signal
 import struct
 import termios
@@ -15,6 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 READ_SIZE = 65536
+#: The largest window a patient's kneetui is given. Textual's cost grows with the area, and a
+#: 5000 x 5000 window would take hundreds of MB; no screen shows more than this legibly.
+MAX_COLUMNS = 500
+MAX_ROWS = 200
+#: The pty ioctl holds each number in 16 bits.
+MAX_PIXELS = 65535
 
 
 @dataclass(frozen=True)
@@ -30,14 +37,55 @@ class TerminalSize:
             return self
         return TerminalSize(80, 24)
 
+    def within_limits(self) -> TerminalSize:
+        """This size with columns and rows capped at MAX_COLUMNS x MAX_ROWS (0 x 0 becomes 80 x 24)."""
+        size = self.or_default()
+        return TerminalSize(
+            min(size.columns, MAX_COLUMNS),
+            min(size.rows, MAX_ROWS),
+            min(max(size.pixel_width, 0), MAX_PIXELS),
+            min(max(size.pixel_height, 0), MAX_PIXELS),
+        )
+
+    @property
+    def is_over_limits(self) -> bool:
+        return self.columns > MAX_COLUMNS or self.rows > MAX_ROWS
+
+    def __str__(self) -> str:
+        return f"{self.columns}x{self.rows}"
+
     def packed(self) -> bytes:
         return struct.pack("HHHH", self.rows, self.columns, self.pixel_width, self.pixel_height)
 
 
-def _take_controlling_terminal() -> None:
+@dataclass(frozen=True)
+class ChildLimits:
+    """Resource limits for one patient's kneetui, so one cannot starve the others."""
+
+    #: Address space, in bytes (RLIMIT_AS): a runaway allocation fails in that child alone.
+    memory_bytes: int = 1024 * 1024 * 1024
+    #: CPU seconds (RLIMIT_CPU); a patient in a hold uses well under one second a minute.
+    cpu_seconds: int = 3600
+    #: Open files (RLIMIT_NOFILE).
+    open_files: int = 256
+
+    def apply(self) -> None:
+        """Set the limits on the calling process (the child, between fork and exec)."""
+        resource.setrlimit(resource.RLIMIT_AS, (self.memory_bytes, self.memory_bytes))
+        # The hard limit a little above the soft one: SIGXCPU first, then SIGKILL.
+        resource.setrlimit(resource.RLIMIT_CPU, (self.cpu_seconds, self.cpu_seconds + 5))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (self.open_files, self.open_files))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _prepare_child(limits: ChildLimits | None) -> None:
     # Runs in the child between fork and exec, after setsid: one ioctl that makes the pty
     # its controlling terminal, so the kernel sends it SIGWINCH when the size changes.
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    # Whatever the patient's kneetui writes is for them alone.
+    os.umask(0o077)
+    if limits is not None:
+        limits.apply()
 
 
 class PtyChild:
@@ -53,10 +101,18 @@ class PtyChild:
         self._ended = False
 
     @classmethod
-    async def start(cls, argv: Sequence[str], env: Mapping[str, str], size: TerminalSize, cwd: Path) -> PtyChild:
+    async def start(
+        cls,
+        argv: Sequence[str],
+        env: Mapping[str, str],
+        size: TerminalSize,
+        cwd: Path,
+        limits: ChildLimits | None = None,
+        pass_fds: Sequence[int] = (),
+    ) -> PtyChild:
         master, slave = os.openpty()
         try:
-            fcntl.ioctl(master, termios.TIOCSWINSZ, size.or_default().packed())
+            fcntl.ioctl(master, termios.TIOCSWINSZ, size.within_limits().packed())
             os.set_blocking(master, False)
             process = await asyncio.create_subprocess_exec(
                 *argv,
@@ -66,7 +122,8 @@ class PtyChild:
                 env=dict(env),
                 cwd=cwd,
                 start_new_session=True,
-                preexec_fn=_take_controlling_terminal,
+                preexec_fn=lambda: _prepare_child(limits),
+                pass_fds=tuple(pass_fds),
             )
         except BaseException:
             os.close(master)
@@ -85,9 +142,9 @@ class PtyChild:
         return self._process.returncode
 
     def resize(self, size: TerminalSize) -> None:
-        """Set the pty's size; the kernel tells the child with SIGWINCH."""
+        """Set the pty's size, within the limits; the kernel tells the child with SIGWINCH."""
         if not self._ended:
-            fcntl.ioctl(self._master, termios.TIOCSWINSZ, size.or_default().packed())
+            fcntl.ioctl(self._master, termios.TIOCSWINSZ, size.within_limits().packed())
 
     async def read(self) -> bytes:
         """The next output of the child, or ``b""`` once it has closed the terminal."""

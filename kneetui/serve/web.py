@@ -1,21 +1,40 @@
-"""kneetui in a browser through textual-serve, with nothing fetched from the network.
+"""kneetui in a browser through textual-serve, with nothing fetched from the network, for those with the token.
 
 textual-serve's page links the Roboto Mono font from Google Fonts, although the package
 ships the same font files in its own static folder. kneetui serves a copy of that page with
 the link swapped for ``@font-face`` rules pointing at the shipped files, and refuses to
 serve a page that would still load anything from another host.
+
+Every request must name this server in its Host header (no DNS rebinding), come from its own
+page when it says where it comes from (Origin: no other web page may drive the app), and carry
+the token printed at start, in the address or in the cookie the first visit sets. Each browser
+gets a kneetui with a clean environment whose home is the served folder.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hmac
+import ipaddress
+import logging
+import os
 import re
+import secrets
 import shlex
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
-GOOGLE_FONTS_LINK = re.compile(r"<link\b[^>]*\bhref=\"https://fonts\.googleapis\.com/[^\"]*\"[^>]*>", re.S)
+from kneetui.serve.patients import PASSED_THROUGH
+from kneetui.serve.terminal import ChildLimits, TerminalSize
+from kneetui.served import SERVED_HOME_VARIABLE
+
+GOOGLE_FONTS_LINK = re.compile(r"<link\b[^>]*\bhref=\"https://fonts\.googleapis\.com/[^\"]*\"[^>]*>", re.DOTALL)
 
 LOCAL_FONTS = """<style>
       @font-face {
@@ -34,7 +53,9 @@ LOCAL_FONTS = """<style>
 
 #: A reference a browser would fetch from another host: src/href attributes, CSS url() and
 #: @import. (The ``xmlns`` of the inline SVG is a name, never fetched.)
-EXTERNAL_REFERENCE = re.compile(r"""(?:\b(?:src|href)\s*=\s*["']?|url\(\s*["']?|@import\s+["'])(?:https?:)?//""", re.I)
+EXTERNAL_REFERENCE = re.compile(
+    r"""(?:\b(?:src|href)\s*=\s*["']?|url\(\s*["']?|@import\s+["'])(?:https?:)?//""", re.IGNORECASE
+)
 
 INDEX_TEMPLATE = "app_index.html"
 
@@ -61,24 +82,223 @@ def textual_serve_index() -> str:
     return resources.files("textual_serve").joinpath("templates", INDEX_TEMPLATE).read_text(encoding="utf-8")
 
 
-def app_command() -> str:
+#: The cookie that carries the token after the first visit; HttpOnly and SameSite=Strict.
+TOKEN_COOKIE = "kneetui_token"
+TOKEN_PARAMETER = "token"
+#: textual-serve's own variables for the app process; all else in its environment is dropped.
+TEXTUAL_SERVE_VARIABLES = (
+    "TEXTUAL_DRIVER",
+    "TEXTUAL_FPS",
+    "TEXTUAL_COLOR_SYSTEM",
+    "TERM_PROGRAM",
+    "TERM_PROGRAM_VERSION",
+    "COLUMNS",
+    "ROWS",
+)
+
+log = logging.getLogger("kneetui.serve.web")
+
+
+@dataclass(frozen=True)
+class WebServeOptions:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None
+    #: The served kneetui's home and XDG folders; paths typed in the app stay inside it.
+    home: Path = Path("/nonexistent")
+    #: None: a new random token at each start.
+    token: str | None = None
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def served_names(host: str, port: int, public_url: str) -> set[str]:
+    """The Host header values (``name:port``) that name this server."""
+    names = {urlsplit(public_url).netloc.lower()}
+    hosts = {host}
+    if is_loopback(host):
+        hosts |= {"localhost", "127.0.0.1", "[::1]"}
+    for name in hosts:
+        bracketed = f"[{name}]" if ":" in name and not name.startswith("[") else name
+        names.add(f"{bracketed}:{port}".lower())
+        if port == 80:
+            names.add(bracketed.lower())
+    return names
+
+
+@dataclass(frozen=True)
+class RequestGuard:
+    """Decides whether one HTTP request may be served: Host, Origin and token."""
+
+    token: str
+    names: frozenset[str]
+    secure: bool = False
+
+    def refusal(self, host: str | None, origin: str | None, query_token: str | None, cookie: str | None) -> str:
+        """'' when the request may go on, else the reason it may not."""
+        if not host or host.lower() not in self.names:
+            return "foreign-host"
+        if origin is not None and urlsplit(origin).netloc.lower() not in self.names:
+            return "foreign-origin"
+        given = query_token if query_token is not None else cookie
+        if given is None or not hmac.compare_digest(given.encode(), self.token.encode()):
+            return "no-token"
+        return ""
+
+
+NO_TOKEN_PAGE = "kneetui: open this server with the address it printed when it started, including its ?token=...\n"
+
+
+def clean_environment(home: Path, textual_serve_environment: dict[str, str]) -> dict[str, str]:
+    """The app process's whole environment: a few of the server's, textual-serve's own, a home of its own."""
+    env = {key: os.environ[key] for key in PASSED_THROUGH if key in os.environ}
+    env.setdefault("LANG", "C.UTF-8")
+    env.update(
+        {key: textual_serve_environment[key] for key in TEXTUAL_SERVE_VARIABLES if key in textual_serve_environment}
+    )
+    env.update(
+        HOME=str(home),
+        PWD="/",
+        TERM="xterm-256color",
+        XDG_CONFIG_HOME=str(home / "config"),
+        XDG_DATA_HOME=str(home / "data"),
+        XDG_CACHE_HOME=str(home / "cache"),
+        XDG_STATE_HOME=str(home / "state"),
+        **{SERVED_HOME_VARIABLE: str(home)},
+    )
+    return env
+
+
+def app_command(limits: ChildLimits | None = None) -> str:
+    """The shell command textual-serve runs for each browser: kneetui in /, isolated, under ``limits``."""
+    limits = limits or ChildLimits()
     # textual-serve runs the command through the shell, so a path with spaces must be quoted.
-    return shlex.join([sys.executable, "-m", "kneetui"])
+    # -I: nothing in the current folder or in PYTHON* variables is importable.
+    limited = [sys.executable, "-I", "-m", "kneetui.serve.limited"]
+    limited += [str(limits.memory_bytes), str(limits.cpu_seconds), str(limits.open_files), "--"]
+    return "cd / && exec " + shlex.join([*limited, sys.executable, "-I", "-m", "kneetui"])
 
 
-def serve_web(host: str, port: int, public_url: str | None) -> None:
+def make_server(options: WebServeOptions, token: str, templates: Path) -> Any:
+    """A textual-serve Server that checks every request and gives each app a clean environment."""
+    from aiohttp import web
+    from textual_serve.app_service import AppService
+    from textual_serve.server import Server, to_int
+
+    class CleanAppService(AppService):
+        def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+            size = TerminalSize(width, height).within_limits()
+            return clean_environment(options.home, super()._build_environment(size.columns, size.rows))
+
+        async def set_terminal_size(self, width: int, height: int) -> None:
+            size = TerminalSize(width, height).within_limits()
+            await super().set_terminal_size(size.columns, size.rows)
+
+    class GuardedServer(Server):
+        guard: RequestGuard
+
+        async def _make_app(self) -> web.Application:
+            app = await super()._make_app()
+            app.middlewares.append(self.check_request)
+            return app
+
+        @web.middleware
+        async def check_request(
+            self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+        ) -> web.StreamResponse:
+            query_token = request.query.get(TOKEN_PARAMETER)
+            refusal = self.guard.refusal(
+                request.host, request.headers.get("Origin"), query_token, request.cookies.get(TOKEN_COOKIE)
+            )
+            if refusal:
+                log.warning("refused %s %s from %s: %s", request.method, request.path, request.remote, refusal)
+                status = 401 if refusal == "no-token" else 403
+                return web.Response(status=status, text=NO_TOKEN_PAGE if status == 401 else "kneetui: refused\n")
+            response = await handler(request)
+            if query_token is not None:
+                response.set_cookie(
+                    TOKEN_COOKIE, query_token, httponly=True, samesite="Strict", secure=self.guard.secure, path="/"
+                )
+            return response
+
+        async def on_startup(self, app: web.Application) -> None:
+            pass
+
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            websocket = web.WebSocketResponse(heartbeat=15)
+            size = TerminalSize(
+                to_int(request.query.get("width", "80"), 80), to_int(request.query.get("height", "24"), 24)
+            ).within_limits()
+            app_service: AppService | None = None
+            try:
+                await websocket.prepare(request)
+
+                async def close_websocket() -> None:
+                    await websocket.close()
+
+                app_service = CleanAppService(
+                    self.command,
+                    write_bytes=websocket.send_bytes,
+                    write_str=websocket.send_str,
+                    close=close_websocket,
+                    download_manager=self.download_manager,
+                    debug=False,
+                )
+                await app_service.start(size.columns, size.rows)
+                try:
+                    await self._process_messages(websocket, app_service)
+                finally:
+                    await app_service.stop()
+            except asyncio.CancelledError:
+                await websocket.close()
+            except Exception:
+                # One browser's failure must not stop the server.
+                log.exception("the app for %s failed", request.remote)
+            finally:
+                if app_service is not None:
+                    await app_service.stop()
+            return websocket
+
+        def initialize_logging(self) -> None:
+            logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+            # aiohttp's access log would write each address with its token into the log.
+            logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+    server = GuardedServer(
+        app_command(),
+        host=options.host,
+        port=options.port,
+        title="kneetui",
+        public_url=options.public_url,
+        templates_path=templates,
+    )
+    server.guard = RequestGuard(
+        token,
+        frozenset(served_names(options.host, options.port, server.public_url)),
+        secure=server.public_url.startswith("https:"),
+    )
+    return server
+
+
+def serve_web(options: WebServeOptions, announce: Callable[[str], None] = print) -> None:
     """Serve kneetui over HTTP until Ctrl+C, from a page that fetches nothing from elsewhere."""
-    from textual_serve.server import Server
-
     page = offline_index(textual_serve_index())
+    token = options.token or new_token()
+    options.home.mkdir(mode=0o700, parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kneetui-web-") as templates:
         (Path(templates) / INDEX_TEMPLATE).write_text(page, encoding="utf-8")
-        server = Server(
-            app_command(),
-            host=host,
-            port=port,
-            title="kneetui",
-            public_url=public_url,
-            templates_path=templates,
-        )
+        server = make_server(options, token, Path(templates))
+        announce(f"kneetui in a browser: {server.public_url}/?{TOKEN_PARAMETER}={token}")
+        announce("Anyone with this address can use kneetui here; share it only with the patient. Ctrl+C to stop.")
         server.serve()

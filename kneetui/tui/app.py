@@ -9,6 +9,8 @@ import weakref
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from textual import events
+from textual._context import active_message_pump  # Textual's record of whose timer or handler runs now
 from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
@@ -181,6 +183,20 @@ class KneeApp(App[None]):
             return self.in_plugin_frame()
         return True
 
+    async def on_event(self, event: events.Event) -> None:
+        # On a plug-in's screen ! is kneetui's before anything else sees it, even a text field
+        # of the plug-in's that would otherwise take it as a character.
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and event.key == "exclamation_mark"
+            and self.in_plugin_frame()
+        ):
+            event.stop()
+            self.action_frame_pain_worse()
+            return
+        await super().on_event(event)
+
     def action_frame_pain_worse(self) -> None:
         """The pain is worse, said on a plug-in's screen: kneetui stops the session."""
         from kneetui.tui.plugin_screens import PluginExit
@@ -192,7 +208,7 @@ class KneeApp(App[None]):
     def action_frame_quit(self) -> None:
         """End the session from a plug-in's screen, asking first; what was done is kept."""
         from kneetui.tui.plugin_screens import PluginExit
-        from kneetui.tui.screens.confirm import ConfirmScreen
+        from kneetui.tui.screens.end_session import EndSessionScreen
 
         guard = self.plugin_screen_guard
 
@@ -200,9 +216,11 @@ class KneeApp(App[None]):
             if yes and guard is not None and self.plugin_screen_guard is guard and guard.handover is not None:
                 guard.handover.done(PluginExit.QUIT)
 
-        self.push_screen(
-            ConfirmScreen("End this session now? Everything you have done so far is kept.", yes="End it"), confirmed
-        )
+        def worse() -> None:
+            if guard is not None and self.plugin_screen_guard is guard and guard.handover is not None:
+                guard.handover.done(PluginExit.PAIN_WORSE)
+
+        self.push_screen(EndSessionScreen(worse), confirmed)
 
     def push_screen(
         self, screen: Any, callback: Any = None, wait_for_dismiss: bool = False, *, mode: str | None = None
@@ -219,10 +237,22 @@ class KneeApp(App[None]):
         self._quit_asked = True  # the person asked: even a plug-in's screen on top does not stop it
         await super().action_quit()
 
+    def from_plugin_screen(self, guard: Any, caller: Any) -> bool:
+        """Whether the code calling now is the plug-in's: in its own frames, or run by a timer or
+        handler of one of its screens (``set_timer(1, app.exit)`` has no frame of the plug-in's)."""
+        if guard.called_by_plugin(caller):
+            return True
+        node = active_message_pump.get(None)
+        while node is not None:
+            if node in self.framed_screens:
+                return True
+            node = getattr(node, "parent", None)
+        return False
+
     def exit(self, result: Any = None, return_code: int = 0, message: Any = None) -> None:
         guard = self.plugin_screen_guard
         asked = getattr(self, "_quit_asked", False)
-        if guard is not None and not asked and not guard.called_by_kneetui(sys._getframe(1)):
+        if guard is not None and not asked and self.from_plugin_screen(guard, sys._getframe(1)):
             # Only the person (or kneetui) ends kneetui; a plug-in that tries, directly or through a
             # timer, has its screen closed instead, and kneetui guides the exercise itself.
             from kneetui.tui.plugin_screens import PluginScreenError

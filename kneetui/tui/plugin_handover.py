@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 class PluginHandOver:
     """The plug-in screens of one session: which exercises they guide, and the one open now."""
 
+    def _ask_to_quit(self) -> None:
+        """The plug-in's screen asked to end the session: kneetui asks the person first."""
+        self.session.call_later(self.app.action_frame_quit)
+
     def __init__(self, session: SessionScreen) -> None:
         self.session = session
         self.guard: PluginScreenGuard | None = None
@@ -61,6 +65,7 @@ class PluginHandOver:
             animations=app.animate_drawings,
             on_stop=lambda: self.done(PluginExit.PAIN_WORSE),
             on_finish=lambda: self.done(PluginExit.FINISHED),
+            on_quit=self._ask_to_quit,
         )
         try:
             screen = plugin_session_screen(app.plugins, owner, exercise, guide)
@@ -86,7 +91,15 @@ class PluginHandOver:
         app.frame_plugin_screen(screen)
 
     def done(self, how: PluginExit) -> None:
-        """The plug-in's screen is over: finished, or ended by kneetui's frame (! or quit)."""
+        """The plug-in's screen is over: finished, or ended by kneetui's frame (! or quit).
+
+        The session takes over from its own message loop: a question asked while the
+        plug-in's timer or handler is still running would belong to the plug-in's screen,
+        and its answer would be lost when that screen closes.
+        """
+        self.session.call_later(self._take_back, how)
+
+    def _take_back(self, how: PluginExit) -> None:
         guard = self.guard
         if guard is None:
             return

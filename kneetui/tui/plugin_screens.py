@@ -96,15 +96,6 @@ class PluginScreenGuard:
         self.closing = False
         self.watchdog: EventLoopWatchdog | None = None
 
-    def called_by_kneetui(self, caller: FrameType | None) -> bool:
-        """Whether ``caller`` is kneetui's own code, or code kneetui called (not the plug-in's)."""
-        for frame in frames_from(caller):
-            if frame_in_package(frame, self.package):
-                return False
-            if frame_in_package(frame, "kneetui"):
-                return True
-        return False
-
     def called_by_plugin(self, caller: FrameType | None) -> bool:
         """Whether ``caller`` (e.g. ``sys._getframe(1)`` in the method called) is the plug-in's code,
         or code the plug-in called."""

@@ -58,20 +58,25 @@ def test_plugin_failure_and_literal_markup(make_app, snap_compare):
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_library)
 
 
+async def start_exercise(pilot, exercise_id: str, pain: str = "2") -> None:
+    """Choose the low dose of ``exercise_id`` and answer the safety questions: pain, no, no."""
+    pilot.app.action_guide_exercise(exercise_id)
+    await pilot.pause()
+    await pilot.press("enter", *pain, "enter", "n", "n")
+    await pilot.pause()
+
+
+async def into_the_left_hold(pilot) -> None:
+    app = pilot.app
+    await start_exercise(pilot, "sitting-adductor-stretch")
+    app.clock.advance(3 + 5.5)
+    app.screen.tick()
+    app.clear_notifications()
+    await pilot.pause()
+
+
 def test_session_hold_on_the_left_side(make_app, snap_compare):
-    app = still_app(make_app)
-
-    async def start_hold(pilot):
-        app.action_guide_exercise("sitting-adductor-stretch")
-        await pilot.pause()
-        await pilot.press("enter", "2", "enter", "n", "n")
-        await pilot.pause()
-        app.clock.advance(3 + 5.5)
-        app.screen.tick()
-        app.clear_notifications()
-        await pilot.pause()
-
-    assert snap_compare(app, terminal_size=(80, 24), run_before=start_hold)
+    assert snap_compare(still_app(make_app), terminal_size=(80, 24), run_before=into_the_left_hold)
 
 
 def test_session_safety_check(make_app, snap_compare):
@@ -113,9 +118,7 @@ def test_home_after_a_stop_for_pain(make_app, snap_compare, utc):
     app = still_app(make_app, get_ready_seconds=0)
 
     async def stop_then_go_home(pilot):
-        app.action_guide_exercise("wall-slides")
-        await pilot.pause()
-        await pilot.press("enter", "2", "enter", "n", "n")
+        await start_exercise(pilot, "wall-slides")
         await pilot.press(*["enter"] * 10)
         await pilot.press("3", "enter")  # the check after the last exercise: a rise of 1
         await pilot.pause()
@@ -130,9 +133,7 @@ def test_a_pain_check_shows_the_starting_score_and_the_rule(make_app, snap_compa
     app = still_app(make_app, get_ready_seconds=0)
 
     async def reach_the_check(pilot):
-        app.action_guide_exercise("wall-slides")
-        await pilot.pause()
-        await pilot.press("enter", "4", "enter", "n", "n")
+        await start_exercise(pilot, "wall-slides", pain="4")
         await pilot.press(*["enter"] * 10)
         await pilot.pause()
         app.clear_notifications()
@@ -141,19 +142,7 @@ def test_a_pain_check_shows_the_starting_score_and_the_rule(make_app, snap_compa
 
 
 def test_session_at_40x12_keeps_what_to_do_the_clock_and_how_to_stop(make_app, snap_compare):
-    app = still_app(make_app)
-
-    async def start_hold(pilot):
-        app.action_guide_exercise("sitting-adductor-stretch")
-        await pilot.pause()
-        await pilot.press("enter", "2", "enter", "n", "n")
-        await pilot.pause()
-        app.clock.advance(3 + 5.5)
-        app.screen.tick()
-        app.clear_notifications()
-        await pilot.pause()
-
-    assert snap_compare(app, terminal_size=(40, 12), run_before=start_hold)
+    assert snap_compare(still_app(make_app), terminal_size=(40, 12), run_before=into_the_left_hold)
 
 
 def test_safety_check_at_40x12_shows_the_whole_scale(make_app, snap_compare):

@@ -42,8 +42,22 @@ class PathPromptScreen(Dialog[Path | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
-        if text:
-            self.dismiss(Path(text).expanduser())
+        if not text:
+            return
+        try:
+            path = Path(text).expanduser()
+        except RuntimeError:
+            # "~name" for a user this system does not know.
+            self.show_problem(f"There is no home folder {text.split('/')[0]}; give a path such as ~/file.toml")
+            return
+        self.dismiss(path)
+
+    def show_problem(self, problem: str) -> None:
+        shown = self.query("#problem")
+        if shown:
+            shown.first(Static).update(problem)
+        else:
+            self.query_one(Vertical).mount(Static(problem, id="problem", markup=False))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

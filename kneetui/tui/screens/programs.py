@@ -12,9 +12,17 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from kneetui.content.catalog import Catalog
 from kneetui.content.model import Program
 from kneetui.content.text import reason
-from kneetui.exchange.program_file import ProgramFileError, export_program, read_program_file
+from kneetui.exchange.program_file import (
+    MAX_FILE_BYTES,
+    ProgramFileError,
+    export_program,
+    parse_program,
+    read_program_file,
+)
+from kneetui.served import OutsideYourFolder, confine, read_confined, served_home
 from kneetui.storage.atomic import write_atomic
 from kneetui.tui.literal import bullets, heading, labelled
 from kneetui.tui.screens.base import SectionScreen
@@ -28,6 +36,23 @@ TODAY_MARK = "✓ "
 def quoted(text: str) -> Content:
     """Plug-in or user text in quotes, literal."""
     return Content.assemble("‘", text, "’")
+
+
+def read_programme(path: Path, catalog: Catalog) -> Program:
+    """The programme in ``path``; when served, opened without following a link."""
+    if served_home() is None:
+        return read_program_file(path, catalog)
+    try:
+        data = read_confined(path)
+    except OSError as error:
+        raise ProgramFileError("", f"cannot read {path.name}: {error.strerror or error}") from error
+    if len(data) > MAX_FILE_BYTES:
+        raise ProgramFileError("", f"the file is larger than {MAX_FILE_BYTES // 1024} KiB")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ProgramFileError("", f"the file is not UTF-8 text (byte {error.start})") from error
+    return parse_program(text, catalog)
 
 
 class ProgramsScreen(SectionScreen):
@@ -239,6 +264,11 @@ class ProgramsScreen(SectionScreen):
             if path is None:
                 return
             value = str(path)
+            try:
+                path = confine(path, purpose="export")
+            except OutsideYourFolder as error:
+                problem = str(error)
+                continue
             if path.is_dir():
                 problem = f"{path} is a folder; give a file name, e.g. {path / (program.id + '.toml')}"
                 continue
@@ -266,7 +296,10 @@ class ProgramsScreen(SectionScreen):
                 return
             value = str(path)
             try:
-                program = read_program_file(path, self.app.catalog)
+                program = read_programme(confine(path, purpose="import"), self.app.catalog)
+            except OutsideYourFolder as error:
+                problem = str(error)
+                continue
             except ProgramFileError as error:
                 problem = Content.assemble(("Nothing was imported. ", "bold"), str(error))
                 continue

@@ -28,7 +28,7 @@ from kneetui.engine.settings import RunnerSettings
 from kneetui.tui.app import KneeApp
 from kneetui.tui.literal import bullets, heading
 from kneetui.tui.plugin_handover import PluginHandOver
-from kneetui.tui.screens.confirm import ConfirmScreen
+from kneetui.tui.screens.end_session import EndSessionScreen
 from kneetui.tui.screens.pain_question import PAIN_WORSE, PainAnswer, PainQuestionScreen
 from kneetui.tui.screens.safety_check import SafetyCheckResult, SafetyCheckScreen
 from kneetui.tui.widgets.exercise_drawing import ExerciseDrawing
@@ -392,9 +392,11 @@ class SessionScreen(Screen[None]):
             if yes and self.runner is not None:
                 self.act(self.runner.quit())
 
-        self.ask(
-            ConfirmScreen("End this session now? Everything you have done so far is kept.", yes="End it"), confirmed
-        )
+        def worse() -> None:
+            self.asking = False
+            self.action_pain_worse()
+
+        self.ask(EndSessionScreen(worse), confirmed)
 
     def action_leave(self) -> None:
         if self.over:

@@ -8,7 +8,6 @@ from textual.validation import Integer
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from kneetui.engine.safety import ARTICLE_RULE, KNEETUI_READING, MAX_TOLERANCE
-from kneetui.storage.config import is_light_mode
 from kneetui.tui.screens.base import SectionScreen
 from kneetui.tui.widgets.check import Check
 
@@ -89,23 +88,17 @@ class SettingsScreen(SectionScreen):
         self.query_one("#theme").focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id == "theme" and isinstance(event.value, str) and event.value != self.app.theme:
-            self.app.theme = event.value
-        if (
-            event.select.id == "light_mode"
-            and is_light_mode(event.value)
-            and event.value != self.app.settings.light_mode
-        ):
-            self.app.settings.light_mode = event.value
-            self.app.save_settings()
+        name, value = event.select.id, event.value
+        if name == "theme":
+            if isinstance(value, str) and value != self.app.theme:
+                self.app.theme = value  # the app saves the theme it switches to
+            return
+        if name not in ("light_mode", "pain_rise_tolerance") or value == getattr(self.app.settings, name):
+            return
+        setattr(self.app.settings, name, value)
+        self.app.save_settings()
+        if name == "light_mode":
             self.app.apply_light_mode()
-        if (
-            event.select.id == "pain_rise_tolerance"
-            and isinstance(event.value, int)
-            and event.value != self.app.settings.pain_rise_tolerance
-        ):
-            self.app.settings.pain_rise_tolerance = event.value
-            self.app.save_settings()
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         setattr(self.app.settings, str(event.checkbox.id), event.value)

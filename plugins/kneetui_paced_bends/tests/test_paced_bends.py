@@ -37,11 +37,11 @@ def test_the_metronome_counts_from_its_start_and_pausing_keeps_its_place():
 
 async def test_the_screen_paces_every_bend_and_records_the_set():
     async with run_plugin_screen(kneetui_paced_bends, "paced-knee-bends", name="paced-bends") as run:
-        assert "DOWN" in str(run.screen.query_one("#direction").render())
+        assert "DOWN" in str(run.screen.query_one("#phase-title").render())
         for _ in range(2 * BEATS_PER_BEND):
             run.clock.advance(1.0)
             run.screen.tick()
-        assert run.screen.query_one("#bends").value == "2"
+        assert run.screen.clock.value == "2"
         for _ in range(8 * BEATS_PER_BEND):
             run.clock.advance(1.0)
             run.screen.tick()
@@ -57,3 +57,14 @@ async def test_pain_worse_stops_and_keeps_the_bends_done():
         await run.pilot.press("exclamation_mark")
         assert run.guide.stopped
         assert run.recorder.blocks[0][1].done == 3
+
+
+async def test_pausing_stops_the_beat_and_shows_it():
+    async with run_plugin_screen(kneetui_paced_bends, "paced-knee-bends") as run:
+        run.clock.advance(1.0 * BEATS_PER_BEND)
+        run.screen.tick()
+        await run.pilot.press("space")
+        assert run.screen.has_class("-paused")
+        run.clock.advance(60)
+        run.screen.tick()
+        assert run.screen.clock.value == "1" and not run.guide.finished

@@ -1,0 +1,91 @@
+"""The usual mistakes in a plug-in's hooks, each as one line that says what to change."""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import re
+from typing import Any
+
+import pluggy
+
+from kneetui import hookspecs
+from kneetui.plugin_host.containment import at, code_location
+
+MARKER = f"{hookspecs.PROJECT}_impl"
+
+
+def hook_names() -> list[str]:
+    """Every hook kneetui has."""
+    return sorted(name for name, value in vars(hookspecs).items() if name.startswith("kneetui_") and callable(value))
+
+
+def did_you_mean(name: str) -> str:
+    """`` did you mean 'x'?`` for the closest hook name, or '' when none is close."""
+    close = difflib.get_close_matches(name, hook_names(), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _functions(plugin: Any) -> list[tuple[str, Any]]:
+    found = []
+    for name in dir(plugin):
+        if not name.startswith("kneetui_"):
+            continue
+        try:
+            value = inspect.getattr_static(plugin, name)
+        except AttributeError:
+            continue
+        if isinstance(value, (staticmethod, classmethod)):
+            value = value.__func__
+        if inspect.isfunction(value) or inspect.ismethod(value):
+            found.append((name, value))
+    return found
+
+
+def unmarked_hooks(plugin: Any, package: str = "") -> list[str]:
+    """Functions named like a hook but without ``@hookimpl``: kneetui never calls them."""
+    known = set(hook_names())
+    return [
+        f"{name} is not marked @hookimpl, so kneetui never calls it: add '@hookimpl' above it "
+        f"(from kneetui.api import hookimpl){at(code_location(function, package))}"
+        for name, function in _functions(plugin)
+        if name in known and not hasattr(function, MARKER)
+    ]
+
+
+def unknown_hooks(plugin: Any, package: str = "") -> list[str]:
+    """Functions marked ``@hookimpl`` whose name is not a kneetui hook."""
+    known = set(hook_names())
+    return [
+        f"unknown hook {name!r}{did_you_mean(name) or '; kneetui has: ' + ', '.join(sorted(known))}"
+        f"{at(code_location(function, package))}"
+        for name, function in _functions(plugin)
+        if hasattr(function, MARKER) and name not in known
+    ]
+
+
+def wrong_arguments(error: pluggy.PluginValidationError, package: str = "") -> str:
+    """A hook that asks for arguments kneetui does not pass, said plainly ('' when not that)."""
+    text = str(error)
+    hook = re.search(r"for hook '(\w+)'", text)
+    if not hook or "can not be found in the hookspec" not in text:
+        return ""
+    spec = getattr(hookspecs, hook.group(1), None)
+    function = getattr(error.plugin, hook.group(1), None)
+    if spec is None or function is None:
+        return ""
+    expected = list(inspect.signature(spec).parameters)
+    asked = list(inspect.signature(function).parameters)
+    unknown = [name for name in asked if name not in expected]
+    return (
+        f"{hook.group(1)} asks for {', '.join(map(repr, unknown))}, which kneetui does not pass: "
+        f"name its arguments from {', '.join(map(repr, expected))}{at(code_location(function, package))}"
+    )
+
+
+def returned_instead_of_registering(hook: str, returned: Any, function: Any, package: str = "") -> str:
+    """The problem of a register hook that returned its items instead of calling ``register``."""
+    return (
+        f"{hook} returned a {type(returned).__name__}, which kneetui ignores: call register(item) once per item "
+        f"and return nothing{at(code_location(function, package))}"
+    )

@@ -1,0 +1,68 @@
+"""The names that belong to kneetui itself, and plug-ins that would take them.
+
+A distribution that installs a module under one of kneetui's own names
+(``kneetui_medial_knee``, say) replaces kneetui's content or code for every
+command; one that reuses the entry-point name of kneetui's own content hides it.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+from pathlib import Path
+
+#: Top-level modules that kneetui's own distribution installs.
+RESERVED_MODULES = frozenset({"kneetui", "kneetui_medial_knee", "kneetui_themes"})
+#: Entry-point names kneetui's own content uses, when kneetui's metadata cannot be read.
+OWN_ENTRY_POINTS = frozenset({"medial-knee"})
+OWN_DISTRIBUTION = "kneetui"
+
+
+def own_entry_point_names() -> frozenset[str]:
+    """The entry-point names of kneetui's own distribution in the ``kneetui`` group."""
+    try:
+        found = importlib.metadata.distribution(OWN_DISTRIBUTION).entry_points
+    except importlib.metadata.PackageNotFoundError:
+        return OWN_ENTRY_POINTS
+    return OWN_ENTRY_POINTS | {entry_point.name for entry_point in found if entry_point.group == "kneetui"}
+
+
+def module_for(name: str) -> str:
+    """The package a plug-in named ``name`` gets from ``kneetui plugin new``."""
+    return "kneetui_" + name.replace("-", "_")
+
+
+def reserved_name_reason(name: str) -> str:
+    """Why a plug-in may not be called ``name`` ('' when it may)."""
+    module = module_for(name)
+    if name in own_entry_point_names() or module in RESERVED_MODULES:
+        return (
+            f"{name!r} is kneetui's own (its package would be {module!r}, which would replace kneetui's content): "
+            "choose another name"
+        )
+    if name == "kneetui" or name.startswith("kneetui-"):
+        return f"{name!r} would be confused with kneetui itself: choose a name without 'kneetui'"
+    return ""
+
+
+def shadowed_modules(distribution: importlib.metadata.Distribution) -> list[str]:
+    """kneetui's own top-level modules that ``distribution`` installs (none for kneetui itself)."""
+    name = (distribution.metadata["Name"] or "").lower()
+    if name == OWN_DISTRIBUTION:
+        return []
+    tops = set()
+    for file in distribution.files or ():
+        parts = Path(str(file)).parts
+        if not parts or parts[0].endswith((".dist-info", ".egg-info")) or parts[0] == "..":
+            continue
+        tops.add(parts[0].removesuffix(".py"))
+    return sorted(tops & RESERVED_MODULES)
+
+
+def file_of(distribution: importlib.metadata.Distribution, module: str) -> set[Path]:
+    """The files ``distribution`` installs for the top-level ``module``, resolved."""
+    found = set()
+    for file in distribution.files or ():
+        parts = Path(str(file)).parts
+        if parts and parts[0] in (module, f"{module}.py"):
+            found.add(Path(str(distribution.locate_file(file))).resolve())
+    return found

@@ -1,0 +1,165 @@
+"""``kneetui clinic add | list | remove | sessions``, run as an operator would."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import asyncssh
+import pytest
+
+from kneetui.serve.clinic import SESSIONS_FILE, Clinic, ClinicError, SessionBoard
+from kneetui.serve.patients import authorized_keys_for
+
+
+@pytest.fixture
+def folders(tmp_path: Path) -> dict[str, Path]:
+    return {"keys": tmp_path / "keys", "users": tmp_path / "users", "state": tmp_path / "state"}
+
+
+def public_key(tmp_path: Path, name: str) -> Path:
+    path = tmp_path / f"{name}.pub"
+    path.write_bytes(asyncssh.generate_private_key("ssh-ed25519", comment=f"{name}@laptop").export_public_key())
+    return path
+
+
+def clinic_cli(folders, *args: str, env=None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    where = [
+        "--authorized-keys", str(folders["keys"]), "--users-dir", str(folders["users"]),
+        "--state-dir", str(folders["state"]),
+    ]  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "kneetui", "clinic", *args, *where],
+        capture_output=True,
+        text=True,
+        env=env,
+        input=stdin,
+        timeout=60,
+    )
+
+
+def test_adding_a_patient_lists_their_key_and_makes_their_private_folder(folders, tmp_path, subprocess_env):
+    key = public_key(tmp_path, "anna")
+    result = clinic_cli(folders, "add", "anna", str(key), env=subprocess_env)
+    assert result.returncode == 0, result.stderr
+    assert "Added anna: 1 key" in result.stdout
+    keys_file = folders["keys"] / "anna"
+    assert keys_file.read_text().strip() == key.read_text().strip()
+    assert stat.S_IMODE(keys_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE((folders["users"] / "anna").stat().st_mode) == 0o700
+    assert authorized_keys_for(folders["keys"], "anna").keys is not None, "the server accepts what add wrote"
+
+
+def test_adding_a_second_device_appends_and_adding_the_same_key_again_changes_nothing(folders, tmp_path):
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    laptop, phone = public_key(tmp_path, "laptop"), public_key(tmp_path, "phone")
+    assert clinic.add("anna", laptop.read_text(), "laptop.pub")[1] == 1
+    assert clinic.add("anna", phone.read_text(), "phone.pub")[1] == 1
+    assert clinic.add("anna", laptop.read_text(), "laptop.pub")[1] == 0
+    assert len(clinic.listed_keys("anna")) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "key_text", "said"),
+    [
+        ("../bob", None, "cannot be a patient's name"),
+        ("Anna", None, "cannot be a patient's name"),
+        ("anna", "not a key at all\n", "not an OpenSSH public key"),
+        ("anna", "", "holds no public key"),
+        ("anna", "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n", "is a private key"),
+        ("anna", 'command="/bin/sh" ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG9u anna\n', None),
+    ],
+)
+def test_add_refuses_bad_names_and_anything_but_public_keys(folders, tmp_path, name, key_text, said):
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    text = key_text if key_text is not None else public_key(tmp_path, "k").read_text()
+    with pytest.raises(ClinicError) as refused:
+        clinic.add(name, text, "key.pub")
+    if said:
+        assert said in str(refused.value)
+    assert not (folders["keys"] / "anna").exists()
+
+
+def test_add_reads_the_key_from_standard_input(folders, tmp_path, subprocess_env):
+    key = public_key(tmp_path, "bob")
+    result = clinic_cli(folders, "add", "bob", "-", env=subprocess_env, stdin=key.read_text())
+    assert result.returncode == 0, result.stderr
+    assert (folders["keys"] / "bob").exists()
+
+
+def test_list_shows_each_patient_with_their_last_session(folders, tmp_path, subprocess_env):
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    for name in ("anna", "bob"):
+        clinic.add(name, public_key(tmp_path, name).read_text(), f"{name}.pub")
+    folders["state"].mkdir()
+    board = SessionBoard.open(folders["state"] / SESSIONS_FILE)
+    board.started("127.0.0.1 port 1", "anna", "192.0.2.4", datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    board.ended("127.0.0.1 port 1", datetime(2026, 12, 1, 9, 30, tzinfo=UTC))
+    result = clinic_cli(folders, "list", env=dict(subprocess_env, TZ="UTC"))
+    assert result.returncode == 0, result.stderr
+    anna, bob = result.stdout.splitlines()[1:]
+    assert anna.split()[:2] == ["anna", "1"]
+    assert "2026-12-01 09:00 to 2026-12-01 09:30 from 192.0.2.4" in anna
+    assert bob.split() == ["bob", "1", "never"]
+
+
+def test_sessions_shows_who_is_connected_now_and_since_when(folders, subprocess_env):
+    folders["state"].mkdir(parents=True)
+    # This test's own process stands in for a running server.
+    board = SessionBoard.open(folders["state"] / SESSIONS_FILE)
+    board.started("127.0.0.1 port 7", "anna", "192.0.2.4", datetime(2026, 12, 2, 8, 15, tzinfo=UTC))
+    result = clinic_cli(folders, "sessions", env=dict(subprocess_env, TZ="UTC"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[1].split() == ["anna", "2026-12-02", "08:15", "192.0.2.4"]
+    board.ended("127.0.0.1 port 7", datetime(2026, 12, 2, 8, 45, tzinfo=UTC))
+    assert "Nobody is connected." in clinic_cli(folders, "sessions", env=subprocess_env).stdout
+
+
+def test_sessions_says_when_the_server_is_not_running(folders, subprocess_env):
+    folders["state"].mkdir(parents=True)
+    (folders["state"] / SESSIONS_FILE).write_text(json.dumps({"server_pid": 2**22 + 1, "live": [], "last": {}}))
+    result = clinic_cli(folders, "sessions", env=subprocess_env)
+    assert "The SSH server is not running" in result.stdout
+
+
+def test_remove_stops_the_login_and_keeps_the_data_aside(folders, tmp_path, subprocess_env):
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    clinic.add("anna", public_key(tmp_path, "anna").read_text(), "anna.pub")
+    (folders["users"] / "anna" / "history.sqlite3").write_text("her history")
+    result = clinic_cli(folders, "remove", "anna", env=subprocess_env)
+    assert result.returncode == 0, result.stderr
+    assert not (folders["keys"] / "anna").exists()
+    assert not (folders["users"] / "anna").exists()
+    [kept] = (folders["users"] / ".removed").iterdir()
+    assert kept.name.startswith("anna-") and (kept / "history.sqlite3").read_text() == "her history"
+    assert str(kept) in result.stdout
+    assert [patient.name for patient in clinic.patients()] == []
+
+
+def test_remove_with_delete_data_deletes_it(folders, tmp_path, subprocess_env):
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    clinic.add("bob", public_key(tmp_path, "bob").read_text(), "bob.pub")
+    result = clinic_cli(folders, "remove", "bob", "--delete-data", env=subprocess_env)
+    assert result.returncode == 0, result.stderr
+    assert not (folders["users"] / "bob").exists() and not (folders["users"] / ".removed").exists()
+
+
+def test_removing_someone_who_is_not_there_says_so(folders, subprocess_env):
+    result = clinic_cli(folders, "remove", "nobody", env=subprocess_env)
+    assert result.returncode == 1 and "there is no patient 'nobody'" in result.stderr
+
+
+def test_relative_folders_are_made_absolute(tmp_path, subprocess_env):
+    key = public_key(tmp_path, "anna")
+    result = subprocess.run(
+        [sys.executable, "-m", "kneetui", "clinic", "add", "anna", "anna.pub", "--authorized-keys", "k", "--users-dir", "u"],
+        capture_output=True, text=True, cwd=tmp_path, env=subprocess_env, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert f"Their folder: {tmp_path / 'u' / 'anna'}" in result.stdout
+    assert key.exists() and os.path.isfile(tmp_path / "k" / "anna")
