@@ -228,6 +228,8 @@ def reference() -> str:
     lines += [f"- `API_VERSION = {api.API_VERSION}`: the plug-in API version. Set `KNEETUI_API = {api.API_VERSION}`."]
     lines += [
         "- `hookimpl`: mark each hook function with `@hookimpl`; without it kneetui never calls the function.",
+        "- `Register`: the type of the `register` callback each register hook receives, for annotating a hook:"
+        " `def kneetui_register_faq(register: Register) -> None`.",
         "",
     ]
     lines += hooks_section()
