@@ -3,9 +3,10 @@
 The server builds each patient's environment from nothing and sets :data:`SERVED_HOME_VARIABLE`
 to that patient's own folder; nothing a client sends reaches that environment, so a patient can
 neither set nor clear it. When it is set, every path the patient types must name a ``.toml`` file
-inside that folder, reached without ``..`` and without following a symbolic link: their kneetui
-runs as the same system user as every other patient's, so the file system alone cannot keep
-them apart. Only ``.toml`` files, because kneetui itself loads Python from one of its folders.
+(or, for the report, an ``.html`` file) inside that folder, reached without ``..`` and without
+following a symbolic link: their kneetui runs as the same system user as every other patient's,
+so the file system alone cannot keep them apart. Only those kinds of file, because kneetui itself
+loads Python from one of its folders.
 """
 
 from __future__ import annotations
@@ -59,38 +60,39 @@ def shown(path: Path, home: Path) -> str:
     return "~" if not inside.parts else f"~/{inside.as_posix()}"
 
 
-def confine(path: Path, home: Path | None = None, purpose: str = "path") -> Path:
+def confine(path: Path, home: Path | None = None, purpose: str = "path", suffix: str = EXCHANGE_SUFFIX) -> Path:
     """``path`` if a served patient may use it (relative paths start at their folder); raises otherwise.
 
     Not served (``home`` None and no served folder set): ``path`` unchanged. Each refusal is
-    also told to the server (``purpose``: what the path was for, such as "export").
+    also told to the server (``purpose``: what the path was for, such as "export"). ``suffix``
+    is the one kind of file allowed: ``.toml`` unless a caller writes something else that
+    kneetui never loads, such as the ``.html`` report.
     """
     home = home if home is not None else served_home()
     if home is None:
         return path
     try:
-        return _confined(path, home)
+        return _confined(path, home, suffix)
     except OutsideYourFolder as refusal:
         tell_server(purpose, path, refusal.reason)
         raise
 
 
-def _confined(path: Path, home: Path) -> Path:
+def _confined(path: Path, home: Path, suffix: str = EXCHANGE_SUFFIX) -> Path:
+    example = f"~/my-programme{suffix}" if suffix == EXCHANGE_SUFFIX else f"~/kneetui-report{suffix}"
     if not home.is_absolute():
         raise OutsideYourFolder(
             "kneetui cannot use files here: the server set up this session wrongly.", "misconfigured"
         )
     if path.parts and path.parts[0].startswith("~"):
-        raise OutsideYourFolder("Only your own folder (~) can be used here, e.g. ~/my-programme.toml", "other-home")
+        raise OutsideYourFolder(f"Only your own folder (~) can be used here, e.g. {example}", "other-home")
     if ".." in path.parts:
-        raise OutsideYourFolder(
-            "'..' cannot be used here; give a file in your folder, e.g. ~/my-programme.toml", "dot-dot"
-        )
+        raise OutsideYourFolder(f"'..' cannot be used here; give a file in your folder, e.g. {example}", "dot-dot")
     candidate = Path(os.path.normpath(home / path))
     if candidate == home or not candidate.is_relative_to(home):
-        raise OutsideYourFolder("Only files in your own folder can be used here, e.g. ~/my-programme.toml")
-    if candidate.suffix != EXCHANGE_SUFFIX:
-        raise OutsideYourFolder(f"Only {EXCHANGE_SUFFIX} files can be used here, e.g. ~/my-programme.toml", "not-toml")
+        raise OutsideYourFolder(f"Only files in your own folder can be used here, e.g. {example}")
+    if candidate.suffix != suffix:
+        raise OutsideYourFolder(f"Only {suffix} files can be used here, e.g. {example}", "not-toml")
     # A link could lead anywhere; none is followed, at any depth.
     current = home
     for part in candidate.relative_to(home).parts:

@@ -1,4 +1,4 @@
-"""``kneetui clinic``: add, list and remove the patients ``serve ssh`` serves, and see who is connected."""
+"""``kneetui clinic``: add, list and remove the patients ``serve ssh`` serves, see who is connected and who needs a call."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kneetui.cli.clinic_report_command import add_report_command
 from kneetui.cli.serve_commands import absolute_path
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage import locations
@@ -120,8 +121,10 @@ def add_folder_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``clinic add|list|remove|sessions`` to the ``kneetui`` parser."""
-    clinic = commands.add_parser("clinic", help="add, list and remove the patients serve ssh serves")
+    """Add ``clinic add|list|remove|sessions|report`` to the ``kneetui`` parser."""
+    clinic = commands.add_parser(
+        "clinic", help="add, list and remove the patients serve ssh serves; see who needs a call"
+    )
     actions = clinic.add_subparsers(dest="clinic_action", metavar="ACTION", required=True)
 
     add = actions.add_parser(
@@ -151,3 +154,5 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     sessions = actions.add_parser("sessions", help="who is connected now, and since when")
     add_folder_options(sessions)
     sessions.set_defaults(run=clinic_sessions)
+
+    add_report_command(actions)

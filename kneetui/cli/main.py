@@ -14,6 +14,8 @@ from kneetui.cli import (
     install_commands,
     listing,
     plugin_commands,
+    remind_commands,
+    report_commands,
     serve_commands,
 )
 from kneetui.cli.output import degrade_gracefully
@@ -25,6 +27,8 @@ COMMAND_MODULES = [
     plugin_commands,
     install_commands,
     exchange_commands,
+    report_commands,
+    remind_commands,
     guide,
     serve_commands,
     clinic_commands,

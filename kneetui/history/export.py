@@ -13,6 +13,7 @@ from datetime import tzinfo
 from typing import Any
 
 from kneetui.engine.recording import BlockKind, BlockRecord
+from kneetui.history.adherence import stopped_for_pain
 from kneetui.history.days import local_iso
 from kneetui.history.records import RecordedSession
 
@@ -33,6 +34,13 @@ CSV_COLUMNS = (
     "unit",
     "block_start",
     "block_end",
+    # Added later, so they come last and older readers that count columns keep working.
+    "pain_after_exercise",
+    "swollen",
+    "unstable",
+    "advised_professional",
+    "continued_despite_advice",
+    "stopped_for_pain",
 )
 
 
@@ -49,11 +57,21 @@ def _blank(value: object) -> object:
     return "" if value is None else value
 
 
+def _yes_no(value: bool | None) -> str:
+    return "" if value is None else "yes" if value else "no"
+
+
 def history_csv(sessions: Sequence[RecordedSession], tz: tzinfo | None = None) -> str:
-    """One row per block, and one row for each session that has no blocks, oldest first."""
+    """One row per block, and one row for each session that has no blocks, oldest first.
+
+    ``pain_after_exercise`` is on the last block row of the exercise it was asked
+    after; a pain check on an exercise without blocks gets a row of its own. The
+    session's answers (swelling, instability, advice) are repeated on each of its rows.
+    """
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
+    empty_block = [""] * 9
     for session in sorted(sessions, key=lambda item: (item.started_at, item.id)):
         about_session = [
             session.id,
@@ -64,9 +82,19 @@ def history_csv(sessions: Sequence[RecordedSession], tz: tzinfo | None = None) -
             _blank(session.pain_after),
             _blank(session.stop_reason),
         ]
-        if not session.blocks:
-            writer.writerow(about_session + [""] * (len(CSV_COLUMNS) - len(about_session)))
-        for block in session.blocks:
+        answers = [
+            _yes_no(session.swollen),
+            _yes_no(session.unstable),
+            _yes_no(session.advised_professional),
+            _yes_no(session.continued_despite_advice),
+            _yes_no(stopped_for_pain(session)),
+        ]
+        checks = {check.exercise_id: check.pain for check in session.pain_checks}
+        last_block_of = {block.exercise_id: index for index, block in enumerate(session.blocks)}
+        if not session.blocks and not checks:
+            writer.writerow([*about_session, *empty_block, "", *answers])
+        for index, block in enumerate(session.blocks):
+            check = checks.get(block.exercise_id) if last_block_of[block.exercise_id] == index else None
             writer.writerow(
                 [
                     *about_session,
@@ -79,8 +107,13 @@ def history_csv(sessions: Sequence[RecordedSession], tz: tzinfo | None = None) -
                     unit_of(block.kind),
                     _when(block.started_at, tz),
                     _when(block.ended_at, tz),
+                    _blank(check),
+                    *answers,
                 ]
             )
+        for pain_check in session.pain_checks:
+            if pain_check.exercise_id not in last_block_of:
+                writer.writerow([*about_session, pain_check.exercise_id, *empty_block[1:], pain_check.pain, *answers])
     return out.getvalue()
 
 
@@ -115,6 +148,7 @@ def history_json(sessions: Sequence[RecordedSession], tz: tzinfo | None = None) 
             "advised_professional": session.advised_professional,
             "continued_despite_advice": session.continued_despite_advice,
             "stop_reason": session.stop_reason,
+            "stopped_for_pain": stopped_for_pain(session),
             "stopped_at": _when(session.stopped_at, tz) or None,
             "notes": list(session.notes),
             "blocks": [_block_json(block, tz) for block in session.blocks],

@@ -44,7 +44,7 @@ MEMORY_SHARE = 0.5
 TERMINAL_TYPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
 #: Refused paths one session may add to the audit log; more are counted in one line at its end.
 MAX_REFUSAL_LINES = 50
-REFUSAL_PURPOSES = ("export", "import", "path")
+REFUSAL_PURPOSES = ("export", "import", "report", "path")
 #: The interpreter runs isolated (-I): no current folder, PYTHON* variables or user site on sys.path.
 APP_COMMAND = (sys.executable, "-I", "-m", "kneetui")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import getters
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -14,7 +14,9 @@ from textual.widgets.option_list import Option
 from kneetui.engine.safety import ARTICLE_RULE, describe_stop
 from kneetui.history.days import local_day
 from kneetui.tui.app import KneeApp
+from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.sections import SECTIONS, key_label
+from kneetui.tui.widgets.due_today import DueToday
 
 #: The sections whose keys the footer shows; the menu shows every key.
 FOOTER_SECTIONS = {"session", "library", "faq", "help"}
@@ -34,13 +36,18 @@ class HomeScreen(Screen[None]):
         display: none; border: heavy $error; padding: 0 1; margin-bottom: 1; height: auto;
     }
     HomeScreen.-stopped #stop-notice { display: block; }
-    HomeScreen.-narrow Horizontal { layout: vertical; }
+    HomeScreen.-narrow Horizontal { layout: vertical; overflow-y: auto; }
     HomeScreen.-narrow #menu { width: 1fr; height: auto; max-height: 14; }
     HomeScreen.-narrow #today-panel { height: auto; }
     """
     BINDINGS = [
         *(
-            Binding(section.key, f"app.open('{section.name}')", section.short, show=section.name in FOOTER_SECTIONS)
+            Binding(
+                section.key,
+                "start_session" if section.name == "session" else f"app.open('{section.name}')",
+                section.short,
+                show=section.name in FOOTER_SECTIONS,
+            )
             for section in SECTIONS
         ),
         Binding("k", "acknowledge_stop", "I have read it"),
@@ -67,6 +74,7 @@ class HomeScreen(Screen[None]):
             with VerticalScroll(id="today-panel") as panel:
                 panel.border_title = "Today"
                 yield Static(id="stop-notice")
+                yield DueToday()
                 yield Static(id="today")
                 yield Static(
                     "Stop and seek professional help if the pain gets worse, or with swelling "
@@ -87,6 +95,7 @@ class HomeScreen(Screen[None]):
 
     def refresh_today(self) -> None:
         self.query_one("#today", Static).update(self.app.today_summary())
+        self.query_one(DueToday).refresh_due()
         self.show_stop()
 
     def show_stop(self) -> None:
@@ -120,5 +129,15 @@ class HomeScreen(Screen[None]):
         self.show_stop()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is not None:
+        if event.option.id == "session":
+            self.action_start_session()
+        elif event.option.id is not None:
             self.app.action_open(event.option.id)
+
+    @work(exclusive=True, group="start-session")
+    async def action_start_session(self) -> None:
+        """Start today's session, asking first when the programme's frequency says it was done today."""
+        question = self.query_one(DueToday).question_before_starting()
+        if question is not None and not await self.app.push_screen_wait(ConfirmScreen(question, yes="Start")):
+            return
+        self.app.action_open("session")

@@ -3,19 +3,29 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
+from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
 from kneetui.content.model import Dose, Exercise
+from kneetui.content.text import reason
 from kneetui.engine.safety import describe_stop
 from kneetui.history.days import local_day, streak
 from kneetui.history.progression import Change, suggest_dose
 from kneetui.history.records import ExerciseTotals, PainPoint, RecordedSession
+from kneetui.history.report import report_for
+from kneetui.history.report_html import report_html
+from kneetui.served import OutsideYourFolder, confine
+from kneetui.storage.atomic import write_atomic
 from kneetui.tui.literal import heading
 from kneetui.tui.screens.base import SectionScreen
+from kneetui.tui.screens.confirm import ConfirmScreen
+from kneetui.tui.screens.path_prompt import PathPromptScreen
 from kneetui.tui.widgets.day_calendar import DayCalendar, short_date
 from kneetui.tui.widgets.pain_chart import PainChart
 
@@ -143,6 +153,12 @@ class ProgressScreen(SectionScreen):
     ProgressScreen.-narrow DayCalendar { margin: 0 0 1 0; }
     ProgressScreen PainChart { margin-bottom: 1; }
     """
+    BINDINGS = [Binding("x", "write_report", "Report")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: The last file a report was written to, offered again by the next prompt.
+        self.last_report_path: Path | None = None
 
     def compose_body(self) -> ComposeResult:
         history = self.app.history
@@ -190,3 +206,43 @@ class ProgressScreen(SectionScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#progress-scroll").focus()
+
+    @work(exclusive=True, group="report-dialog")
+    async def action_write_report(self) -> None:
+        """Ask where, then write the physiotherapist's report (kneetui report) there."""
+        question = "Write a report for your physiotherapist (a web page that prints well) to the file:"
+        value = str(self.last_report_path) if self.last_report_path else "~/kneetui-report.html"
+        problem = ""
+        while True:
+            path = await self.app.push_screen_wait(PathPromptScreen(question, value, problem))
+            if path is None:
+                return
+            value = str(path)
+            try:
+                path = confine(path, purpose="report", suffix=".html")
+            except OutsideYourFolder as error:
+                problem = str(error)
+                continue
+            if path.is_dir():
+                problem = f"{path} is a folder; give a file name, e.g. {path / 'kneetui-report.html'}"
+                continue
+            if path.exists():
+                replace = Content(f"{path} already exists. Replace it with a new report?")
+                if not await self.app.push_screen_wait(ConfirmScreen(replace, yes="Replace")):
+                    problem = "Not replaced; give another file name, or Escape to cancel."
+                    continue
+            today = local_day(self.app.clock.wall())
+            report = report_for(self.app.history, self.app.catalog, self.app.chosen_program(), today)
+            try:
+                write_atomic(path, report_html(report).encode("utf-8"))
+            except OSError as error:
+                problem = f"Cannot write {path}: {reason(error)}"
+                continue
+            self.last_report_path = path
+            count = len(report.sessions)
+            self.notify(
+                f"Wrote the report ({count} session{'s' * (count != 1)}) to {path}. "
+                "Open it in a web browser; print it to PDF from there.",
+                markup=False,
+            )
+            return

@@ -1,0 +1,75 @@
+"""``kneetui report``: one printable HTML page about a stretch of days, for a physiotherapist."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from kneetui.cli.exchange_commands import open_history_for_reading, user_program_failures
+from kneetui.cli.output import fail
+from kneetui.content.text import reason
+from kneetui.history.report import report_for
+from kneetui.history.report_html import report_html
+from kneetui.plugin_host.loader import LoadResult
+from kneetui.storage.atomic import write_atomic
+from kneetui.storage.config import load_settings
+
+
+def iso_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-15") from None
+
+
+def report_command(args: argparse.Namespace, loaded: LoadResult) -> int:
+    today = date.today()
+    if args.start and args.end and args.start > args.end:
+        return fail(f"--from {args.start} is after --to {args.end}")
+    user_program_failures(loaded)
+    programs = {program.id: program for program in loaded.catalog.programs}
+    chosen = load_settings().settings.program
+    program = programs.get(chosen) or next(iter(programs.values()), None)
+    with open_history_for_reading() as store:
+        report = report_for(store, loaded.catalog, program, today, args.start, args.end)
+    page = report_html(report)
+    if args.output is None:
+        sys.stdout.write(page)
+        return 0
+    target = Path(args.output)
+    if target.is_dir():
+        return fail(f"{target} is a folder; give a file name, e.g. {target / 'report.html'}")
+    if target.exists() and not args.force:
+        return fail(f"{target} already exists; use --force to replace it")
+    try:
+        write_atomic(target, page.encode("utf-8"))
+    except OSError as error:
+        return fail(f"cannot write {target}: {reason(error)}")
+    count = len(report.sessions)
+    print(
+        f"Wrote the report for {report.first} to {report.last} ({count} session{'s' * (count != 1)}) to {target}. "
+        "Open it in a browser; print it to PDF from there."
+    )
+    return 0
+
+
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``report`` to the ``kneetui`` parser."""
+    report = commands.add_parser(
+        "report",
+        help="a printable HTML page for your physiotherapist: programme, adherence, pain, stops",
+        description=(
+            "Write one self-contained HTML page (no network, charts inline) about your sessions: the programme "
+            "and its doses, adherence against its frequency, pain before and after and at each exercise, "
+            "stops and their reasons, and the swelling and instability answers. It prints well to PDF."
+        ),
+    )
+    report.add_argument(
+        "--from", dest="start", metavar="DATE", type=iso_day, help="first day (default: your first session)"
+    )
+    report.add_argument("--to", dest="end", metavar="DATE", type=iso_day, help="last day (default: today)")
+    report.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of printing")
+    report.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    report.set_defaults(run=report_command)
