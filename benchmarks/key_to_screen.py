@@ -107,7 +107,9 @@ async def _round_trips(app, transitions, repetitions: int, home_type: type) -> d
         assert isinstance(home, home_type)
         for repetition in range(repetitions + 1):
             for name, key, wanted in transitions:
-                painted, complete = await _press_and_time(pilot, frames, key, lambda screen: isinstance(screen, wanted))
+                painted, complete = await _press_and_time(
+                    pilot, frames, key, lambda screen, wanted=wanted: isinstance(screen, wanted)
+                )
                 if repetition == 0:
                     timings[name]["first_press_ms"] = painted
                 else:

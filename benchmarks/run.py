@@ -121,7 +121,7 @@ def table(rows: list[Row]) -> str:
             )
         )
     widths = [max(len(line[column]) for line in lines) for column in range(len(header))]
-    text = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths)).rstrip() for line in lines]
+    text = ["  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=False)).rstrip() for line in lines]
     text.append("")
     for number, row in enumerate(rows, 1):
         about = "; ".join(

@@ -8,6 +8,7 @@ time so the program never blocks on a full pty buffer.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
@@ -164,10 +165,8 @@ class TerminalRun:
     def finish(self, quit_keys: str | bytes | None = None, timeout: float = 10.0) -> object:
         """Send ``quit_keys``, wait for the program to end, and return its resource usage."""
         if quit_keys is not None and self.process.poll() is None:
-            try:
+            with contextlib.suppress(OSError):
                 self.send(quit_keys)
-            except OSError:
-                pass
         deadline = time.perf_counter() + timeout
         while time.perf_counter() < deadline:
             self.read_for(0.05)

@@ -7,6 +7,9 @@ Textual itself, inside its ``kneetui_session_screen`` hook.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pluggy
 
 from kneetui.content.model import (
@@ -40,18 +43,21 @@ API_VERSION = 1
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
+#: The ``register`` callback every register hook receives: call it once per item.
+Register = Callable[[Any], None]
+
 __all__ = [
     "API_VERSION",
     "Advice",
     "Aid",
     "BlockKind",
-    "Clock",
-    "FakeClock",
     "Category",
+    "Clock",
     "Dosage",
     "Dose",
     "Drawing",
     "Exercise",
+    "FakeClock",
     "FaqEntry",
     "Frequency",
     "Laterality",
@@ -59,6 +65,7 @@ __all__ = [
     "ProgramStep",
     "Provenance",
     "Range",
+    "Register",
     "SessionGuide",
     "Source",
     "Step",

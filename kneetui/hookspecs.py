@@ -40,8 +40,8 @@ def kneetui_register_topics(register: Any) -> None:
 
 
 @hookspec
-def kneetui_register_programs(register: Any) -> None:
-    """Call ``register(Program(...))`` for each ready-made programme the plug-in offers."""
+def kneetui_register_programs(register: Any, catalog: Any) -> None:
+    """Call ``register(Program(...))`` per programme; ``catalog`` (optional) holds the exercises and sources."""
 
 
 @hookspec(firstresult=True)

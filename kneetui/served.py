@@ -11,6 +11,7 @@ loads Python from one of its folders.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from pathlib import Path
@@ -40,10 +41,8 @@ def tell_server(purpose: str, typed: Path, reason: str) -> None:
     if not value.isdigit():
         return
     line = f"{purpose}\t{reason}\t{str(typed)[:200]}".replace("\n", " ") + "\n"
-    try:
+    with contextlib.suppress(OSError):
         os.write(int(value), line.encode("utf-8", "replace"))
-    except OSError:
-        pass
 
 
 def served_home() -> Path | None:

@@ -15,10 +15,13 @@ import importlib.metadata
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kneetui.plugin_host.loader import ENTRY_POINT_GROUP, OWN_DISTRIBUTION, LoadResult, load_plugins
 from kneetui.plugin_host.records import Origin, PluginRecord
+
+if TYPE_CHECKING:
+    from kneetui.tui.app import KneeApp
 
 __all__ = ["PluginScreenRun", "assert_plugin_valid", "load_plugin", "make_test_app", "run_plugin_screen"]
 
@@ -69,7 +72,7 @@ def assert_plugin_valid(plugin: Any, name: str | None = None, with_builtin: bool
     return loaded
 
 
-def make_test_app(plugin: Any, name: str | None = None, with_builtin: bool = True, **options: Any):
+def make_test_app(plugin: Any, name: str | None = None, with_builtin: bool = True, **options: Any) -> KneeApp:
     """A kneetui app with ``plugin`` loaded, a fake clock and no saving, for ``app.run_test()``."""
     from kneetui.engine.clock import FakeClock
     from kneetui.storage.config import LoadedSettings, Settings
@@ -161,6 +164,7 @@ async def run_plugin_screen(
         ]
 
         def on_mount(self) -> None:
+            assert screen is not None
             self.push_screen(screen)
 
         def action_frame_pain_worse(self) -> None:

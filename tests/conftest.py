@@ -60,13 +60,22 @@ def fixture_plugin(name: str):
 def make_app():
     """Build a KneeApp over the installed plug-ins plus any fixture plug-ins named."""
     from kneetui.engine.clock import FakeClock
+    from kneetui.exchange.user_programs import UserPrograms
     from kneetui.plugin_host.loader import load_plugins
     from kneetui.storage.config import LoadedSettings, Settings
     from kneetui.tui.app import KneeApp
 
-    def build(*plugin_names: str, settings: Settings | None = None, notices=(), clock=None, **options):
+    def build(
+        *plugin_names: str,
+        settings: Settings | None = None,
+        notices=(),
+        clock=None,
+        user_programs: UserPrograms | None = None,
+        **options,
+    ):
         settings = settings or Settings(safety_acknowledged=True)
-        plugins = load_plugins(extra=[fixture_plugin(name) for name in plugin_names])
+        own = (user_programs or UserPrograms()).candidate()
+        plugins = load_plugins(extra=[*(fixture_plugin(name) for name in plugin_names), own])
         return KneeApp(plugins, LoadedSettings(settings, list(notices)), clock=clock or FakeClock(), **options)
 
     return build

@@ -8,6 +8,7 @@ from textual.widgets import Input, OptionList, Static
 from kneetui.storage.config import Settings, load_settings
 from kneetui.tui.screens.exercise_detail import ExerciseDetailScreen
 from kneetui.tui.screens.home import HomeScreen
+from kneetui.tui.screens.registry import screen_class
 from kneetui.tui.screens.safety_notice import SafetyNoticeScreen
 from kneetui.tui.sections import SECTIONS
 
@@ -197,7 +198,7 @@ async def test_a_settings_change_is_saved_at_once(make_app):
 
 
 @pytest.mark.parametrize("size", [(40, 12), (60, 20), (20, 8)])
-async def test_every_screen_survives_small_terminals(make_app, size):
+async def test_every_screen_opens_and_closes_in_small_terminals(make_app, size):
     app = make_app()
     async with app.run_test(size=size) as pilot:
         for section in SECTIONS:
@@ -205,7 +206,28 @@ async def test_every_screen_survives_small_terminals(make_app, size):
                 continue
             await pilot.press(section.key)
             await pilot.pause()
+            assert isinstance(app.screen, screen_class(section.name)), f"{section.key} did not open {section.name}"
+            assert app.screen.size == size, f"{section.name} does not fill the terminal"
             await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen), f"Escape did not leave {section.name}"
+
+
+async def test_side_by_side_panels_stack_below_70_columns(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        assert not app.screen.has_class("-narrow")
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        assert app.screen.has_class("-narrow")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.screen.has_class("-narrow")
+        await pilot.resize_terminal(70, 20)
+        await pilot.pause()
+        assert not app.screen.has_class("-narrow")
 
 
 async def test_rapid_resizing_does_not_crash(make_app):

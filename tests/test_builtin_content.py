@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,10 @@ import pytest
 from kneetui.content.model import Category, Laterality, Provenance, Range, TopicKind
 from kneetui.plugin_host.loader import load_plugins
 
-ARTICLE = Path(__file__).parents[2] / "shared" / "seed" / "medial-knee-pain-article.txt"
+#: The article kneetui's content is written from; it lives beside the clone, not in it.
+ARTICLE = Path(
+    os.environ.get("KNEETUI_ARTICLE") or Path(__file__).parents[2] / "shared" / "seed" / "medial-knee-pain-article.txt"
+)
 
 
 @pytest.fixture(scope="module")
@@ -85,15 +89,19 @@ def test_the_seven_sources_are_listed_as_the_article_gives_them(catalog):
         "YouTube",
         "Aarhus Osteopati",
     ]
-    if ARTICLE.exists():
-        article = ARTICLE.read_text(encoding="utf-8")
-        for source in catalog.sources:
-            assert source.citation in article.replace("\n", " ")
+
+
+def test_every_citation_is_quoted_from_the_source_article(catalog):
+    if not ARTICLE.exists():
+        pytest.skip(f"the source article is not at {ARTICLE}; set KNEETUI_ARTICLE to its path to check the citations")
+    article = ARTICLE.read_text(encoding="utf-8").replace("\n", " ")
+    missing = [source.citation for source in catalog.sources if source.citation not in article]
+    assert not missing, f"citations not found in the article: {missing}"
 
 
 def test_every_cited_source_exists(catalog):
     known = {source.id for source in catalog.sources}
-    for kind, items in catalog.items.items():
+    for items in catalog.items.values():
         for item in items.values():
             assert set(getattr(item, "source_ids", ())) <= known, item.id
 

@@ -86,7 +86,7 @@ def test_the_filter_counts_failures_against_the_servers_own_record_of_the_addres
     pattern = filter_regex()
     lines = log.read_text().splitlines()
     assert len(lines) == len(expected)
-    for line, (what, banned) in zip(lines, expected, strict=True):
+    for line, (_what, banned) in zip(lines, expected, strict=True):
         # fail2ban cuts the date off first.
         found = pattern.search(re.sub(r"^\S+", "", line, count=1))
         assert (found.group("host") if found else None) == banned, line

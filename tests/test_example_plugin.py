@@ -64,9 +64,12 @@ def test_the_example_plugins_own_tests_pass_once_it_is_installed(installed_examp
 
 def test_after_pip_install_it_appears_in_plugins_and_exercises(installed_example, subprocess_env):
     env = dict(subprocess_env, PYTHONPATH=str(installed_example))
-    run = lambda *args: subprocess.run(
-        [sys.executable, "-m", "kneetui", *args], capture_output=True, text=True, env=env, timeout=60
-    )
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "kneetui", *args], capture_output=True, text=True, env=env, timeout=60
+        )
+
     records = {r["name"]: r for r in json.loads(run("plugins", "--json").stdout)}
     assert records["paced-bends"]["origin"] == "entry point"
     assert records["paced-bends"]["status"] == "ok"

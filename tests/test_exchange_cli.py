@@ -7,7 +7,8 @@ import io
 import json
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,7 @@ from kneetui.plugin_host.loader import load_plugins
 from kneetui.storage import locations
 
 CATALOG = load_plugins().catalog
-MORNING = datetime(2026, 1, 5, 8, 30, tzinfo=timezone.utc).timestamp()
+MORNING = datetime(2026, 1, 5, 8, 30, tzinfo=UTC).timestamp()
 
 
 def kneetui(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -211,3 +212,20 @@ def test_help_lists_the_new_commands(subprocess_env):
     help_text = kneetui("--help", env=subprocess_env).stdout
     for command in ("export", "import", "history"):
         assert command in help_text
+
+
+def test_an_imported_programme_is_guided_by_its_id(subprocess_env):
+    example = Path(__file__).parents[1] / "docs" / "example-program.toml"
+    assert kneetui("import", str(example), env=subprocess_env).returncode == 0
+    # No answers at all: it names the programme, then starts nothing.
+    result = subprocess.run(
+        [sys.executable, "-m", "kneetui", "guide", "my-knee-plan", "--plain"],
+        input="",
+        capture_output=True,
+        text=True,
+        env=subprocess_env,
+        timeout=60,
+    )
+    assert "no programme" not in result.stderr, result.stderr
+    assert "Programme: My knee plan, 5 exercises." in result.stdout
+    assert "Traceback" not in result.stderr

@@ -28,7 +28,7 @@ THREE_POSES = Drawing(
 class DrawingApp(App[None]):
     def __init__(self, drawing: Drawing | None, animate: bool, animation_level: str = "full") -> None:
         super().__init__()
-        self.animation_level = animation_level  # type: ignore[assignment]
+        self.animation_level = animation_level
         self.drawing = drawing
         self.animate_drawing = animate
 
@@ -53,7 +53,7 @@ def shown(widget: ExerciseDrawing) -> tuple[str, str]:
     """The frame and caption the widget shows, as plain text."""
     frame = widget.query_one(".exercise-drawing--frame", Static).visual
     caption = widget.query_one(".exercise-drawing--caption", Static).visual
-    return frame.plain, caption.plain  # type: ignore[attr-defined]
+    return frame.plain, caption.plain
 
 
 def test_with_animation_off_the_first_frame_stays():
@@ -86,7 +86,7 @@ def test_the_timer_ticks_every_frame_seconds_and_advances():
     scheduled: list[tuple[float, Callable[[], object]]] = []
 
     class RecordingDrawing(ExerciseDrawing):
-        def set_interval(self, interval, callback=None, **options):  # type: ignore[override]
+        def set_interval(self, interval, callback=None, **options):
             scheduled.append((interval, callback))
             return super().set_interval(AN_HOUR, callback, **options)
 
@@ -160,7 +160,7 @@ def test_a_single_frame_never_animates():
 
 def test_an_exercise_without_a_drawing_says_so():
     async def check(app, widget, pilot):
-        assert widget.query_one(".exercise-drawing--none", Static).visual.plain == NO_DRAWING  # type: ignore[attr-defined]
+        assert widget.query_one(".exercise-drawing--none", Static).visual.plain == NO_DRAWING
         assert not widget.animating
         widget.advance()
         widget.set_animate(False)

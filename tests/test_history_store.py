@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -28,7 +28,7 @@ from kneetui.history.store import (
 )
 from kneetui.storage import locations
 
-UTC = timezone.utc
+UTC = UTC
 # 2026-01-01 08:00 UTC
 MORNING = datetime(2026, 1, 1, 8, 0, tzinfo=UTC).timestamp()
 DAY = 86_400.0
@@ -462,16 +462,24 @@ def test_a_data_folder_that_cannot_be_created_gives_an_in_memory_history(isolate
     assert len(opened.store.sessions()[0].blocks) == 1
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write to a read-only folder")
-def test_a_read_only_data_folder_gives_an_in_memory_history(tmp_path):
+def test_a_read_only_data_folder_gives_an_in_memory_history(tmp_path, monkeypatch):
+    from kneetui.history import store as store_module
+
     folder = tmp_path / "kneetui"
     folder.mkdir()
-    folder.chmod(0o500)
-    try:
-        opened = open_history_store(folder / "history.sqlite3")
-        assert opened.store.in_memory_only and "kept in memory only" in opened.notices[0]
-    finally:
-        folder.chmod(0o700)
+    real_connect = store_module.connect
+
+    def read_only_folder(target):
+        if str(target) == ":memory:":
+            return real_connect(target)
+        # What SQLite says for a new file in a folder without write permission (root ignores chmod).
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(store_module, "connect", read_only_folder)
+    opened = open_history_store(folder / "history.sqlite3")
+    assert opened.store.in_memory_only and "kept in memory only" in opened.notices[0]
+    assert "unable to open database file" in opened.notices[0]
+    assert list(folder.iterdir()) == []
 
 
 def test_a_read_only_history_file_gives_an_in_memory_history_and_is_left_alone(tmp_path, monkeypatch):

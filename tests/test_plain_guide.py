@@ -16,6 +16,7 @@ from kneetui.engine.cues import STOP_ADVICE
 from kneetui.engine.recording import MemoryRecorder
 from kneetui.plugin_host.loader import load_plugins
 from kneetui.storage import locations
+from kneetui.storage.config import Settings, save_settings
 
 
 @pytest.fixture(scope="module")
@@ -269,3 +270,13 @@ def test_through_a_real_pipe(subprocess_env):
     assert "10 of 10" in lines
     assert lines[-1] == "Pain before → after: 3 → 2. 1 block recorded."
     assert "Traceback" not in result.stderr
+
+
+def test_the_pain_rule_follows_the_setting_a_physiotherapist_allowed(loaded):
+    save_settings(Settings(pain_rise_tolerance=1))
+    allowed = guide(loaded, CALM + "4\n" + "d\n4\n" + "d\n4\n", "acute", "--plain", "--get-ready", "0")
+    assert allowed.code == 0, allowed.out
+    assert allowed.recorder.stops == []
+    beyond = guide(loaded, CALM + "5\n", "acute", "--plain", "--get-ready", "0")
+    assert beyond.code == 1
+    assert beyond.recorder.stops == [(1, "pain rose from 3 to 5 after Gentle cycling")]

@@ -142,8 +142,19 @@ def test_a_distribution_that_installs_kneetuis_own_module_is_refused_and_reporte
     (project / "kneetui_medial_knee" / "__init__.py").write_text("KNEETUI_API = 1\n")
     site = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-index", "--no-deps", "--no-build-isolation"]
-        + ["--target", str(site), str(project)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-index",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(site),
+            str(project),
+        ],
         check=True,
         capture_output=True,
         timeout=300,

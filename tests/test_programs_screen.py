@@ -361,3 +361,17 @@ async def test_plugin_text_with_markup_is_shown_literally_in_the_builder_and_the
         listed = app.screen.query_one("#programs", OptionList)
         assert "[b]Mine[/b]" in str(listed.get_option_at_index(listed.highlighted).prompt)
         assert loud in text_of(app.screen.query_one("#program-text", Static))
+
+
+async def test_a_dose_field_takes_digits_and_leaves_plus_and_minus_to_the_steps(make_app, user_programs):
+    app = make_app(user_programs=user_programs)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r", "n", "tab", "tab", "tab", "tab", "enter")
+        field = next(field for field in app.screen.query(DoseInput) if field.display)
+        field.focus()
+        field.value = ""
+        await pilot.press(*"1x2.-", "plus")
+        await pilot.pause()
+        assert field.value.isdigit() and "x" not in field.value and "." not in field.value
+        field.insert_text_at_cursor("-5")  # pasted text goes through the same restriction
+        assert "-" not in field.value

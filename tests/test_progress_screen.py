@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, timedelta
 
 from history_samples import TODAY, a_year_of_history, at, chronic_doses, clock_on, record_session
@@ -57,14 +56,13 @@ async def test_after_one_session_the_streak_is_one_day_and_each_exercise_has_its
         assert "pain before 5.0, after 4.0" in shown(screen, "#pain-summary")
 
 
-async def test_a_year_of_history_shows_the_streak_days_totals_and_hints_quickly(make_app):
+async def test_a_year_of_history_shows_the_streak_days_totals_and_hints(make_app):
+    # How fast it opens is for benchmarks/ to measure, not for a timed test to assert.
     store = HistoryStore.in_memory()
     days = a_year_of_history(store)
     app = make_app(history=store, clock=clock_on())
     async with app.run_test(size=SIZE) as pilot:
-        started = time.perf_counter()
         screen = await open_progress(pilot)
-        assert time.perf_counter() - started < 3, "a year of history opens without a wait"
         summary = shown(screen, "#day-summary")
         assert "Current streak: 10 days\n" in summary
         assert f"Days exercised: {len(days)}\n" in summary and len(days) == 263

@@ -330,7 +330,7 @@ pains = st.none() | st.integers(0, 10)
 )
 def test_a_hint_never_leaves_the_dosage_ranges_and_never_follows_a_rise_with_more(target, history):
     sessions = []
-    for number, (dose, before, after, done, gap) in enumerate(history):
+    for number, (dose, before, after, done, _gap) in enumerate(history):
         used = clamp(dose, target.dosage) if number % 2 else dose  # some doses from outside the range
         used = Dose(used.hold_seconds, used.reps, max(used.sets, 1), used.duration_minutes)
         day = sum(entry[4] for entry in history[: number + 1])

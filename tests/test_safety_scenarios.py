@@ -479,7 +479,7 @@ async def test_q_on_a_plugin_screen_asks_first_and_ends_the_session(make_app):
 
 
 async def test_a_screen_the_plugin_opens_is_inside_the_frame_too(make_app):
-    app, history = await start_plugin_exercise(make_app, "pushy-hold")
+    app, _history = await start_plugin_exercise(make_app, "pushy-hold")
     async with app.run_test(size=(80, 24)) as pilot:
         await enter_plugin_screen(pilot, "pushy-hold")
         await pilot.pause()
@@ -493,7 +493,7 @@ async def test_a_screen_the_plugin_opens_is_inside_the_frame_too(make_app):
 
 
 async def test_a_plugin_that_calls_app_exit_has_its_screen_closed_and_kneetui_goes_on(make_app):
-    app, history = await start_plugin_exercise(make_app, "exiting-hold")
+    app, _history = await start_plugin_exercise(make_app, "exiting-hold")
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(SessionScreen(exercise_id="exiting-hold"))
         await pilot.pause()

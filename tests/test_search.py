@@ -27,7 +27,7 @@ def index():
     return answer_index(load_plugins().catalog)
 
 
-@pytest.mark.parametrize("query, expected", list(EVERYDAY.items()))
+@pytest.mark.parametrize(("query", "expected"), list(EVERYDAY.items()))
 def test_each_everyday_word_finds_its_answer_first(index, query, expected):
     assert index.search(query)[0].id == expected
 

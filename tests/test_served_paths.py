@@ -88,7 +88,7 @@ def test_not_served_leaves_paths_alone(monkeypatch):
 def test_reading_never_follows_a_link(clinic):
     anna, bob = clinic
     (anna / "plan.toml").symlink_to(bob / "secret.toml")
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="symbolic links"):
         read_confined(anna / "plan.toml")
 
 
@@ -171,13 +171,18 @@ def test_each_refusal_is_told_to_the_server(clinic, monkeypatch):
         assert told.read() == b"export\tdot-dot\t../bob/x.toml\n"
 
 
+def fill(pipe: int) -> None:
+    """Write to ``pipe`` until it is full (a non-blocking pipe then raises BlockingIOError)."""
+    while True:
+        os.write(pipe, b"x" * 4096)
+
+
 def test_a_server_that_stopped_listening_never_stalls_the_app(clinic, monkeypatch):
     anna, _ = clinic
     read, write = os.pipe()
     os.set_blocking(write, False)
     with pytest.raises(BlockingIOError):
-        while True:
-            os.write(write, b"x" * 4096)
+        fill(write)
     monkeypatch.setenv("KNEETUI_REFUSALS_FD", str(write))
     for _ in range(200):
         with pytest.raises(OutsideYourFolder):

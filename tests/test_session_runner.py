@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kneetui.content.model import Category, Dosage, Dose, Exercise, Laterality, Program, ProgramStep, Range
+from kneetui.content.model import Category, Dosage, Dose, Exercise, Program, ProgramStep, Range
 from kneetui.engine.clock import FakeClock
 from kneetui.engine.cues import STOP_ADVICE, Cue, CueKind
 from kneetui.engine.plan import PhaseKind, UnknownExercise, build_plan, items_from_program
@@ -333,7 +333,7 @@ def test_a_tolerance_set_by_a_physiotherapist_is_honoured_and_no_wider():
 
 
 def test_a_tolerance_wider_than_two_cannot_be_set():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="pain tolerance is a whole number from 0 to 2"):
         Session([(WALL_SLIDES, None)], pain_tolerance=3)
 
 
@@ -360,7 +360,7 @@ def test_a_pain_score_outside_zero_to_ten_is_refused():
     session = Session([(WALL_SLIDES, None)], get_ready_seconds=0)
     session.start()
     session.runner.complete_reps()
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="pain is a whole number from 0 to 10"):
         session.runner.answer_pain(11)
 
 

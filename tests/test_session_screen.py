@@ -18,7 +18,7 @@ SIZE = (80, 24)
 def session_app(make_app, **settings):
     clock = FakeClock()
     history = HistoryStore.in_memory()
-    options = dict(safety_acknowledged=True, get_ready_seconds=3, rest_seconds=10, bell=True, flash=True)
+    options = {"safety_acknowledged": True, "get_ready_seconds": 3, "rest_seconds": 10, "bell": True, "flash": True}
     options.update(settings)
     app = make_app(settings=Settings(**options), clock=clock, history=history)
     return app, clock, history
@@ -119,7 +119,7 @@ async def test_a_timed_block_shows_its_progress(make_app):
 
 
 async def test_pausing_a_hold_keeps_the_remaining_time(make_app):
-    app, clock, history = session_app(make_app)
+    app, clock, _history = session_app(make_app)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_single(pilot, "sitting-adductor-stretch")
         await wait(pilot, clock, 3 + 5)
@@ -134,7 +134,7 @@ async def test_pausing_a_hold_keeps_the_remaining_time(make_app):
 
 
 async def test_skip_and_adjust_move_through_the_session(make_app):
-    app, clock, history = session_app(make_app)
+    app, _clock, _history = session_app(make_app)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_single(pilot, "sitting-adductor-stretch")
         await pilot.press("n")
@@ -166,7 +166,7 @@ async def test_exclamation_mark_stops_the_session_with_the_articles_advice(make_
 
 
 async def test_a_pain_rise_of_one_at_the_check_stops_the_session(make_app):
-    app, clock, history = session_app(make_app)
+    app, _clock, history = session_app(make_app)
     async with app.run_test(size=SIZE) as pilot:
         app.action_open("session")  # today's programme: the chronic one
         await pilot.pause()
@@ -183,7 +183,7 @@ async def test_a_pain_rise_of_one_at_the_check_stops_the_session(make_app):
 
 
 async def test_the_same_pain_at_a_check_does_not_stop(make_app):
-    app, clock, history = session_app(make_app)
+    app, _clock, _history = session_app(make_app)
     async with app.run_test(size=SIZE) as pilot:
         app.action_open("session")
         await pilot.pause()
@@ -215,7 +215,7 @@ async def test_quitting_asks_first_and_keeps_what_was_done(make_app):
 
 
 async def test_swelling_advises_a_professional_and_stopping_is_recorded(make_app):
-    app, clock, history = session_app(make_app)
+    app, _clock, history = session_app(make_app)
     async with app.run_test(size=SIZE) as pilot:
         app.action_open("session")
         await pilot.pause()
@@ -230,7 +230,7 @@ async def test_swelling_advises_a_professional_and_stopping_is_recorded(make_app
 
 
 async def test_going_on_after_the_advice_is_an_explicit_choice_that_is_recorded(make_app):
-    app, clock, history = session_app(make_app)
+    app, _clock, history = session_app(make_app)
     async with app.run_test(size=SIZE) as pilot:
         app.action_open("session")
         await pilot.pause()
@@ -245,7 +245,7 @@ async def test_going_on_after_the_advice_is_an_explicit_choice_that_is_recorded(
 
 
 async def test_an_unchanged_second_is_not_redrawn(make_app):
-    app, clock, history = session_app(make_app)
+    app, clock, _history = session_app(make_app)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_single(pilot, "sitting-adductor-stretch")
         await wait(pilot, clock, 3.2)
@@ -263,7 +263,7 @@ async def test_an_unchanged_second_is_not_redrawn(make_app):
 
 
 async def test_pausing_says_paused_where_the_phase_title_was(make_app):
-    app, clock, history = session_app(make_app, get_ready_seconds=0)
+    app, _clock, _history = session_app(make_app, get_ready_seconds=0)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_single(pilot, "gentle-cycling")
         assert str(screen.query_one("#phase-title", Static).render()) == "Keep going"
@@ -274,7 +274,7 @@ async def test_pausing_says_paused_where_the_phase_title_was(make_app):
 
 
 async def test_the_header_names_the_leg_as_the_instruction_does(make_app):
-    app, clock, history = session_app(make_app, get_ready_seconds=0)
+    app, _clock, _history = session_app(make_app, get_ready_seconds=0)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_single(pilot, "kneeling-leg-extension")
         where = str(screen.query_one("#where", Static).render())
@@ -282,7 +282,7 @@ async def test_the_header_names_the_leg_as_the_instruction_does(make_app):
 
 
 async def test_the_summary_gives_a_timed_block_in_minutes_and_seconds(make_app):
-    app, clock, history = session_app(make_app, get_ready_seconds=0)
+    app, clock, _history = session_app(make_app, get_ready_seconds=0)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_single(pilot, "gentle-cycling")
         await wait(pilot, clock, 8)
@@ -296,7 +296,7 @@ async def test_the_summary_gives_a_timed_block_in_minutes_and_seconds(make_app):
 async def test_during_a_hold_the_drawing_stands_still_on_the_pose_to_hold(make_app):
     from kneetui.tui.widgets.exercise_drawing import ExerciseDrawing
 
-    app, clock, history = session_app(make_app, animations=True)
+    app, clock, _history = session_app(make_app, animations=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_single(pilot, "sitting-adductor-stretch")
         await wait(pilot, clock, 3.5)
@@ -308,7 +308,7 @@ async def test_during_a_hold_the_drawing_stands_still_on_the_pose_to_hold(make_a
 async def test_the_drawing_keeps_one_width_whichever_caption_shows(make_app):
     from kneetui.tui.widgets.exercise_drawing import ExerciseDrawing
 
-    app, clock, history = session_app(make_app, animations=True)
+    app, _clock, _history = session_app(make_app, animations=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_single(pilot, "sitting-adductor-stretch")
         drawing = screen.query_one(ExerciseDrawing)

@@ -160,7 +160,7 @@ def read_lines_until(process: subprocess.Popen, marker: str, timeout: float) -> 
     deadline = time.monotonic() + timeout
     while marker.encode() not in seen:
         left = deadline - time.monotonic()
-        if left <= 0 or process.poll() is not None and not select.select([process.stdout], [], [], 0)[0]:
+        if left <= 0 or (process.poll() is not None and not select.select([process.stdout], [], [], 0)[0]):
             raise AssertionError(f"server did not announce {marker!r}; printed {seen!r}")
         if select.select([process.stdout], [], [], min(left, 0.2))[0]:
             chunk = os.read(process.stdout.fileno(), 4096)
@@ -528,7 +528,7 @@ def test_plain_login_names_are_valid(name):
 def test_login_names_that_could_be_paths_are_not_valid(name):
     assert not is_valid_user_name(name)
     assert authorized_keys_for(Path("/nonexistent"), name).keys is None
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a valid kneetui user name"):
         PatientHome.of(Path("/users"), name)
 
 
@@ -591,7 +591,8 @@ def test_a_cancelled_watch_never_fires():
 
 
 @pytest.mark.parametrize(
-    "seconds, said", [(1800, "30 minutes"), (60, "1 minute"), (1, "1 second"), (90, "90 seconds"), (2.5, "2.5 seconds")]
+    ("seconds", "said"),
+    [(1800, "30 minutes"), (60, "1 minute"), (1, "1 second"), (90, "90 seconds"), (2.5, "2.5 seconds")],
 )
 def test_idle_timeouts_are_told_in_words(seconds, said):
     assert duration(seconds) == said

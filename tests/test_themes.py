@@ -132,19 +132,22 @@ def test_files_that_are_not_toml_are_ignored(tmp_path):
     ("text", "reason"),
     [
         ('name = "broken"\nprimary = "#fff', "not valid TOML"),
-        ('primary = "#336699"', "missing 'name'"),
-        ('name = ""\nprimary = "#336699"', "'name' must be a non-empty string"),
-        ('name = "no-primary"\nbackground = "#000000"', "missing 'primary'"),
-        ('name = "typo"\nprimry = "#336699"', "unknown key 'primry'; did you mean 'primary'?"),
-        ('name = "bad-colour"\nprimary = "bluish"', "'primary' is not a colour: 'bluish'; did you mean 'blue'?"),
-        ('name = "bad-colour"\nprimary = "#336699"\nerror = "#12345G"', "'error' is not a colour"),
-        ('name = "number-colour"\nprimary = 336699', "'primary' must be a colour in quotes, not a number"),
-        ('name = "dark-string"\nprimary = "#336699"\ndark = "yes"', "'dark' must be true or false, not a string"),
-        ('name = 7\nprimary = "#336699"', "'name' must be a non-empty string"),
-        ('name = "dusk,nord"\nprimary = "#336699"', "may use only letters, digits, '-', '_' and '.'"),
-        ('name = "my dusk"\nprimary = "#336699"', "may use only letters, digits, '-', '_' and '.'"),
-        ('name = "vars"\nprimary = "#336699"\nvariables = 3', "'variables' must be a table"),
-        ('name = "vars"\nprimary = "#336699"\n[variables]\nborder = 3', "variable 'border' must be a string"),
+        ('primary = "#336699"', "name: missing"),
+        ('name = ""\nprimary = "#336699"', "name: '' is not a theme name"),
+        ('name = "no-primary"\nbackground = "#000000"', "primary: missing: the main colour"),
+        ('name = "typo"\nprimry = "#336699"', "primry: unknown key; did you mean 'primary'?"),
+        ('name = "bad-colour"\nprimary = "bluish"', "primary: 'bluish' is not a colour; did you mean 'blue'?"),
+        ('name = "bad-colour"\nprimary = "#336699"\nerror = "#12345G"', "error: '#12345G' is not a colour"),
+        ('name = "number-colour"\nprimary = 336699', "primary: expected text, got a whole number"),
+        ('name = "dark-string"\nprimary = "#336699"\ndark = "yes"', "dark: expected true/false, got text"),
+        ('name = 7\nprimary = "#336699"', "name: expected text, got a whole number"),
+        ('name = "dusk,nord"\nprimary = "#336699"', "is not a theme name: use letters, digits, '-', '_' and '.'"),
+        ('name = "my dusk"\nprimary = "#336699"', "is not a theme name: use letters, digits, '-', '_' and '.'"),
+        ('name = "vars"\nprimary = "#336699"\nvariables = 3', "variables: expected a table, got a whole number"),
+        (
+            'name = "vars"\nprimary = "#336699"\n[variables]\nborder = 3',
+            "variables.border: expected text, got a whole number",
+        ),
         ('name = "kneetui-dark"\nprimary = "#336699"', "'kneetui-dark' is taken by a built-in kneetui theme"),
         ('name = "nord"\nprimary = "#336699"', "'nord' is taken by a theme built into Textual"),
     ],
@@ -162,7 +165,9 @@ def test_each_kind_of_bad_user_theme_becomes_a_failure_with_a_reason(tmp_path, t
 
 def test_a_file_that_is_not_utf8_is_a_failure(tmp_path):
     (tmp_path / "latin.toml").write_bytes('name = "bl\xe5"\n'.encode("latin-1"))
-    assert load_themes(tmp_path).failed == [ThemeFailure(tmp_path / "latin.toml", "the file is not UTF-8 text")]
+    assert load_themes(tmp_path).failed == [
+        ThemeFailure(tmp_path / "latin.toml", "the file is not UTF-8 text (byte 10)")
+    ]
 
 
 def test_a_second_user_theme_with_the_same_name_is_a_failure_naming_the_first(tmp_path):

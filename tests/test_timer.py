@@ -134,5 +134,5 @@ def test_a_countdown_can_start_where_the_previous_one_ended(clock):
 
 
 def test_a_negative_duration_is_refused(clock):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="cannot be shorter than zero"):
         CountdownTimer(clock, -1)

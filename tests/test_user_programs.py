@@ -50,9 +50,9 @@ def test_delete_removes_the_file_and_says_whether_there_was_one():
 
 
 def test_ids_that_are_not_file_names_are_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="is not a valid programme id"):
         UserPrograms().path_for("../outside")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="is not a valid programme id"):
         UserPrograms().path_for("plan\n")
 
 

@@ -64,7 +64,7 @@ def start_web_server(env: dict[str, str], home: Path, *options: str) -> tuple[su
             "--home",
             str(home),
             *options,
-        ],  # fmt: skip
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=env,
@@ -147,7 +147,7 @@ def test_textual_serve_links_google_fonts_and_kneetui_replaces_the_link():
 
 
 def test_a_page_that_would_still_load_from_elsewhere_is_refused():
-    with pytest.raises(OfflinePageError, match="cdn.example"):
+    with pytest.raises(OfflinePageError, match=r"cdn\.example"):
         offline_index('<html><script src="https://cdn.example/x.js"></script></html>')
 
 
@@ -329,15 +329,17 @@ async def test_the_browsers_kneetui_runs_isolated_under_limits(web_server):
                 continue
         return found
 
-    async with aiohttp.ClientSession() as session:
-        async with session.ws_connect(
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(
             f"{web_server.url}/ws?width=80&height=24&token={web_server.token}", origin=web_server.url
-        ) as websocket:
-            async with asyncio.timeout(15):
-                await websocket.receive()
-            [pid] = app_pids()
-            limits = Path(f"/proc/{pid}/limits").read_text()
-            assert re.search(r"Max address space\s+1073741824\s", limits)
-            assert re.search(r"Max open files\s+256\s", limits)
-            assert b"-I" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-            assert os.readlink(f"/proc/{pid}/cwd") == "/"
+        ) as websocket,
+    ):
+        async with asyncio.timeout(15):
+            await websocket.receive()
+        [pid] = app_pids()
+        limits = Path(f"/proc/{pid}/limits").read_text()
+        assert re.search(r"Max address space\s+1073741824\s", limits)
+        assert re.search(r"Max open files\s+256\s", limits)
+        assert b"-I" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        assert os.readlink(f"/proc/{pid}/cwd") == "/"

@@ -78,7 +78,7 @@ _HANDLER = re.compile(r"^(compose|on_\w+|_\w+)$")
 
 
 def _signature(function: Any, drop_self: bool = True) -> str:
-    parts = []
+    parts: list[str] = []
     seen_star = False
     for parameter in inspect.signature(function).parameters.values():
         if drop_self and parameter.name in ("self", "cls") and not parts:
@@ -228,11 +228,15 @@ def reference() -> str:
     lines += [f"- `API_VERSION = {api.API_VERSION}`: the plug-in API version. Set `KNEETUI_API = {api.API_VERSION}`."]
     lines += [
         "- `hookimpl`: mark each hook function with `@hookimpl`; without it kneetui never calls the function.",
+        "- `Register`: the type of the `register` callback each register hook receives, for annotating a hook:"
+        " `def kneetui_register_faq(register: Register) -> None`.",
         "",
     ]
     lines += hooks_section()
     lines += ["## Content", ""]
-    enums, classes, others = [], [], []
+    enums: list[Any] = []
+    classes: list[Any] = []
+    others: list[Any] = []
     for name in api.__all__:
         value = getattr(api, name)
         if inspect.isclass(value) and issubclass(value, enum.Enum):

@@ -6,14 +6,18 @@ import argparse
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kneetui.cli.clinic_report_command import add_report_command
 from kneetui.cli.serve_commands import absolute_path
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage import locations
 
+if TYPE_CHECKING:
+    from kneetui.serve.clinic import Clinic
 
-def clinic_of(args: argparse.Namespace):
+
+def clinic_of(args: argparse.Namespace) -> Clinic:
     from kneetui.serve.clinic import Clinic
 
     return Clinic(
@@ -116,7 +120,7 @@ def add_folder_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--state-dir", metavar="DIR", type=Path, help="the state folder serve ssh uses")
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``clinic add|list|remove|sessions|report`` to the ``kneetui`` parser."""
     clinic = commands.add_parser(
         "clinic", help="add, list and remove the patients serve ssh serves; see who needs a call"

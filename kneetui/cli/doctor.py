@@ -51,7 +51,7 @@ def doctor(args: argparse.Namespace, loaded: object = None) -> int:
     return 0 if diagnosis.healthy else 1
 
 
-def add_doctor(actions: argparse._SubParsersAction) -> None:
+def add_doctor(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``doctor`` under ``kneetui plugins``."""
     checked = actions.add_parser(
         "doctor", help="load one plug-in alone: import time, hooks, contributions, every problem with file and line"

@@ -7,10 +7,10 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from kneetui.cli.output import print_json, print_table
-from kneetui.content.model import Program
+from kneetui.cli.output import fail, print_json, print_table
+from kneetui.content.text import reason
 from kneetui.exchange.program_file import ProgramFileError, export_program, read_program_file
-from kneetui.exchange.user_programs import ProgramExistsError, UserPrograms
+from kneetui.exchange.user_programs import PLUGIN_NAME, ProgramExistsError, UserPrograms
 from kneetui.history.export import history_csv, history_json
 from kneetui.history.records import RecordedSession
 from kneetui.history.store import HistoryStore, open_history_store
@@ -19,26 +19,18 @@ from kneetui.storage import locations
 from kneetui.storage.atomic import write_atomic
 
 
-def fail(message: str) -> int:
-    print(f"kneetui: {message}", file=sys.stderr)
-    return 1
-
-
-def all_programs(loaded: LoadResult, user_programs: UserPrograms) -> dict[str, Program]:
-    """Plug-in and user programmes by id; a user programme replaces a plug-in one with its id."""
-    user_load = user_programs.load_all(loaded.catalog)
-    for failure in user_load.failures:
+def user_program_failures(loaded: LoadResult) -> None:
+    """Say on stderr which of the person's programme files were skipped, and why."""
+    own = loaded.objects.get(PLUGIN_NAME)
+    for failure in own.failures if isinstance(own, UserPrograms) else []:
         print(f"kneetui: programme file {failure.path} skipped: {failure.reason}", file=sys.stderr)
-    found = {program.id: program for program in loaded.catalog.programs}
-    found.update({program.id: program for program in user_load.programs})
-    return found
 
 
 def export_program_command(args: argparse.Namespace, loaded: LoadResult) -> int:
-    programs = all_programs(loaded, UserPrograms())
-    program = programs.get(args.name)
+    user_program_failures(loaded)
+    program = loaded.catalog.program(args.name)
     if program is None:
-        known = ", ".join(sorted(programs)) or "none"
+        known = ", ".join(sorted(program.id for program in loaded.catalog.programs)) or "none"
         return fail(f"no programme {args.name!r}; known programmes: {known}")
     text = export_program(program)
     if args.output is None:
@@ -52,7 +44,7 @@ def export_program_command(args: argparse.Namespace, loaded: LoadResult) -> int:
     try:
         write_atomic(target, text.encode("utf-8"))
     except OSError as error:
-        return fail(f"cannot write {target}: {error.strerror or error}")
+        return fail(f"cannot write {target}: {reason(error)}")
     print(f"Exported {program.id!r} to {target}.")
     return 0
 
@@ -65,6 +57,8 @@ def import_command(args: argparse.Namespace, loaded: LoadResult) -> int:
         return fail(f"cannot import {source}: {error}")
     user_programs = UserPrograms()
     owner = loaded.catalog.owner_of("programs", program.id) if loaded.catalog.program(program.id) else ""
+    if owner == PLUGIN_NAME:
+        owner = ""
     if not args.force:
         if user_programs.exists(program.id):
             where = f"saved as {user_programs.path_for(program.id)}"
@@ -82,7 +76,7 @@ def import_command(args: argparse.Namespace, loaded: LoadResult) -> int:
     except ProgramExistsError as error:
         return fail(f"{error}")
     except OSError as error:
-        return fail(f"cannot save the programme: {error.strerror or error}")
+        return fail(f"cannot save the programme: {reason(error)}")
     count = len(program.steps)
     print(f"Imported {program.name!r} ({program.id}, {count} exercise{'s' * (count != 1)}) to {saved}.")
     if owner:

@@ -9,6 +9,7 @@ tests with a fake clock, in-memory streams and a memory recorder.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import queue
 import shutil
@@ -114,12 +115,11 @@ def espeak_speaker(notices: list[str]) -> Callable[[str], None] | None:
         return None
 
     def speak(text: str) -> None:
-        try:
+        # Speech is a help, never a reason to stop the session.
+        with contextlib.suppress(OSError):
             subprocess.Popen(
                 [program, text], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
             )
-        except OSError:
-            pass  # speech is a help, never a reason to stop the session
 
     return speak
 
@@ -204,7 +204,7 @@ def _tempo(text: str) -> float:
     return value
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``guide`` to the ``kneetui`` parser."""
     parser = commands.add_parser(
         "guide",

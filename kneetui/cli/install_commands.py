@@ -113,7 +113,7 @@ def install(args: argparse.Namespace, loaded: object = None) -> int:
         return fail("pip gave no report of what it would install; nothing was changed.")
     if not planned:
         print(f"{args.spec} is installed already (use --upgrade for a newer version).")
-        distributions = {canonicalize_name(name) for name in _names_from(report) or [args.spec]}
+        distributions = {str(canonicalize_name(name)) for name in _names_from(report) or [args.spec]}
         return show_plugins(distributions)
     print("Installing " + ", ".join(f"{name} {version}" for name, version in planned) + f" with {sys.executable}")
     done = pip("install", "--quiet", *pip_options(args), *targets(args))
@@ -161,7 +161,7 @@ def uninstall(args: argparse.Namespace, loaded: object = None) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``install`` and ``uninstall`` to the ``kneetui`` parser."""
     installed = commands.add_parser(
         "install",

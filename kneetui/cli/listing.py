@@ -65,7 +65,7 @@ def exercises(args: argparse.Namespace, loaded: LoadResult) -> int:
         for exercise in catalog.exercises
     ]
     print_table(("ID", "NAME", "DOSAGE", "CATEGORY"), rows)
-    shown = {exercise.provenance for exercise in catalog.exercises}
+    shown: set[Provenance | None] = {exercise.provenance for exercise in catalog.exercises}
     shown |= {exercise.dosage.provenance for exercise in catalog.exercises}
     if shown:
         print("\n" + "  ".join(f"{p.mark} {p.label}" for p in Provenance if p in shown))
@@ -136,7 +136,7 @@ def paths(args: argparse.Namespace, loaded: LoadResult) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the listing commands to the ``kneetui`` parser."""
     listed = commands.add_parser("exercises", help="list the exercises with their dosage")
     listed.set_defaults(run=exercises)

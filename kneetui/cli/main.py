@@ -19,6 +19,7 @@ from kneetui.cli import (
     serve_commands,
 )
 from kneetui.cli.output import degrade_gracefully
+from kneetui.content.text import reason
 
 #: Each module adds its own subcommands through ``add_commands(commands)``.
 COMMAND_MODULES = [
@@ -61,13 +62,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kneetui.tui.launch import run_app
 
         return run_app(loaded_settings, theme=args.theme)
-    from kneetui.plugin_host.loader import load_installed_plugins
+    from kneetui.exchange.installed import load_installed_plugins
 
     # A command that loads plug-ins its own way (doctor, install) must not pay for loading them all first.
     needs_plugins = getattr(args, "needs_plugins", True)
     loaded = load_installed_plugins(disabled=loaded_settings.settings.disabled_plugins) if needs_plugins else None
     try:
-        return args.run(args, loaded)
+        status: int = args.run(args, loaded)
+        return status
     except BrokenPipeError:
         # The reader (head, less) went away; that is not an error for a listing.
         sys.stderr.close()
@@ -76,5 +78,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A folder or file kneetui needs cannot be used (a file where a folder should
         # be, a full disk): say so in one line rather than with a traceback.
         where = f" ({error.filename})" if error.filename else ""
-        print(f"kneetui: {error.strerror or error}{where}", file=sys.stderr)
+        print(f"kneetui: {reason(error)}{where}", file=sys.stderr)
         return 1

@@ -9,6 +9,13 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any, TextIO
 
+
+def fail(message: str) -> int:
+    """Say ``message`` on stderr as kneetui's and return the exit status for a refused command."""
+    print(f"kneetui: {message}", file=sys.stderr)
+    return 1
+
+
 #: What to print for characters kneetui uses when the terminal's encoding lacks them.
 PLAIN_STAND_INS = {
     "–": "-",
@@ -76,5 +83,5 @@ def print_table(header: Sequence[str], rows: Sequence[Sequence[str]], out: TextI
     """Columns padded to line up, the last one left ragged; no colour, so it pipes cleanly."""
     widths = [max(len(str(row[column])) for row in [header, *rows]) for column in range(len(header))]
     for row in [header, *rows]:
-        cells = [str(cell).ljust(width) for cell, width in zip(row[:-1], widths)]
+        cells = [str(cell).ljust(width) for cell, width in zip(row[:-1], widths, strict=False)]
         out.write("  ".join([*cells, str(row[-1])]).rstrip() + "\n")

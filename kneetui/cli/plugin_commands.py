@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
 from kneetui.cli import doctor, listing
+from kneetui.cli.output import fail
+from kneetui.content.text import reason
 from kneetui.exchange.pack_file import PackError, parse_pack, read_pack_text
-from kneetui.plugin_host.loader import LoadResult, program_problem
+from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage import locations
 from kneetui.storage.atomic import write_atomic
 from kneetui.storage.config import load_settings, save_settings
-
-
-def fail(message: str) -> int:
-    print(f"kneetui: {message}", file=sys.stderr)
-    return 1
 
 
 def set_enabled(args: argparse.Namespace, loaded: LoadResult) -> int:
@@ -32,7 +28,7 @@ def set_enabled(args: argparse.Namespace, loaded: LoadResult) -> int:
     try:
         save_settings(settings)
     except OSError as error:
-        return fail(f"cannot save the settings: {error.strerror or error}")
+        return fail(f"cannot save the settings: {reason(error)}")
     print(f"{args.name}: {args.plugin_action}d. It takes effect the next time kneetui starts.")
     return 0
 
@@ -42,7 +38,7 @@ def pack_install(args: argparse.Namespace, loaded: LoadResult) -> int:
     try:
         # Read once and install what was checked: the file may be a pipe, or change meanwhile.
         text = read_pack_text(source)
-        pack = parse_pack(text, origin=str(source))
+        pack = parse_pack(text, origin=str(source), catalog=loaded.catalog)
     except PackError as error:
         return fail(f"{source}: refused: {error}")
     catalog = loaded.catalog
@@ -55,16 +51,10 @@ def pack_install(args: argparse.Namespace, loaded: LoadResult) -> int:
             owner = catalog.owner_of(kind, item.id)
             if owner and owner != f"pack:{pack.name}":
                 return fail(f"{source}: refused: {kind} id {item.id!r} is already used by {owner!r}")
-    for program in pack.items.get("programs", []):
-        for item in pack.items.get("exercises", []):
-            catalog.items["exercises"].setdefault(item.id, item)
-        problem = program_problem(program, catalog)
-        if problem:
-            return fail(f"{source}: refused: programme {program.id!r}: {problem}")
     try:
         write_atomic(target, text.encode("utf-8"))
     except OSError as error:
-        return fail(f"cannot install the pack in {target.parent}: {error.strerror or error}")
+        return fail(f"cannot install the pack in {target.parent}: {reason(error)}")
     counts = ", ".join(f"{count} {kind}" for kind, count in pack.counts().items())
     print(f"{'Replaced' if replacing else 'Installed'} pack {pack.name!r} ({counts}) in {target}")
     return 0
@@ -107,7 +97,7 @@ def scaffold(args: argparse.Namespace, loaded: LoadResult) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``plugins``, ``plugin new`` and ``pack`` to the ``kneetui`` parser."""
     plugins = commands.add_parser("plugins", help="list plug-ins; enable or disable one")
     plugins.add_argument("--json", action="store_true", help="print JSON")

@@ -9,10 +9,10 @@ import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from kneetui.cli.exchange_commands import all_programs, fail, open_history_for_reading
-from kneetui.cli.output import print_table
+from kneetui.cli.exchange_commands import open_history_for_reading, user_program_failures
+from kneetui.cli.output import fail, print_table
 from kneetui.content.model import Program
-from kneetui.exchange.user_programs import UserPrograms
+from kneetui.content.text import reason
 from kneetui.history.adherence import due_today
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.reminders.calendar_file import programme_calendar
@@ -48,7 +48,8 @@ def login_snippet() -> str:
 
 
 def chosen_program(loaded: LoadResult) -> Program | None:
-    programs = all_programs(loaded, UserPrograms())
+    user_program_failures(loaded)
+    programs = {program.id: program for program in loaded.catalog.programs}
     return programs.get(load_settings().settings.program) or next(iter(programs.values()), None)
 
 
@@ -66,7 +67,7 @@ def add_command(args: argparse.Namespace, loaded: LoadResult) -> int:
     except ReminderError as error:
         return fail(f"cannot add the reminder: {error}")
     except OSError as error:
-        return fail(f"cannot add the reminder: {error.strerror or error}")
+        return fail(f"cannot add the reminder: {reason(error)}")
     print(f"Added a reminder at {args.at} every day, run by {scheduler.name}. It reminds you only when a session")
     print("is due by your programme's frequency. Written:")
     for item in written:
@@ -155,7 +156,7 @@ def ics_command(args: argparse.Namespace, loaded: LoadResult) -> int:
     try:
         write_atomic(target, data)
     except OSError as error:
-        return fail(f"cannot write {target}: {error.strerror or error}")
+        return fail(f"cannot write {target}: {reason(error)}")
     print(
         f"Wrote {program.name!r} ({program.frequency}, from {first} at {args.at}) to {target}. "
         "Import it into your calendar app; it reminds you at the start of each session."

@@ -7,8 +7,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from kneetui.cli.exchange_commands import all_programs, fail, open_history_for_reading
-from kneetui.exchange.user_programs import UserPrograms
+from kneetui.cli.exchange_commands import open_history_for_reading, user_program_failures
+from kneetui.cli.output import fail
+from kneetui.content.text import reason
 from kneetui.history.report import report_for
 from kneetui.history.report_html import report_html
 from kneetui.plugin_host.loader import LoadResult
@@ -27,7 +28,8 @@ def report_command(args: argparse.Namespace, loaded: LoadResult) -> int:
     today = date.today()
     if args.start and args.end and args.start > args.end:
         return fail(f"--from {args.start} is after --to {args.end}")
-    programs = all_programs(loaded, UserPrograms())
+    user_program_failures(loaded)
+    programs = {program.id: program for program in loaded.catalog.programs}
     chosen = load_settings().settings.program
     program = programs.get(chosen) or next(iter(programs.values()), None)
     with open_history_for_reading() as store:
@@ -44,7 +46,7 @@ def report_command(args: argparse.Namespace, loaded: LoadResult) -> int:
     try:
         write_atomic(target, page.encode("utf-8"))
     except OSError as error:
-        return fail(f"cannot write {target}: {error.strerror or error}")
+        return fail(f"cannot write {target}: {reason(error)}")
     count = len(report.sessions)
     print(
         f"Wrote the report for {report.first} to {report.last} ({count} session{'s' * (count != 1)}) to {target}. "

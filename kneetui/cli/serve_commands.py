@@ -8,9 +8,14 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from kneetui.content.text import reason
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage import locations
+
+if TYPE_CHECKING:
+    from kneetui.serve.ssh_server import SshServeOptions
 
 
 def positive_number(text: str) -> float:
@@ -37,7 +42,7 @@ def announce(line: str) -> None:
     print(line, flush=True)
 
 
-def ssh_options(args: argparse.Namespace):
+def ssh_options(args: argparse.Namespace) -> SshServeOptions:
     from kneetui.serve.ssh_server import SshServeOptions, default_max_connections
     from kneetui.serve.terminal import ChildLimits
 
@@ -75,7 +80,7 @@ def serve_ssh(args: argparse.Namespace, loaded: LoadResult) -> int:
     except HostKeyError as error:
         print(f"kneetui: {error}", file=sys.stderr)
     except OSError as error:
-        print(f"kneetui: cannot listen on {args.host} port {args.port}: {error.strerror or error}", file=sys.stderr)
+        print(f"kneetui: cannot listen on {args.host} port {args.port}: {reason(error)}", file=sys.stderr)
     return 1
 
 
@@ -117,7 +122,7 @@ def serve_web(args: argparse.Namespace, loaded: LoadResult) -> int:
     return 0
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``serve ssh`` and ``serve web`` to the ``kneetui`` parser."""
     serve = commands.add_parser("serve", help="let others use kneetui over SSH or in a browser")
     kinds = serve.add_subparsers(dest="serve_kind", metavar="KIND", required=True)

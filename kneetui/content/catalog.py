@@ -35,6 +35,10 @@ class Catalog:
         self.owner[(kind, item_id)] = plugin
         return None
 
+    def copy(self) -> Catalog:
+        """A catalog with the same items that can be changed without changing this one."""
+        return Catalog({kind: dict(items) for kind, items in self.items.items()}, dict(self.owner))
+
     def remove(self, kind: str, item_id: str) -> None:
         self.items[kind].pop(item_id, None)
         self.owner.pop((kind, item_id), None)

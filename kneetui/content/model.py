@@ -313,7 +313,8 @@ class Exercise:
 
     def provenances(self) -> set[Provenance]:
         """Every provenance in this exercise: its own, its dosage's, its steps' and its cautions'."""
-        found = {self.provenance, self.dosage.provenance, *(line.provenance for line in (*self.steps, *self.cautions))}
+        lines: tuple[Step | Advice, ...] = (*self.steps, *self.cautions)
+        found = {self.provenance, self.dosage.provenance, *(line.provenance for line in lines)}
         return {provenance for provenance in found if provenance is not None}
 
 

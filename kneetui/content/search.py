@@ -25,7 +25,37 @@ Item = TypeVar("Item")
 _WORD = re.compile(r"[^\W_]+")
 # Words too common to say anything about which answer is wanted.
 _STOP_WORDS = frozenset(
-    "a an and are as at be can do for how i if in is it my of on or should the these to what when with you your".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "can",
+        "do",
+        "for",
+        "how",
+        "i",
+        "if",
+        "in",
+        "is",
+        "it",
+        "my",
+        "of",
+        "on",
+        "or",
+        "should",
+        "the",
+        "these",
+        "to",
+        "what",
+        "when",
+        "with",
+        "you",
+        "your",
+    ]
 )
 #: Endings taken off a word to find its stem, longest first.
 _SUFFIXES = ("ings", "ing", "edly", "ed", "es", "s", "ly")

@@ -16,15 +16,20 @@ from functools import cache
 from typing import Any
 
 from kneetui.content import model
+from kneetui.content.text import clean_text
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+ID_REGEX = "^[a-z0-9][a-z0-9._-]{0,63}$"
+#: Use with ``fullmatch``: ``$`` alone would also accept a trailing newline.
+ID_PATTERN = re.compile(ID_REGEX)
 MAX_TEXT = 20_000
 MAX_ITEMS = 500
+#: The largest amount of each dose quantity: far beyond any home exercise, and small
+#: enough that every timer and sum stays an ordinary number.
+MAX_DOSE = {"hold_seconds": 600, "reps": 100, "duration_minutes": 120, "sets": 10}
+MAX_REST_SECONDS = 600
 #: The shortest time a drawing's frame may show: faster frames keep the app too busy to answer keys.
 MIN_FRAME_SECONDS = 0.1
-# C0 and C1 control characters other than newline and tab would let a plug-in
-# move the cursor or change colours behind the app's back.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+MAX_FRAME_SECONDS = 60
 
 
 class ContentError(ValueError):
@@ -39,11 +44,6 @@ class ContentError(ValueError):
             reason,
         )
         super().__init__(f"plug-in {plugin!r}: {kind} {item_id!r}: field {field!r}: {reason}")
-
-
-def clean_text(text: str) -> str:
-    """Replace control characters with U+FFFD so text is shown, never obeyed."""
-    return _CONTROL.sub("\ufffd", text)
 
 
 @cache
@@ -69,7 +69,7 @@ def _check_type(value: Any, expected: Any, path: str) -> list[tuple[str, str]]:
         for index, item in enumerate(value):
             problems += _check_type(item, item_type, f"{path}[{index}]")
         return problems
-    if dataclasses.is_dataclass(expected):
+    if isinstance(expected, type) and dataclasses.is_dataclass(expected):
         if not isinstance(value, expected):
             return [(path, f"expected {expected.__name__}, got {type(value).__name__}")]
         problems = []
@@ -95,7 +95,7 @@ def _check_type(value: Any, expected: Any, path: str) -> list[tuple[str, str]]:
 
 def _check_sense(item: Any) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
-    if hasattr(item, "id") and not ID_PATTERN.match(item.id):
+    if hasattr(item, "id") and not ID_PATTERN.fullmatch(item.id):
         problems.append(("id", "use 1–64 lower-case letters, digits, '.', '_' or '-'"))
     for name in ("name", "title", "question", "answer", "citation", "what_it_does"):
         if isinstance(getattr(item, name, None), str) and not getattr(item, name).strip():
@@ -107,18 +107,25 @@ def _check_sense(item: Any) -> list[tuple[str, str]]:
         quantities = ("hold_seconds", "reps", "duration_minutes", "sets")
         for name in quantities:
             span = getattr(dosage, name)
-            if span is not None and not 0 < span.low <= span.high:
-                problems.append((f"dosage.{name}", f"range {span.low}–{span.high} is not 0 < low <= high"))
+            if span is not None and not 0 < span.low <= span.high <= MAX_DOSE[name]:
+                problems.append(
+                    (f"dosage.{name}", f"range {span.low}–{span.high} is not 0 < low <= high <= {MAX_DOSE[name]}")
+                )
         if not (dosage.hold_seconds or dosage.reps or dosage.duration_minutes):
             problems.append(("dosage", "give hold_seconds, reps or duration_minutes"))
-        if dosage.rest_seconds is not None and dosage.rest_seconds < 0:
-            problems.append(("dosage.rest_seconds", "must not be negative"))
+        if dosage.rest_seconds is not None and not 0 <= dosage.rest_seconds <= MAX_REST_SECONDS:
+            problems.append(("dosage.rest_seconds", f"must be from 0 to {MAX_REST_SECONDS} seconds"))
         drawing = item.drawing
         if drawing is not None:
             if not drawing.frames:
                 problems.append(("drawing.frames", "give at least one frame"))
-            if not drawing.frame_seconds >= MIN_FRAME_SECONDS:
-                problems.append(("drawing.frame_seconds", f"must be at least {MIN_FRAME_SECONDS} seconds"))
+            if not MIN_FRAME_SECONDS <= drawing.frame_seconds <= MAX_FRAME_SECONDS:
+                problems.append(
+                    ("drawing.frame_seconds", f"must be from {MIN_FRAME_SECONDS} to {MAX_FRAME_SECONDS} seconds")
+                )
+            sizes = {len(frame.splitlines()) for frame in drawing.frames}
+            if len(sizes) > 1:
+                problems.append(("drawing.frames", "every frame must have the same number of lines"))
     if isinstance(item, model.Topic) and not item.paragraphs:
         problems.append(("paragraphs", "give at least one paragraph"))
     if isinstance(item, model.Program) and not item.steps:

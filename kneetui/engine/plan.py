@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import TypedDict
 
 from kneetui.content.model import Dose, Exercise, Laterality, Program
 from kneetui.engine.settings import RunnerSettings
@@ -150,13 +151,21 @@ def _side_label(per: Laterality, side: str) -> str:
     return f"{side.capitalize()} {'leg' if per is Laterality.EACH_LEG else 'side'}"
 
 
+class _SameForEveryPhase(TypedDict):
+    """What every phase of one exercise has in common."""
+
+    exercise: Exercise
+    exercise_number: int
+    sets: int
+
+
 def _exercise_phases(exercise: Exercise, dose: Dose, number: int, settings: RunnerSettings) -> list[Phase]:
     per = exercise.dosage.per
     rest = exercise.dosage.rest_seconds if exercise.dosage.rest_seconds is not None else settings.rest_seconds
     # The article names no rest between sets; a rest from Settings is said to be the person's own.
     whose_rest = " (your setting; the article names no rest)" if exercise.dosage.rest_seconds is None else ""
     sides = _sides(per)
-    common = {"exercise": exercise, "exercise_number": number, "sets": dose.sets}
+    common: _SameForEveryPhase = {"exercise": exercise, "exercise_number": number, "sets": dose.sets}
     phases: list[Phase] = []
     if settings.get_ready_seconds > 0:
         first = f", starting with the {_side_label(per, 'left').lower()}" if sides[0] else ""
@@ -199,7 +208,12 @@ def _exercise_phases(exercise: Exercise, dose: Dose, number: int, settings: Runn
 
 
 def _work_phase(
-    exercise: Exercise, dose: Dose, set_number: int, side: str | None, settings: RunnerSettings, common: dict
+    exercise: Exercise,
+    dose: Dose,
+    set_number: int,
+    side: str | None,
+    settings: RunnerSettings,
+    common: _SameForEveryPhase,
 ) -> Phase:
     where = [_side_label(exercise.dosage.per, side)] if side else []
     if dose.sets > 1:

@@ -8,28 +8,38 @@ docs/content-packs.md.
 
 from __future__ import annotations
 
-import dataclasses
-import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kneetui.api import hookimpl
-from kneetui.content.catalog import KINDS
-from kneetui.content.from_data import DataError, build
-from kneetui.content.model import Dose, Program, ProgramStep
+import msgspec
+
+from kneetui.api import Register, hookimpl
+from kneetui.content.catalog import KINDS, Catalog
+from kneetui.content.model import Advice, Dosage, Dose, Drawing, Exercise, Program, ProgramStep, Range
+from kneetui.content.model import Step as ContentStep
+from kneetui.content.text import shown
+from kneetui.content.toml_data import SchemaError, convert, parse_toml, read_toml_bytes
 from kneetui.content.validation import ContentError, validate
+from kneetui.exchange.program_file import check_format, program_step
+from kneetui.exchange.schema import (
+    MAX_PACK_BYTES,
+    PACK_FORMAT,
+    PACK_VERSION,
+    PACK_WORDING,
+    DosageFields,
+    ExerciseFields,
+    LineFields,
+    PackFile,
+    ProgramFields,
+)
 
-FORMAT = "kneetui-pack"
-VERSION = 1
-MAX_BYTES = 1024 * 1024
-NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_STEP_QUANTITIES = ("hold_seconds", "reps", "sets", "duration_minutes")
+FORMAT = PACK_FORMAT
+VERSION = PACK_VERSION
+MAX_BYTES = MAX_PACK_BYTES
 
-
-class PackError(ValueError):
-    """A pack that cannot be used; the message names the field."""
+#: A pack's errors are a :class:`SchemaError`; the name says which file it was.
+PackError = SchemaError
 
 
 @dataclass
@@ -45,95 +55,115 @@ class Pack:
         return {kind: len(items) for kind, items in self.items.items() if items}
 
 
-def _program(data: Any, path: str) -> Program:
-    """Programmes write each step as ``{exercise = "id", reps = 10, ...}``."""
-    if not isinstance(data, dict):
-        raise DataError(path, "expected a table")
-    steps = data.get("steps")
-    if not isinstance(steps, list):
-        raise DataError(f"{path}.steps", "expected a list of steps")
-    built_steps = []
-    for index, step in enumerate(steps):
-        step_path = f"{path}.steps[{index}]"
-        if not isinstance(step, dict) or not isinstance(step.get("exercise"), str):
-            raise DataError(f"{step_path}.exercise", "name an exercise id")
-        unknown = sorted(set(step) - {"exercise", *_STEP_QUANTITIES})
-        if unknown:
-            raise DataError(f"{step_path}.{unknown[0]}", "unknown key")
-        dose = None
-        if set(step) & set(_STEP_QUANTITIES):
-            dose = build(Dose, {k: v for k, v in step.items() if k in _STEP_QUANTITIES}, step_path)
-        built_steps.append(ProgramStep(step["exercise"], dose))
-    rest = {key: value for key, value in data.items() if key != "steps"}
-    rest["steps"] = []
-    return dataclasses.replace(build(Program, rest, path), steps=tuple(built_steps))
+def parse_pack(text: str, origin: str = "pack", catalog: Catalog | None = None) -> Pack:
+    """Read and validate a pack, or raise :class:`PackError` naming the field.
 
+    With ``catalog`` (what is installed now), programme steps may name its
+    exercises and every ``source_ids`` entry must name a source of the pack or
+    of the catalog; without it, only the pack's own exercises and sources are known.
+    """
+    document = parse_toml(text, MAX_BYTES)
+    check_format(document, FORMAT, VERSION, "pack")
+    parsed = convert(document, PackFile, PACK_WORDING)
+    pack = Pack(parsed.pack.name, parsed.pack.version, parsed.pack.description)
+    own_exercises = {exercise.id: exercise for exercise in map(_exercise, parsed.exercises)}
+    known_sources = {source.id for source in parsed.sources}
+    if catalog is not None:
+        known_sources |= {source.id for source in catalog.sources}
 
-def parse_pack(text: str, origin: str = "pack") -> Pack:
-    """Read and validate a pack, or raise :class:`PackError` naming the field."""
-    if len(text.encode("utf-8", "replace")) > MAX_BYTES:
-        raise PackError(f"the file is larger than {MAX_BYTES // 1024} KiB")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise PackError(f"not valid TOML: {error}") from None
-    if data.get("format") != FORMAT:
-        raise PackError(f"format: expected {FORMAT!r}")
-    version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise PackError("version: expected a whole number")
-    if version > VERSION:
-        raise PackError(f"version: this pack needs format version {version}; this kneetui reads version {VERSION}")
-    header = data.get("pack")
-    if not isinstance(header, dict) or not isinstance(header.get("name"), str):
-        raise PackError("pack.name: is required")
-    if not NAME_PATTERN.match(header["name"]):
-        raise PackError("pack.name: use 1–64 lower-case letters, digits, '_' or '-'")
-    unknown = sorted(set(data) - {"format", "version", "pack", *KINDS})
-    if unknown:
-        raise PackError(f"{unknown[0]}: unknown section")
-    pack = Pack(header["name"], str(header.get("version", "")), str(header.get("description", "")))
+    def exercise(exercise_id: str) -> Exercise | None:
+        found = own_exercises.get(exercise_id)
+        return found if found is not None or catalog is None else catalog.exercise(exercise_id)
+
     for kind, item_type in KINDS.items():
-        entries = data.get(kind, [])
-        if not isinstance(entries, list):
-            raise PackError(f"{kind}: expected a list of tables ([[{kind}]])")
         built = []
         first_with_id: dict[str, int] = {}
-        for index, entry in enumerate(entries):
-            path = f"{kind}[{index}]"
+        for number, entry in enumerate(getattr(parsed, kind), start=1):
+            path = f"{kind}[{number}]"
+            if catalog is not None:
+                for index, source_id in enumerate(getattr(entry, "source_ids", ()), start=1):
+                    if source_id not in known_sources:
+                        raise PackError(f"{path}.source_ids[{index}]", f"unknown source {shown(source_id)}")
+            if isinstance(entry, ProgramFields):
+                item: Any = _program(entry, path, exercise, catalog)
+            elif isinstance(entry, ExerciseFields):
+                item = own_exercises[entry.id]
+            else:
+                item = item_type(**_fields(entry))
             try:
-                item = _program(entry, path) if kind == "programs" else build(item_type, entry, path)
                 built.append(validate(item, item_type, pack.name))
-            except DataError as error:
-                raise PackError(str(error)) from None
             except ContentError as error:
-                raise PackError(f"{path}.{error.field}: {error.reason}") from None
+                raise PackError(f"{path}.{error.field}", error.reason) from None
             # Loading would refuse the second one: a pack is taken whole or not at all.
-            earlier = first_with_id.setdefault(item.id, index)
-            if earlier != index:
-                raise PackError(f"{path}.id: {item.id!r} is already the id of {kind}[{earlier}]")
+            earlier = first_with_id.setdefault(item.id, number)
+            if earlier != number:
+                raise PackError(f"{path}.id", f"{item.id!r} is already the id of {kind}[{earlier}]")
         pack.items[kind] = built
     if not any(pack.items.values()):
         raise PackError(
-            "the pack adds nothing: add [[exercises]], [[faq]], [[aids]], [[topics]], [[sources]] or [[programs]]"
+            "", "the pack adds nothing: add [[exercises]], [[faq]], [[aids]], [[topics]], [[sources]] or [[programs]]"
         )
     return pack
 
 
+def _fields(struct: msgspec.Struct) -> dict[str, Any]:
+    """A schema struct's fields by name, lists as tuples, the ones left out not at all (the model's default).
+
+    A step, caution or line of advice written as ``{ text, provenance }`` becomes the model's
+    :class:`Step` or :class:`Advice`; a plain line is left as text and takes its item's provenance.
+    """
+    fields = {}
+    for name, value in msgspec.structs.asdict(struct).items():
+        if value is msgspec.UNSET:
+            continue
+        if isinstance(value, list):
+            kind = ContentStep if name == "steps" else Advice
+            value = tuple(_line(line, kind) if isinstance(line, LineFields) else line for line in value)
+        fields[name] = value
+    return fields
+
+
+def _line(line: LineFields, kind: type[ContentStep | Advice]) -> ContentStep | Advice:
+    return kind(line.text, None if line.provenance is msgspec.UNSET else line.provenance)
+
+
+def _exercise(entry: ExerciseFields) -> Exercise:
+    fields = _fields(entry)
+    fields["dosage"] = _dosage(entry.dosage)
+    if entry.drawing is not msgspec.UNSET:
+        fields["drawing"] = Drawing(**_fields(entry.drawing))
+    return Exercise(**fields)
+
+
+def _dosage(entry: DosageFields) -> Dosage:
+    fields = _fields(entry)
+    for name in ("hold_seconds", "reps", "sets", "duration_minutes"):
+        if name in fields:
+            span = fields[name]
+            fields[name] = Range(span, span) if isinstance(span, int) else Range(*span)
+    return Dosage(**fields)
+
+
+def _program(entry: ProgramFields, path: str, exercise: Any, catalog: Catalog | None) -> Program:
+    fields = _fields(entry)
+    steps = []
+    for number, step in enumerate(entry.steps, start=1):
+        found = exercise(step.exercise)
+        if found is None and catalog is None:
+            # Read while kneetui starts, before the plug-ins' exercises are known: the step
+            # keeps what it names, and the loader checks it against the exercise like any
+            # plug-in's programme. `pack install` has checked it with the catalog already.
+            given = step.given()
+            steps.append(ProgramStep(step.exercise, Dose(**given) if given else None))
+        else:
+            steps.append(program_step(step, found, f"{path}.steps[{number}]", catalog))
+    fields["steps"] = tuple(steps)
+    return Program(**fields)
+
+
 def read_pack_text(path: Path) -> str:
     """A pack file's text, read once (it may be a pipe) and never more than the size limit."""
-    try:
-        with open(path, "rb") as file:
-            # One byte past the limit is enough to know it is too big, even for /dev/zero.
-            data = file.read(MAX_BYTES + 1)
-    except OSError as error:
-        raise PackError(f"cannot read {path}: {error.strerror or error}") from None
-    if len(data) > MAX_BYTES:
-        raise PackError(f"the file is larger than {MAX_BYTES // 1024} KiB")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise PackError(f"cannot read {path}: not UTF-8 text (byte {error.start})") from None
+    return read_toml_bytes(path, MAX_BYTES)
 
 
 def read_pack(path: Path) -> Pack:
@@ -147,32 +177,32 @@ class PackPlugin:
         self.pack = pack
         self.__version__ = pack.version
 
-    def _register_all(self, kind: str, register: Any) -> None:
+    def _register_all(self, kind: str, register: Register) -> None:
         for item in self.pack.items.get(kind, []):
             register(item)
 
     @hookimpl
-    def kneetui_register_sources(self, register: Any) -> None:
+    def kneetui_register_sources(self, register: Register) -> None:
         self._register_all("sources", register)
 
     @hookimpl
-    def kneetui_register_exercises(self, register: Any) -> None:
+    def kneetui_register_exercises(self, register: Register) -> None:
         self._register_all("exercises", register)
 
     @hookimpl
-    def kneetui_register_aids(self, register: Any) -> None:
+    def kneetui_register_aids(self, register: Register) -> None:
         self._register_all("aids", register)
 
     @hookimpl
-    def kneetui_register_faq(self, register: Any) -> None:
+    def kneetui_register_faq(self, register: Register) -> None:
         self._register_all("faq", register)
 
     @hookimpl
-    def kneetui_register_topics(self, register: Any) -> None:
+    def kneetui_register_topics(self, register: Register) -> None:
         self._register_all("topics", register)
 
     @hookimpl
-    def kneetui_register_programs(self, register: Any) -> None:
+    def kneetui_register_programs(self, register: Register) -> None:
         self._register_all("programs", register)
 
 

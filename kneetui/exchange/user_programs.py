@@ -9,18 +9,24 @@ failure entry to show, never an exception and never a silent skip.
 from __future__ import annotations
 
 import builtins
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from kneetui.api import Register, hookimpl
 from kneetui.content.catalog import Catalog
 from kneetui.content.model import Program
+from kneetui.content.text import reason
 from kneetui.content.validation import ID_PATTERN
 from kneetui.exchange.program_file import ProgramFileError, export_program, read_program_file
+from kneetui.plugin_host.records import Origin, PluginRecord
 from kneetui.storage import locations
 from kneetui.storage.atomic import write_atomic
 
 SUFFIX = ".toml"
+#: The plug-in name the person's own programmes are registered under, and their owner in the catalog.
+PLUGIN_NAME = "your-programmes"
 
 
 class ProgramExistsError(FileExistsError):
@@ -50,10 +56,43 @@ class UserProgramsLoad(NamedTuple):
 
 
 class UserPrograms:
-    """The folder of user programmes."""
+    """The folder of user programmes, offered to kneetui through the programme hook like any plug-in's."""
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder or locations.programs_dir()
+        #: The files that could not be used the last time the programmes were registered.
+        self.failures: builtins.list[ProgramFileFailure] = []
+        #: :meth:`signature` when the programmes were last registered.
+        self.registered_signature: object = None
+
+    def candidate(self) -> tuple[PluginRecord, Any]:
+        """The ``(record, load)`` pair that loads these programmes as the plug-in :data:`PLUGIN_NAME`."""
+        return PluginRecord(name=PLUGIN_NAME, origin=Origin.OWN, location=str(self.folder)), lambda: self
+
+    @hookimpl
+    def kneetui_register_programs(self, register: Register, catalog: Catalog) -> None:
+        """Register every saved programme that is valid with ``catalog``; keep the others in :attr:`failures`."""
+        self.registered_signature = self.signature()
+        loaded = self.load_all(catalog)
+        self.failures = loaded.failures
+        for program in loaded.programs:
+            register(program)
+
+    def signature(self) -> object:
+        """Changes whenever a programme file is added, removed or written (by kneetui or anyone else)."""
+        try:
+            with os.scandir(self.folder) as entries:
+                return sorted(
+                    (entry.name, entry.stat().st_mtime_ns, entry.stat().st_size)
+                    for entry in entries
+                    if entry.name.endswith(SUFFIX)
+                )
+        except OSError:
+            return None
+
+    def changed(self) -> bool:
+        """Whether the folder changed since the programmes were last registered."""
+        return self.signature() != self.registered_signature
 
     def path_for(self, program_id: str) -> Path:
         """Where the programme ``program_id`` is (or would be) saved."""
@@ -95,7 +134,7 @@ class UserPrograms:
         try:
             paths = self._files()
         except OSError as error:
-            return UserProgramsLoad([], [ProgramFileFailure(self.folder, f"cannot list the folder: {error.strerror}")])
+            return UserProgramsLoad([], [ProgramFileFailure(self.folder, f"cannot list the folder: {reason(error)}")])
         for path in paths:
             try:
                 program = read_program_file(path, catalog)

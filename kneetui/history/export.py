@@ -111,9 +111,9 @@ def history_csv(sessions: Sequence[RecordedSession], tz: tzinfo | None = None) -
                     *answers,
                 ]
             )
-        for check in session.pain_checks:
-            if check.exercise_id not in last_block_of:
-                writer.writerow([*about_session, check.exercise_id, *empty_block[1:], check.pain, *answers])
+        for pain_check in session.pain_checks:
+            if pain_check.exercise_id not in last_block_of:
+                writer.writerow([*about_session, pain_check.exercise_id, *empty_block[1:], pain_check.pain, *answers])
     return out.getvalue()
 
 

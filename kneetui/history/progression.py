@@ -25,9 +25,9 @@ screen, the builder and the tests all get the same answer.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import pairwise
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from itertools import pairwise
 
 from kneetui.content.model import Dosage, Dose, Exercise, Laterality, Provenance, Range
 from kneetui.engine.recording import BlockKind, BlockRecord

@@ -139,7 +139,10 @@ def build_report(
         lately = dose_of_blocks(done[-1]) if done else None
         planned.append(
             PlannedExercise(
-                step.exercise_id, names.get(step.exercise_id, step.exercise_id), dose, lately and lately.describe()
+                step.exercise_id,
+                names.get(step.exercise_id, step.exercise_id),
+                dose,
+                lately.describe() if lately else None,
             )
         )
     pain_by_exercise: dict[str, list[PainReading]] = defaultdict(list)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from kneetui.content.model import Dose
+from kneetui.content.text import reason
 from kneetui.engine.recording import BlockKind, BlockRecord, SessionStart
 from kneetui.engine.safety import PreviousStop, is_advised_stop, is_pain_stop
 from kneetui.history.days import local_day, streak
@@ -554,7 +555,7 @@ def open_history_store(path: Path | None = None, now: datetime | None = None) ->
             f"The history {path} was written by a newer version of kneetui; this one leaves it untouched. {_NOT_KEPT}"
         )
     except (sqlite3.Error, OSError) as error:
-        return _in_memory(f"The history {path} cannot be opened for writing ({_reason(error)}). {_NOT_KEPT}")
+        return _in_memory(f"The history {path} cannot be opened for writing ({reason(error)}). {_NOT_KEPT}")
 
 
 def _open_file(path: Path) -> HistoryStore:
@@ -565,7 +566,7 @@ def _open_file(path: Path) -> HistoryStore:
             verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
         except sqlite3.DatabaseError as error:
             if getattr(error, "sqlite_errorname", "") in _BROKEN_FILE_ERRORS:
-                raise _BrokenFile(_reason(error)) from error
+                raise _BrokenFile(reason(error)) from error
             raise
         if verdict != "ok":
             raise _BrokenFile(f"damaged: {verdict}")
@@ -617,13 +618,13 @@ def _check_writable(connection: sqlite3.Connection) -> None:
         connection.execute("ROLLBACK")
 
 
-def _replace_broken(path: Path, reason: str, now: datetime | None) -> HistoryOpen:
+def _replace_broken(path: Path, why: str, now: datetime | None) -> HistoryOpen:
     try:
         backup = keep_aside(path, now)
     except OSError as error:
         return _in_memory(
-            f"The history {path} cannot be read ({reason}) and could not be moved aside "
-            f"({_reason(error)}); it was left as it is. {_NOT_KEPT}"
+            f"The history {path} cannot be read ({why}) and could not be moved aside "
+            f"({reason(error)}); it was left as it is. {_NOT_KEPT}"
         )
     # The write-ahead log may hold the last sessions: keep it with the backup,
     # under the name SQLite looks for when the backup itself is opened.
@@ -636,15 +637,14 @@ def _replace_broken(path: Path, reason: str, now: datetime | None) -> HistoryOpe
             except OSError:
                 left_behind.append(companion.name)
     notice = (
-        f"The history {path} could not be read ({reason}). It was kept as {backup} "
-        "and a new, empty history was started."
+        f"The history {path} could not be read ({why}). It was kept as {backup} and a new, empty history was started."
     )
     if left_behind:
         notice += f" Its {' and '.join(left_behind)} could not be moved with it."
     try:
         store = _open_file(path)
     except (sqlite3.Error, OSError, _BrokenFile, NewerSchemaError) as error:
-        opened = _in_memory(f"{notice} The new history cannot be written either ({_reason(error)}). {_NOT_KEPT}")
+        opened = _in_memory(f"{notice} The new history cannot be written either ({reason(error)}). {_NOT_KEPT}")
         opened.backup = backup
         return opened
     return HistoryOpen(store, [notice], backup)
@@ -652,9 +652,3 @@ def _replace_broken(path: Path, reason: str, now: datetime | None) -> HistoryOpe
 
 def _in_memory(notice: str) -> HistoryOpen:
     return HistoryOpen(HistoryStore.in_memory(), [notice])
-
-
-def _reason(error: BaseException) -> str:
-    if isinstance(error, OSError) and error.strerror:
-        return error.strerror
-    return str(error) or type(error).__name__

@@ -56,7 +56,7 @@ def printed_to(lines: PrintedLines) -> Iterator[None]:
 
     kneetui's own output (``--json`` above all) must stay exactly what kneetui wrote.
     """
-    with contextlib.redirect_stdout(lines), contextlib.redirect_stderr(lines):  # type: ignore[type-var]
+    with contextlib.redirect_stdout(lines), contextlib.redirect_stderr(lines):
         try:
             yield
         finally:

@@ -22,7 +22,8 @@ from kneetui import hookspecs
 from kneetui.api import API_VERSION
 from kneetui.content.catalog import KINDS, Catalog
 from kneetui.content.model import Program, Provenance
-from kneetui.content.validation import ContentError, clean_text, provenances_in, validate
+from kneetui.content.text import clean_text, one_line
+from kneetui.content.validation import ContentError, provenances_in, validate
 from kneetui.plugin_host.containment import (
     PrintedLines,
     append_to_log,
@@ -52,6 +53,8 @@ class LoadResult:
     plugins: list[PluginRecord]
     manager: pluggy.PluginManager
     objects: dict[str, Any] = field(default_factory=dict)
+    #: Each registered plug-in's problems before its programmes were collected.
+    _problems_before_programs: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     @property
     def failed(self) -> list[PluginRecord]:
@@ -60,11 +63,41 @@ class LoadResult:
     def record(self, name: str) -> PluginRecord | None:
         return next((record for record in self.plugins if record.name == name), None)
 
+    def add_plugin(self, record: PluginRecord, load: Any) -> None:
+        """Load one more plug-in into this result, as if it had been found at start-up."""
+        self.plugins.append(record)
+        plugin = _register(self.manager, record, load)
+        if plugin is None:
+            _clean_record(record)
+            return
+        self.objects[record.name] = plugin
+        _collect(self.manager, {record.name: record}, self.catalog, [kind for kind in KINDS if kind != "programs"])
+        self._problems_before_programs[record.name] = list(record.problems)
+        self.collect_programs()
 
-def one_line(error: BaseException) -> str:
-    """An exception as a single line a person can read (its text is a plug-in's: cleaned)."""
-    text = str(error).strip().splitlines()
-    return clean_text(f"{type(error).__name__}: {text[0]}" if text else type(error).__name__)
+    def collect_programs(self) -> None:
+        """Ask every plug-in for its programmes again, as at start-up.
+
+        For when the person's own programmes changed: one that replaced a
+        plug-in's programme of the same id and was deleted brings that one back.
+        """
+        records = {record.name: record for record in self.plugins if record.name in self.objects}
+        if not self._problems_before_programs:
+            self._problems_before_programs = {name: list(record.problems) for name, record in records.items()}
+        for name, record in records.items():
+            record.problems = list(self._problems_before_programs.get(name, []))
+            record.contributions["programs"] = 0
+        for program in self.catalog.programs:
+            self.catalog.remove("programs", program.id)
+        _collect(self.manager, records, self.catalog, ["programs"])
+        _check_programs(self.catalog, records)
+        # Registered first so they win, listed last as the newest.
+        own = {name for name, record in records.items() if record.origin is Origin.OWN}
+        programs = self.catalog.items["programs"]
+        for program_id in [key for key in programs if self.catalog.owner_of("programs", key) in own]:
+            programs[program_id] = programs.pop(program_id)
+        for record in records.values():
+            _clean_record(record)
 
 
 def new_manager() -> pluggy.PluginManager:
@@ -92,7 +125,7 @@ def _entry_point_candidates(
             package=entry_point.value.split(":")[0].split(".")[0].strip(),
         )
         taken = shadowed_modules(dist) if dist is not None and not own else []
-        if taken:
+        if dist is not None and taken:
             for module in taken:
                 shadows[module] = (dist_name, file_of(dist, module))
             record.failure = (
@@ -230,22 +263,38 @@ def _register(manager: pluggy.PluginManager, record: PluginRecord, load: Any) ->
     return plugin
 
 
-def _collect(manager: pluggy.PluginManager, records: dict[str, PluginRecord], catalog: Catalog) -> None:
-    for kind, item_type in KINDS.items():
+def _collect(
+    manager: pluggy.PluginManager, records: dict[str, PluginRecord], catalog: Catalog, kinds: Iterable[str]
+) -> None:
+    for kind in kinds:
+        item_type = KINDS[kind]
         caller = getattr(manager.hook, f"kneetui_register_{kind}")
-        # get_hookimpls() is in registration order (pluggy calls them in reverse).
-        for implementation in caller.get_hookimpls():
-            record = records[implementation.plugin_name]
+        # get_hookimpls() is in registration order (pluggy calls them in reverse);
+        # the person's own programmes go first, so that theirs replace a plug-in's.
+        implementations = sorted(
+            caller.get_hookimpls(),
+            key=lambda implementation: getattr(records.get(implementation.plugin_name), "origin", None) != Origin.OWN,
+        )
+        for implementation in implementations:
+            record = records.get(implementation.plugin_name)
+            if record is None:
+                continue
             package = record.package
             received: list[tuple[Any, str]] = []
 
             def register(item: Any, received: list[tuple[Any, str]] = received, package: str = package) -> None:
                 received.append((item, caller_location(1, package)))
 
+            # What a hook may ask for besides register: what was registered before it, as a copy.
+            offered: dict[str, Any] = {"register": register}
+            if kind == "programs" and "catalog" in implementation.argnames:
+                offered["catalog"] = catalog.copy()
             printed = PrintedLines()
             try:
                 with printed_to(printed):
-                    returned = implementation.function(register=register)
+                    returned = implementation.function(
+                        **{name: offered[name] for name in implementation.argnames if name in offered}
+                    )
             except BaseException as error:  # noqa: BLE001
                 record.problems.append(f"{caller.name} raised {one_line(error)}{at(error_location(error, package))}")
                 continue
@@ -340,14 +389,13 @@ def load_plugins(
         if plugin is not None:
             objects[record.name] = plugin
     catalog = Catalog()
-    _collect(manager, records, catalog)
-    _check_programs(catalog, records)
-    for record in records.values():
-        _clean_record(record)
+    _collect(manager, records, catalog, [kind for kind in KINDS if kind != "programs"])
+    result = LoadResult(catalog, list(records.values()), manager, objects)
+    result.collect_programs()
     if log_file is not None:
         for record in records.values():
             append_to_log(record.name, record.printed, log_file)
-    return LoadResult(catalog, list(records.values()), manager, objects)
+    return result
 
 
 def _clean_record(record: PluginRecord) -> None:
@@ -358,14 +406,3 @@ def _clean_record(record: PluginRecord) -> None:
     record.failure = clean_text(record.failure)
     record.problems = [clean_text(problem) for problem in record.problems]
     record.printed = [clean_text(line) for line in record.printed]
-
-
-def load_installed_plugins(disabled: Iterable[str] = (), extra: Iterable[tuple[PluginRecord, Any]] = ()) -> LoadResult:
-    """Load the installed entry points, the user plug-in folder and the installed content packs."""
-    from kneetui.exchange.pack_file import pack_candidates
-    from kneetui.storage import locations
-
-    packs = pack_candidates(locations.packs_dir())
-    return load_plugins(
-        locations.user_plugin_dir(), disabled, extra=[*packs, *extra], log_file=locations.plugin_log_file()
-    )

@@ -18,6 +18,8 @@ class Origin(StrEnum):
     ENTRY_POINT = "entry point"
     USER_FOLDER = "user folder"
     PACK = "content pack"
+    #: The programmes the person made or imported: first to register programmes, so theirs win.
+    OWN = "your programmes"
 
 
 class Status(StrEnum):

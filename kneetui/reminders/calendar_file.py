@@ -50,4 +50,5 @@ def programme_calendar(program: Program, catalog: Catalog, first: date, hour: in
     alarm.add("trigger", timedelta(0))
     event.add_component(alarm)
     calendar.add_component(event)
-    return calendar.to_ical()
+    text: bytes = calendar.to_ical()
+    return text

@@ -7,6 +7,7 @@ done, or after a session stopped for pain.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -98,7 +99,5 @@ def forget_login_line(path: Path | None = None) -> None:
     """Remove a line left for the next login, and its folder when nothing else is in it."""
     path = path or login_line_file()
     path.unlink(missing_ok=True)
-    try:
+    with contextlib.suppress(OSError):
         path.parent.rmdir()
-    except OSError:
-        pass

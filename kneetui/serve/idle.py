@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 def duration(seconds: float) -> str:
     """``1800`` as "30 minutes", ``1`` as "1 second": for messages to patients."""
+    count: float
     if seconds >= 60 and seconds % 60 == 0:
         count, unit = int(seconds // 60), "minute"
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +36,14 @@ class PatientKeys(asyncssh.SSHAuthorizedKeys):
 
     accepted: asyncssh.SSHKey | None = None
 
-    def validate(self, key, client_host, client_addr, cert_principals=None, ca=False):
+    def validate(
+        self,
+        key: asyncssh.SSHKey,
+        client_host: str,
+        client_addr: str,
+        cert_principals: Sequence[str] | None = None,
+        ca: bool = False,
+    ) -> Mapping[str, object] | None:
         options = super().validate(key, client_host, client_addr, cert_principals, ca)
         if options is not None and not ca:
             self.accepted = key

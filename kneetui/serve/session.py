@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import Any
 
 import asyncssh
 
@@ -20,7 +21,7 @@ class AppSession:
 
     def __init__(
         self,
-        process: asyncssh.SSHServerProcess,
+        process: asyncssh.SSHServerProcess[bytes],
         child: PtyChild,
         on_input: Callable[[], None],
         on_oversize: Callable[[TerminalSize], None] = lambda size: None,
@@ -45,13 +46,14 @@ class AppSession:
         output = asyncio.create_task(self._copy_output())
         typed = asyncio.create_task(self._copy_input())
         try:
-            await asyncio.wait({output, typed, self._stopped}, return_when=asyncio.FIRST_COMPLETED)
+            waited: set[asyncio.Future[Any]] = {output, typed, self._stopped}
+            await asyncio.wait(waited, return_when=asyncio.FIRST_COMPLETED)
         finally:
             # Shielded: a cancelled server must still end and reap the child.
             status = await asyncio.shield(self._end(output, typed, end_grace))
         return status
 
-    async def _end(self, output: asyncio.Task, typed: asyncio.Task, end_grace: float) -> int:
+    async def _end(self, output: asyncio.Task[None], typed: asyncio.Task[None], end_grace: float) -> int:
         for task in (output, typed):
             task.cancel()
         # A channel closed under the copy raises there; that is how sessions end, not an error.

@@ -9,6 +9,7 @@ connection goes, the kneetui process (and its process group) goes with it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import re
@@ -25,7 +26,7 @@ from kneetui.serve.audit import AuditLog, client_text
 from kneetui.serve.clinic import SESSIONS_FILE, SessionBoard, now_utc
 from kneetui.serve.host_key import HostKey, load_or_create_host_key
 from kneetui.serve.idle import IdleWatch, duration
-from kneetui.serve.patients import PatientHome, authorized_keys_for, is_valid_user_name
+from kneetui.serve.patients import PatientHome, PatientKeys, authorized_keys_for, is_valid_user_name
 from kneetui.serve.session import GOODBYE_SECONDS, AppSession
 from kneetui.serve.terminal import MAX_COLUMNS, MAX_ROWS, ChildLimits, PtyChild, TerminalSize
 from kneetui.serve.trust import Kind, ServerPaths, TrustError, distrust
@@ -83,7 +84,7 @@ class SshServeOptions:
         return ServerPaths(self.authorized_keys_dir, self.users_dir, self.host_key_file, self.state_dir, self.audit_log)
 
 
-def refusal_for(process: asyncssh.SSHServerProcess, port: int) -> str | None:
+def refusal_for(process: asyncssh.SSHServerProcess[bytes], port: int) -> str | None:
     """Why this session request is not served, or None when it is a terminal for the app."""
     if process.command is not None:
         return f"kneetui runs no commands here. Connect without one: ssh -t -p {port} name@host"
@@ -100,7 +101,7 @@ def refusal_for(process: asyncssh.SSHServerProcess, port: int) -> str | None:
     return None
 
 
-def what_was_asked(process: asyncssh.SSHServerProcess) -> str:
+def what_was_asked(process: asyncssh.SSHServerProcess[bytes]) -> str:
     if process.command is not None:
         return "command"
     if process.subsystem is not None:
@@ -110,12 +111,10 @@ def what_was_asked(process: asyncssh.SSHServerProcess) -> str:
     return "bad-terminal-type"
 
 
-def exit_quietly(process: asyncssh.SSHServerProcess, status: int) -> None:
+def exit_quietly(process: asyncssh.SSHServerProcess[bytes], status: int) -> None:
     """Send the exit status and close, unless the client has already gone."""
-    try:
+    with contextlib.suppress(asyncssh.Error, OSError):
         process.exit(status)
-    except (asyncssh.Error, OSError):
-        pass
 
 
 class PatientConnection(asyncssh.SSHServer):
@@ -133,7 +132,7 @@ class PatientConnection(asyncssh.SSHServer):
         self.authenticated = False
         self.failed_attempts = 0
         self._keys_problem: str | None = None
-        self._keys = None
+        self._keys: PatientKeys | None = None
         self._app_claimed = False
         self._idle: IdleWatch | None = None
         self._ending = False
@@ -268,19 +267,19 @@ class PatientConnection(asyncssh.SSHServer):
         self.end(f"kneetui closed this connection after {duration(self._service.options.idle_timeout)} without input.")
 
     # No forwarding of any kind; these are asyncssh's defaults, written out to be seen.
-    def connection_requested(self, dest_host, dest_port, orig_host, orig_port) -> bool:
+    def connection_requested(self, dest_host: str, dest_port: int, orig_host: str, orig_port: int) -> bool:
         return False
 
-    def server_requested(self, listen_host, listen_port) -> bool:
+    def server_requested(self, listen_host: str, listen_port: int) -> bool:
         return False
 
-    def unix_connection_requested(self, dest_path) -> bool:
+    def unix_connection_requested(self, dest_path: str) -> bool:
         return False
 
-    def unix_server_requested(self, listen_path) -> bool:
+    def unix_server_requested(self, listen_path: str) -> bool:
         return False
 
-    def tun_requested(self, unit) -> bool:
+    def tun_requested(self, unit: int | None) -> bool:
         return False
 
 
@@ -296,7 +295,7 @@ class KneeSSHService:
         self._waiting: set[PatientConnection] = set()
         self._acceptor: asyncssh.SSHAcceptor | None = None
         self.port = options.port
-        self._sessions: set[asyncio.Task] = set()
+        self._sessions: set[asyncio.Task[None]] = set()
 
     def arrive(self, patient: PatientConnection) -> bool:
         """Count a new connection against its address; False when that address has too many waiting."""
@@ -373,7 +372,7 @@ class KneeSSHService:
         if self._acceptor is not None:
             await self._acceptor.wait_closed()
 
-    async def _serve_process(self, process: asyncssh.SSHServerProcess) -> None:
+    async def _serve_process(self, process: asyncssh.SSHServerProcess[bytes]) -> None:
         patient = self.admitted.get(process.get_extra_info("connection"))
         refusal = refusal_for(process, self.port)
         if patient is None:
@@ -390,7 +389,9 @@ class KneeSSHService:
             process.stderr.write(refusal.encode() + b"\r\n")
             exit_quietly(process, 1)
             return
+        assert patient is not None, "a refusal is set whenever there is no patient"
         task = asyncio.current_task()
+        assert task is not None, "a served process always runs in a task"
         self._sessions.add(task)
         try:
             status = await self._run_app(patient, process)
@@ -398,7 +399,7 @@ class KneeSSHService:
             self._sessions.discard(task)
         exit_quietly(process, status)
 
-    async def _run_app(self, patient: PatientConnection, process: asyncssh.SSHServerProcess) -> int:
+    async def _run_app(self, patient: PatientConnection, process: asyncssh.SSHServerProcess[bytes]) -> int:
         home = PatientHome.of(self.options.users_dir, patient.user)
         client_host, client_port = process.get_extra_info("peername")[:2]
         server_host, server_port = process.get_extra_info("sockname")[:2]

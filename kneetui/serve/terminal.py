@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import fcntl
 import os
@@ -171,7 +172,12 @@ class PtyChild:
         loop = asyncio.get_running_loop()
         watch, unwatch = (loop.add_reader, loop.remove_reader) if readable else (loop.add_writer, loop.remove_writer)
         ready = loop.create_future()
-        watch(self._master, lambda: ready.done() or ready.set_result(None))
+
+        def wake() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        watch(self._master, wake)
         try:
             await ready
         finally:
@@ -194,7 +200,5 @@ class PtyChild:
         return returncode
 
     def _signal_group(self, signum: int) -> None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self._process.pid, signum)
-        except ProcessLookupError:
-            pass

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pwd
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -78,7 +79,7 @@ class ServerPaths:
     state_dir: Path
     audit_log: Path
 
-    def problems(self, is_patient_name) -> list[str]:
+    def problems(self, is_patient_name: Callable[[str], bool]) -> list[str]:
         """Every reason not to start, checked on what exists now (missing files are made later)."""
         found = [
             distrust(self.keys_dir, Kind.FOLDER),

@@ -23,10 +23,11 @@ import secrets
 import shlex
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from kneetui.serve.audit import AuditLog, client_text
@@ -192,7 +193,7 @@ def app_command(limits: ChildLimits | None = None) -> str:
     return "cd / && exec " + shlex.join([*limited, sys.executable, "-I", "-m", "kneetui"])
 
 
-def make_server(options: WebServeOptions, token: str, templates: Path):
+def make_server(options: WebServeOptions, token: str, templates: Path) -> Any:
     """A textual-serve Server that checks every request and gives each app a clean environment."""
     from aiohttp import web
     from textual_serve.app_service import AppService
@@ -217,7 +218,9 @@ def make_server(options: WebServeOptions, token: str, templates: Path):
             return app
 
         @web.middleware
-        async def check_request(self, request: web.Request, handler):
+        async def check_request(
+            self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+        ) -> web.StreamResponse:
             query_token = request.query.get(TOKEN_PARAMETER)
             refusal = self.guard.refusal(
                 request.host, request.headers.get("Origin"), query_token, request.cookies.get(TOKEN_COOKIE)
@@ -248,11 +251,15 @@ def make_server(options: WebServeOptions, token: str, templates: Path):
             app_service: AppService | None = None
             try:
                 await websocket.prepare(request)
+
+                async def close_websocket() -> None:
+                    await websocket.close()
+
                 app_service = CleanAppService(
                     self.command,
                     write_bytes=websocket.send_bytes,
                     write_str=websocket.send_str,
-                    close=websocket.close,
+                    close=close_websocket,
                     download_manager=self.download_manager,
                     debug=False,
                 )

@@ -12,37 +12,48 @@ import errno
 import os
 import stat
 import tomllib
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, TypeGuard
 
 import tomli_w
+from msgspec import Meta
 
+from kneetui.content.text import reason
+from kneetui.content.toml_data import SchemaError, convert
 from kneetui.storage import locations
 from kneetui.storage.atomic import keep_aside, write_atomic
+
+LightMode = Literal["auto", "on", "off"]
+
+
+def is_light_mode(value: object) -> TypeGuard[LightMode]:
+    """Whether ``value`` is one of the choices of the ``light_mode`` setting."""
+    return value in typing.get_args(LightMode)
 
 
 @dataclass
 class Settings:
-    """Everything a person can change in Settings, with its default."""
+    """Everything a person can change in Settings, with its default and, where it has one, its limits."""
 
     theme: str = "kneetui-dark"
     bell: bool = True
     flash: bool = True
     countdown_warning: bool = True
-    get_ready_seconds: int = 5
-    rest_seconds: int = 30
+    get_ready_seconds: Annotated[int, Meta(ge=0, le=60)] = 5
+    rest_seconds: Annotated[int, Meta(ge=0, le=600)] = 30
     animations: bool = True
     #: "auto" goes light (no animation, fewer updates) over SSH or on a limited terminal.
-    light_mode: str = "auto"
+    light_mode: LightMode = "auto"
     #: How far pain may rise above the start of a session before it stops. 0 is the source
     #: article's rule (any rise stops); up to 2 only when a physiotherapist said so.
-    pain_rise_tolerance: int = 0
+    pain_rise_tolerance: Annotated[int, Meta(ge=0, le=2)] = 0
     safety_acknowledged: bool = False
     program: str = "chronic"
     disabled_plugins: list[str] = field(default_factory=list)
     #: How long a plug-in's session screen may keep the app from responding before it is closed.
-    plugin_screen_timeout_seconds: float = 3.0
+    plugin_screen_timeout_seconds: Annotated[float, Meta(ge=0.1, le=60)] = 3.0
 
     def to_toml(self) -> bytes:
         return tomli_w.dumps(dataclasses.asdict(self)).encode()
@@ -56,43 +67,26 @@ class LoadedSettings:
     outdated: bool = False
 
 
-_CHOICES = {"light_mode": ("auto", "on", "off")}
-_BOUNDS = {
-    "get_ready_seconds": (0, 60),
-    "rest_seconds": (0, 600),
-    "pain_rise_tolerance": (0, 2),
-    "plugin_screen_timeout_seconds": (0.1, 60),
-}
-
-
 def _coerce(raw: dict[str, Any], notices: list[str]) -> Settings:
+    """The settings in ``raw``; a value that does not fit falls back to its default, with a notice."""
+    known = {spec.name for spec in dataclasses.fields(Settings)}
+    values = {name: value for name, value in raw.items() if name in known}
     defaults = Settings()
-    values: dict[str, Any] = {}
-    for spec in dataclasses.fields(Settings):
-        if spec.name not in raw:
-            continue
-        value, default = raw[spec.name], getattr(defaults, spec.name)
-        if isinstance(default, float) and type(value) is int:
-            value = float(value)  # TOML writes 3.0 as 3 when a person types it
-        fits = type(value) is type(default)
-        if fits and isinstance(value, list):
-            fits = all(isinstance(item, str) for item in value)
-        if fits and spec.name in _CHOICES:
-            fits = value in _CHOICES[spec.name]
-        if fits and spec.name in _BOUNDS:
-            low, high = _BOUNDS[spec.name]
-            fits = low <= value <= high
-        if fits:
-            values[spec.name] = value
-        else:
-            notices.append(f"Setting {spec.name!r} = {value!r} is not valid; using {default!r}.")
     if "pain_rise_to_stop" in raw:
         notices.append(
             "The setting 'pain_rise_to_stop' is no longer used: a session now stops at any rise in pain, "
             "as the source article advises. If your physiotherapist allows a small rise, set it under "
             "Settings (o)."
         )
-    return Settings(**values)
+    # Each pass drops the one value the schema named; a file has only so many keys.
+    while True:
+        try:
+            return convert(values, Settings)
+        except SchemaError as error:
+            name = error.field.split(".")[0].split("[")[0]
+            if name not in values:
+                raise
+            notices.append(f"Setting {name!r} = {values.pop(name)!r} is not valid; using {getattr(defaults, name)!r}.")
 
 
 def _read(path: Path) -> str:
@@ -114,7 +108,7 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
     except FileNotFoundError:
         return LoadedSettings(Settings())
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
-        why = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        why = reason(error)
         verb = "opened" if isinstance(error, OSError) else "read"
         # Kept aside even when it only could not be opened, so that saving a
         # setting later never replaces a file the person may still want.
@@ -123,7 +117,7 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
         except OSError as move_error:
             notices.append(
                 f"The settings file {path} cannot be {verb} ({why}) nor moved aside "
-                f"({move_error.strerror or move_error}); using defaults."
+                f"({reason(move_error)}); using defaults."
             )
         else:
             notices.append(

@@ -7,7 +7,7 @@ import sys
 import threading
 import weakref
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual._context import active_message_pump  # Textual's record of whose timer or handler runs now
@@ -18,19 +18,23 @@ from textual.screen import Screen
 
 from kneetui.content.model import Program
 from kneetui.engine.clock import Clock, SystemClock
-from kneetui.exchange.user_programs import UserPrograms
+from kneetui.exchange.user_programs import PLUGIN_NAME, UserPrograms
 from kneetui.history.store import HistoryStore
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage.config import LoadedSettings, Settings, save_settings
+from kneetui.terminal import ColorDepth, read_terminal, should_go_light
 from kneetui.tui.commands import ContentCommands
 from kneetui.tui.literal import heading
-from kneetui.terminal import ColorDepth, read_terminal, should_go_light
 from kneetui.tui.themes import DEFAULT_THEME, ThemeLoad, load_themes
+
+if TYPE_CHECKING:
+    from textual.theme import Theme
+
+    from kneetui.content.model import Dose
+    from kneetui.tui.plugin_screens import PluginScreenGuard
 
 #: The theme that follows the terminal's own 16-colour palette.
 ANSI_THEME = "kneetui-ansi"
-#: What the catalog names as the owner of the person's own programmes.
-USER_PROGRAMS_OWNER = "your programmes"
 
 
 class KneeApp(App[None]):
@@ -39,6 +43,8 @@ class KneeApp(App[None]):
     TITLE = "kneetui"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {ContentCommands}
+    #: Every screen gets ``-narrow`` below 70 columns: side-by-side panels stack there.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
     BINDINGS = [
         Binding("f1", "open('help')", "Help", show=False),
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True),
@@ -56,7 +62,6 @@ class KneeApp(App[None]):
         save: bool = True,
         themes: ThemeLoad | None = None,
         history: HistoryStore | None = None,
-        user_programs: UserPrograms | None = None,
     ) -> None:
         super().__init__()
         self.plugins = plugins
@@ -68,18 +73,19 @@ class KneeApp(App[None]):
         self.clock = clock or SystemClock()
         self._save_enabled = save
         #: Set while a plug-in's own session screen is open, to contain its failures.
-        self.plugin_screen_guard = None
+        self.plugin_screen_guard: PluginScreenGuard | None = None
         #: Guards of plug-in screens that failed: events they had queued may still raise.
-        self.closed_plugin_guards: list = []
+        self.closed_plugin_guards: list[PluginScreenGuard] = []
         #: A plug-in's session screen and any screen it opened: kneetui's frame is on each.
         self.framed_screens: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
         self.history = history if history is not None else HistoryStore.in_memory()
         self.history.on_problem = self.history_problem
-        self.user_programs = user_programs if user_programs is not None else UserPrograms()
-        #: Ids of the programmes the person made or imported (they replace a plug-in's of the same id).
-        self.user_program_ids: set[str] = set()
-        self._plugin_programs: list[tuple[Program, str]] | None = None
-        self.reload_user_programs()
+        if plugins.record(PLUGIN_NAME) is None:
+            plugins.add_plugin(*UserPrograms().candidate())
+        own = plugins.objects.get(PLUGIN_NAME)
+        #: The person's own programmes: registered through the programme hook like a plug-in's.
+        self.user_programs: UserPrograms = own if isinstance(own, UserPrograms) else UserPrograms()
+        self.startup_notices.extend(self.user_program_notices())
         self._environment_animation_level = self.animation_level
         self.terminal = read_terminal(os.environ)
         self.light = should_go_light(self.terminal, self.settings.light_mode)
@@ -107,7 +113,7 @@ class KneeApp(App[None]):
             return DEFAULT_THEME
         return wanted
 
-    def _remember_theme(self, theme) -> None:
+    def _remember_theme(self, theme: Theme) -> None:
         if self.no_color and theme.ansi:
             self.notify("ANSI themes cannot be shown while NO_COLOR is set.", severity="warning")
             self.theme = DEFAULT_THEME
@@ -240,7 +246,7 @@ class KneeApp(App[None]):
         while node is not None:
             if node in self.framed_screens:
                 return True
-            node = node.parent
+            node = getattr(node, "parent", None)
         return False
 
     def exit(self, result: Any = None, return_code: int = 0, message: Any = None) -> None:
@@ -290,34 +296,33 @@ class KneeApp(App[None]):
         wanted = self.settings.animations and not self.light
         self.animation_level = self._environment_animation_level if wanted else "none"
 
-    def reload_user_programs(self) -> list[str]:
-        """Put the person's saved programmes into the catalog; return a notice per unreadable file.
+    @property
+    def user_program_ids(self) -> set[str]:
+        """Ids of the programmes the person made or imported (they replace a plug-in's of the same id)."""
+        return {
+            program.id
+            for program in self.catalog.programs
+            if self.catalog.owner_of("programs", program.id) == PLUGIN_NAME
+        }
 
-        The notices are also kept for the start-up notifications.
-        """
-        # Start again from the plug-ins' programmes, so one that a deleted user
-        # programme had replaced comes back instead of staying lost until a restart.
-        if self._plugin_programs is None:
-            self._plugin_programs = [
-                (program, self.catalog.owner_of("programs", program.id)) for program in self.catalog.programs
-            ]
-        for program in self.catalog.programs:
-            self.catalog.remove("programs", program.id)
-        for program, owner in self._plugin_programs:
-            self.catalog.add("programs", program, owner)
-        loaded = self.user_programs.load_all(self.catalog)
-        self.user_program_ids = set()
-        for program in loaded.programs:
-            self.catalog.remove("programs", program.id)
-            self.catalog.add("programs", program, USER_PROGRAMS_OWNER)
-            self.user_program_ids.add(program.id)
-        notices = [f"Programme file {failure.path.name} was skipped: {failure.reason}" for failure in loaded.failures]
-        self.startup_notices.extend(notices)
-        return notices
+    def reload_user_programs(self) -> list[str]:
+        """Collect every programme again, the person's included; return a notice per unreadable file."""
+        self.plugins.collect_programs()
+        return self.user_program_notices()
+
+    def reload_user_programs_if_changed(self) -> list[str]:
+        """Reload when a programme file was added, removed or written since, e.g. by ``kneetui import``."""
+        return self.reload_user_programs() if self.user_programs.changed() else []
+
+    def user_program_notices(self) -> list[str]:
+        return [
+            f"Programme file {failure.path.name} was skipped: {failure.reason}"
+            for failure in self.user_programs.failures
+        ]
 
     # -- navigation ----------------------------------------------------------------
 
-    def screen_for(self, name: str, **options: Any):
+    def screen_for(self, name: str, **options: Any) -> Screen[Any] | None:
         """A new screen for the section ``name``."""
         from kneetui.tui.screens import registry
 
@@ -347,7 +352,7 @@ class KneeApp(App[None]):
         if exercise is None:
             return
 
-        def chosen(dose) -> None:
+        def chosen(dose: Dose | None) -> None:
             if dose is not None:
                 self.push_screen(SessionScreen(exercise_id=exercise_id, dose=dose))
 

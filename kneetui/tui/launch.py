@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TextIO
+
 from kneetui.storage.config import LoadedSettings
 
 
 def run_app(loaded_settings: LoadedSettings, theme: str | None = None) -> int:
     import sys
 
-    from kneetui.plugin_host.loader import load_installed_plugins
+    from textual.theme import BUILTIN_THEMES
+
+    from kneetui.exchange.installed import load_installed_plugins
     from kneetui.tui.app import KneeApp
     from kneetui.tui.themes import load_themes
-    from textual.theme import BUILTIN_THEMES
 
     themes = load_themes()
     known = [*themes.names, *BUILTIN_THEMES]
@@ -32,7 +35,7 @@ def run_app(loaded_settings: LoadedSettings, theme: str | None = None) -> int:
     return app.return_code or 0
 
 
-def draw_in_utf8(terminal) -> None:
+def draw_in_utf8(terminal: TextIO | None) -> None:
     """Write the screen as UTF-8 whatever the locale says (Textual draws on stderr).
 
     Textual measures every box-drawing character as one cell. Under a locale
@@ -42,7 +45,8 @@ def draw_in_utf8(terminal) -> None:
     assumes for the C locale.
     """
     import codecs
+    import io
 
     encoding = getattr(terminal, "encoding", None) or "utf-8"
-    if codecs.lookup(encoding).name != "utf-8" and hasattr(terminal, "reconfigure"):
+    if codecs.lookup(encoding).name != "utf-8" and isinstance(terminal, io.TextIOWrapper):
         terminal.reconfigure(encoding="utf-8")

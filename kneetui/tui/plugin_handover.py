@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 class PluginHandOver:
     """The plug-in screens of one session: which exercises they guide, and the one open now."""
 
+    def _ask_to_quit(self) -> None:
+        """The plug-in's screen asked to end the session: kneetui asks the person first."""
+        self.session.call_later(self.app.action_frame_quit)
+
     def __init__(self, session: SessionScreen) -> None:
         self.session = session
         self.guard: PluginScreenGuard | None = None
@@ -61,7 +65,7 @@ class PluginHandOver:
             animations=app.animate_drawings,
             on_stop=lambda: self.done(PluginExit.PAIN_WORSE),
             on_finish=lambda: self.done(PluginExit.FINISHED),
-            on_quit=lambda: self.session.call_later(self.app.action_frame_quit),
+            on_quit=self._ask_to_quit,
         )
         try:
             screen = plugin_session_screen(app.plugins, owner, exercise, guide)

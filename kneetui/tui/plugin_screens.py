@@ -15,6 +15,7 @@ calls ``app.exit()`` has its screen closed instead, and kneetui goes on.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import termios
@@ -26,8 +27,9 @@ from typing import Any, NoReturn
 from textual.screen import Screen
 
 from kneetui.content.model import Exercise
+from kneetui.content.text import one_line
 from kneetui.engine.plugin_guide import SessionGuide
-from kneetui.plugin_host.loader import LoadResult, one_line
+from kneetui.plugin_host.loader import LoadResult
 from kneetui.terminal import TERMINAL_RESET
 from kneetui.tui.plugin_watchdog import EventLoopWatchdog, frame_in_package, runs_plugin_code
 
@@ -69,7 +71,7 @@ def plugin_session_screen(
         offered = {"exercise": exercise, "guide": guide}
         try:
             screen = implementation.function(**{name: offered[name] for name in implementation.argnames})
-        except BaseException as error:  # noqa: BLE001 - a plug-in may raise anything
+        except BaseException as error:
             raise PluginScreenError(f"{owner}: kneetui_session_screen raised {one_line(error)}") from error
         if screen is None:
             return None
@@ -167,17 +169,17 @@ def leave_after_hung_plugin(app: Any, plugin: str) -> NoReturn:
     driver = getattr(app, "_driver", None)
     attributes, fileno = getattr(driver, "attrs_before", None), getattr(driver, "fileno", None)
     if attributes is not None and isinstance(fileno, int):
-        try:
+        with contextlib.suppress(termios.error, OSError):
             termios.tcsetattr(fileno, termios.TCSANOW, attributes)
-        except (termios.error, OSError):
-            pass
     message = (
         f"kneetui: the plug-in {plugin!r} stopped responding on its session screen and could not be "
         "interrupted, so kneetui had to close. Everything recorded before that is kept.\n"
         f"kneetui: to run without it: kneetui plugins disable {plugin}\n"
     )
+    terminal = sys.__stderr__
     try:
-        os.write(sys.__stderr__.fileno(), TERMINAL_RESET + message.encode("utf-8", "replace"))
+        if terminal is not None:
+            os.write(terminal.fileno(), TERMINAL_RESET + message.encode("utf-8", "replace"))
     except (OSError, AttributeError, ValueError):
         pass
     os._exit(EXIT_PLUGIN_HUNG)

@@ -125,7 +125,7 @@ def raise_in_thread(thread_id: int, exception: type[BaseException]) -> bool:
     if changed > 1:  # cannot happen for a real thread id; undo rather than hit several threads
         set_async_exc(ctypes.c_ulong(thread_id), None)
         return False
-    return changed == 1
+    return bool(changed == 1)
 
 
 class EventLoopWatchdog:

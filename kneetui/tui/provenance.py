@@ -8,6 +8,7 @@ their words are the same everywhere: ◆ the article, ◇ kneetui's reading,
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from textual.content import Content
 from textual.widgets import Static
@@ -56,7 +57,7 @@ class ProvenanceLegend(Static):
     ProvenanceLegend { height: 1; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
-    def __init__(self, provenances: Iterable[Provenance | None] = (), **kwargs) -> None:
+    def __init__(self, provenances: Iterable[Provenance | None] = (), **kwargs: Any) -> None:
         super().__init__(legend(provenances), markup=False, **kwargs)
 
     def show(self, provenances: Iterable[Provenance | None]) -> None:

@@ -8,21 +8,23 @@ becomes a :class:`ThemeFailure` for the UI to show once; loading never raises.
 
 from __future__ import annotations
 
-import difflib
-import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import msgspec
+from msgspec import UNSET, Meta, Struct, UnsetType
 from textual.color import Color, ColorParseError
 from textual.theme import BUILTIN_THEMES, Theme
 
+from kneetui.content.text import one_line
+from kneetui.content.toml_data import SchemaError, Wording, convert, decode, parse_toml
 from kneetui.storage import locations
 
 DEFAULT_THEME = "kneetui-dark"
+MAX_THEME_BYTES = 64 * 1024
 
 COLOUR_KEYS = (
     "primary",
@@ -37,11 +39,8 @@ COLOUR_KEYS = (
     "error",
     "boost",
 )
-_FLAG_KEYS = ("dark", "ansi")
-_NUMBER_KEYS = ("luminosity_spread", "text_alpha")
-KNOWN_KEYS = ("name", *_FLAG_KEYS, *COLOUR_KEYS, *_NUMBER_KEYS, "variables")
 # Typed after --theme and in config.toml; Textual reads "a,b" as "a, else b".
-_NAME = re.compile(r"\w[\w.-]*")
+_NAME_REGEX = r"^\w[\w.-]*\Z"
 
 ReadBytes = Callable[[], bytes]
 
@@ -78,7 +77,7 @@ def load_themes(user_dir: Path | None = None) -> ThemeLoad:
     built-in (kneetui's or Textual's) or of an earlier user file.
     """
     result = ThemeLoad()
-    taken = {name: "a theme built into Textual" for name in BUILTIN_THEMES}
+    taken = dict.fromkeys(BUILTIN_THEMES, "a theme built into Textual")
     for path, read in _builtin_files(result):
         _load_one(path, read, taken, result, owner="a built-in kneetui theme")
     folder = locations.user_theme_dir() if user_dir is None else user_dir
@@ -91,7 +90,7 @@ def _builtin_files(result: ThemeLoad) -> list[tuple[Path, ReadBytes]]:
     try:
         found = [entry for entry in files("kneetui_themes").iterdir() if entry.name.endswith(".toml")]
     except (ImportError, OSError) as error:
-        result.failed.append(ThemeFailure(Path("kneetui_themes"), f"built-in themes missing: {_one_line(error)}"))
+        result.failed.append(ThemeFailure(Path("kneetui_themes"), f"built-in themes missing: {one_line(error)}"))
         return []
     return [(Path(str(entry)), entry.read_bytes) for entry in sorted(found, key=lambda entry: entry.name)]
 
@@ -105,7 +104,7 @@ def _user_files(folder: Path, result: ThemeLoad) -> list[tuple[Path, ReadBytes]]
             return []
         paths = sorted(path for path in folder.glob("*.toml") if path.is_file())
     except OSError as error:
-        result.failed.append(ThemeFailure(folder, f"cannot read the theme folder: {_one_line(error)}"))
+        result.failed.append(ThemeFailure(folder, f"cannot read the theme folder: {one_line(error)}"))
         return []
     return [(path, path.read_bytes) for path in paths]
 
@@ -124,79 +123,56 @@ def _load_one(path: Path, read: ReadBytes, taken: dict[str, str], result: ThemeL
 
 def _read_toml(read: ReadBytes) -> dict[str, Any]:
     try:
-        text = read().decode("utf-8")
+        return parse_toml(decode(read()), MAX_THEME_BYTES)
     except OSError as error:
-        raise _BadTheme(f"cannot read the file: {_one_line(error)}") from None
-    except UnicodeDecodeError:
-        raise _BadTheme("the file is not UTF-8 text") from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise _BadTheme(f"not valid TOML: {_one_line(error)}") from None
+        raise _BadTheme(f"cannot read the file: {one_line(error)}") from None
+    except SchemaError as error:
+        raise _BadTheme(str(error)) from None
+
+
+class ThemeFile(Struct, forbid_unknown_fields=True):
+    """A theme file (docs/themes.md): a name, the main colour, and what else it sets."""
+
+    name: Annotated[str, Meta(pattern=_NAME_REGEX)]
+    primary: str
+    secondary: str | UnsetType = UNSET
+    accent: str | UnsetType = UNSET
+    foreground: str | UnsetType = UNSET
+    background: str | UnsetType = UNSET
+    surface: str | UnsetType = UNSET
+    panel: str | UnsetType = UNSET
+    success: str | UnsetType = UNSET
+    warning: str | UnsetType = UNSET
+    error: str | UnsetType = UNSET
+    boost: str | UnsetType = UNSET
+    dark: bool | UnsetType = UNSET
+    ansi: bool | UnsetType = UNSET
+    luminosity_spread: Annotated[float, Meta(ge=0, le=1)] | UnsetType = UNSET
+    text_alpha: Annotated[float, Meta(ge=0, le=1)] | UnsetType = UNSET
+    variables: dict[str, str] = {}
+
+
+_WORDING = Wording(
+    missing={"primary": "the main colour"},
+    patterns={_NAME_REGEX: "is not a theme name: use letters, digits, '-', '_' and '.'"},
+)
 
 
 def _parse(raw: dict[str, Any]) -> Theme:
-    for key in raw:
-        if key not in KNOWN_KEYS:
-            raise _BadTheme(f"unknown key {key!r}{_did_you_mean(key)}")
-    name = raw.get("name")
-    if name is None:
-        raise _BadTheme("missing 'name'")
-    if not isinstance(name, str) or not name.strip():
-        raise _BadTheme("'name' must be a non-empty string")
-    if not _NAME.fullmatch(name.strip()):
-        raise _BadTheme(f"'name' {name.strip()!r} may use only letters, digits, '-', '_' and '.'")
-    if "primary" not in raw:
-        raise _BadTheme("missing 'primary' (the main colour)")
-    options: dict[str, Any] = {key: _colour(key, raw[key]) for key in COLOUR_KEYS if key in raw}
-    options |= {key: _flag(key, raw[key]) for key in _FLAG_KEYS if key in raw}
-    options |= {key: _number(key, raw[key]) for key in _NUMBER_KEYS if key in raw}
-    options["variables"] = _variables(raw.get("variables", {}))
-    return Theme(name=name.strip(), **options)
+    try:
+        parsed = convert(raw, ThemeFile, _WORDING)
+    except SchemaError as error:
+        raise _BadTheme(str(error)) from None
+    options = {name: value for name, value in msgspec.structs.asdict(parsed).items() if value is not UNSET}
+    for key in COLOUR_KEYS:
+        if key in options:
+            _colour(key, options[key])
+    return Theme(**options)
 
 
-def _colour(key: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise _BadTheme(f"{key!r} must be a colour in quotes, not {_kind(value)}")
+def _colour(key: str, value: str) -> None:
     try:
         Color.parse(value)
     except ColorParseError as error:
         hint = f"; did you mean {error.suggested_color!r}?" if error.suggested_color else ""
-        raise _BadTheme(f"{key!r} is not a colour: {value!r}{hint}") from None
-    return value
-
-
-def _flag(key: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise _BadTheme(f"{key!r} must be true or false, not {_kind(value)}")
-    return value
-
-
-def _number(key: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-        raise _BadTheme(f"{key!r} must be a number from 0 to 1")
-    return float(value)
-
-
-def _variables(value: Any) -> dict[str, str]:
-    if not isinstance(value, dict):
-        raise _BadTheme(f"'variables' must be a table, not {_kind(value)}")
-    for key, item in value.items():
-        if not isinstance(item, str):
-            raise _BadTheme(f"variable {key!r} must be a string, not {_kind(item)}")
-    return dict(value)
-
-
-def _did_you_mean(key: str) -> str:
-    close = difflib.get_close_matches(key, KNOWN_KEYS, n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
-def _kind(value: Any) -> str:
-    kinds = {bool: "true/false", int: "a number", float: "a number", str: "a string"}
-    kinds |= {list: "a list", dict: "a table"}
-    return kinds.get(type(value), type(value).__name__)
-
-
-def _one_line(error: BaseException) -> str:
-    return " ".join(str(error).split()) or type(error).__name__
+        raise _BadTheme(f"{key}: {value!r} is not a colour{hint}") from None

@@ -1,13 +1,12 @@
 """Ergonomic aids the article describes, to be used alongside exercise."""
 
-from kneetui.api import Aid, Provenance
-
+from kneetui.api import Advice, Aid, Provenance
 from kneetui_medial_knee.sources import ALL
 
-CHOOSE_WITH_A_PROFESSIONAL = (
+CHOOSE_WITH_A_PROFESSIONAL = Advice(
     "Choose an aid that suits your condition, and ask a healthcare professional to make sure you use it correctly."
 )
-ALONGSIDE_EXERCISE = "Aids are most useful alongside a tailored exercise programme."
+ALONGSIDE_EXERCISE = Advice("Aids are most useful alongside a tailored exercise programme.")
 
 AIDS = (
     Aid(

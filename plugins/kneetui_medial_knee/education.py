@@ -1,7 +1,6 @@
 """Education topics: the common causes, acute and chronic approaches, and safety."""
 
 from kneetui.api import Provenance, Topic, TopicKind
-
 from kneetui_medial_knee.sources import ALL
 
 TOPICS = (

@@ -5,8 +5,7 @@ Everything here is the article's, in our own words, unless it is marked
 article says nothing, we say as little as we can.
 """
 
-from kneetui.api import Category, Dosage, Exercise, Laterality, Provenance, Range, Step
-
+from kneetui.api import Advice, Category, Dosage, Exercise, Laterality, Provenance, Range, Step
 from kneetui_medial_knee.drawings import DRAWINGS
 from kneetui_medial_knee.sources import ALL
 
@@ -15,7 +14,7 @@ KNEETUI = Provenance.KNEETUI
 
 #: The article: "If you experience increased pain during or after exercises, it is crucial to stop
 #: immediately and consult a healthcare professional."
-STOP_IF_WORSE = (
+STOP_IF_WORSE = Advice(
     "If the pain increases during or after the exercise, stop at once and consult a healthcare professional."
 )
 
@@ -25,15 +24,15 @@ EXERCISES = (
         name="Sitting adductor stretch",
         summary="A seated stretch for the inner thigh.",
         steps=(
-            "Sit with your legs straight out in front of you.",
-            "Bend one knee and bring that foot towards the other thigh.",
-            "Lean forward gently until you feel a stretch along the inner thigh and knee.",
-            "Hold, then change sides.",
+            Step("Sit with your legs straight out in front of you."),
+            Step("Bend one knee and bring that foot towards the other thigh."),
+            Step("Lean forward gently until you feel a stretch along the inner thigh and knee."),
+            Step("Hold, then change sides."),
         ),
         dosage=Dosage(hold_seconds=Range(15, 30), per=Laterality.EACH_SIDE),
         category=Category.STRETCH,
         benefits="Stretches the inner thigh muscles and so eases tension on the inside of the knee.",
-        cautions=("Lean forward only gently.", STOP_IF_WORSE),
+        cautions=(Advice("Lean forward only gently."), STOP_IF_WORSE),
         source_ids=ALL,
         drawing=DRAWINGS["sitting-adductor-stretch"],
         provenance=ARTICLE,
@@ -43,15 +42,15 @@ EXERCISES = (
         name="Wall slides",
         summary="Lying on your back, let a foot glide down a wall to bend the knee.",
         steps=(
-            "Lie on your back with your foot placed on a wall.",
-            "Let the foot glide downwards, gently increasing the bend in your knee.",
+            Step("Lie on your back with your foot placed on a wall."),
+            Step("Let the foot glide downwards, gently increasing the bend in your knee."),
             # The article gives 10–15 repetitions but not how one ends.
             Step("Slide the foot back up; that is one repetition.", KNEETUI),
         ),
         dosage=Dosage(reps=Range(10, 15)),
         category=Category.MOBILITY,
         benefits="Improves how far the knee moves and stretches the muscles around it, which helps relieve pain.",
-        cautions=("Increase the bend gently.", STOP_IF_WORSE),
+        cautions=(Advice("Increase the bend gently."), STOP_IF_WORSE),
         source_ids=ALL,
         drawing=DRAWINGS["wall-slides"],
         provenance=ARTICLE,
@@ -61,15 +60,15 @@ EXERCISES = (
         name="Inner thigh (adductor) squeeze",
         summary="Squeeze a soft ball or a resistance band between the knees.",
         steps=(
-            "Place a soft ball or a resistance band between your knees.",
-            "Keep a stable posture.",
-            "Squeeze gently.",
+            Step("Place a soft ball or a resistance band between your knees."),
+            Step("Keep a stable posture."),
+            Step("Squeeze gently."),
             Step("Relax; that is one repetition.", KNEETUI),
         ),
         dosage=Dosage(reps=Range(10, 12), sets=Range(2, 3)),
         category=Category.STRENGTH,
         benefits="Strengthens the muscles that stabilise the inside of the knee, giving support and reducing pain.",
-        cautions=("Squeeze gently.", STOP_IF_WORSE),
+        cautions=(Advice("Squeeze gently."), STOP_IF_WORSE),
         source_ids=ALL,
         drawing=DRAWINGS["adductor-squeeze"],
         provenance=ARTICLE,
@@ -81,13 +80,13 @@ EXERCISES = (
         steps=(
             # The article does not say how to stand or whether to hold on.
             Step("Stand steadily; hold on to something if you need to.", KNEETUI),
-            "Bend your knees in a controlled way, only as far as is free of pain.",
+            Step("Bend your knees in a controlled way, only as far as is free of pain."),
             Step("Straighten again; that is one repetition.", KNEETUI),
         ),
         dosage=Dosage(reps=Range(10, 15)),
         category=Category.MOBILITY,
         benefits="Improves the knee's overall mobility and function and helps reduce stiffness and discomfort.",
-        cautions=("Keep every movement within a pain-free range.", "Avoid deep squats.", STOP_IF_WORSE),
+        cautions=(Advice("Keep every movement within a pain-free range."), Advice("Avoid deep squats."), STOP_IF_WORSE),
         source_ids=ALL,
         drawing=DRAWINGS["dynamic-mobility"],
         provenance=ARTICLE,
@@ -97,15 +96,15 @@ EXERCISES = (
         name="Leg extension, kneeling",
         summary="Kneeling on a soft surface, extend one leg at a time.",
         steps=(
-            "Kneel on a soft surface.",
-            "Extend one leg, focusing on a controlled movement.",
+            Step("Kneel on a soft surface."),
+            Step("Extend one leg, focusing on a controlled movement."),
             Step("Bring it back; that is one repetition.", KNEETUI),
-            "Do the repetitions with one leg, then with the other.",
+            Step("Do the repetitions with one leg, then with the other."),
         ),
         dosage=Dosage(reps=Range(10, 12), per=Laterality.EACH_LEG),
         category=Category.STRENGTH,
         benefits="Strengthens the thigh muscles at the front (quadriceps), which makes the knee more stable and work better.",
-        cautions=("Kneel on something soft.", STOP_IF_WORSE),
+        cautions=(Advice("Kneel on something soft."), STOP_IF_WORSE),
         source_ids=ALL,
         drawing=DRAWINGS["kneeling-leg-extension"],
         provenance=ARTICLE,
@@ -115,8 +114,8 @@ EXERCISES = (
         name="Gentle cycling",
         summary="Easy pedalling on a stationary bike at minimal resistance.",
         steps=(
-            "Set a stationary bike to minimal resistance.",
-            "Pedal in a smooth, continuous motion.",
+            Step("Set a stationary bike to minimal resistance."),
+            Step("Pedal in a smooth, continuous motion."),
         ),
         dosage=Dosage(duration_minutes=Range(10, 15)),
         category=Category.CARDIO,
@@ -124,7 +123,7 @@ EXERCISES = (
             "Keeps the knee moving without putting undue stress on the joint, "
             "which makes it ideal for periods of acute inflammation."
         ),
-        cautions=("Keep the resistance minimal.", STOP_IF_WORSE),
+        cautions=(Advice("Keep the resistance minimal."), STOP_IF_WORSE),
         # The only exercise the article names for the acute phase.
         suits_acute=True,
         source_ids=ALL,

@@ -1,7 +1,6 @@
 """The article's five frequently asked questions, answered in our own words."""
 
 from kneetui.api import FaqEntry, Provenance
-
 from kneetui_medial_knee.sources import ALL
 
 FAQ = (

@@ -6,7 +6,6 @@ that repeat the article are marked as the article's.
 """
 
 from kneetui.api import Advice, Frequency, Program, ProgramStep, Provenance
-
 from kneetui_medial_knee.sources import ALL
 
 ARTICLE = Provenance.ARTICLE

@@ -166,7 +166,7 @@ async def test_a_read_only_history_leaves_the_file_untouched_and_says_so(make_ap
 
     monkeypatch.setattr(store_module, "connect", read_only)
     opened = open_history_store()
-    app, shown = await run_app_session(make_app, opened)
+    _app, shown = await run_app_session(make_app, opened)
     assert "cannot be opened for writing" in shown and "kept in memory only" in shown
     assert path.read_bytes() == before
 
@@ -176,7 +176,7 @@ async def test_a_file_where_the_data_folder_should_be_gives_a_working_session_in
     data.rmdir()
     data.write_text("a file where the data folder should be\n")
     opened = open_history_store()
-    app, shown = await run_app_session(make_app, opened)
+    _app, shown = await run_app_session(make_app, opened)
     assert "kept in memory only" in shown
     assert data.read_text() == "a file where the data folder should be\n"
 

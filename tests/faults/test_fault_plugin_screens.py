@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from fault_helpers import back_on_kneetuis_session, notices, start_exercise, wait_until
 
@@ -49,7 +51,11 @@ LATE_RAISER = """
 from kneetui.api import Category, Dosage, Exercise, Range, hookimpl
 
 
+FIRED = []
+
+
 def late(app):
+    FIRED.append(True)
     raise RuntimeError("a callback the plug-in left behind")
 
 
@@ -90,8 +96,11 @@ async def test_a_user_folder_plugins_callback_that_raises_after_its_screen_close
     async with app.run_test(size=(80, 24)) as pilot:
         await start_exercise(pilot, "late-hold")
         await wait_until(pilot, lambda: back_on_kneetuis_session(app), what="kneetui's own screen back")
-        await pilot.pause(0.5)  # the left-behind callback fires
+        plugin_module = sys.modules["kneetui_user_plugin_late_raiser"]
+        await wait_until(pilot, lambda: plugin_module.FIRED, what="the left-behind callback fired")
+        await pilot.pause()
         assert app.is_running and app.return_code is None
+        assert back_on_kneetuis_session(app), "its error did not close kneetui's own session"
         clock.advance(10)
         app.screen.tick()
         await pilot.pause()

@@ -188,12 +188,14 @@ def test_hostile_objects_are_refused_one_by_one_and_never_stop_loading(tmp_path)
     problems = "\n".join(record.problems)
     assert "an item could not be checked: RuntimeError: no attributes here" in problems
     assert "an item could not be checked: MemoryError: cannot measure me" in problems
-    assert "'frantic': field 'drawing.frame_seconds': must be at least 0.1 seconds" in problems
+    assert "'frantic': field 'drawing.frame_seconds': must be from 0.1 to 60 seconds" in problems
     assert "'no-time': field 'drawing.frame_seconds'" in problems
     assert result.catalog.exercise("calm-one") is not None
-    assert result.catalog.exercise("huge") is not None
+    # A dose no timer could count (it used to crash `guide` with OverflowError) is refused.
+    assert "'huge': field 'dosage.reps': range 1–" in problems
+    assert result.catalog.exercise("huge") is None
     assert result.catalog.faq[-1].id == "fine-faq"
-    assert len(result.catalog.exercises) == BUILT_IN_EXERCISES + 2
+    assert len(result.catalog.exercises) == BUILT_IN_EXERCISES + 1
 
 
 def test_the_cli_lists_failing_plugins_without_a_traceback(subprocess_env):
@@ -212,3 +214,61 @@ def test_the_cli_lists_failing_plugins_without_a_traceback(subprocess_env):
         [sys.executable, "-m", "kneetui", "plugins"], capture_output=True, text=True, env=subprocess_env, timeout=60
     ).stdout
     assert "endless_import" in listed and "hostile" in listed
+
+
+EXITING_PLUGIN = '''
+from kneetui.api import Category, Dosage, Exercise, FaqEntry, Range, hookimpl
+
+
+class LeavingName(str):
+    """Text whose every check asks the interpreter to stop."""
+
+    def strip(self, *args):
+        raise {exit}
+
+    def __len__(self):
+        raise {exit}
+
+
+class LeavingExercise(Exercise):
+    """An exercise whose summary, read like a property, stops the interpreter."""
+
+    def __getattribute__(self, name):
+        if name == "summary":
+            raise {exit}
+        return super().__getattribute__(name)
+
+
+def exercise(id, cls=Exercise, **changes):
+    fields = dict(name="Fine", summary="s", steps=("a",), dosage=Dosage(reps=Range(5, 8)), category=Category.MOBILITY, benefits="b")
+    fields.update(changes)
+    return cls(id, **fields)
+
+
+@hookimpl
+def kneetui_register_exercises(register):
+    register(exercise("leaving-by-property", LeavingExercise))
+    register(exercise("leaving-by-name", name=LeavingName("x")))
+    register(exercise("stays"))
+
+
+@hookimpl
+def kneetui_register_faq(register):
+    register(FaqEntry("first-faq", "Q?", "A."))
+    raise {exit}
+'''
+
+
+@pytest.mark.parametrize("exit", ["SystemExit('bye')", "KeyboardInterrupt()", "GeneratorExit()"])
+def test_an_exit_raised_in_a_register_hook_or_an_items_property_is_a_problem_not_an_exit(tmp_path, exit):
+    (tmp_path / "leaving.py").write_text(EXITING_PLUGIN.replace("{exit}", exit))
+    result = load_plugins(tmp_path)
+    record = result.record("leaving")
+    problems = "\n".join(record.problems)
+    name = exit.split("(")[0]
+    assert f"kneetui_register_faq raised {name}" in problems
+    assert problems.count(f"an item could not be checked: {name}") == 2, problems
+    assert result.catalog.exercise("stays") is not None
+    assert result.catalog.exercise("leaving-by-property") is None and result.catalog.exercise("leaving-by-name") is None
+    assert len(result.catalog.exercises) == BUILT_IN_EXERCISES + 1
+    assert result.record("medial-knee").status == "ok"

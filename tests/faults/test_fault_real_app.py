@@ -13,9 +13,14 @@ from fault_helpers import PtyApp, write_config, write_program
 from kneetui.history.store import open_history_store
 from kneetui.storage import locations
 
-CALM_SETTINGS = dict(
-    safety_acknowledged=True, get_ready_seconds=0, rest_seconds=0, bell=False, flash=False, animations=False
-)
+CALM_SETTINGS = {
+    "safety_acknowledged": True,
+    "get_ready_seconds": 0,
+    "rest_seconds": 0,
+    "bell": False,
+    "flash": False,
+    "animations": False,
+}
 
 
 def blocks_in(path) -> list[tuple[int, int]]:

@@ -122,7 +122,7 @@ def test_a_closed_event_loop_ends_the_watch():
 
 
 def test_the_threshold_must_be_positive():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="threshold must be a positive number"):
         EventLoopWatchdog("p", lambda callback: None, lambda: None, threshold=0)
 
 

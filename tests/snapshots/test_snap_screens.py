@@ -8,7 +8,7 @@ from kneetui.engine.clock import FakeClock
 from kneetui.history.store import HistoryStore
 from kneetui.storage.config import Settings
 
-STILL = dict(safety_acknowledged=True, animations=False, flash=False, get_ready_seconds=3)
+STILL = {"safety_acknowledged": True, "animations": False, "flash": False, "get_ready_seconds": 3}
 SECTION_KEYS = {
     "library": ["e"],
     "exercise-detail": ["e", "enter"],

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from kneetui.tui.app import KneeApp
+
 
 class SectionScreen(Screen[None]):
     """A screen reached from Home; Escape returns to where the person came from."""
+
+    app = getters.app(KneeApp)
 
     #: The title shown in the header and in Help.
     SECTION_TITLE = ""

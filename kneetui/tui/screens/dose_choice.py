@@ -8,12 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kneetui.content.model import Dose, Exercise, Range
 from kneetui.tui.literal import heading
+from kneetui.tui.screens.dialog import Dialog
 
 QUANTITIES = (
     ("hold_seconds", "Hold", "s"),
@@ -23,15 +23,10 @@ QUANTITIES = (
 )
 
 
-class DoseChoiceScreen(ModalScreen[Dose | None]):
+class DoseChoiceScreen(Dialog[Dose | None]):
     """↑/↓ picks a quantity, ←/→ changes it within the range, Enter starts, Escape cancels."""
 
     DEFAULT_CSS = """
-    DoseChoiceScreen { align: center middle; }
-    DoseChoiceScreen > Vertical {
-        width: 64; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
     DoseChoiceScreen OptionList { height: auto; max-height: 8; }
     """
     BINDINGS = [
@@ -82,6 +77,8 @@ class DoseChoiceScreen(ModalScreen[Dose | None]):
         if quantities.highlighted is None:
             return
         name = quantities.get_option_at_index(quantities.highlighted).id
+        if name is None:
+            return
         span: Range = getattr(self.exercise.dosage, name)
         value = max(span.low, min(span.high, getattr(self.dose, name) + step))
         self.dose = dataclasses.replace(self.dose, **{name: value})

@@ -86,9 +86,6 @@ class ExerciseDetailScreen(SectionScreen):
         if exercise is not None:
             self.sub_title = exercise.name
 
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < 70, "-narrow")
-
     def action_guide(self) -> None:
         if self.app.catalog.exercise(self.exercise_id) is not None:
             self.app.action_guide_exercise(self.exercise_id)

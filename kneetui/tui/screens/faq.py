@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -11,7 +12,6 @@ from kneetui.content.answers import KIND_LABELS, Answer, AnswerKind, answer_inde
 from kneetui.content.search import SearchIndex, words
 from kneetui.tui.literal import highlight_words
 from kneetui.tui.screens.base import SectionScreen
-from rich.text import Text
 
 
 class FaqScreen(SectionScreen):

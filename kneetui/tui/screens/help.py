@@ -32,6 +32,8 @@ def help_sections() -> list[tuple[str, type]]:
     screens: list[tuple[str, type]] = [("Home", HomeScreen)]
     for name in registry.SCREENS:
         cls = registry.screen_class(name)
+        if cls is None:
+            continue
         screens.append((getattr(cls, "SECTION_TITLE", "") or name.title(), cls))
     screens.append(("Safety notice", SafetyNoticeScreen))
     return screens

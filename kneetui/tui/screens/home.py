@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import work
+from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -13,10 +13,10 @@ from textual.widgets.option_list import Option
 
 from kneetui.engine.safety import ARTICLE_RULE, describe_stop
 from kneetui.history.days import local_day
+from kneetui.tui.app import KneeApp
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.sections import SECTIONS, key_label
 from kneetui.tui.widgets.due_today import DueToday
-
 
 #: The sections whose keys the footer shows; the menu shows every key.
 FOOTER_SECTIONS = {"session", "library", "faq", "help"}
@@ -24,6 +24,8 @@ FOOTER_SECTIONS = {"session", "library", "faq", "help"}
 
 class HomeScreen(Screen[None]):
     """The first screen: a menu of sections beside today's programme."""
+
+    app = getters.app(KneeApp)
 
     DEFAULT_CSS = """
     HomeScreen Horizontal { height: 1fr; }
@@ -91,9 +93,6 @@ class HomeScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.refresh_today()
 
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < 70, "-narrow")
-
     def refresh_today(self) -> None:
         self.query_one("#today", Static).update(self.app.today_summary())
         self.query_one(DueToday).refresh_due()
@@ -132,7 +131,7 @@ class HomeScreen(Screen[None]):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id == "session":
             self.action_start_session()
-        else:
+        elif event.option.id is not None:
             self.app.action_open(event.option.id)
 
     @work(exclusive=True, group="start-session")

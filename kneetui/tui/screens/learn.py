@@ -36,13 +36,12 @@ class LearnScreen(SectionScreen):
         topics = self.app.catalog.topics
         with TabbedContent():
             for kind, title in TABS:
-                with TabPane(title, id=f"tab-{kind}"):
-                    with VerticalScroll(classes="section-body"):
-                        chosen = [topic for topic in topics if topic.kind is kind]
-                        for topic in chosen:
-                            yield TopicView(topic.title, topic.paragraphs, id=f"topic-{topic.id}")
-                        if not chosen:
-                            yield Static("No plug-in has added topics here.")
+                with TabPane(title, id=f"tab-{kind}"), VerticalScroll(classes="section-body"):
+                    chosen = [topic for topic in topics if topic.kind is kind]
+                    for topic in chosen:
+                        yield TopicView(topic.title, topic.paragraphs, id=f"topic-{topic.id}")
+                    if not chosen:
+                        yield Static("No plug-in has added topics here.")
 
     def on_mount(self) -> None:
         super().on_mount()

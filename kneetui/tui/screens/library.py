@@ -7,13 +7,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.widgets import Checkbox, OptionList, Select, Static
-
-from kneetui.tui.widgets.check import Check
 from textual.widgets.option_list import Option
 
 from kneetui.content.model import Category, Exercise, Provenance
 from kneetui.tui.provenance import ProvenanceLegend, mark
 from kneetui.tui.screens.base import SectionScreen
+from kneetui.tui.widgets.check import Check
 
 ANY = "any"
 
@@ -28,6 +27,11 @@ class ExerciseLibraryScreen(SectionScreen):
     ExerciseLibraryScreen #filters Checkbox { width: auto; }
     ExerciseLibraryScreen #exercises { height: 1fr; }
     ExerciseLibraryScreen #count { color: $text-muted; padding: 0 1; }
+    /* Narrow: one filter per line, without borders (as Textual's compact widgets), so each shows its value. */
+    ExerciseLibraryScreen.-narrow #filters { layout: vertical; }
+    ExerciseLibraryScreen.-narrow #filters Select { height: 1; }
+    ExerciseLibraryScreen.-narrow #filters SelectCurrent { border: none; height: 1; padding: 0 1 0 0; }
+    ExerciseLibraryScreen.-narrow #filters Checkbox { border: none; height: 1; padding: 0; width: 1fr; }
     """
     BINDINGS = [
         Binding("enter", "open_exercise", "Details", show=True),

@@ -12,10 +12,10 @@ from typing import Literal
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from kneetui.tui.literal import heading
+from kneetui.tui.screens.dialog import Dialog
 from kneetui.tui.widgets.pain_scale import PainScale
 
 SCALE_HINT = "0 = no pain, 10 = the worst pain you can imagine. Type a number or use ←/→, then Enter."
@@ -29,15 +29,11 @@ SKIP_WARNING = (
 PainAnswer = int | Literal["worse"] | None
 
 
-class PainQuestionScreen(ModalScreen[PainAnswer]):
+class PainQuestionScreen(Dialog[PainAnswer]):
     """A single pain question."""
 
     DEFAULT_CSS = """
-    PainQuestionScreen { align: center middle; }
-    PainQuestionScreen > Vertical {
-        width: 60; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
+    PainQuestionScreen > Vertical { width: 60; }
     PainQuestionScreen #skip-warning { display: none; color: $warning; text-style: bold; }
     PainQuestionScreen.-warned #skip-warning { display: block; }
     """

@@ -8,19 +8,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from kneetui.tui.screens.dialog import Dialog
 
-class PathPromptScreen(ModalScreen[Path | None]):
+
+class PathPromptScreen(Dialog[Path | None]):
     """Dismisses with the path typed (``~`` expanded) on Enter, or None on Escape."""
 
     DEFAULT_CSS = """
-    PathPromptScreen { align: center middle; }
-    PathPromptScreen > Vertical {
-        width: 72; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
+    PathPromptScreen > Vertical { width: 72; }
     PathPromptScreen #problem { color: $error; text-style: bold; margin-top: 1; }
     PathPromptScreen #keys { color: $text-muted; }
     """

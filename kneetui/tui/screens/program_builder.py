@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from textual import events, work
+from textual import events, getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -15,9 +15,12 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static, TextAr
 from textual.widgets.option_list import Option
 
 from kneetui.content.model import Exercise, Frequency, Program, ProgramStep, Provenance, Range
+from kneetui.content.text import reason
 from kneetui.content.validation import ID_PATTERN
-from kneetui.exchange.program_file import MAX_NAME, ProgramFileError, export_program, parse_program
+from kneetui.exchange.program_file import ProgramFileError, export_program, parse_program
+from kneetui.exchange.schema import MAX_NAME
 from kneetui.history.progression import PRIMARY, STEP_SIZES
+from kneetui.tui.app import KneeApp
 from kneetui.tui.provenance import ProvenanceLegend, mark, marked
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.widgets.builder_lists import ExercisePicker, StepList
@@ -48,6 +51,8 @@ def quantities(exercise: Exercise) -> list[tuple[str, Range]]:
 
 class ProgramBuilderScreen(Screen[str | None]):
     """Builds a new programme, or edits one of the person's own; dismisses with the saved id."""
+
+    app = getters.app(KneeApp)
 
     SECTION_TITLE = "Programme builder"
     DEFAULT_CSS = """
@@ -172,9 +177,6 @@ class ProgramBuilderScreen(Screen[str | None]):
         #: The form as it was opened, to tell whether leaving would lose anything.
         self._as_opened = self.program()
         self.query_one("#name").focus()
-
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < 70, "-narrow")
 
     # -- reading the form ------------------------------------------------------------
 
@@ -324,11 +326,12 @@ class ProgramBuilderScreen(Screen[str | None]):
                 f"The dose stays {dose.describe()}.",
             )
             return False
-        self.steps[index] = replace(step, dose=replace(dose, **{quantity: value}))
+        chosen = replace(dose, **{quantity: value})
+        self.steps[index] = replace(step, dose=chosen)
         self.query_one("#steps", StepList).replace_option_prompt_at_index(
             index, self.step_prompt(index + 1, self.steps[index])
         )
-        self.say(exercise.name, f": {self.steps[index].dose.describe()} (range {exercise.dosage.describe()}).")
+        self.say(exercise.name, f": {chosen.describe()} (range {exercise.dosage.describe()}).")
         return True
 
     def action_change_dose(self, direction: int) -> None:
@@ -418,7 +421,7 @@ class ProgramBuilderScreen(Screen[str | None]):
         try:
             self.app.user_programs.save(program, overwrite=True)
         except OSError as error:
-            self.say((f"Could not save: {error.strerror or error}", "bold"))
+            self.say((f"Could not save: {reason(error)}", "bold"))
             return
         for notice in self.app.reload_user_programs():
             self.notify(notice, severity="warning", markup=False)

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from kneetui.content.catalog import Catalog
 from kneetui.content.model import Program, Provenance
+from kneetui.content.text import reason
 from kneetui.exchange.program_file import (
     MAX_FILE_BYTES,
     ProgramFileError,
@@ -94,11 +95,21 @@ class ProgramsScreen(SectionScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.notice_changed_files()
         self.refill(self.app.settings.program)
         self.query_one("#programs").focus()
 
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < 70, "-narrow")
+    def on_screen_resume(self) -> None:
+        self.notice_changed_files()
+        self.refill()
+
+    def notice_changed_files(self) -> bool:
+        """Pick up programmes imported, edited or deleted outside this app since they were last read."""
+        if not self.app.user_programs.changed():
+            return False
+        for notice in self.app.reload_user_programs():
+            self.notify(notice, severity="warning", markup=False)
+        return True
 
     # -- what is shown -------------------------------------------------------------
 
@@ -150,7 +161,9 @@ class ProgramsScreen(SectionScreen):
             text.update("There are no programmes. Press n to build one, or i to import a file.")
             return
         catalog = self.app.catalog
-        shown = {provenance for listed in catalog.programs for provenance in listed.provenances()}
+        shown: set[Provenance | None] = {
+            provenance for listed in catalog.programs for provenance in listed.provenances()
+        }
         lines = [
             heading(program.name),
             labelled("Where from", "").append(marked(program.provenance.meaning, program.provenance)),
@@ -164,6 +177,7 @@ class ProgramsScreen(SectionScreen):
             exercises.append(exercise)
             name = exercise.name if exercise else step.exercise_id
             # A dose the programme chose is the programme's; a range left as it is, the exercise's.
+            whose: Provenance | None
             if step.dose is not None:
                 dose, whose = step.dose.describe(), program.provenance
             else:
@@ -195,9 +209,6 @@ class ProgramsScreen(SectionScreen):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.action_choose_for_today()
-
-    def on_screen_resume(self) -> None:
-        self.refill()
 
     # -- actions -------------------------------------------------------------------
 
@@ -255,7 +266,7 @@ class ProgramsScreen(SectionScreen):
         try:
             self.app.user_programs.delete(program.id)
         except OSError as error:
-            self.notify(f"Could not delete {path}: {error.strerror or error}", severity="error", markup=False)
+            self.notify(f"Could not delete {path}: {reason(error)}", severity="error", markup=False)
             return
         self.after_programmes_changed()
         message = f"Deleted {program.name!r}."
@@ -292,7 +303,7 @@ class ProgramsScreen(SectionScreen):
             try:
                 write_atomic(path, export_program(program).encode("utf-8"))
             except OSError as error:
-                problem = f"Cannot write {path}: {error.strerror or error}"
+                problem = f"Cannot write {path}: {reason(error)}"
                 continue
             self.last_path = path
             self.notify(f"Exported {program.name!r} to {path}.", markup=False)
@@ -321,7 +332,7 @@ class ProgramsScreen(SectionScreen):
             try:
                 self.app.user_programs.save(program, overwrite=True)
             except OSError as error:
-                problem = f"Cannot save the programme: {error.strerror or error}"
+                problem = f"Cannot save the programme: {reason(error)}"
                 continue
             self.after_programmes_changed()
             self.refill(program.id)
@@ -344,7 +355,8 @@ class ProgramsScreen(SectionScreen):
         question = Content.assemble(
             f"The id {program.id!r} is already used by ", whose, f". Replace it with the one in {path.name}?"
         )
-        return bool(await self.app.push_screen_wait(ConfirmScreen(question, yes="Replace")))
+        replace: bool = await self.app.push_screen_wait(ConfirmScreen(question, yes="Replace"))
+        return replace
 
     def after_programmes_changed(self) -> None:
         """Reload the person's programmes and keep today's choice pointing at one that exists."""

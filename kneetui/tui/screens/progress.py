@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from kneetui.content.model import Exercise, Provenance
+from kneetui.content.text import reason
 from kneetui.engine.safety import describe_stop
 from kneetui.history.days import local_day, streak
 from kneetui.history.progression import RECENT_DAYS as RECENT_HINT_DAYS
@@ -210,9 +211,6 @@ class ProgressScreen(SectionScreen):
         super().on_mount()
         self.query_one("#progress-scroll").focus()
 
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < 70, "-narrow")
-
     @work(exclusive=True, group="report-dialog")
     async def action_write_report(self) -> None:
         """Ask where, then write the physiotherapist's report (kneetui report) there."""
@@ -242,7 +240,7 @@ class ProgressScreen(SectionScreen):
             try:
                 write_atomic(path, report_html(report).encode("utf-8"))
             except OSError as error:
-                problem = f"Cannot write {path}: {error.strerror or error}"
+                problem = f"Cannot write {path}: {reason(error)}"
                 continue
             self.last_report_path = path
             count = len(report.sessions)

@@ -30,7 +30,8 @@ def screen_class(name: str) -> type[Screen[Any]] | None:
         return None
     module_name, class_name = SCREENS[name]
     module = importlib.import_module(f"kneetui.tui.screens.{module_name}")
-    return getattr(module, class_name)
+    cls: type[Screen[Any]] = getattr(module, class_name)
+    return cls
 
 
 def make(name: str, **options: Any) -> Screen[Any] | None:

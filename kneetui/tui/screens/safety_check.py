@@ -64,14 +64,13 @@ class SafetyCheckScreen(ModalScreen[SafetyCheckResult | None]):
         self.advice: StartAdvice | None = None
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            with VerticalScroll():
-                yield Static(heading("Before you start"), id="title")
-                yield Static("How much does your knee hurt right now?", id="question", markup=False)
-                yield Static(SCALE_HINT, id="hint", markup=False)
-                yield PainScale()
-                yield Static(self.rule, id="rule", markup=False)
-                yield Vertical(id="answers")
+        with Vertical(), VerticalScroll():
+            yield Static(heading("Before you start"), id="title")
+            yield Static("How much does your knee hurt right now?", id="question", markup=False)
+            yield Static(SCALE_HINT, id="hint", markup=False)
+            yield PainScale()
+            yield Static(self.rule, id="rule", markup=False)
+            yield Vertical(id="answers")
 
     def on_mount(self) -> None:
         self.query_one(PainScale).focus()

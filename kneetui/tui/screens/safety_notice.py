@@ -5,10 +5,10 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from kneetui.tui.literal import bullets, heading
+from kneetui.tui.screens.dialog import Dialog
 
 SAFETY_POINTS = (
     "Have your knee assessed by a healthcare professional, such as a physiotherapist, "
@@ -20,15 +20,12 @@ SAFETY_POINTS = (
 )
 
 
-class SafetyNoticeScreen(ModalScreen[bool]):
+class SafetyNoticeScreen(Dialog[bool]):
     """Shows the safety notice; dismisses with True once acknowledged."""
 
+    DEFAULT_CLASSES = "-warning"
     DEFAULT_CSS = """
-    SafetyNoticeScreen { align: center middle; }
-    SafetyNoticeScreen > Vertical {
-        width: 72; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $warning; background: $surface; padding: 0 1;
-    }
+    SafetyNoticeScreen > Vertical { width: 72; }
     SafetyNoticeScreen VerticalScroll { height: auto; max-height: 1fr; }
     SafetyNoticeScreen #acknowledge { width: 100%; margin-top: 1; }
     """
@@ -39,13 +36,12 @@ class SafetyNoticeScreen(ModalScreen[bool]):
         self.first_run = first_run
 
     def compose(self) -> ComposeResult:
-        with Vertical():
-            # The button comes after the notice, inside the same scroll: it is reached by reading.
-            with VerticalScroll(id="notice"):
-                yield Static(heading("Before you exercise"))
-                yield Static(bullets(SAFETY_POINTS))
-                label = "I understand (Enter)" if self.first_run else "Close (Enter)"
-                yield Button(label, id="acknowledge", variant="warning")
+        # The button comes after the notice, inside the same scroll: it is reached by reading.
+        with Vertical(), VerticalScroll(id="notice"):
+            yield Static(heading("Before you exercise"))
+            yield Static(bullets(SAFETY_POINTS))
+            label = "I understand (Enter)" if self.first_run else "Close (Enter)"
+            yield Button(label, id="acknowledge", variant="warning")
 
     def on_mount(self) -> None:
         # The notice has focus, so ↓, Page Down and End scroll it on a small terminal.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -24,9 +25,10 @@ from kneetui.engine.cues import STOP_ADVICE, Cue, CueKind
 from kneetui.engine.plan import PhaseKind, UnknownExercise, build_plan, items_from_program
 from kneetui.engine.session import OutcomeKind, RunnerState, SessionRunner
 from kneetui.engine.settings import RunnerSettings
+from kneetui.tui.app import KneeApp
 from kneetui.tui.literal import heading
-from kneetui.tui.provenance import legend, marked, marked_lines
 from kneetui.tui.plugin_handover import PluginHandOver
+from kneetui.tui.provenance import legend, marked, marked_lines
 from kneetui.tui.screens.end_session import EndSessionScreen
 from kneetui.tui.screens.pain_question import PAIN_WORSE, PainAnswer, PainQuestionScreen
 from kneetui.tui.screens.safety_check import SafetyCheckResult, SafetyCheckScreen
@@ -59,6 +61,8 @@ def clock_face(seconds: float) -> str:
 
 class SessionScreen(Screen[None]):
     """Guides a programme or one exercise from the safety check to the summary."""
+
+    app = getters.app(KneeApp)
 
     DEFAULT_CSS = """
     SessionScreen #session-body { height: 1fr; padding: 0 1; }
@@ -328,7 +332,8 @@ class SessionScreen(Screen[None]):
         if action == "leave":
             return self.over
         if action == "count_rep":
-            return running and self.runner.phase.kind is PhaseKind.REPS and not self.runner.phase.tempo_seconds
+            phase = self.runner.phase if self.runner is not None else None
+            return running and phase is not None and phase.kind is PhaseKind.REPS and not phase.tempo_seconds
         if action in ("toggle_pause", "skip", "back", "adjust", "quit_session", "toggle_steps"):
             return running
         if action == "pain_worse":

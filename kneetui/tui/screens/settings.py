@@ -8,10 +8,8 @@ from textual.validation import Integer
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from kneetui.engine.safety import ARTICLE_RULE, KNEETUI_READING, MAX_TOLERANCE
-
-from kneetui.tui.widgets.check import Check
-
 from kneetui.tui.screens.base import SectionScreen
+from kneetui.tui.widgets.check import Check
 
 #: (setting, label) for each on/off setting.
 SWITCHES = (

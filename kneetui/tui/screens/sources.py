@@ -28,9 +28,10 @@ def cited_by(items: Iterable[tuple[str, object]]) -> tuple[tuple[str, tuple[str,
 
 def item_label(item: object) -> str:
     for name in ("name", "title", "question"):
-        if isinstance(getattr(item, name, None), str):
-            return getattr(item, name)
-    return getattr(item, "id", "?")
+        label = getattr(item, name, None)
+        if isinstance(label, str):
+            return label
+    return str(getattr(item, "id", "?"))
 
 
 class SourcesScreen(SectionScreen):

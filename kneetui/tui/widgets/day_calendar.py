@@ -65,7 +65,7 @@ def week_grid(days: Iterable[date], today: date, weeks: int, stopped: Iterable[d
             cells.append((mark, style))
             cells.append(" ")
         lines.append(Content.assemble(*cells).rstrip())
-    legend = [DONE, " exercised  ", MISSED, " none  ", TODAY_NOT_YET, " today, not yet"]
+    legend: list[tuple[str, str] | str] = [DONE, " exercised  ", MISSED, " none  ", TODAY_NOT_YET, " today, not yet"]
     if stopped_days:
         legend += ["\n", STOPPED, " stopped: the pain got worse"]
     lines.append(Content.assemble(*legend))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.validation import Integer
@@ -29,9 +28,10 @@ class DoseInput(Input):
     DEFAULT_CSS = """
     DoseInput { width: 10; }
     """
+    # Priority: checked before Input would type the key, so + and - always step the dose.
     BINDINGS = [
-        Binding("plus", "step(1)", "Dose", key_display="+/-"),
-        Binding("minus", "step(-1)", "Less", show=False),
+        Binding("plus", "step(1)", "Dose", key_display="+/-", priority=True),
+        Binding("minus", "step(-1)", "Less", show=False, priority=True),
     ]
 
     class Stepped(Message):
@@ -49,7 +49,8 @@ class DoseInput(Input):
     def __init__(self, quantity: str, span: Range, value: int, step: int = 1, **options: object) -> None:
         super().__init__(
             str(value),
-            type="integer",
+            # Digits only: a dose is never negative, and + and - are the step keys.
+            restrict=r"[0-9]*",
             validators=[Integer(minimum=span.low, maximum=span.high)],
             id=f"dose-{quantity}",
             **options,  # type: ignore[arg-type]
@@ -63,11 +64,6 @@ class DoseInput(Input):
         self.span = span
         self.validators = [Integer(minimum=span.low, maximum=span.high)]
         self.value = str(value)
-
-    def _on_key(self, event: events.Key) -> None:
-        # Input would type + and -; leave them to the bindings instead: a dose is never negative.
-        if event.character in ("+", "-"):
-            event.prevent_default()
 
     def action_step(self, direction: int) -> None:
         current = int(self.value) if self.value.isdigit() else self.span.low

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
+from textual import getters
 from textual.content import Content
 from textual.widgets import Static
 
 from kneetui.history.adherence import Adherence, DayKind, Status, due_today
 from kneetui.history.days import local_day
+from kneetui.tui.app import KneeApp
 from kneetui.tui.widgets.day_calendar import WEEKDAYS, short_date
 
 #: A mark per kind of day; the shape tells them apart, the colour only helps. Quiet marks are
@@ -74,7 +77,6 @@ def headline(result: Adherence) -> Content:
                 (f"Your session {stopped} ended with the advice to consult a professional", "bold $warning"),
                 ", so nothing is counted as due or missed until your next session.",
             )
-    return Content("")
 
 
 def week_line(result: Adherence) -> Content:
@@ -95,12 +97,12 @@ def week_strip(result: Adherence) -> Content:
         (f"{name[:2]} ", "reverse bold" if mark.day == result.today else "")
         for name, mark in zip(WEEKDAYS, result.week, strict=True)
     ]
-    marks = []
+    marks: list[tuple[str, str] | str] = []
     for mark in result.week:
         symbol, style, _ = MARKS[mark.kind]
         marks.extend([(symbol, style), "  "])
     shown = dict.fromkeys(mark.kind for mark in result.week if mark.kind is not DayKind.BEFORE_START)
-    key = []
+    key: list[tuple[str, str] | str] = []
     for kind in shown:
         symbol, style, label = MARKS[kind]
         key.extend([(symbol, style), f" {label}  "])
@@ -128,7 +130,9 @@ class DueToday(Static):
     DueToday { height: auto; margin-bottom: 1; }
     """
 
-    def __init__(self, **options) -> None:
+    app = getters.app(KneeApp)
+
+    def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.result: Adherence | None = None
 

@@ -59,10 +59,10 @@ def chart_columns(points: Sequence[PainPoint], space: int) -> ChartColumns:
     day_of = [local_day(point.started_at) for point in points]
     if len(points) <= space:
         width = max(1, min(3, space // len(points)))
-        columns = [Column(day, point.before, point.after) for day, point in zip(day_of, points)]
+        columns = [Column(day, point.before, point.after) for day, point in zip(day_of, points, strict=False)]
         return ChartColumns(columns, "one session", width)
     weeks: dict[date, list[PainPoint]] = {}
-    for day, point in zip(day_of, points):
+    for day, point in zip(day_of, points, strict=False):
         weeks.setdefault(day - timedelta(days=day.weekday()), []).append(point)
     last = max(weeks)
     count = min(space, (last - min(weeks)).days // 7 + 1)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.binding import Binding
 from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-
 
 #: Columns the whole scale takes with room around each number: 0 to 9 and 10, each padded.
 FULL_WIDTH = 34
@@ -54,7 +54,7 @@ class PainScale(Widget, can_focus=True):
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return FULL_WIDTH
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         if event.character and event.character.isdigit():
             digit = int(event.character)
             # "1" then "0" means ten; any other digit replaces the score.

@@ -7,7 +7,6 @@ the drawing, the instruction) with the metronome as its own timer.
 from __future__ import annotations
 
 from kneetui.screen_kit import PluginSessionScreen
-
 from kneetui_paced_bends.metronome import Metronome
 
 BEATS_PER_BEND = 4  # two beats down, two beats up

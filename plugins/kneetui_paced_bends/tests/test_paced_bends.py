@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from kneetui.testing import assert_plugin_valid, run_plugin_screen
-
 import kneetui_paced_bends
 from kneetui_paced_bends.metronome import Metronome
 from kneetui_paced_bends.screen import BEATS_PER_BEND
+
+from kneetui.testing import assert_plugin_valid, run_plugin_screen
 
 
 class Clock:

@@ -1,0 +1,23 @@
+"""Everything installed, each loaded as a plug-in: entry points, the plug-in folder, packs, the person's programmes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from kneetui.exchange.pack_file import pack_candidates
+from kneetui.exchange.user_programs import UserPrograms
+from kneetui.plugin_host.loader import LoadResult, load_plugins
+from kneetui.plugin_host.records import PluginRecord
+from kneetui.storage import locations
+
+
+def load_installed_plugins(disabled: Iterable[str] = (), extra: Iterable[tuple[PluginRecord, Any]] = ()) -> LoadResult:
+    """Load the entry points, the user plug-in folder, the installed content packs and the person's programmes."""
+    packs = pack_candidates(locations.packs_dir())
+    return load_plugins(
+        locations.user_plugin_dir(),
+        disabled,
+        extra=[*packs, UserPrograms().candidate(), *extra],
+        log_file=locations.plugin_log_file(),
+    )
