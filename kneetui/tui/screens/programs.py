@@ -23,12 +23,12 @@ from kneetui.exchange.program_file import (
     read_program_file,
 )
 from kneetui.served import OutsideYourFolder, confine, read_confined, served_home
-from kneetui.storage.atomic import write_atomic
 from kneetui.tui.literal import heading, labelled
 from kneetui.tui.provenance import ProvenanceLegend, mark, marked, marked_lines
 from kneetui.tui.screens.base import SectionScreen
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.screens.path_prompt import PathPromptScreen
+from kneetui.tui.write_file import write_where_asked
 
 #: Shown before today's programme, so the choice does not rest on colour.
 TODAY_MARK = "✓ "
@@ -280,34 +280,18 @@ class ProgramsScreen(SectionScreen):
         program = self.highlighted_program()
         if program is None:
             return
-        question = f"Export {program.name!r} to the file:"
-        value, problem = f"~/{program.id}.toml", ""
-        while True:
-            path = await self.app.push_screen_wait(PathPromptScreen(question, value, problem))
-            if path is None:
-                return
-            value = str(path)
-            try:
-                path = confine(path, purpose="export")
-            except OutsideYourFolder as error:
-                problem = str(error)
-                continue
-            if path.is_dir():
-                problem = f"{path} is a folder; give a file name, e.g. {path / (program.id + '.toml')}"
-                continue
-            if path.exists():
-                replace = Content(f"{path} already exists. Replace it with this programme?")
-                if not await self.app.push_screen_wait(ConfirmScreen(replace, yes="Replace")):
-                    problem = "Not replaced; give another file name, or Escape to cancel."
-                    continue
-            try:
-                write_atomic(path, export_program(program).encode("utf-8"))
-            except OSError as error:
-                problem = f"Cannot write {path}: {reason(error)}"
-                continue
+        path = await write_where_asked(
+            self.app,
+            f"Export {program.name!r} to the file:",
+            f"~/{program.id}.toml",
+            lambda: export_program(program).encode("utf-8"),
+            purpose="export",
+            file_name=f"{program.id}.toml",
+            replacing="with this programme",
+        )
+        if path is not None:
             self.last_path = path
             self.notify(f"Exported {program.name!r} to {path}.", markup=False)
-            return
 
     @work(exclusive=True, group="programme-dialogs")
     async def action_import_file(self) -> None:

@@ -13,7 +13,6 @@ from textual.content import Content
 from textual.widgets import Static
 
 from kneetui.content.model import Exercise, Provenance
-from kneetui.content.text import reason
 from kneetui.engine.safety import describe_stop
 from kneetui.history.days import local_day, streak
 from kneetui.history.progression import RECENT_DAYS as RECENT_HINT_DAYS
@@ -21,15 +20,12 @@ from kneetui.history.progression import Change, ProgressionHint, suggest_dose
 from kneetui.history.records import ExerciseTotals, PainPoint, RecordedSession
 from kneetui.history.report import report_for
 from kneetui.history.report_html import report_html
-from kneetui.served import OutsideYourFolder, confine
-from kneetui.storage.atomic import write_atomic
 from kneetui.tui.literal import heading
 from kneetui.tui.provenance import ProvenanceLegend, marked
 from kneetui.tui.screens.base import SectionScreen
-from kneetui.tui.screens.confirm import ConfirmScreen
-from kneetui.tui.screens.path_prompt import PathPromptScreen
 from kneetui.tui.widgets.day_calendar import DayCalendar, short_date
 from kneetui.tui.widgets.pain_chart import PainChart
+from kneetui.tui.write_file import write_where_asked
 
 #: The weeks the calendar shows: about three months.
 CALENDAR_WEEKS = 13
@@ -215,33 +211,19 @@ class ProgressScreen(SectionScreen):
     async def action_write_report(self) -> None:
         """Ask where, then write the physiotherapist's report (kneetui report) there."""
         question = "Write a report for your physiotherapist (a web page that prints well) to the file:"
-        value = str(self.last_report_path) if self.last_report_path else "~/kneetui-report.html"
-        problem = ""
-        while True:
-            path = await self.app.push_screen_wait(PathPromptScreen(question, value, problem))
-            if path is None:
-                return
-            value = str(path)
-            try:
-                path = confine(path, purpose="report", suffix=".html")
-            except OutsideYourFolder as error:
-                problem = str(error)
-                continue
-            if path.is_dir():
-                problem = f"{path} is a folder; give a file name, e.g. {path / 'kneetui-report.html'}"
-                continue
-            if path.exists():
-                replace = Content(f"{path} already exists. Replace it with a new report?")
-                if not await self.app.push_screen_wait(ConfirmScreen(replace, yes="Replace")):
-                    problem = "Not replaced; give another file name, or Escape to cancel."
-                    continue
-            today = local_day(self.app.clock.wall())
-            report = report_for(self.app.history, self.app.catalog, self.app.chosen_program(), today)
-            try:
-                write_atomic(path, report_html(report).encode("utf-8"))
-            except OSError as error:
-                problem = f"Cannot write {path}: {reason(error)}"
-                continue
+        today = local_day(self.app.clock.wall())
+        report = report_for(self.app.history, self.app.catalog, self.app.chosen_program(), today)
+        path = await write_where_asked(
+            self.app,
+            question,
+            str(self.last_report_path) if self.last_report_path else "~/kneetui-report.html",
+            lambda: report_html(report).encode("utf-8"),
+            purpose="report",
+            file_name="kneetui-report.html",
+            replacing="with a new report",
+            suffix=".html",
+        )
+        if path is not None:
             self.last_report_path = path
             count = len(report.sessions)
             self.notify(
@@ -249,4 +231,3 @@ class ProgressScreen(SectionScreen):
                 "Open it in a web browser; print it to PDF from there.",
                 markup=False,
             )
-            return
