@@ -7,7 +7,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from kneetui.cli.output import fail, print_json, print_table
+from kneetui.cli.output import fail, print_json, print_table, write_output
 from kneetui.content.text import reason
 from kneetui.exchange.program_file import ProgramFileError, export_program, read_program_file
 from kneetui.exchange.user_programs import PLUGIN_NAME, ProgramExistsError, UserPrograms
@@ -16,7 +16,6 @@ from kneetui.history.records import RecordedSession
 from kneetui.history.store import HistoryStore, open_history_store
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage import locations
-from kneetui.storage.atomic import write_atomic
 
 
 def user_program_failures(loaded: LoadResult) -> None:
@@ -37,14 +36,9 @@ def export_program_command(args: argparse.Namespace, loaded: LoadResult) -> int:
         sys.stdout.write(text)
         return 0
     target = Path(args.output)
-    if target.is_dir():
-        return fail(f"{target} is a folder; give a file name, e.g. {target / (program.id + '.toml')}")
-    if target.exists() and not args.force:
-        return fail(f"{target} already exists; use --force to replace it")
-    try:
-        write_atomic(target, text.encode("utf-8"))
-    except OSError as error:
-        return fail(f"cannot write {target}: {reason(error)}")
+    problem = write_output(target, text.encode("utf-8"), args.force, program.id + ".toml")
+    if problem:
+        return fail(problem)
     print(f"Exported {program.id!r} to {target}.")
     return 0
 

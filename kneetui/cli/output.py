@@ -7,13 +7,33 @@ import json
 import sys
 import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, TextIO
+
+from kneetui.content.text import reason
+from kneetui.storage.atomic import write_atomic
 
 
 def fail(message: str) -> int:
     """Say ``message`` on stderr as kneetui's and return the exit status for a refused command."""
     print(f"kneetui: {message}", file=sys.stderr)
     return 1
+
+
+def write_output(target: Path, data: bytes, force: bool, example_name: str) -> str:
+    """Write ``data`` to ``target`` atomically, never over a file unless ``force``; '' or why not.
+
+    ``example_name`` is the file name suggested when ``target`` is a folder.
+    """
+    if target.is_dir():
+        return f"{target} is a folder; give a file name, e.g. {target / example_name}"
+    if target.exists() and not force:
+        return f"{target} already exists; use --force to replace it"
+    try:
+        write_atomic(target, data)
+    except OSError as error:
+        return f"cannot write {target}: {reason(error)}"
+    return ""
 
 
 #: What to print for characters kneetui uses when the terminal's encoding lacks them.

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from kneetui.cli.exchange_commands import open_history_for_reading, user_program_failures
-from kneetui.cli.output import fail, print_table
+from kneetui.cli.output import fail, print_table, write_output
 from kneetui.content.model import Program
 from kneetui.content.text import reason
 from kneetui.history.adherence import due_today
@@ -34,7 +34,6 @@ from kneetui.reminders.schedulers import (
     passed_on,
     scheduler_named,
 )
-from kneetui.storage.atomic import write_atomic
 from kneetui.storage.config import load_settings
 
 DEFAULT_TIME = "18:00"
@@ -149,14 +148,9 @@ def ics_command(args: argparse.Namespace, loaded: LoadResult) -> int:
         sys.stdout.write(data.decode("utf-8"))
         return 0
     target = Path(args.output)
-    if target.is_dir():
-        return fail(f"{target} is a folder; give a file name, e.g. {target / 'kneetui.ics'}")
-    if target.exists() and not args.force:
-        return fail(f"{target} already exists; use --force to replace it")
-    try:
-        write_atomic(target, data)
-    except OSError as error:
-        return fail(f"cannot write {target}: {reason(error)}")
+    problem = write_output(target, data, args.force, "kneetui.ics")
+    if problem:
+        return fail(problem)
     print(
         f"Wrote {program.name!r} ({program.frequency}, from {first} at {args.at}) to {target}. "
         "Import it into your calendar app; it reminds you at the start of each session."

@@ -8,12 +8,10 @@ from datetime import date
 from pathlib import Path
 
 from kneetui.cli.exchange_commands import open_history_for_reading, user_program_failures
-from kneetui.cli.output import fail
-from kneetui.content.text import reason
+from kneetui.cli.output import fail, write_output
 from kneetui.history.report import report_for
 from kneetui.history.report_html import report_html
 from kneetui.plugin_host.loader import LoadResult
-from kneetui.storage.atomic import write_atomic
 from kneetui.storage.config import load_settings
 
 
@@ -39,14 +37,9 @@ def report_command(args: argparse.Namespace, loaded: LoadResult) -> int:
         sys.stdout.write(page)
         return 0
     target = Path(args.output)
-    if target.is_dir():
-        return fail(f"{target} is a folder; give a file name, e.g. {target / 'report.html'}")
-    if target.exists() and not args.force:
-        return fail(f"{target} already exists; use --force to replace it")
-    try:
-        write_atomic(target, page.encode("utf-8"))
-    except OSError as error:
-        return fail(f"cannot write {target}: {reason(error)}")
+    problem = write_output(target, page.encode("utf-8"), args.force, "report.html")
+    if problem:
+        return fail(problem)
     count = len(report.sessions)
     print(
         f"Wrote the report for {report.first} to {report.last} ({count} session{'s' * (count != 1)}) to {target}. "
