@@ -95,7 +95,7 @@ async def test_faq_matches_are_highlighted(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f", *"swelling")
-        first = app.screen.query(".faq-entry").first().content
+        first = app.screen.query(".faq-entry").first().visual.content
         highlighted = [first.plain[span.start : span.end] for span in first.spans if "underline" in str(span.style)]
         assert highlighted == ["swelling"], "exactly the matched word is underlined"
 

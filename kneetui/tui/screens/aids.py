@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from kneetui.tui.hanging import Hanging
 from kneetui.tui.provenance import ProvenanceLegend, marked, marked_lines
 from kneetui.tui.screens.base import SectionScreen
 from kneetui.tui.widgets.topic_view import TopicView
@@ -34,7 +35,7 @@ class AidsScreen(SectionScreen):
             )
             yield Static(INTRODUCTION, classes="item", markup=False)
             if shared:
-                yield Static(marked_lines(shared), classes="item")
+                yield Static(Hanging(marked_lines(shared)), classes="item")
             for aid in aids:
                 parts = [marked(aid.what_it_does, aid.provenance)]
                 own = [line for line in aid.advice if line not in shared]

@@ -9,6 +9,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from kneetui.content.model import Exercise
+from kneetui.tui.hanging import Hanging
 from kneetui.tui.literal import bullets, heading, labelled
 from kneetui.tui.provenance import ProvenanceLegend, marked, marked_lines
 from kneetui.tui.screens.base import SectionScreen
@@ -43,12 +44,12 @@ class ExerciseDetailScreen(SectionScreen):
                 yield Static(Content("\n").join(self.facts(exercise)), id="facts")
                 yield ExerciseDrawing(exercise.drawing, animate=self.app.animate_drawings)
             yield Static(heading("How to do it"))
-            yield Static(marked_lines(exercise.steps, numbered=True), classes="item")
+            yield Static(Hanging(marked_lines(exercise.steps, numbered=True)), classes="item")
             yield Static(heading("Why it helps"))
-            yield Static(marked(exercise.benefits, exercise.provenance), classes="item")
+            yield Static(Hanging(marked(exercise.benefits, exercise.provenance)), classes="item")
             if exercise.cautions:
                 yield Static(heading("Take care"))
-                yield Static(marked_lines(exercise.cautions), classes="item")
+                yield Static(Hanging(marked_lines(exercise.cautions)), classes="item")
             citations = [
                 source.citation + (f" ({source.publisher})" if source.publisher else "")
                 for source in map(catalog.source, exercise.source_ids)
@@ -56,7 +57,7 @@ class ExerciseDetailScreen(SectionScreen):
             ]
             if citations:
                 yield Static(heading("Sources"))
-                yield Static(bullets(citations), classes="item")
+                yield Static(Hanging(bullets(citations)), classes="item")
             yield Static(Content.assemble(("Press g to be guided through this exercise.", "bold")))
         if exercise is not None:
             yield ProvenanceLegend(exercise.provenances())

@@ -10,6 +10,7 @@ from textual.widgets import Input, Static
 
 from kneetui.content.answers import KIND_LABELS, Answer, AnswerKind, answer_index
 from kneetui.content.search import SearchIndex, words
+from kneetui.tui.hanging import Hanging
 from kneetui.tui.literal import highlight_words
 from kneetui.tui.screens.base import SectionScreen
 
@@ -60,7 +61,7 @@ class FaqScreen(SectionScreen):
         answers.remove_children()
         answers.mount_all(
             Static(
-                Text("\n").join([self.title_of(entry, query_words), highlight_words(entry.text, query_words)]),
+                Hanging(Text("\n").join([self.title_of(entry, query_words), highlight_words(entry.text, query_words)])),
                 classes="faq-entry",
             )
             for entry in entries

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.widgets import DataTable, Static
 
 from kneetui.plugin_host.records import PluginRecord, Status
+from kneetui.tui.hanging import Hanging
 from kneetui.tui.literal import bullets, heading, labelled
 from kneetui.tui.screens.base import SectionScreen
 
@@ -79,7 +80,7 @@ class PluginsScreen(SectionScreen):
             description += Content.assemble(
                 "\n", ("Change saved: it takes effect when kneetui next starts.", "bold $warning")
             )
-        self.query_one("#plugin-description", Static).update(description)
+        self.query_one("#plugin-description", Static).update(Hanging(description))
 
     def pending(self, record: PluginRecord) -> bool:
         """Whether the saved setting differs from how the plug-in was loaded."""

@@ -23,6 +23,7 @@ from kneetui.exchange.program_file import (
     read_program_file,
 )
 from kneetui.served import OutsideYourFolder, confine, read_confined, served_home
+from kneetui.tui.hanging import Hanging
 from kneetui.tui.literal import heading, labelled
 from kneetui.tui.provenance import ProvenanceLegend, mark, marked, marked_lines
 from kneetui.tui.screens.base import SectionScreen
@@ -201,7 +202,7 @@ class ProgramsScreen(SectionScreen):
         else:
             lines.append(labelled("From the plug-in", catalog.owner_of("programs", program.id)))
         lines.append(labelled("Id", program.id))
-        text.update(Content("\n").join(lines))
+        text.update(Hanging(Content("\n").join(lines)))
         self.query_one("#legend", ProvenanceLegend).show(shown)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

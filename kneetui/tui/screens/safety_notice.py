@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
+from kneetui.tui.hanging import Hanging
 from kneetui.tui.literal import bullets, heading
 from kneetui.tui.screens.dialog import Dialog
 
@@ -39,7 +40,7 @@ class SafetyNoticeScreen(Dialog[bool]):
         # The button comes after the notice, inside the same scroll: it is reached by reading.
         with Vertical(), VerticalScroll(id="notice"):
             yield Static(heading("Before you exercise"))
-            yield Static(bullets(SAFETY_POINTS))
+            yield Static(Hanging(bullets(SAFETY_POINTS)))
             label = "I understand (Enter)" if self.first_run else "Close (Enter)"
             yield Button(label, id="acknowledge", variant="warning")
 

@@ -26,6 +26,7 @@ from kneetui.engine.plan import PhaseKind, UnknownExercise, build_plan, items_fr
 from kneetui.engine.session import OutcomeKind, RunnerState, SessionRunner
 from kneetui.engine.settings import RunnerSettings
 from kneetui.tui.app import KneeApp
+from kneetui.tui.hanging import Hanging
 from kneetui.tui.literal import heading
 from kneetui.tui.plugin_handover import PluginHandOver
 from kneetui.tui.provenance import legend, marked, marked_lines
@@ -388,12 +389,14 @@ class SessionScreen(Screen[None]):
         if exercise is None or not self.has_class("-steps"):
             return
         self.query_one("#steps", Static).update(
-            Content("\n").join(
-                [
-                    heading(f"{exercise.name}: the steps (i hides them)"),
-                    marked_lines(exercise.steps, numbered=True),
-                    legend(exercise.provenances()),
-                ]
+            Hanging(
+                Content("\n").join(
+                    [
+                        heading(f"{exercise.name}: the steps (i hides them)"),
+                        marked_lines(exercise.steps, numbered=True),
+                        legend(exercise.provenances()),
+                    ]
+                )
             )
         )
 
@@ -441,6 +444,6 @@ class SessionScreen(Screen[None]):
             recorded = self.app.history.session(runner.session_id)
         names = {exercise.id: exercise.name for exercise, _ in self.items}
         extra = [message] if message else []
-        self.query_one("#outcome", Static).update(session_summary(runner, recorded, names, extra))
+        self.query_one("#outcome", Static).update(Hanging(session_summary(runner, recorded, names, extra)))
         self.query_one("#phase-title", Static).update("")
         self.refresh_bindings()

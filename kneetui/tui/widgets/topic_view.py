@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from textual.content import Content
 from textual.widgets import Static
 
+from kneetui.tui.hanging import Hanging
 from kneetui.tui.literal import heading
 
 
@@ -19,4 +20,4 @@ class TopicView(Static):
 
     def __init__(self, title: str, paragraphs: Iterable[Content | str], *, id: str | None = None) -> None:
         body = [heading(title), *(part if isinstance(part, Content) else Content(part) for part in paragraphs)]
-        super().__init__(Content("\n").join(body), id=id)
+        super().__init__(Hanging(Content("\n").join(body)), id=id)
