@@ -13,6 +13,7 @@ from kneetui.exchange.user_programs import UserPrograms
 from kneetui.storage.config import Settings, load_settings
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.screens.home import HomeScreen
+from kneetui.tui.screens.import_clash import ImportClashScreen
 from kneetui.tui.screens.path_prompt import PathPromptScreen
 from kneetui.tui.screens.program_builder import ProgramBuilderScreen, id_from_name
 from kneetui.tui.screens.programs import ProgramsScreen
@@ -166,7 +167,9 @@ async def test_importing_a_broken_file_names_the_field_and_imports_nothing(make_
         assert isinstance(app.screen, ProgramsScreen)
 
 
-async def test_importing_over_a_programme_with_the_same_id_asks_first(make_app, user_programs, tmp_path):
+async def test_importing_over_a_programme_with_the_same_id_asks_replace_keep_both_or_cancel(
+    make_app, user_programs, tmp_path
+):
     user_programs.save(MY_KNEE_PLAN)
     newer = tmp_path / "newer.toml"
     newer.write_text(export_program(MY_KNEE_PLAN).replace("My knee plan", "My newer plan"), encoding="utf-8")
@@ -175,17 +178,29 @@ async def test_importing_over_a_programme_with_the_same_id_asks_first(make_app, 
         await pilot.press("r", "i")
         await pilot.pause()
         await type_path(pilot, newer)
-        assert isinstance(app.screen, ConfirmScreen)
-        assert "already used by your programme ‘My knee plan’" in text_of(app.screen.query_one("#question", Static))
-        await pilot.press("n")
+        assert isinstance(app.screen, ImportClashScreen)
+        question = text_of(app.screen.query_one("#question", Static))
+        assert "has the id 'my-knee-plan', already used by your programme ‘My knee plan’" in question
+        await pilot.press("enter")  # Cancel is highlighted: Enter by habit changes nothing
         await pilot.pause()
+        assert isinstance(app.screen, ProgramsScreen)
+        assert user_programs.list() == ["my-knee-plan"]
         assert app.catalog.program("my-knee-plan").name == "My knee plan"
-        await pilot.press("i")
+
+        await pilot.press("i", "enter")
         await pilot.pause()
-        await pilot.press("enter")
+        await pilot.press("k")
         await pilot.pause()
-        await pilot.press("y")
+        assert set(user_programs.list()) == {"my-knee-plan", "my-knee-plan-2"}
+        assert app.catalog.program("my-knee-plan").name == "My knee plan"
+        assert app.catalog.program("my-knee-plan-2").name == "My newer plan (2)"
+        assert app.screen.highlighted_id() == "my-knee-plan-2"
+
+        await pilot.press("i", "enter")
         await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert set(user_programs.list()) == {"my-knee-plan", "my-knee-plan-2"}
         assert app.catalog.program("my-knee-plan").name == "My newer plan"
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from kneetui.content.model import Dose, Frequency, Program, ProgramStep
 from kneetui.exchange.program_file import export_program
-from kneetui.exchange.user_programs import ProgramExistsError, UserPrograms
+from kneetui.exchange.user_programs import ProgramExistsError, UserPrograms, kept_apart
 from kneetui.plugin_host.loader import load_plugins
 from kneetui.storage import locations
 
@@ -90,3 +90,13 @@ def test_a_programme_whose_plugin_is_gone_is_a_failure_not_a_crash():
 def test_no_folder_yet_means_no_programmes():
     assert UserPrograms().load_all(CATALOG) == ([], [])
     assert UserPrograms().list() == []
+
+
+def test_a_programme_kept_apart_takes_the_first_free_id_and_name():
+    kept = kept_apart(PLAN, {"my-knee-plan", "my-knee-plan-2"}, {"My knee plan"})
+    assert (kept.id, kept.name) == ("my-knee-plan-3", "My knee plan (3)")
+    assert kept.steps == PLAN.steps
+    longest = replace(PLAN, id="x" * 64, name="n" * 100)
+    kept = kept_apart(longest, {longest.id})
+    assert (len(kept.id), len(kept.name)) == (64, 100)
+    assert kept.id.endswith("-2") and kept.name.endswith(" (2)")

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import builtins
 import os
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -20,6 +21,7 @@ from kneetui.content.model import Program
 from kneetui.content.text import reason
 from kneetui.content.validation import ID_PATTERN
 from kneetui.exchange.program_file import ProgramFileError, export_program, read_program_file
+from kneetui.exchange.schema import MAX_NAME
 from kneetui.plugin_host.records import Origin, PluginRecord
 from kneetui.storage import locations
 from kneetui.storage.atomic import write_atomic
@@ -27,6 +29,23 @@ from kneetui.storage.atomic import write_atomic
 SUFFIX = ".toml"
 #: The plug-in name the person's own programmes are registered under, and their owner in the catalog.
 PLUGIN_NAME = "your-programmes"
+
+
+def kept_apart(program: Program, taken_ids: Collection[str], taken_names: Collection[str] = ()) -> Program:
+    """``program`` under the first free id and name: 'my-plan-2' and 'My plan (2)' when 'my-plan' is taken.
+
+    Used to keep an imported programme beside one that already has its id, so neither replaces the other
+    and each can still be told apart by its name.
+    """
+    number = 2
+    while True:
+        suffix = f"-{number}"
+        new_id = program.id[: 64 - len(suffix)].rstrip("-._") + suffix
+        label = f" ({number})"
+        new_name = program.name[: MAX_NAME - len(label)].rstrip() + label
+        if new_id not in taken_ids and new_name not in taken_names:
+            return replace(program, id=new_id, name=new_name)
+        number += 1
 
 
 class ProgramExistsError(FileExistsError):

@@ -22,12 +22,14 @@ from kneetui.exchange.program_file import (
     parse_program,
     read_program_file,
 )
+from kneetui.exchange.user_programs import kept_apart
 from kneetui.served import OutsideYourFolder, confine, read_confined, served_home
 from kneetui.tui.hanging import Hanging
 from kneetui.tui.literal import heading, labelled
 from kneetui.tui.provenance import ProvenanceLegend, mark, marked, marked_lines
 from kneetui.tui.screens.base import SectionScreen
 from kneetui.tui.screens.confirm import ConfirmScreen
+from kneetui.tui.screens.import_clash import ClashChoice, ImportClashScreen
 from kneetui.tui.screens.path_prompt import PathPromptScreen
 from kneetui.tui.write_file import write_where_asked
 
@@ -312,8 +314,11 @@ class ProgramsScreen(SectionScreen):
                 problem = Content.assemble(("Nothing was imported. ", "bold"), str(error))
                 continue
             self.last_path = path
-            if not await self.may_replace(program, path):
+            chosen = await self.settle_clash(program, path)
+            if chosen is None:
+                self.notify("Nothing was imported.", markup=False)
                 return
+            program = chosen
             try:
                 self.app.user_programs.save(program, overwrite=True)
             except OSError as error:
@@ -324,11 +329,11 @@ class ProgramsScreen(SectionScreen):
             self.notify(f"Imported {program.name!r} ({program.id}).", markup=False)
             return
 
-    async def may_replace(self, program: Program, path: Path) -> bool:
-        """Whether ``program`` may be saved: asks first when its id is taken."""
+    async def settle_clash(self, program: Program, path: Path) -> Program | None:
+        """``program`` as it is to be saved; when its id is taken, the person chooses. ``None``: cancelled."""
         existing = self.app.catalog.program(program.id)
         if existing is None:
-            return True
+            return program
         if self.is_own(existing):
             whose = Content.assemble("your programme ", quoted(existing.name))
         else:
@@ -337,11 +342,25 @@ class ProgramsScreen(SectionScreen):
                 quoted(existing.name),
                 f" from the plug-in {self.app.catalog.owner_of('programs', existing.id)!r}",
             )
-        question = Content.assemble(
-            f"The id {program.id!r} is already used by ", whose, f". Replace it with the one in {path.name}?"
+        catalog = self.app.catalog
+        apart = kept_apart(
+            program,
+            {listed.id for listed in catalog.programs} | set(self.app.user_programs.list()),
+            {listed.name for listed in catalog.programs},
         )
-        replace: bool = await self.app.push_screen_wait(ConfirmScreen(question, yes="Replace"))
-        return replace
+        question = Content.assemble(
+            quoted(program.name),
+            f" in {path.name} has the id {program.id!r}, already used by ",
+            whose,
+            ".",
+        )
+        kept_as = Content.assemble(quoted(apart.name), f" ({apart.id})")
+        choice = await self.app.push_screen_wait(ImportClashScreen(question, kept_as))
+        if choice is ClashChoice.REPLACE:
+            return program
+        if choice is ClashChoice.KEEP_BOTH:
+            return apart
+        return None
 
     def after_programmes_changed(self) -> None:
         """Reload the person's programmes and keep today's choice pointing at one that exists."""
