@@ -219,7 +219,7 @@ def test_an_imported_programme_is_guided_by_its_id(subprocess_env):
     assert kneetui("import", str(example), env=subprocess_env).returncode == 0
     # No answers at all: it names the programme, then starts nothing.
     result = subprocess.run(
-        [sys.executable, "-m", "kneetui", "guide", "my-knee-plan", "--plain"],
+        [sys.executable, "-m", "kneetui", "guide", "example-knee-plan", "--plain"],
         input="",
         capture_output=True,
         text=True,
@@ -227,5 +227,5 @@ def test_an_imported_programme_is_guided_by_its_id(subprocess_env):
         timeout=60,
     )
     assert "no programme" not in result.stderr, result.stderr
-    assert "Programme: My knee plan, 5 exercises." in result.stdout
+    assert "Programme: Example knee plan, 5 exercises." in result.stdout
     assert "Traceback" not in result.stderr

@@ -394,3 +394,11 @@ any_programs = st.builds(
 @given(any_programs)
 def test_export_then_parse_gives_the_same_programme(program):
     assert parse_program(export_program(program), CATALOG) == program
+
+
+def test_the_example_in_the_docs_does_not_take_the_id_the_builder_suggests():
+    from kneetui.tui.screens.program_builder import NAME_EXAMPLE, id_from_name
+
+    example = parse_program((DOCS / "example-program.toml").read_text(encoding="utf-8"), CATALOG)
+    assert example.id != id_from_name(NAME_EXAMPLE)
+    assert example.name != NAME_EXAMPLE

@@ -27,6 +27,8 @@ from kneetui.tui.widgets.builder_lists import ExercisePicker, StepList
 from kneetui.tui.widgets.dose_input import QUANTITY_LABELS, DoseInput
 
 FREQUENCIES = [("Daily", Frequency.DAILY), ("Every other day", Frequency.EVERY_OTHER_DAY)]
+#: The name the builder shows as an example; the example file in docs/ uses another, so importing it never clashes.
+NAME_EXAMPLE = "My knee plan"
 ID_RULE = "use 1–64 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit"
 #: Starting at the low end is kneetui's reading of the article's "start slowly"; building up as tolerated is the article's.
 START_LOW = Content.assemble(
@@ -106,7 +108,7 @@ class ProgramBuilderScreen(Screen[str | None]):
             with Horizontal(classes="field-row"):
                 yield Label("Name")
                 yield Input(
-                    program.name if program else "", placeholder="e.g. My knee plan", max_length=MAX_NAME, id="name"
+                    program.name if program else "", placeholder=f"e.g. {NAME_EXAMPLE}", max_length=MAX_NAME, id="name"
                 )
                 yield Label("Id", id="id-label")
                 yield Input(
