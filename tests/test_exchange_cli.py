@@ -117,7 +117,27 @@ def test_export_to_a_file_refuses_to_overwrite_without_force(subprocess_env, tmp
 def test_exporting_an_unknown_programme_lists_the_known_ones(subprocess_env):
     result = kneetui("export", "program", "nope", env=subprocess_env)
     assert result.returncode == 1
-    assert "no programme 'nope'; known programmes: acute, chronic" in result.stderr
+    assert "no programme has the id or name 'nope'; known programmes: acute (Acute phase" in result.stderr
+    assert "chronic (Chronic pain" in result.stderr
+
+
+def test_a_programme_is_exported_by_its_name_as_the_readme_shows(subprocess_env, tmp_path):
+    by_id = kneetui("export", "program", "chronic", env=subprocess_env).stdout
+    by_name = kneetui("export", "program", "chronic pain:  Stretch and strengthen ", env=subprocess_env)
+    assert by_name.returncode == 0, by_name.stderr
+    assert by_name.stdout == by_id
+    for program_id in ("plan-a", "plan-b"):
+        plan = tmp_path / f"{program_id}.toml"
+        plan.write_text(
+            f'format = "kneetui-program"\nversion = 1\n[program]\nid = "{program_id}"\nname = "My knee plan"\n'
+            '[[program.steps]]\nexercise = "wall-slides"\n',
+            encoding="utf-8",
+        )
+        assert kneetui("import", str(plan), env=subprocess_env).returncode == 0
+    ambiguous = kneetui("export", "program", "My knee plan", env=subprocess_env)
+    assert ambiguous.returncode == 1 and ambiguous.stdout == ""
+    assert "2 programmes are called 'My knee plan' (plan-a, plan-b); give the id" in ambiguous.stderr
+    assert kneetui("export", "program", "plan-b", env=subprocess_env).returncode == 0
 
 
 def record_two_sessions() -> None:

@@ -27,10 +27,14 @@ def user_program_failures(loaded: LoadResult) -> None:
 
 def export_program_command(args: argparse.Namespace, loaded: LoadResult) -> int:
     user_program_failures(loaded)
-    program = loaded.catalog.program(args.name)
-    if program is None:
-        known = ", ".join(sorted(program.id for program in loaded.catalog.programs)) or "none"
-        return fail(f"no programme {args.name!r}; known programmes: {known}")
+    found = loaded.catalog.programs_called(args.name)
+    if not found:
+        known = "; ".join(f"{program.id} ({program.name})" for program in loaded.catalog.programs) or "none"
+        return fail(f"no programme has the id or name {args.name!r}; known programmes: {known}")
+    if len(found) > 1:
+        ids = ", ".join(program.id for program in found)
+        return fail(f"{len(found)} programmes are called {args.name!r} ({ids}); give the id of the one to export")
+    program = found[0]
     text = export_program(program)
     if args.output is None:
         sys.stdout.write(text)
@@ -129,8 +133,8 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     """Add export, import and history to the ``kneetui`` parser."""
     exporting = commands.add_parser("export", help="write a programme as a TOML file")
     kinds = exporting.add_subparsers(dest="what", metavar="WHAT", required=True)
-    program = kinds.add_parser("program", help="a built-in, plug-in or user programme, by id")
-    program.add_argument("name", metavar="NAME", help="the programme's id, e.g. chronic")
+    program = kinds.add_parser("program", help="a built-in, plug-in or user programme, by id or name")
+    program.add_argument("name", metavar="NAME", help='the programme\'s id or name, e.g. chronic or "My knee plan"')
     program.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of printing")
     program.add_argument("--force", action="store_true", help="replace FILE if it exists")
     program.set_defaults(run=export_program_command)

@@ -73,6 +73,14 @@ class Catalog:
     def program(self, program_id: str) -> Program | None:
         return self.items["programs"].get(program_id)  # type: ignore[return-value]
 
+    def programs_called(self, name_or_id: str) -> list[Program]:
+        """The programme with this id; else those with this name, ignoring case and spaces at the ends."""
+        by_id = self.program(name_or_id)
+        if by_id is not None:
+            return [by_id]
+        wanted = " ".join(name_or_id.split()).casefold()
+        return [program for program in self.programs if " ".join(program.name.split()).casefold() == wanted]
+
     def source(self, source_id: str) -> Source | None:
         return self.items["sources"].get(source_id)  # type: ignore[return-value]
 
