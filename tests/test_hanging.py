@@ -42,3 +42,5 @@ def test_a_marker_alone_is_text_not_a_marker():
     assert marker_width("- ") == 0
     assert marker_width("10. ● Yours") == 6
     assert marker_width("3 blocks") == 0
+    assert marker_width("✓ ◆ Chronic pain") == 4
+    assert marker_width("  daily · 3 exercises") == 2

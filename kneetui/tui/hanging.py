@@ -2,8 +2,8 @@
 
 Textual wraps every line from the left edge, so a long bullet reads as a new
 paragraph on a narrow terminal. :class:`Hanging` wraps each line itself,
-indenting what follows a bullet, a number or a provenance mark by that
-marker's width, and hands the result to Textual's own :class:`Content`.
+indenting what follows a line's own indent, a bullet, a number or a
+provenance mark by that marker's width, and hands the result to Textual's own :class:`Content`.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions, Visual
 
-#: What a line may start with to hang: a bullet or a number, then an optional provenance mark.
-MARKER = re.compile(r"(?:[•*-] |\d{1,3}[.)] )?(?:[◆◇○●] )?")
+#: What a line may start with to hang: its own indent, a bullet, a tick or a number, then a provenance mark.
+MARKER = re.compile(r" *(?:(?:[•*✓-]|\d{1,3}[.)]) )?(?:[◆◇○●] )?")
 
 
 def marker_width(line: str) -> int:

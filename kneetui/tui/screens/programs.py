@@ -65,12 +65,14 @@ class ProgramsScreen(SectionScreen):
     SECTION_TITLE = "Programmes"
     DEFAULT_CSS = """
     ProgramsScreen #programs-row { height: 1fr; }
-    ProgramsScreen #programs { width: 44; height: 1fr; border: round $primary; }
-    ProgramsScreen #program-detail { width: 1fr; height: 1fr; border: round $secondary; padding: 0 1; }
+    /* The names are short and the details long: the details get the room. */
+    ProgramsScreen #programs { width: 1fr; max-width: 34; height: 1fr; border: round $primary; }
+    ProgramsScreen #program-detail { width: 2fr; height: 1fr; border: round $secondary; padding: 0 1; }
     ProgramsScreen #program-detail:focus { border: tall $accent; }
     ProgramsScreen.-narrow #programs-row { layout: vertical; }
-    ProgramsScreen.-narrow #programs { width: 1fr; height: 1fr; max-height: 14; }
-    ProgramsScreen.-narrow #program-detail { height: 1fr; }
+    /* Stacked, every row counts: the list has no box (its focus shows as a bar, in app.tcss). */
+    ProgramsScreen.-narrow #programs { width: 1fr; max-width: 100%; height: auto; max-height: 50%; border: none; }
+    ProgramsScreen.-narrow #program-detail { width: 1fr; height: 1fr; }
     """
     BINDINGS = [
         Binding("t", "choose_for_today", "Today"),
@@ -85,6 +87,8 @@ class ProgramsScreen(SectionScreen):
         super().__init__()
         #: The last file exported or imported here, offered again by the next prompt.
         self.last_path: Path | None = None
+        #: Whether the listed prompts are the narrow ones.
+        self._listed_narrow = False
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="programs-row", classes="section-body"):
@@ -95,6 +99,18 @@ class ProgramsScreen(SectionScreen):
                 detail.border_title = "Details"
                 yield Static(id="program-text")
         yield ProvenanceLegend(id="legend")
+
+    @property
+    def narrow(self) -> bool:
+        return self.has_class("-narrow")
+
+    def on_resize(self) -> None:
+        # The prompts differ when stacked (see prompt()); the breakpoint class is set after this handler runs.
+        self.call_after_refresh(self.refill_for_width)
+
+    def refill_for_width(self) -> None:
+        if self.narrow != self._listed_narrow:
+            self.refill()
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -123,9 +139,10 @@ class ProgramsScreen(SectionScreen):
         """List the programmes again, keeping ``highlight`` (or the current one) highlighted."""
         options = self.query_one("#programs", OptionList)
         keep = highlight or self.highlighted_id()
+        self._listed_narrow = self.narrow
         options.clear_options()
         programs = self.app.catalog.programs
-        options.add_options(Option(self.prompt(program), id=program.id) for program in programs)
+        options.add_options(Option(Hanging(self.prompt(program)), id=program.id) for program in programs)
         ids = [program.id for program in programs]
         if ids:
             options.highlighted = ids.index(keep) if keep in ids else 0
@@ -138,14 +155,16 @@ class ProgramsScreen(SectionScreen):
         if self.is_own(program):
             tags.append("yours")
         tags += [str(program.frequency), f"{len(program.steps)} exercises"]
-        return Content.assemble(
+        name = Content.assemble(
             (TODAY_MARK if is_today else " " * len(TODAY_MARK), "bold"),
             mark(program.provenance),
             " ",
             (program.name, "bold"),
-            "\n  ",
-            (" · ".join(tags), "dim"),
         )
+        if self.narrow:
+            # Stacked on a small terminal, the list shows names only; the details say the rest.
+            return name
+        return Content.assemble(name, "\n  ", (" · ".join(tags), "dim"))
 
     def highlighted_id(self) -> str | None:
         options = self.query_one("#programs", OptionList)
