@@ -27,12 +27,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Digits, Header, Static
+from textual.widgets import Digits, Static
 
 from kneetui.engine.clock import Clock
 from kneetui.engine.plugin_guide import SessionGuide
 from kneetui.engine.recording import BlockKind, BlockRecord
 from kneetui.tui.widgets.exercise_drawing import ExerciseDrawing
+from kneetui.tui.widgets.title_bar import TitleBar
 
 __all__ = ["ExerciseDrawing", "PluginSessionScreen", "SessionClock", "Stopwatch", "clock_face"]
 
@@ -160,7 +161,7 @@ class PluginSessionScreen(Screen[None]):
         self._started = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="session-body"):
             yield Static(Text(self.guide.exercise.name), id="where")
             with Horizontal(id="main-row"):

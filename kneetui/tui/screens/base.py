@@ -6,9 +6,10 @@ from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Footer
 
 from kneetui.tui.app import KneeApp
+from kneetui.tui.widgets.title_bar import TitleBar
 
 
 class SectionScreen(Screen[None]):
@@ -21,7 +22,7 @@ class SectionScreen(Screen[None]):
     BINDINGS = [Binding("escape", "back", "Back")]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield from self.compose_body()
         yield Footer()
 
@@ -29,8 +30,8 @@ class SectionScreen(Screen[None]):
         yield from ()
 
     def on_mount(self) -> None:
+        # Textual calls this after a subclass's own on_mount too, so it must not undo a sub-title set there.
         self.title = self.SECTION_TITLE
-        self.sub_title = ""
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

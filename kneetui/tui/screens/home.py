@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kneetui.engine.safety import ARTICLE_RULE, describe_stop
@@ -17,6 +17,7 @@ from kneetui.tui.app import KneeApp
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.sections import SECTIONS, key_label
 from kneetui.tui.widgets.due_today import DueToday
+from kneetui.tui.widgets.title_bar import TitleBar
 
 #: The sections whose keys the footer shows; the menu shows every key.
 FOOTER_SECTIONS = {"session", "library", "faq", "help"}
@@ -56,7 +57,7 @@ class HomeScreen(Screen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal():
             menu = OptionList(
                 *(

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from kneetui.content.model import Exercise, Frequency, Program, ProgramStep, Provenance, Range
@@ -25,6 +25,7 @@ from kneetui.tui.provenance import ProvenanceLegend, mark, marked
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.widgets.builder_lists import ExercisePicker, StepList
 from kneetui.tui.widgets.dose_input import QUANTITY_LABELS, DoseInput
+from kneetui.tui.widgets.title_bar import TitleBar
 
 FREQUENCIES = [("Daily", Frequency.DAILY), ("Every other day", Frequency.EVERY_OTHER_DAY)]
 #: The name the builder shows as an example; the example file in docs/ uses another, so importing it never clashes.
@@ -102,7 +103,7 @@ class ProgramBuilderScreen(Screen[str | None]):
 
     def compose(self) -> ComposeResult:
         program = self.original
-        yield Header()
+        yield TitleBar()
         # Not focusable itself: Tab goes from field to field, and each scrolls into view.
         with VerticalScroll(id="builder", can_focus=False):
             with Horizontal(classes="field-row"):

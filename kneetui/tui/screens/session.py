@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Digits, Footer, Header, ProgressBar, Static
+from textual.widgets import Digits, Footer, ProgressBar, Static
 
 from kneetui.content.model import Dose, Exercise
 from kneetui.engine.cues import STOP_ADVICE, Cue, CueKind
@@ -35,6 +35,7 @@ from kneetui.tui.screens.pain_question import PAIN_WORSE, PainAnswer, PainQuesti
 from kneetui.tui.screens.safety_check import SafetyCheckResult, SafetyCheckScreen
 from kneetui.tui.widgets.exercise_drawing import ExerciseDrawing
 from kneetui.tui.widgets.session_summary import session_summary
+from kneetui.tui.widgets.title_bar import TitleBar
 
 #: How often the screen asks the runner for news. The runner keeps exact time on
 #: its own; this only bounds how late a change is shown.
@@ -127,7 +128,7 @@ class SessionScreen(Screen[None]):
     # -- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="session-body"):
             yield Static(id="where")
             # What to do now comes first: on a small terminal it must not fall below the fold.
