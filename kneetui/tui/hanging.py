@@ -30,11 +30,14 @@ def marker_width(line: str) -> int:
     return width if width < len(line.rstrip()) else 0
 
 
-def hang(content: Content, width: int) -> list[Content]:
-    """``content`` wrapped to ``width``, each marked line's continuation indented under its text."""
+def hang(content: Content, width: int, fixed_indent: int | None = None) -> list[Content]:
+    """``content`` wrapped to ``width``, each marked line's continuation indented under its text.
+
+    ``fixed_indent`` fixes the indent of every line instead, for text whose marker is its own (a key, say).
+    """
     lines: list[Content] = []
     for line in content.split("\n", allow_blank=True):
-        indent = marker_width(line.plain)
+        indent = marker_width(line.plain) if fixed_indent is None else fixed_indent
         if indent == 0 or width - indent < 8:
             lines.extend(line.wrap(width) or [line])
             continue
@@ -47,7 +50,9 @@ def hang(content: Content, width: int) -> list[Content]:
 class Hanging(Visual):
     """A :class:`Visual` of ``content`` in which marked lines wrap with a hanging indent."""
 
-    def __init__(self, content: Content | Text | str) -> None:
+    def __init__(self, content: Content | Text | str, indent: int | None = None) -> None:
+        """``indent`` fixes how far every wrapped line hangs; by default each line's marker decides."""
+        self.indent = indent
         if isinstance(content, Text):
             content = Content.from_rich_text(content)
         self.content = Content(content) if isinstance(content, str) else content
@@ -59,7 +64,7 @@ class Hanging(Visual):
     def wrapped(self, width: int) -> Content:
         """The content with its line breaks put in for ``width``."""
         if self._wrapped is None or self._wrapped[0] != width:
-            self._wrapped = (width, Content("\n").join(hang(self.content, max(width, 1))))
+            self._wrapped = (width, Content("\n").join(hang(self.content, max(width, 1), self.indent)))
         return self._wrapped[1]
 
     def render_strips(self, width: int, height: int | None, style: Style, options: RenderOptions) -> list[Strip]:

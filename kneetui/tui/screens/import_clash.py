@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from kneetui.tui.hanging import Hanging
 from kneetui.tui.screens.dialog import Dialog
 
 
@@ -28,7 +29,8 @@ class ImportClashScreen(Dialog[ClashChoice]):
     DEFAULT_CLASSES = "-warning"
     DEFAULT_CSS = """
     ImportClashScreen #clash-text { height: auto; max-height: 1fr; }
-    ImportClashScreen #choices { height: auto; margin-top: 1; border: none; padding: 0; }
+    /* No box around three lines (-boxless, in app.tcss): on a small terminal every row is needed. */
+    ImportClashScreen #choices { height: auto; margin-top: 1; padding: 0; }
     """
     BINDINGS = [
         Binding("r", "choose('replace')", "Replace"),
@@ -51,12 +53,14 @@ class ImportClashScreen(Dialog[ClashChoice]):
             with VerticalScroll(id="clash-text", can_focus=False):
                 yield Static(self.question, id="question")
             yield OptionList(
-                Option(Content.assemble(("r", "bold underline"), "  Replace it"), id="replace"),
+                Option(Hanging(Content.assemble(("r", "bold underline"), "  Replace it"), 3), id="replace"),
                 Option(
-                    Content.assemble(("k", "bold underline"), "  Keep both: add it as ", self.kept_as), id="keep-both"
+                    Hanging(Content.assemble(("k", "bold underline"), "  Keep both: add it as ", self.kept_as), 3),
+                    id="keep-both",
                 ),
-                Option(Content.assemble(("c", "bold underline"), "  Cancel: import nothing"), id="cancel"),
+                Option(Hanging(Content.assemble(("c", "bold underline"), "  Cancel: import nothing"), 3), id="cancel"),
                 id="choices",
+                classes="-boxless",
             )
 
     def on_mount(self) -> None:

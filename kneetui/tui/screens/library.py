@@ -10,6 +10,7 @@ from textual.widgets import Checkbox, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from kneetui.content.model import Category, Exercise, Provenance
+from kneetui.tui.hanging import Hanging
 from kneetui.tui.provenance import ProvenanceLegend, mark
 from kneetui.tui.screens.base import SectionScreen
 from kneetui.tui.widgets.check import Check
@@ -77,7 +78,7 @@ class ExerciseLibraryScreen(SectionScreen):
         exercises = self.matching()
         options = self.query_one("#exercises", OptionList)
         options.clear_options()
-        options.add_options(Option(self.prompt(exercise), id=exercise.id) for exercise in exercises)
+        options.add_options(Option(Hanging(self.prompt(exercise)), id=exercise.id) for exercise in exercises)
         self.query_one("#legend", ProvenanceLegend).show(
             provenance for exercise in exercises for provenance in exercise.provenances()
         )

@@ -21,6 +21,7 @@ from kneetui.exchange.program_file import ProgramFileError, export_program, pars
 from kneetui.exchange.schema import MAX_NAME
 from kneetui.history.progression import PRIMARY, STEP_SIZES
 from kneetui.tui.app import KneeApp
+from kneetui.tui.hanging import Hanging
 from kneetui.tui.provenance import ProvenanceLegend, mark, marked
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.widgets.builder_lists import ExercisePicker, StepList
@@ -132,18 +133,20 @@ class ProgramBuilderScreen(Screen[str | None]):
                 library = ExercisePicker(
                     *(
                         Option(
-                            Content.assemble(
-                                mark(exercise.provenance),
-                                " ",
-                                (exercise.name, "bold"),
-                                "  ",
-                                marked(
-                                    exercise.dosage.describe(),
-                                    # Marked only where it differs from the exercise's own mark.
-                                    None
-                                    if exercise.dosage.provenance is exercise.provenance
-                                    else exercise.dosage.provenance,
-                                ).stylize("dim"),
+                            Hanging(
+                                Content.assemble(
+                                    mark(exercise.provenance),
+                                    " ",
+                                    (exercise.name, "bold"),
+                                    "  ",
+                                    marked(
+                                        exercise.dosage.describe(),
+                                        # Marked only where it differs from the exercise's own mark.
+                                        None
+                                        if exercise.dosage.provenance is exercise.provenance
+                                        else exercise.dosage.provenance,
+                                    ).stylize("dim"),
+                                )
                             ),
                             id=exercise.id,
                         )
@@ -219,7 +222,7 @@ class ProgramBuilderScreen(Screen[str | None]):
     def refresh_steps(self, highlight: int | None) -> None:
         steps = self.query_one("#steps", StepList)
         steps.clear_options()
-        steps.add_options(Option(self.step_prompt(number, step)) for number, step in enumerate(self.steps, 1))
+        steps.add_options(Option(Hanging(self.step_prompt(number, step))) for number, step in enumerate(self.steps, 1))
         if self.steps:
             steps.highlighted = min(max(highlight or 0, 0), len(self.steps) - 1)
         self.show_dose()
