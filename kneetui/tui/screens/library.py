@@ -53,7 +53,7 @@ class ExerciseLibraryScreen(SectionScreen):
                 yield Check("Suits acute phase", id="acute")
                 yield Select([(name, name) for name in plugins], prompt="Any plug-in", id="plugin")
             yield Static(id="count")
-            yield OptionList(id="exercises", markup=False)
+            yield OptionList(id="exercises", markup=False, classes="-boxless-narrow")
             yield ProvenanceLegend(id="legend")
 
     def on_mount(self) -> None:

@@ -70,8 +70,8 @@ class ProgramsScreen(SectionScreen):
     ProgramsScreen #program-detail { width: 2fr; height: 1fr; border: round $secondary; padding: 0 1; }
     ProgramsScreen #program-detail:focus { border: tall $accent; }
     ProgramsScreen.-narrow #programs-row { layout: vertical; }
-    /* Stacked, every row counts: the list has no box (its focus shows as a bar, in app.tcss). */
-    ProgramsScreen.-narrow #programs { width: 1fr; max-width: 100%; height: auto; max-height: 50%; border: none; }
+    /* Stacked, every row counts: the list has no box there (-boxless-narrow, in app.tcss). */
+    ProgramsScreen.-narrow #programs { width: 1fr; max-width: 100%; height: auto; max-height: 50%; }
     ProgramsScreen.-narrow #program-detail { width: 1fr; height: 1fr; }
     """
     BINDINGS = [
@@ -92,7 +92,7 @@ class ProgramsScreen(SectionScreen):
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="programs-row", classes="section-body"):
-            programs = OptionList(id="programs", markup=False)
+            programs = OptionList(id="programs", markup=False, classes="-boxless-narrow")
             programs.border_title = "Programmes"
             yield programs
             with VerticalScroll(id="program-detail") as detail:
