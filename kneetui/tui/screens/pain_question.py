@@ -11,7 +11,7 @@ from typing import Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from kneetui.tui.literal import heading
@@ -34,6 +34,7 @@ class PainQuestionScreen(Dialog[PainAnswer]):
 
     DEFAULT_CSS = """
     PainQuestionScreen > Vertical { width: 60; }
+    PainQuestionScreen #pain-question { height: auto; max-height: 1fr; }
     PainQuestionScreen #skip-warning { display: none; color: $warning; text-style: bold; }
     PainQuestionScreen.-warned #skip-warning { display: block; }
     """
@@ -48,7 +49,8 @@ class PainQuestionScreen(Dialog[PainAnswer]):
         self.note = note
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        # On a small terminal the question scrolls: Page Down reads on while the scale keeps focus.
+        with Vertical(), VerticalScroll(id="pain-question", can_focus=False):
             yield Static(heading(self.question))
             if self.note:
                 yield Static(self.note, markup=False, classes="pain-note")
@@ -58,6 +60,8 @@ class PainQuestionScreen(Dialog[PainAnswer]):
 
     def on_mount(self) -> None:
         self.query_one(PainScale).focus()
+        # Focusing the scale may scroll the question's first line away; a person reads from the top.
+        self.call_after_refresh(self.query_one("#pain-question", VerticalScroll).scroll_home, animate=False)
 
     def on_pain_scale_chosen(self, event: PainScale.Chosen) -> None:
         self.dismiss(event.value)
@@ -70,3 +74,4 @@ class PainQuestionScreen(Dialog[PainAnswer]):
             self.dismiss(None)
         else:
             self.add_class("-warned")
+            self.call_after_refresh(self.query_one("#skip-warning").scroll_visible, animate=False)

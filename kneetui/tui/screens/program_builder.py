@@ -335,7 +335,7 @@ class ProgramBuilderScreen(Screen[str | None]):
         chosen = replace(dose, **{quantity: value})
         self.steps[index] = replace(step, dose=chosen)
         self.query_one("#steps", StepList).replace_option_prompt_at_index(
-            index, self.step_prompt(index + 1, self.steps[index])
+            index, Hanging(self.step_prompt(index + 1, self.steps[index]))
         )
         self.say(exercise.name, f": {chosen.describe()} (range {exercise.dosage.describe()}).")
         return True
