@@ -38,8 +38,9 @@ class HomeScreen(Screen[None]):
     }
     HomeScreen.-stopped #stop-notice { display: block; }
     HomeScreen.-narrow Horizontal { layout: vertical; overflow-y: auto; }
-    HomeScreen.-narrow #menu { width: 1fr; height: auto; max-height: 14; }
-    HomeScreen.-narrow #today-panel { height: auto; }
+    /* At most the screen's height, so the menu scrolls itself to the highlighted item. */
+    HomeScreen.-narrow #menu { width: 1fr; height: auto; max-height: 100%; }
+    HomeScreen.-narrow #today-panel { height: auto; max-height: 100%; }
     """
     BINDINGS = [
         *(

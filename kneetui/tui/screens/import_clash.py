@@ -24,7 +24,7 @@ class ClashChoice(Enum):
 
 
 class ImportClashScreen(Dialog[ClashChoice]):
-    """Dismisses with the person's choice; Cancel is highlighted, so Enter pressed by habit changes nothing."""
+    """Dismisses with the person's choice; Cancel comes first and is highlighted, so Enter by habit changes nothing."""
 
     DEFAULT_CLASSES = "-warning"
     DEFAULT_CSS = """
@@ -53,19 +53,19 @@ class ImportClashScreen(Dialog[ClashChoice]):
             with VerticalScroll(id="clash-text", can_focus=False):
                 yield Static(self.question, id="question")
             yield OptionList(
-                Option(Hanging(Content.assemble(("r", "bold underline"), "  Replace it"), 3), id="replace"),
+                Option(Hanging(Content.assemble(("c", "bold underline"), "  Cancel: import nothing"), 3), id="cancel"),
                 Option(
                     Hanging(Content.assemble(("k", "bold underline"), "  Keep both: add it as ", self.kept_as), 3),
                     id="keep-both",
                 ),
-                Option(Hanging(Content.assemble(("c", "bold underline"), "  Cancel: import nothing"), 3), id="cancel"),
+                Option(Hanging(Content.assemble(("r", "bold underline"), "  Replace it"), 3), id="replace"),
                 id="choices",
                 classes="-boxless",
             )
 
     def on_mount(self) -> None:
         choices = self.query_one("#choices", OptionList)
-        choices.highlighted = 2
+        choices.highlighted = 0
         choices.focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
