@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from kneetui.engine.safety import ARTICLE_RULE, describe_stop
 from kneetui.history.days import local_day
 from kneetui.tui.app import KneeApp
+from kneetui.tui.hanging import Hanging
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.sections import SECTIONS, key_label
 from kneetui.tui.widgets.due_today import DueToday
@@ -96,7 +97,7 @@ class HomeScreen(Screen[None]):
         self.refresh_today()
 
     def refresh_today(self) -> None:
-        self.query_one("#today", Static).update(self.app.today_summary())
+        self.query_one("#today", Static).update(Hanging(self.app.today_summary()))
         self.query_one(DueToday).refresh_due()
         self.show_stop()
 

@@ -66,8 +66,8 @@ class ProgramsScreen(SectionScreen):
     DEFAULT_CSS = """
     ProgramsScreen #programs-row { height: 1fr; }
     /* The names are short and the details long: the details get the room. */
-    ProgramsScreen #programs { width: 1fr; max-width: 34; height: 1fr; border: round $primary; }
-    ProgramsScreen #program-detail { width: 2fr; height: 1fr; border: round $secondary; padding: 0 1; }
+    ProgramsScreen #programs { width: 2fr; max-width: 36; height: 1fr; border: round $primary; }
+    ProgramsScreen #program-detail { width: 3fr; height: 1fr; border: round $secondary; padding: 0 1; }
     ProgramsScreen #program-detail:focus { border: tall $accent; }
     ProgramsScreen.-narrow #programs-row { layout: vertical; }
     /* Stacked, every row counts: the list has no box there (-boxless-narrow, in app.tcss). */
