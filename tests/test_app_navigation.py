@@ -79,6 +79,20 @@ async def test_home_menu_opens_a_section_with_enter(make_app):
         assert app.screen.SECTION_TITLE == "Frequently asked questions"
 
 
+async def test_at_40x12_the_home_menu_scrolls_to_its_last_item(make_app):
+    app = make_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        menu = app.screen.query_one("#menu", OptionList)
+        await pilot.press("end")
+        await pilot.pause()
+        last = menu.option_count - 1
+        assert menu.highlighted == last
+        assert menu.scroll_y > 0, "the menu itself scrolls, so its last item is on screen"
+        assert menu.region.bottom <= app.screen.region.bottom - 1, "the menu ends above the footer"
+        await pilot.press("enter")
+        assert app.screen.__class__.__name__ == "HelpScreen"
+
+
 async def test_typing_in_the_faq_finds_the_answer_as_you_type(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
