@@ -139,3 +139,25 @@ def test_importing_a_programme_whose_id_is_taken_at_40_by_12(make_app, snap_comp
         await play(pilot, ["r", "i", "backspace", "backspace", *str(tmp_path / "evenings.toml"), "enter"])
 
     assert snap_compare(app, terminal_size=SMALL, run_before=import_it)
+
+
+@pytest.fixture
+def utc(monkeypatch):
+    """Dates on screen read the same on every machine."""
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_home_after_a_stop_for_pain_at_40_by_12(make_app, snap_compare, utc):
+    # The check after the last exercise is a rise of 1: the session stops, and Home says so first.
+    stopped = [guide("wall-slides"), *START, after(3.5), *TEN_REPS, "3", "enter", "escape"]
+
+    async def stop_then_go_home(pilot) -> None:
+        await play(pilot, stopped)
+
+    assert snap_compare(still_app(make_app), terminal_size=SMALL, run_before=stop_then_go_home)

@@ -119,6 +119,14 @@ class HomeScreen(Screen[None]):
                 ]
             )
         )
+        self.call_after_refresh(self.show_stop_first)
+
+    def show_stop_first(self) -> None:
+        """Stacked on a small terminal the menu comes first and would hide the stop: bring the stop into view."""
+        if self.has_class("-narrow") and self.has_class("-stopped"):
+            panel = self.query_one("#today-panel", VerticalScroll)
+            panel.focus()
+            panel.scroll_home(animate=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "acknowledge_stop":
@@ -130,6 +138,7 @@ class HomeScreen(Screen[None]):
         if stopped is not None:
             self.app.history.acknowledge_stop(stopped.id, self.app.clock.wall())
         self.show_stop()
+        self.query_one("#menu").focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id == "session":
