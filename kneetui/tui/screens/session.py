@@ -383,6 +383,12 @@ class SessionScreen(Screen[None]):
         """Show or hide the whole exercise's steps, without leaving the session."""
         self.toggle_class("-steps")
         self.show_steps()
+        # On a small terminal the steps are below the clock: bring them into view, and the clock back after.
+        body = self.query_one("#session-body", VerticalScroll)
+        if self.has_class("-steps"):
+            self.call_after_refresh(self.query_one("#steps").scroll_visible, animate=False)
+        else:
+            body.scroll_home(animate=False)
 
     def show_steps(self) -> None:
         runner = self.runner
