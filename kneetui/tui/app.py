@@ -46,7 +46,8 @@ class KneeApp(App[None]):
     #: Every screen gets ``-narrow`` below 70 columns: side-by-side panels stack there.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
     BINDINGS = [
-        Binding("f1", "open('help')", "Help", show=False),
+        # Help opens over whatever is shown (a session keeps running under it); Escape comes back.
+        Binding("question_mark,f1", "help", "Help", show=False),
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True),
         # kneetui's safety frame on a plug-in's screen: these come before anything the plug-in binds.
         Binding("exclamation_mark", "frame_pain_worse", "Pain worse", priority=True),
@@ -181,6 +182,8 @@ class KneeApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("frame_pain_worse", "frame_quit"):
             return self.in_plugin_frame()
+        if action == "help":
+            return not self.showing_help()
         return True
 
     async def on_event(self, event: events.Event) -> None:
@@ -357,6 +360,18 @@ class KneeApp(App[None]):
                 self.push_screen(SessionScreen(exercise_id=exercise_id, dose=dose))
 
         self.push_screen(DoseChoiceScreen(exercise), chosen)
+
+    def showing_help(self) -> bool:
+        from kneetui.tui.screens.help import HelpScreen
+
+        return isinstance(self.screen, HelpScreen)
+
+    def action_help(self) -> None:
+        """Help over the screen shown, without leaving it (Home's ``?`` opens it as a section)."""
+        if not self.showing_help():
+            help_screen = self.screen_for("help")
+            if help_screen is not None:
+                self.push_screen(help_screen)
 
     def action_home(self) -> None:
         self.action_home_quietly()

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from kneetui.engine.safety import ARTICLE_RULE, describe_stop
@@ -17,6 +17,7 @@ from kneetui.tui.app import KneeApp
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.sections import SECTIONS, key_label
 from kneetui.tui.widgets.due_today import DueToday
+from kneetui.tui.widgets.key_footer import KeyFooter
 
 #: The sections whose keys the footer shows; the menu shows every key.
 FOOTER_SECTIONS = {"session", "library", "faq", "help"}
@@ -82,7 +83,7 @@ class HomeScreen(Screen[None]):
                     id="safety-line",
                     markup=False,
                 )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "kneetui"

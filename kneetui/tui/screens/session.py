@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Digits, Footer, Header, ProgressBar, Static
+from textual.widgets import Digits, Header, ProgressBar, Static
 
 from kneetui.content.model import Dose, Exercise
 from kneetui.engine.cues import STOP_ADVICE, Cue, CueKind
@@ -33,6 +33,7 @@ from kneetui.tui.screens.end_session import EndSessionScreen
 from kneetui.tui.screens.pain_question import PAIN_WORSE, PainAnswer, PainQuestionScreen
 from kneetui.tui.screens.safety_check import SafetyCheckResult, SafetyCheckScreen
 from kneetui.tui.widgets.exercise_drawing import ExerciseDrawing
+from kneetui.tui.widgets.key_footer import KeyFooter
 from kneetui.tui.widgets.session_summary import session_summary
 
 #: How often the screen asks the runner for news. The runner keeps exact time on
@@ -94,12 +95,12 @@ class SessionScreen(Screen[None]):
     # and how to stop stay (the drawing, what comes next and the rule are a key away: i, Help).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
-    # Ordered by importance: the footer shows them left to right and may cut the end.
+    # Ordered by importance: the footer shows them left to right, as many as fit (how to stop first).
     BINDINGS = [
         Binding("exclamation_mark", "pain_worse", "Pain worse"),
-        Binding("space", "toggle_pause", "Pause"),
-        Binding("enter,r", "count_rep", "Rep"),
         Binding("q", "quit_session", "Quit"),
+        Binding("enter,r", "count_rep", "Rep"),
+        Binding("space", "toggle_pause", "Pause"),
         Binding("i", "toggle_steps", "Steps"),
         Binding("n", "skip", "Skip"),
         Binding("b", "back", "Back"),
@@ -143,7 +144,7 @@ class SessionScreen(Screen[None]):
             yield ProgressBar(total=100, show_eta=False, id="session-progress")
             yield Static(id="rule")
             yield Static(id="outcome")
-        yield Footer()
+        yield KeyFooter()
 
     # -- start ----------------------------------------------------------------------
 
