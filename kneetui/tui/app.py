@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from kneetui.content.model import Dose
     from kneetui.tui.plugin_screens import PluginScreenGuard
 
+#: Sections that show the catalogue as it was loaded: made once and kept when the person goes back,
+#: so going back and forth builds no new screens (and leaves nothing behind for the collector).
+KEPT_SECTIONS = frozenset({"library", "faq", "learn", "aids", "sources"})
+
 #: The theme that follows the terminal's own 16-colour palette.
 ANSI_THEME = "kneetui-ansi"
 
@@ -332,12 +336,25 @@ class KneeApp(App[None]):
         return registry.make(name, **options)
 
     def action_open(self, name: str, **options: Any) -> None:
+        if not options and name in KEPT_SECTIONS:
+            self.action_home_quietly()
+            self.push_screen(self.kept_section(name))
+            return
         screen = self.screen_for(name, **options)
         if screen is None:
             self.notify(f"There is no section called {name!r}.", severity="error", markup=False)
             return
         self.action_home_quietly()
         self.push_screen(screen)
+
+    def kept_section(self, name: str) -> str:
+        """The installed screen of a section kept between visits, made on the first."""
+        installed = f"kept-{name}"
+        if not self.is_screen_installed(installed):
+            screen = self.screen_for(name)
+            assert screen is not None, name
+            self.install_screen(screen, installed)
+        return installed
 
     def action_home_quietly(self) -> None:
         """Pop back to Home without a sound, so sections never pile up on the stack."""
