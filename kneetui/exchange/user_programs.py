@@ -19,7 +19,6 @@ from kneetui.content.catalog import Catalog
 from kneetui.content.model import Program
 from kneetui.content.text import reason
 from kneetui.content.validation import ID_PATTERN
-from kneetui.exchange.program_file import ProgramFileError, export_program, read_program_file
 from kneetui.plugin_host.records import Origin, PluginRecord
 from kneetui.storage import locations
 from kneetui.storage.atomic import write_atomic
@@ -113,6 +112,8 @@ class UserPrograms:
 
         Raises :class:`ProgramExistsError` if it is already saved and ``overwrite`` is false.
         """
+        from kneetui.exchange.program_file import export_program
+
         path = self.path_for(program.id)
         if path.exists() and not overwrite:
             raise ProgramExistsError(program.id, path)
@@ -129,6 +130,9 @@ class UserPrograms:
 
     def load_all(self, catalog: Catalog) -> UserProgramsLoad:
         """Every saved programme that is valid with ``catalog``, and a failure for each that is not."""
+        # The file format (and its schema) is imported only when there are files to read.
+        from kneetui.exchange.program_file import ProgramFileError, read_program_file
+
         programs: builtins.list[Program] = []
         failures: builtins.list[ProgramFileFailure] = []
         try:

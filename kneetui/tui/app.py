@@ -23,11 +23,11 @@ from kneetui.history.store import HistoryStore
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage.config import LoadedSettings, Settings, save_settings
 from kneetui.terminal import ColorDepth, read_terminal, should_go_light
-from kneetui.tui.commands import ContentCommands
 from kneetui.tui.literal import heading
 from kneetui.tui.themes import DEFAULT_THEME, ThemeLoad, load_themes
 
 if TYPE_CHECKING:
+    from textual.command import Provider
     from textual.theme import Theme
 
     from kneetui.content.model import Dose
@@ -41,12 +41,19 @@ KEPT_SECTIONS = frozenset({"library", "faq", "learn", "aids", "sources"})
 ANSI_THEME = "kneetui-ansi"
 
 
+def content_commands() -> type[Provider]:
+    """The command palette's provider of exercises, questions and topics, imported when the palette opens."""
+    from kneetui.tui.commands import ContentCommands
+
+    return ContentCommands
+
+
 class KneeApp(App[None]):
     """kneetui's full-screen app. Everything it shows comes from ``plugins``."""
 
     TITLE = "kneetui"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {ContentCommands}
+    COMMANDS = App.COMMANDS | {content_commands}
     #: Every screen gets ``-narrow`` below 70 columns: side-by-side panels stack there.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
     BINDINGS = [
