@@ -386,9 +386,9 @@ class KneeApp(App[None]):
         self.push_screen(DoseChoiceScreen(exercise), chosen)
 
     def showing_help(self) -> bool:
-        from kneetui.tui.screens.help import HelpScreen
-
-        return isinstance(self.screen, HelpScreen)
+        # Asked for every footer redraw: Help's module is not imported just to answer no.
+        help_module = sys.modules.get("kneetui.tui.screens.help")
+        return help_module is not None and isinstance(self.screen, help_module.HelpScreen)
 
     def action_help(self) -> None:
         """Help over the screen shown, without leaving it (Home's ``?`` opens it as a section)."""
