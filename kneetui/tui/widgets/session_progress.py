@@ -1,4 +1,4 @@
-"""How far through the session the person is: a bar whose cells change only when its filled width does."""
+"""How far through the session the person is: a bar of twenty pieces, each drawn only when it fills."""
 
 from __future__ import annotations
 
@@ -10,48 +10,34 @@ from textual.widget import Widget
 
 FILLED = "━"
 EMPTY = "─"
-#: The bar is drawn in this many pieces; Textual sends a changed piece from its own left edge,
-#: so a cell that fills costs at most a tenth of the bar, not everything filled before it.
-PIECES = 10
+#: One piece per 5% of the session. Textual sends a changed widget's line from its left edge,
+#: so a piece that fills sends its own few cells and nothing else of the bar.
+PIECES = 20
 
 
-def filled_cells(progress: float, width: int) -> int:
-    """Whole cells of a ``width``-cell bar filled at ``progress`` (0 to 1)."""
-    return max(0, min(width, math.floor(progress * width + 1e-9)))
+def filled_pieces(progress: float) -> int:
+    """How many of the bar's pieces are filled at ``progress`` (0 to 1)."""
+    return max(0, min(PIECES, math.floor(progress * PIECES + 1e-9)))
 
 
 class ProgressPiece(Widget):
-    """A tenth of the bar, filled from the left by its share of the progress."""
+    """One twentieth of the bar: filled or not."""
 
     DEFAULT_CSS = """
     ProgressPiece { width: 1fr; height: 1; }
+    ProgressPiece.-empty { color: $foreground 30%; }
     """
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.fill = 0.0
-        self._filled = 0
-
-    def show(self, fill: float) -> None:
-        """Fill ``fill`` (0 to 1) of this piece; drawn again only when a cell changes."""
-        self.fill = fill
-        filled = filled_cells(fill, self.size.width)
-        if filled != self._filled:
-            self._filled = filled
-            self.refresh()
-
     def render(self) -> Content:
-        width = self.size.width
-        self._filled = filled = filled_cells(self.fill, width)
-        return Content.assemble(FILLED * filled, (EMPTY * (width - filled), "dim"))
+        return Content((EMPTY if self.has_class("-empty") else FILLED) * self.size.width)
 
 
 class SessionProgress(Widget):
-    """A one-line bar of the whole session's progress.
+    """A one-line bar of the whole session's progress, in 5% pieces.
 
     Textual's ``ProgressBar`` redraws its whole line on every change and runs a
-    timer of its own every second; this one draws again only the piece whose
-    filled cells changed, which during a hold is a few cells every few seconds.
+    timer of its own every second; here only the piece that fills is drawn
+    again, once per 5% of the session.
     """
 
     DEFAULT_CSS = """
@@ -68,11 +54,13 @@ class SessionProgress(Widget):
         return self._progress
 
     def compose(self) -> ComposeResult:
-        for _ in range(PIECES):
-            yield ProgressPiece()
+        filled = filled_pieces(self._progress)
+        for index in range(PIECES):
+            yield ProgressPiece(classes="" if index < filled else "-empty")
 
     def update(self, progress: float) -> None:
-        """Show ``progress`` (0 to 1)."""
+        """Show ``progress`` (0 to 1); only pieces that change are drawn again."""
         self._progress = max(0.0, min(1.0, progress))
+        filled = filled_pieces(self._progress)
         for index, piece in enumerate(self.query_children(ProgressPiece)):
-            piece.show(max(0.0, min(1.0, self._progress * PIECES - index)))
+            piece.set_class(index >= filled, "-empty")
