@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -136,11 +137,15 @@ class KneeApp(App[None]):
 
     # -- start-up -----------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        # Home is the bottom of the stack: one screen to lay out and paint first, not two.
         from kneetui.tui.screens.home import HomeScreen
 
+        return HomeScreen()
+
+    def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.push_screen(HomeScreen())
+        self.call_after_refresh(self.first_frame_shown)
         for notice in self.startup_notices:
             self.notify(notice, title="Settings", severity="warning", timeout=10, markup=False)
         for failure in self.theme_load.failed:
@@ -166,6 +171,13 @@ class KneeApp(App[None]):
             self.save_settings()  # told once: the setting that is no longer used leaves the file
         if not self.settings.safety_acknowledged:
             self.action_safety_notice(first_run=True)
+
+    def first_frame_shown(self) -> None:
+        """Home is on screen: collect garbage again if start-up turned collection off."""
+        if not gc.isenabled():
+            # What start-up made lives as long as the app: frozen, it is not scanned by every collection.
+            gc.freeze()
+            gc.enable()
 
     def _handle_exception(self, error: Exception) -> None:
         # Every unhandled exception in a handler, timer or render ends up here; one
