@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from rich.segment import Segment
 from rich.style import Style
 from textual.app import ComposeResult, RenderResult
 from textual.geometry import Region, Size
@@ -20,7 +21,7 @@ def clock_face(seconds: float) -> str:
 def glyph_rows(character: str, bold: bool) -> tuple[str, ...]:
     """The three rows of ``character`` as Textual's ``Digits`` draws it."""
     rendered = DigitsRenderable(character).render(Style(bold=bold))
-    return tuple(segment.text for segment in rendered if segment.text != "\n")
+    return tuple(part.text for part in rendered if isinstance(part, Segment) and part.text != "\n")
 
 
 class ClockCharacter(Widget):
