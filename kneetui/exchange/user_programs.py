@@ -130,15 +130,14 @@ class UserPrograms:
 
     def load_all(self, catalog: Catalog) -> UserProgramsLoad:
         """Every saved programme that is valid with ``catalog``, and a failure for each that is not."""
-        # The file format (and its schema) is imported only when there are files to read.
-        from kneetui.exchange.program_file import ProgramFileError, read_program_file
-
         programs: builtins.list[Program] = []
         failures: builtins.list[ProgramFileFailure] = []
         try:
             paths = self._files()
         except OSError as error:
             return UserProgramsLoad([], [ProgramFileFailure(self.folder, f"cannot list the folder: {reason(error)}")])
+        if paths:  # the file format (and its schema) is imported only when there are files to read
+            from kneetui.exchange.program_file import ProgramFileError, read_program_file
         for path in paths:
             try:
                 program = read_program_file(path, catalog)
