@@ -21,13 +21,20 @@ The reference is the same measurement, in the same process, for
 ``benchmarks/bare_app.py``: a key that pushes a new screen holding only a
 Header, a Static and a Footer.
 
-    python -m benchmarks.key_to_screen [--repetitions 30]
+Each app runs its round trips in one go (100 by default), so the p95 covers a
+long stretch of going back and forth. Live objects (``len(gc.get_objects())``
+after a full collection) are counted back on the first screen after round trip
+10 and after the last: a screen that leaves objects behind on every return
+shows as growth, and makes each garbage collection slower than the last.
+
+    python -m benchmarks.key_to_screen [--repetitions 100]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import sys
 import time
@@ -36,6 +43,9 @@ from collections.abc import Callable
 from benchmarks.common import Row, percentile, status
 
 TARGET_P95_MS = 50.0
+#: Live objects after the last round trip, against after round trip ``EARLY_ROUND_TRIP``.
+TARGET_GROWTH = 1.10
+EARLY_ROUND_TRIP = 10
 #: (key on Home, section name, what the figure is called)
 TRANSITIONS = (("e", "library", "Home → exercise library"), ("f", "faq", "Home → FAQ"))
 
@@ -99,7 +109,8 @@ async def _press_and_time(pilot, frames: _FrameLog, key: str, arrived: Callable[
 
 async def _round_trips(app, transitions, repetitions: int, home_type: type) -> dict[str, dict]:
     """Press each transition's key, time it, Escape back; ``repetitions`` timed rounds after one untimed."""
-    timings = {name: {"painted_ms": [], "complete_ms": [], "first_press_ms": None} for name, _, _ in transitions}
+    timings: dict = {name: {"painted_ms": [], "complete_ms": [], "first_press_ms": None} for name, _, _ in transitions}
+    timings["live_objects"] = {}
     async with app.run_test(size=(80, 24)) as pilot:
         await _settle(pilot)
         frames = _FrameLog(app)
@@ -119,6 +130,10 @@ async def _round_trips(app, transitions, repetitions: int, home_type: type) -> d
                 await _settle(pilot)
                 if app.screen is not home:
                     raise RuntimeError("Escape did not lead back to the first screen")
+            if repetition in (EARLY_ROUND_TRIP, repetitions):
+                frames.clear()
+                gc.collect()
+                timings["live_objects"][repetition] = len(gc.get_objects())
     return timings
 
 
@@ -138,29 +153,16 @@ async def run(repetitions: int) -> dict:
     from kneetui.tui.screens.home import HomeScreen
 
     result: dict = {"repetitions": repetitions}
-    # Alternate the two apps in blocks, so a noisy spell hits both.
-    blocks = 3
-    per_block = -(-repetitions // blocks)
-    kneetui_runs: list[dict] = []
-    bare_runs: list[dict] = []
-    for block in range(blocks):
-        count = min(per_block, repetitions - block * per_block)
-        if count <= 0:
-            break
-        kneetui_transitions = [(section, key, registry.screen_class(section)) for key, section, _ in TRANSITIONS]
-        kneetui_runs.append(await _round_trips(build_app(), kneetui_transitions, count, HomeScreen))
-        bare_runs.append(await _round_trips(BareApp(), [("reference", "x", BareScreen)], count, object))
-    for name, runs in [*((section, kneetui_runs) for _, section, _ in TRANSITIONS), ("reference", bare_runs)]:
-        merged = {
-            "painted_ms": [value for run_ in runs for value in run_[name]["painted_ms"]],
-            "complete_ms": [value for run_ in runs for value in run_[name]["complete_ms"]],
-            "first_press_ms": runs[0][name]["first_press_ms"],
-        }
-        result[name] = _summary(merged)
+    kneetui_transitions = [(section, key, registry.screen_class(section)) for key, section, _ in TRANSITIONS]
+    kneetui_run = await _round_trips(build_app(), kneetui_transitions, repetitions, HomeScreen)
+    bare_run = await _round_trips(BareApp(), [("reference", "x", BareScreen)], repetitions, object)
+    for name, run_ in [*((section, kneetui_run) for _, section, _ in TRANSITIONS), ("reference", bare_run)]:
+        result[name] = _summary(run_[name])
+    result["live_objects"] = {"kneetui": kneetui_run["live_objects"], "reference": bare_run["live_objects"]}
     return result
 
 
-def measure(repetitions: int = 30) -> dict:
+def measure(repetitions: int = 100) -> dict:
     return asyncio.run(run(repetitions))
 
 
@@ -188,12 +190,37 @@ def rows(result: dict) -> list[Row]:
                 ),
             )
         )
+    made.append(growth_row(result))
     return made
+
+
+def growth(counts: dict) -> float | None:
+    """Live objects after the last round trip over after round trip ``EARLY_ROUND_TRIP`` (None if too few)."""
+    counts = {int(key): value for key, value in counts.items()}
+    if EARLY_ROUND_TRIP not in counts or len(counts) < 2:
+        return None
+    return counts[max(counts)] / counts[EARLY_ROUND_TRIP]
+
+
+def growth_row(result: dict) -> Row:
+    mine, reference = growth(result["live_objects"]["kneetui"]), growth(result["live_objects"]["reference"])
+    counts = result["live_objects"]["kneetui"]
+    return Row(
+        figure=f"Live objects after {result['repetitions']} round trips to Home, over after {EARLY_ROUND_TRIP}",
+        measured=mine,
+        unit="×",
+        reference=reference,
+        reference_name="bare Textual app: the same count over its own round trips",
+        checked="-" if mine is None else f"{mine:.3f}×",
+        target=f"≤ {TARGET_GROWTH:.2f}×",
+        status=status(mine is not None and mine <= TARGET_GROWTH),
+        note=f"gc.get_objects() after gc.collect(), on Home: {', '.join(f'{count:,} after {trip}' for trip, count in counts.items())}",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repetitions", type=int, default=30)
+    parser.add_argument("--repetitions", type=int, default=100)
     args = parser.parse_args(argv)
     result = measure(args.repetitions)
     for name in ("reference", *(section for _, section, _ in TRANSITIONS)):

@@ -39,7 +39,7 @@ def run_plugins(quick: bool) -> tuple[list[Row], dict]:
 
 
 def run_keys(quick: bool) -> tuple[list[Row], dict]:
-    result = key_to_screen.measure(repetitions=10 if quick else 30)
+    result = key_to_screen.measure(repetitions=20 if quick else 100)
     return key_to_screen.rows(result), result
 
 

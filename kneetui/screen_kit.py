@@ -19,7 +19,6 @@ bind neither ``!`` nor ``q``.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from rich.text import Text
@@ -27,21 +26,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Digits, Static
+from textual.widgets import Static
 
 from kneetui.engine.clock import Clock
 from kneetui.engine.plugin_guide import SessionGuide
 from kneetui.engine.recording import BlockKind, BlockRecord
 from kneetui.tui.widgets.exercise_drawing import ExerciseDrawing
+from kneetui.tui.widgets.session_clock import SessionClock, clock_face
 from kneetui.tui.widgets.title_bar import TitleBar
 
 __all__ = ["ExerciseDrawing", "PluginSessionScreen", "SessionClock", "Stopwatch", "clock_face"]
-
-
-def clock_face(seconds: float) -> str:
-    """Whole seconds, rounded up, as ``m:ss``: what kneetui's clock shows (``clock_face(65.2) == "1:06"``)."""
-    whole = max(0, math.ceil(seconds - 1e-9))
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 class Stopwatch:
@@ -94,27 +88,6 @@ class Stopwatch:
         self._started = self.clock.now()
         self._paused_at = None
         self._paused_total = 0.0
-
-
-class SessionClock(Digits):
-    """kneetui's big session clock: :meth:`show_seconds` for time left, :meth:`show_count` for reps."""
-
-    DEFAULT_CSS = """
-    SessionClock { width: auto; }
-    """
-
-    def show_seconds(self, seconds: float) -> None:
-        """Show ``seconds`` as ``m:ss``, rounded up, as kneetui's own clock does."""
-        self._show(clock_face(seconds))
-
-    def show_count(self, count: int) -> None:
-        """Show a whole number, such as the reps done."""
-        self._show(str(int(count)))
-
-    def _show(self, text: str) -> None:
-        # Redraw only when the face changes: over SSH every redraw costs bytes.
-        if self.value != text:
-            self.update(text)
 
 
 class PluginSessionScreen(Screen[None]):

@@ -279,3 +279,28 @@ async def test_at_40x12_every_setting_has_room_for_its_value(make_app):
             assert field.region.width >= 10, field.id
         for field in app.screen.query(Select):
             assert field.region.width >= 30, field.id
+
+
+async def test_the_library_and_the_faq_are_kept_between_visits_and_escape_returns_home(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        home = app.screen
+        shown = {}
+        for _ in range(2):
+            for key in ("e", "f"):
+                await pilot.press(key)
+                await pilot.pause()
+                assert shown.setdefault(key, app.screen) is app.screen, "the same screen, not a new one"
+                await pilot.press("escape")
+                await pilot.pause()
+                assert app.screen is home and app.screen_stack == [home]
+        await pilot.press("f")
+        await pilot.pause()
+        search = app.screen.query_one(Input)
+        search.value = "worse"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == "worse", "the FAQ is as the person left it"

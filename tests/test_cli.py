@@ -168,3 +168,48 @@ def test_exercises_json_gives_each_dose_range_as_numbers(subprocess_env):
     squeeze = next(item for item in json.loads(result.stdout) if item["id"] == "adductor-squeeze")
     assert squeeze["dose_ranges"]["reps"] == [10, 12] and squeeze["dose_ranges"]["sets"] == [2, 3]
     assert squeeze["dose_ranges"]["hold_seconds"] is None
+
+
+def test_paths_and_version_load_no_plugin_and_import_only_their_command(subprocess_env, isolated_home):
+    plugin_dir = isolated_home / "data" / "kneetui" / "plugins"
+    plugin_dir.mkdir(parents=True)
+    marker = isolated_home / "loaded.txt"
+    (plugin_dir / "recorder.py").write_text(
+        f"from pathlib import Path\nPath({str(marker)!r}).write_text('loaded')\n", encoding="utf-8"
+    )
+    check = (
+        "import sys\n"
+        "from kneetui.cli.main import main\n"
+        "status = main(sys.argv[1:])\n"
+        "heavy = ('kneetui_medial_knee', 'textual', 'asyncssh', 'icalendar', 'kneetui.cli.serve_commands')\n"
+        "print('IMPORTED', sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    for args in (["paths"], ["paths", "--json"], ["--version"]):
+        result = subprocess.run(
+            [sys.executable, "-c", check, *args], capture_output=True, text=True, env=subprocess_env, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        assert not marker.exists(), f"kneetui {' '.join(args)} loaded a plug-in"
+        if args[0] != "--version":  # --version exits inside the parser
+            assert "IMPORTED []" in result.stdout
+
+    assert kneetui("exercises", env=subprocess_env).returncode == 0
+    assert marker.read_text() == "loaded", "the recording plug-in is loaded by a command that lists content"
+
+
+def test_every_command_is_found_in_the_module_that_adds_it():
+    import argparse
+
+    from kneetui.cli.main import COMMAND_MODULES, COMMANDS, build_parser, modules_needed
+
+    for name in COMMAND_MODULES:
+        parser = build_parser([name])
+        commands = next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+        for command in commands.choices:
+            assert COMMANDS[command] == name, f"{command!r} is added by kneetui.cli.{name}"
+    assert set(COMMANDS.values()) == set(COMMAND_MODULES)
+    assert modules_needed([]) == []
+    assert modules_needed(["--theme", "paths"]) == []
+    assert modules_needed(["--theme", "nord", "paths", "--json"]) == ["listing"]
+    assert modules_needed(["--help"]) == COMMAND_MODULES
+    assert modules_needed(["pathz"]) == COMMAND_MODULES

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Digits, Static
+from textual.widgets import Static
 
 from kneetui.engine.clock import FakeClock
 from kneetui.history.store import HistoryStore
@@ -11,6 +11,7 @@ from kneetui.tui.screens.home import HomeScreen
 from kneetui.tui.screens.pain_question import PainQuestionScreen
 from kneetui.tui.screens.safety_check import SafetyCheckScreen
 from kneetui.tui.screens.session import SessionScreen
+from kneetui.tui.widgets.session_clock import SessionClock
 
 SIZE = (80, 24)
 
@@ -57,7 +58,7 @@ async def test_adductor_stretch_holds_each_side_with_a_switch_cue(make_app):
         assert "Get ready" in str(screen.query_one("#phase-title", Static).render())
         await wait(pilot, clock, 3)
         assert "left side" in str(screen.query_one("#where", Static).render())
-        assert screen.query_one("#clock", Digits).value == "0:15"
+        assert screen.query_one("#clock", SessionClock).value == "0:15"
         await wait(pilot, clock, 15)
         assert screen.runner.phase.kind == "switch sides"
         assert any("Switch sides" in str(n.title) for n in app._notifications)
@@ -91,11 +92,11 @@ async def test_squeezes_are_counted_rep_by_rep_with_rest_between_sets(make_app):
         await wait(pilot, clock, 3)
         assert screen.runner.phase.kind == "reps"
         await pilot.press(*["enter"] * 9)
-        assert screen.query_one("#clock", Digits).value == "9"
+        assert screen.query_one("#clock", SessionClock).value == "9"
         assert "of 10 reps" in str(screen.query_one("#reps", Static).render())
         await pilot.press("enter")
         assert screen.runner.phase.kind == "rest"
-        assert screen.query_one("#clock", Digits).value == "0:10"
+        assert screen.query_one("#clock", SessionClock).value == "0:10"
         await wait(pilot, clock, 10)
         assert "set 2 of 2" in str(screen.query_one("#where", Static).render())
         await pilot.press(*["enter"] * 10)
@@ -109,10 +110,10 @@ async def test_a_timed_block_shows_its_progress(make_app):
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_single(pilot, "gentle-cycling")
         await wait(pilot, clock, 3)
-        assert screen.query_one("#clock", Digits).value == "10:00"
+        assert screen.query_one("#clock", SessionClock).value == "10:00"
         await wait(pilot, clock, 300, step=5)
-        assert screen.query_one("#clock", Digits).value == "5:00"
-        assert 45 <= screen.query_one("ProgressBar").progress <= 55
+        assert screen.query_one("#clock", SessionClock).value == "5:00"
+        assert 45 <= screen.query_one("#session-progress").progress * 100 <= 55
         await wait(pilot, clock, 300, step=5)
         await pilot.pause()
         assert history.sessions()[0].blocks[0].done == 600
@@ -123,14 +124,14 @@ async def test_pausing_a_hold_keeps_the_remaining_time(make_app):
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_single(pilot, "sitting-adductor-stretch")
         await wait(pilot, clock, 3 + 5)
-        assert screen.query_one("#clock", Digits).value == "0:10"
+        assert screen.query_one("#clock", SessionClock).value == "0:10"
         await pilot.press("space")
         assert screen.has_class("-paused")
         await wait(pilot, clock, 120, step=10)
-        assert screen.query_one("#clock", Digits).value == "0:10"
+        assert screen.query_one("#clock", SessionClock).value == "0:10"
         await pilot.press("space")
         await wait(pilot, clock, 4)
-        assert screen.query_one("#clock", Digits).value == "0:06"
+        assert screen.query_one("#clock", SessionClock).value == "0:06"
 
 
 async def test_skip_and_adjust_move_through_the_session(make_app):
@@ -140,9 +141,9 @@ async def test_skip_and_adjust_move_through_the_session(make_app):
         await pilot.press("n")
         assert screen.runner.phase.kind == "hold"
         await pilot.press("plus")
-        assert screen.query_one("#clock", Digits).value == "0:20"
+        assert screen.query_one("#clock", SessionClock).value == "0:20"
         await pilot.press("minus", "minus")
-        assert screen.query_one("#clock", Digits).value == "0:10"
+        assert screen.query_one("#clock", SessionClock).value == "0:10"
 
 
 async def test_exclamation_mark_stops_the_session_with_the_articles_advice(make_app):
@@ -249,7 +250,7 @@ async def test_an_unchanged_second_is_not_redrawn(make_app):
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_single(pilot, "sitting-adductor-stretch")
         await wait(pilot, clock, 3.2)
-        digits = screen.query_one("#clock", Digits)
+        digits = screen.query_one("#clock", SessionClock)
         updates = []
         original = digits.update
         digits.update = lambda value: (updates.append(value), original(value))

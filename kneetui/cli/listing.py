@@ -120,7 +120,7 @@ def plugins(args: argparse.Namespace, loaded: LoadResult) -> int:
     return 0
 
 
-def paths(args: argparse.Namespace, loaded: LoadResult) -> int:
+def paths(args: argparse.Namespace, loaded: LoadResult | None) -> int:
     found = {
         "config file": locations.config_file(),
         "theme dir": locations.user_theme_dir(),
@@ -144,6 +144,6 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     searched.add_argument("query", nargs="*", help="words to look for (none lists every question)")
     searched.set_defaults(run=faq)
     located = commands.add_parser("paths", help="show where kneetui keeps its files")
-    located.set_defaults(run=paths)
+    located.set_defaults(run=paths, needs_plugins=False)
     for parser in (listed, searched, located):
         parser.add_argument("--json", action="store_true", help="print JSON")

@@ -3,36 +3,46 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 from kneetui import __version__
-from kneetui.cli import (
-    clinic_commands,
-    exchange_commands,
-    guide,
-    install_commands,
-    listing,
-    plugin_commands,
-    remind_commands,
-    report_commands,
-    serve_commands,
-)
-from kneetui.cli.output import degrade_gracefully
-from kneetui.content.text import reason
 
-#: Each module adds its own subcommands through ``add_commands(commands)``.
+#: Each module under ``kneetui.cli`` adds its own subcommands through ``add_commands(commands)``.
+#: They are imported only when needed: ``kneetui paths`` must not pay for the SSH server's imports.
 COMMAND_MODULES = [
-    listing,
-    plugin_commands,
-    install_commands,
-    exchange_commands,
-    report_commands,
-    remind_commands,
-    guide,
-    serve_commands,
-    clinic_commands,
+    "listing",
+    "plugin_commands",
+    "install_commands",
+    "exchange_commands",
+    "report_commands",
+    "remind_commands",
+    "guide",
+    "serve_commands",
+    "clinic_commands",
 ]
+#: command name -> the module that adds it (a test checks this against what each module adds).
+COMMANDS = {
+    "exercises": "listing",
+    "faq": "listing",
+    "paths": "listing",
+    "plugins": "plugin_commands",
+    "plugin": "plugin_commands",
+    "pack": "plugin_commands",
+    "install": "install_commands",
+    "uninstall": "install_commands",
+    "export": "exchange_commands",
+    "import": "exchange_commands",
+    "history": "exchange_commands",
+    "report": "report_commands",
+    "remind": "remind_commands",
+    "guide": "guide",
+    "serve": "serve_commands",
+    "clinic": "clinic_commands",
+}
+#: Top-level options that take a value (so their value is not mistaken for a command).
+OPTIONS_WITH_VALUES = {"--theme"}
 
 DESCRIPTION = (
     "A terminal companion for home exercises for pain on the inside of the knee. "
@@ -40,19 +50,39 @@ DESCRIPTION = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
+    """The ``kneetui`` parser with the commands of ``modules`` (by default every command)."""
     parser = argparse.ArgumentParser(prog="kneetui", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"kneetui {__version__}")
     parser.add_argument("--theme", metavar="NAME", help="use this theme for this run only")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
-        module.add_commands(commands)
+    for name in modules:
+        importlib.import_module(f"kneetui.cli.{name}").add_commands(commands)
     return parser
 
 
+def modules_needed(argv: Sequence[str]) -> list[str]:
+    """The command modules that parsing ``argv`` needs: none to start the app or print the version,
+    the command's own for a command, and all of them for help or a mistyped command."""
+    arguments = iter(argv)
+    for argument in arguments:
+        if argument in ("-h", "--help"):
+            return COMMAND_MODULES
+        if argument == "--version":
+            return []
+        if argument in OPTIONS_WITH_VALUES:
+            next(arguments, None)
+        elif not argument.startswith("-"):
+            return [COMMANDS[argument]] if argument in COMMANDS else COMMAND_MODULES
+    return []
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    from kneetui.cli.output import degrade_gracefully
+
     degrade_gracefully(sys.stdout, sys.stderr)
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(modules_needed(arguments)).parse_args(arguments)
     from kneetui.storage.config import load_settings
 
     loaded_settings = load_settings()
@@ -77,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as error:
         # A folder or file kneetui needs cannot be used (a file where a folder should
         # be, a full disk): say so in one line rather than with a traceback.
+        from kneetui.content.text import reason
+
         where = f" ({error.filename})" if error.filename else ""
         print(f"kneetui: {reason(error)}{where}", file=sys.stderr)
         return 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from kneetui.exchange.pack_file import pack_candidates
 from kneetui.exchange.user_programs import UserPrograms
 from kneetui.plugin_host.loader import LoadResult, load_plugins
 from kneetui.plugin_host.records import PluginRecord
@@ -14,7 +13,12 @@ from kneetui.storage import locations
 
 def load_installed_plugins(disabled: Iterable[str] = (), extra: Iterable[tuple[PluginRecord, Any]] = ()) -> LoadResult:
     """Load the entry points, the user plug-in folder, the installed content packs and the person's programmes."""
-    packs = pack_candidates(locations.packs_dir())
+    packs_dir = locations.packs_dir()
+    packs: list[tuple[PluginRecord, Any]] = []
+    if packs_dir.is_dir() and any(packs_dir.glob("*.toml")):  # the pack format is imported only for packs
+        from kneetui.exchange.pack_file import pack_candidates
+
+        packs = pack_candidates(packs_dir)
     return load_plugins(
         locations.user_plugin_dir(),
         disabled,

@@ -20,8 +20,6 @@ from kneetui.content.catalog import Catalog
 from kneetui.content.model import Program
 from kneetui.content.text import reason
 from kneetui.content.validation import ID_PATTERN
-from kneetui.exchange.program_file import ProgramFileError, export_program, read_program_file
-from kneetui.exchange.schema import MAX_NAME
 from kneetui.plugin_host.records import Origin, PluginRecord
 from kneetui.storage import locations
 from kneetui.storage.atomic import write_atomic
@@ -37,6 +35,8 @@ def kept_apart(program: Program, taken_ids: Collection[str], taken_names: Collec
     Used to keep an imported programme beside one that already has its id, so neither replaces the other
     and each can still be told apart by its name.
     """
+    from kneetui.exchange.schema import MAX_NAME  # the format's limits load only when a name is taken
+
     number = 2
     while True:
         suffix = f"-{number}"
@@ -132,6 +132,8 @@ class UserPrograms:
 
         Raises :class:`ProgramExistsError` if it is already saved and ``overwrite`` is false.
         """
+        from kneetui.exchange.program_file import export_program
+
         path = self.path_for(program.id)
         if path.exists() and not overwrite:
             raise ProgramExistsError(program.id, path)
@@ -154,6 +156,8 @@ class UserPrograms:
             paths = self._files()
         except OSError as error:
             return UserProgramsLoad([], [ProgramFileFailure(self.folder, f"cannot list the folder: {reason(error)}")])
+        if paths:  # the file format (and its schema) is imported only when there are files to read
+            from kneetui.exchange.program_file import ProgramFileError, read_program_file
         for path in paths:
             try:
                 program = read_program_file(path, catalog)

@@ -6,7 +6,6 @@ plug-in is recorded in its :class:`PluginRecord` and never stops the others.
 
 from __future__ import annotations
 
-import importlib.metadata
 import importlib.util
 import sys
 import time
@@ -14,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
@@ -24,6 +23,7 @@ from kneetui.content.catalog import KINDS, Catalog
 from kneetui.content.model import Program, Provenance
 from kneetui.content.text import clean_text, one_line
 from kneetui.content.validation import ContentError, provenances_in, validate
+from kneetui.plugin_host import discovery
 from kneetui.plugin_host.containment import (
     PrintedLines,
     append_to_log,
@@ -40,6 +40,9 @@ from kneetui.plugin_host.mistakes import (
 )
 from kneetui.plugin_host.records import Origin, PluginRecord
 from kneetui.plugin_host.reserved import file_of, own_entry_point_names, shadowed_modules
+
+if TYPE_CHECKING:
+    import importlib.metadata
 
 ENTRY_POINT_GROUP = "kneetui"
 OWN_DISTRIBUTION = "kneetui"
@@ -109,8 +112,8 @@ def new_manager() -> pluggy.PluginManager:
 def _entry_point_candidates(
     entry_points: Iterable[importlib.metadata.EntryPoint] | None,
 ) -> list[tuple[PluginRecord, Any]]:
-    found = entry_points if entry_points is not None else importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
-    own_names = own_entry_point_names()
+    found = entry_points if entry_points is not None else discovery.entry_points(ENTRY_POINT_GROUP, OWN_DISTRIBUTION)
+    own_names: frozenset[str] | None = None
     candidates = []
     shadows: dict[str, tuple[str, set[Path]]] = {}
     for entry_point in found:
@@ -132,7 +135,7 @@ def _entry_point_candidates(
                 f"installs {', '.join(repr(module) for module in taken)}, a module of kneetui itself, and so replaces "
                 f"kneetui's own code or content: rename the package and run 'pip uninstall {dist_name}'"
             )
-        elif not own and entry_point.name in own_names:
+        elif not own and entry_point.name in (own_names := own_names or own_entry_point_names()):
             record.failure = (
                 f"uses the name {entry_point.name!r} of kneetui's own content: rename the entry point "
                 f"in [project.entry-points.kneetui] of {dist_name or 'its pyproject.toml'}"

@@ -7,8 +7,11 @@ command; one that reuses the entry-point name of kneetui's own content hides it.
 
 from __future__ import annotations
 
-import importlib.metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import importlib.metadata
 
 #: Top-level modules that kneetui's own distribution installs.
 RESERVED_MODULES = frozenset({"kneetui", "kneetui_medial_knee", "kneetui_themes"})
@@ -19,6 +22,8 @@ OWN_DISTRIBUTION = "kneetui"
 
 def own_entry_point_names() -> frozenset[str]:
     """The entry-point names of kneetui's own distribution in the ``kneetui`` group."""
+    import importlib.metadata
+
     try:
         found = importlib.metadata.distribution(OWN_DISTRIBUTION).entry_points
     except importlib.metadata.PackageNotFoundError:

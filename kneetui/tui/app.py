@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -23,18 +24,29 @@ from kneetui.history.store import HistoryStore
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage.config import LoadedSettings, Settings, save_settings
 from kneetui.terminal import ColorDepth, read_terminal, should_go_light
-from kneetui.tui.commands import ContentCommands
 from kneetui.tui.literal import heading
 from kneetui.tui.themes import DEFAULT_THEME, ThemeLoad, load_themes
 
 if TYPE_CHECKING:
+    from textual.command import Provider
     from textual.theme import Theme
 
     from kneetui.content.model import Dose
     from kneetui.tui.plugin_screens import PluginScreenGuard
 
+#: Sections that show the catalogue as it was loaded: made once and kept when the person goes back,
+#: so going back and forth builds no new screens (and leaves nothing behind for the collector).
+KEPT_SECTIONS = frozenset({"library", "faq", "learn", "aids", "sources"})
+
 #: The theme that follows the terminal's own 16-colour palette.
 ANSI_THEME = "kneetui-ansi"
+
+
+def content_commands() -> type[Provider]:
+    """The command palette's provider of exercises, questions and topics, imported when the palette opens."""
+    from kneetui.tui.commands import ContentCommands
+
+    return ContentCommands
 
 
 class KneeApp(App[None]):
@@ -42,11 +54,12 @@ class KneeApp(App[None]):
 
     TITLE = "kneetui"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {ContentCommands}
+    COMMANDS = App.COMMANDS | {content_commands}
     #: Every screen gets ``-narrow`` below 70 columns: side-by-side panels stack there.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
     BINDINGS = [
-        Binding("f1", "open('help')", "Help", show=False),
+        # Help opens over whatever is shown (a session keeps running under it); Escape comes back.
+        Binding("question_mark,f1", "help", "Help", show=False),
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True),
         # kneetui's safety frame on a plug-in's screen: these come before anything the plug-in binds.
         Binding("exclamation_mark", "frame_pain_worse", "Pain worse", priority=True),
@@ -124,11 +137,15 @@ class KneeApp(App[None]):
 
     # -- start-up -----------------------------------------------------------------
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        # Home is the bottom of the stack: one screen to lay out and paint first, not two.
         from kneetui.tui.screens.home import HomeScreen
 
+        return HomeScreen()
+
+    def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.push_screen(HomeScreen())
+        self.call_after_refresh(self.first_frame_shown)
         for notice in self.startup_notices:
             self.notify(notice, title="Settings", severity="warning", timeout=10, markup=False)
         for failure in self.theme_load.failed:
@@ -154,6 +171,13 @@ class KneeApp(App[None]):
             self.save_settings()  # told once: the setting that is no longer used leaves the file
         if not self.settings.safety_acknowledged:
             self.action_safety_notice(first_run=True)
+
+    def first_frame_shown(self) -> None:
+        """Home is on screen: collect garbage again if start-up turned collection off."""
+        if not gc.isenabled():
+            # What start-up made lives as long as the app: frozen, it is not scanned by every collection.
+            gc.freeze()
+            gc.enable()
 
     def _handle_exception(self, error: Exception) -> None:
         # Every unhandled exception in a handler, timer or render ends up here; one
@@ -181,6 +205,8 @@ class KneeApp(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("frame_pain_worse", "frame_quit"):
             return self.in_plugin_frame()
+        if action == "help":
+            return not self.showing_help()
         return True
 
     async def on_event(self, event: events.Event) -> None:
@@ -329,12 +355,25 @@ class KneeApp(App[None]):
         return registry.make(name, **options)
 
     def action_open(self, name: str, **options: Any) -> None:
+        if not options and name in KEPT_SECTIONS:
+            self.action_home_quietly()
+            self.push_screen(self.kept_section(name))
+            return
         screen = self.screen_for(name, **options)
         if screen is None:
             self.notify(f"There is no section called {name!r}.", severity="error", markup=False)
             return
         self.action_home_quietly()
         self.push_screen(screen)
+
+    def kept_section(self, name: str) -> str:
+        """The installed screen of a section kept between visits, made on the first."""
+        installed = f"kept-{name}"
+        if not self.is_screen_installed(installed):
+            screen = self.screen_for(name)
+            assert screen is not None, name
+            self.install_screen(screen, installed)
+        return installed
 
     def action_home_quietly(self) -> None:
         """Pop back to Home without a sound, so sections never pile up on the stack."""
@@ -357,6 +396,18 @@ class KneeApp(App[None]):
                 self.push_screen(SessionScreen(exercise_id=exercise_id, dose=dose))
 
         self.push_screen(DoseChoiceScreen(exercise), chosen)
+
+    def showing_help(self) -> bool:
+        # Asked for every footer redraw: Help's module is not imported just to answer no.
+        help_module = sys.modules.get("kneetui.tui.screens.help")
+        return help_module is not None and isinstance(self.screen, help_module.HelpScreen)
+
+    def action_help(self) -> None:
+        """Help over the screen shown, without leaving it (Home's ``?`` opens it as a section)."""
+        if not self.showing_help():
+            help_screen = self.screen_for("help")
+            if help_screen is not None:
+                self.push_screen(help_screen)
 
     def action_home(self) -> None:
         self.action_home_quietly()

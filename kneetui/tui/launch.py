@@ -8,7 +8,12 @@ from kneetui.storage.config import LoadedSettings
 
 
 def run_app(loaded_settings: LoadedSettings, theme: str | None = None) -> int:
+    import gc
     import sys
+
+    # Start-up allocates a great deal and frees almost nothing: collecting during it only delays
+    # the first frame. The app collects again once Home is painted (KneeApp.first_frame_shown).
+    gc.disable()
 
     from textual.theme import BUILTIN_THEMES
 
@@ -31,6 +36,7 @@ def run_app(loaded_settings: LoadedSettings, theme: str | None = None) -> int:
     try:
         app.run()
     finally:
+        gc.enable()
         history.store.close()
     return app.return_code or 0
 

@@ -6,9 +6,9 @@ from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from kneetui.tui.app import KneeApp
+from kneetui.tui.widgets.key_footer import KeyFooter
 from kneetui.tui.widgets.title_bar import TitleBar
 
 
@@ -24,7 +24,7 @@ class SectionScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield from self.compose_body()
-        yield Footer()
+        yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         yield from ()

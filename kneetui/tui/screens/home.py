@@ -8,16 +8,16 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from kneetui.engine.safety import ARTICLE_RULE, describe_stop
 from kneetui.history.days import local_day
 from kneetui.tui.app import KneeApp
 from kneetui.tui.hanging import Hanging
-from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.sections import SECTIONS, key_label
 from kneetui.tui.widgets.due_today import DueToday
+from kneetui.tui.widgets.key_footer import KeyFooter
 from kneetui.tui.widgets.title_bar import TitleBar
 
 #: The sections whose keys the footer shows; the menu shows every key.
@@ -85,7 +85,7 @@ class HomeScreen(Screen[None]):
                     id="safety-line",
                     markup=False,
                 )
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.title = "kneetui"
@@ -149,6 +149,8 @@ class HomeScreen(Screen[None]):
     @work(exclusive=True, group="start-session")
     async def action_start_session(self) -> None:
         """Start today's session, asking first when the programme's frequency says it was done today."""
+        from kneetui.tui.screens.confirm import ConfirmScreen
+
         question = self.query_one(DueToday).question_before_starting()
         if question is not None and not await self.app.push_screen_wait(ConfirmScreen(question, yes="Start")):
             return

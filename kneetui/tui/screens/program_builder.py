@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from kneetui.content.model import Exercise, Frequency, Program, ProgramStep, Provenance, Range
@@ -26,6 +26,7 @@ from kneetui.tui.provenance import ProvenanceLegend, mark, marked
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.widgets.builder_lists import ExercisePicker, StepList
 from kneetui.tui.widgets.dose_input import QUANTITY_LABELS, DoseInput
+from kneetui.tui.widgets.key_footer import KeyFooter
 from kneetui.tui.widgets.title_bar import TitleBar
 
 FREQUENCIES = [("Daily", Frequency.DAILY), ("Every other day", Frequency.EVERY_OTHER_DAY)]
@@ -167,7 +168,7 @@ class ProgramBuilderScreen(Screen[str | None]):
                     yield DoseInput(quantity, Range(1, 1), 1, step=STEP_SIZES.get(quantity, 1))
             yield Static(id="hint")
         yield ProvenanceLegend(self.shown_provenances())
-        yield Footer()
+        yield KeyFooter()
 
     def shown_provenances(self) -> set[Provenance | None]:
         """The marks on this screen: the exercises' and their dosages', and the two in the hint."""

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Digits, Footer, ProgressBar, Static
+from textual.widgets import Static
 
 from kneetui.content.model import Dose, Exercise
 from kneetui.engine.cues import STOP_ADVICE, Cue, CueKind
@@ -34,6 +34,9 @@ from kneetui.tui.screens.end_session import EndSessionScreen
 from kneetui.tui.screens.pain_question import PAIN_WORSE, PainAnswer, PainQuestionScreen
 from kneetui.tui.screens.safety_check import SafetyCheckResult, SafetyCheckScreen
 from kneetui.tui.widgets.exercise_drawing import ExerciseDrawing
+from kneetui.tui.widgets.key_footer import KeyFooter
+from kneetui.tui.widgets.session_clock import SessionClock, clock_face
+from kneetui.tui.widgets.session_progress import SessionProgress
 from kneetui.tui.widgets.session_summary import session_summary
 from kneetui.tui.widgets.title_bar import TitleBar
 
@@ -43,7 +46,6 @@ TICK_SECONDS = 0.1
 #: Over SSH or on a limited terminal: fewer wake-ups; the runner still keeps exact time.
 LIGHT_TICK_SECONDS = 0.25
 ADJUST_SECONDS = 5
-PROGRESS_STEP = 5
 PHASE_TITLES = {
     PhaseKind.GET_READY: "Get ready",
     PhaseKind.HOLD: "Hold",
@@ -54,11 +56,6 @@ PHASE_TITLES = {
     PhaseKind.PAIN_CHECK: "Pain check",
     PhaseKind.DONE: "Done",
 }
-
-
-def clock_face(seconds: float) -> str:
-    whole = max(0, math.ceil(seconds - 1e-9))
-    return f"{whole // 60}:{whole % 60:02d}"
 
 
 class SessionScreen(Screen[None]):
@@ -72,7 +69,6 @@ class SessionScreen(Screen[None]):
     SessionScreen #main-row { height: auto; }
     SessionScreen #clock-column { width: 1fr; height: auto; }
     SessionScreen #phase-title { text-style: bold; color: $accent; }
-    SessionScreen Digits { width: auto; }
     SessionScreen #drawing-box { width: auto; height: auto; }
     SessionScreen #instruction { text-style: bold; margin-bottom: 1; }
     SessionScreen.-short #instruction { margin-bottom: 0; }
@@ -96,12 +92,12 @@ class SessionScreen(Screen[None]):
     # and how to stop stay (the drawing, what comes next and the rule are a key away: i, Help).
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]
-    # Ordered by importance: the footer shows them left to right and may cut the end.
+    # Ordered by importance: the footer shows them left to right, as many as fit (how to stop first).
     BINDINGS = [
         Binding("exclamation_mark", "pain_worse", "Pain worse"),
-        Binding("space", "toggle_pause", "Pause"),
-        Binding("enter,r", "count_rep", "Rep"),
         Binding("q", "quit_session", "Quit"),
+        Binding("enter,r", "count_rep", "Rep"),
+        Binding("space", "toggle_pause", "Pause"),
         Binding("i", "toggle_steps", "Steps"),
         Binding("n", "skip", "Skip"),
         Binding("b", "back", "Back"),
@@ -136,16 +132,16 @@ class SessionScreen(Screen[None]):
             with Horizontal(id="main-row"):
                 with Vertical(id="clock-column"):
                     yield Static(id="phase-title")
-                    yield Digits("", id="clock")
+                    yield SessionClock("", id="clock")
                     yield Static(id="reps")
                 yield Vertical(id="drawing-box")
             yield Static(id="next")
             yield Static("PAUSED: press space to go on", id="paused")
             yield Static(id="steps")
-            yield ProgressBar(total=100, show_eta=False, id="session-progress")
+            yield SessionProgress(id="session-progress")
             yield Static(id="rule")
             yield Static(id="outcome")
-        yield Footer()
+        yield KeyFooter()
 
     # -- start ----------------------------------------------------------------------
 
@@ -279,20 +275,23 @@ class SessionScreen(Screen[None]):
             if phase.kind is PhaseKind.REPS
             else ""
         )
-        digits = self.query_one("#clock", Digits)
+        digits = self.query_one("#clock", SessionClock)
         if digits.value != clock:
-            digits.update(clock)
+            digits.update(clock)  # only the digits that changed are drawn again
         if phase.kind is PhaseKind.REPS:
             target = phase.target_reps or 0
             how = "counted for you" if phase.tempo_seconds else "press Enter after each rep"
-            self.query_one("#reps", Static).update(f"of {target} reps ({how})")
+            self.show_text("#reps", f"of {target} reps ({how})")
         self.set_class(runner.paused, "-paused")
-        self.query_one("#phase-title", Static).update("Paused" if runner.paused else PHASE_TITLES[phase.kind])
-        # In 5% steps: a whole-width bar redrawn every second is most of the bytes sent.
-        stepped = PROGRESS_STEP * math.floor(runner.progress() * 100 / PROGRESS_STEP)
-        bar = self.query_one(ProgressBar)
-        if bar.progress != stepped:
-            bar.update(progress=stepped)
+        self.show_text("#phase-title", "Paused" if runner.paused else PHASE_TITLES[phase.kind])
+        # The bar draws again only the cells whose fill changed: a cell every few seconds in a hold.
+        self.query_one(SessionProgress).update(runner.progress())
+
+    def show_text(self, selector: str, text: str) -> None:
+        """Put ``text`` in a one-line Static; the same text again sends nothing to the terminal."""
+        shown = self.query_one(selector, Static)
+        if str(shown.content) != text:
+            shown.update(text)
 
     def show_phase(self) -> None:
         runner = self.runner

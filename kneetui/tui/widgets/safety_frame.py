@@ -5,6 +5,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Footer, Static
 
+from kneetui.tui.widgets.key_footer import KeyFooter
+
 
 class SafetyFrameBar(Static):
     """Says, on a plug-in's screen, how to stop: ``!`` the pain is worse, ``q`` end the session."""
@@ -30,5 +32,5 @@ class SafetyFrameBar(Static):
 
     def lift_footers(self) -> None:
         """A footer of the plug-in's own moves up a line, so neither hides the other."""
-        for footer in self.screen.query(Footer):
+        for footer in [*self.screen.query(Footer), *self.screen.query(KeyFooter)]:
             footer.styles.margin = (0, 0, 1, 0)
