@@ -12,6 +12,7 @@ MODULES = [
     "benchmarks.run",
     "benchmarks.bare_app",
     "benchmarks.key_to_screen",
+    "benchmarks.locked_history",
     "benchmarks.plugin_discovery",
     "benchmarks.search_speed",
     "benchmarks.ssh_bytes",
@@ -43,3 +44,14 @@ def test_the_search_benchmark_runs_on_a_tiny_catalogue_and_fills_its_table_rows(
     assert all(row.status in (MET, NOT_MET) and row.measured is not None and row.reference for row in made)
     assert result["faq"]["queries_with_matches"] > 0
     assert "FAQ search, 60 entries" in table(made)
+
+
+def test_the_locked_history_benchmark_runs_one_short_session_each_way_and_fills_its_row() -> None:
+    from benchmarks.common import MET, NOT_MET
+    from benchmarks.locked_history import measure, row
+
+    result = measure(lock_seconds=0.5, hold_seconds=1, sets=1)
+    made = row(result)
+
+    assert made.status in (MET, NOT_MET) and made.measured is not None and made.reference is not None
+    assert all(case[0]["blocks_kept"] == 2 and case[0]["problems"] == [] for case in result["cases"].values())
