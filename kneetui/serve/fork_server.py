@@ -22,7 +22,8 @@ forked from one server shares its hash seed and memory layout (ASLR is per fork 
 per patient); docs/serving.md says so.
 
 If the fork server dies, the SSH server logs it and spawns each new kneetui afresh, as
-before; the children it had forked go on, and their end is still noticed (not their status).
+before; the children it had forked go on, and their end is still noticed, but no one is left
+to reap them here, so their exit status is logged and reported as unknown (255).
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ MESSAGE_BYTES = 65536
 #: Descriptors a request may pass: the pty's slave side and a few more.
 MAX_FDS = 8
 READY_TIMEOUT_SECONDS = 60.0
+#: The exit status given for a child whose fork server died first (no one could reap it here).
+UNKNOWN_EXIT_STATUS = 255
 
 
 class ForkServerGone(RuntimeError):
@@ -463,16 +466,20 @@ class ForkServer:
             pidfd = os.pidfd_open(pid)
         except OSError:
             if not ended.done():
-                ended.set_result(-signal.SIGHUP)
+                ended.set_result(UNKNOWN_EXIT_STATUS)
             return
         self._pidfds[pid] = pidfd
 
         def exited() -> None:
             self._loop.remove_reader(pidfd)
             os.close(self._pidfds.pop(pid))
-            log.warning("kneetui pid %d ended after its fork server; its exit status is not known", pid)
+            log.warning(
+                "kneetui pid %d ended after its fork server; its exit status is not known (given as %d)",
+                pid,
+                UNKNOWN_EXIT_STATUS,
+            )
             if not ended.done():
-                ended.set_result(-signal.SIGHUP)
+                ended.set_result(UNKNOWN_EXIT_STATUS)
 
         self._loop.add_reader(pidfd, exited)
 
