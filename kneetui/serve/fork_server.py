@@ -73,6 +73,9 @@ PRELOAD = (
 )
 #: The built-in content, imported by the loader through its entry point in each child anyway.
 PRELOAD_PLUGINS = ("kneetui_medial_knee",)
+#: Runs kneetui once, headless, to its first Home, so that what that fills (Textual's caches,
+#: the interpreter's specialised code) is done once and shared, not redone at every login.
+WARM_UP = "kneetui.tui.warm_up"
 #: Room kept in the fork server's own environment block, overwritten in each child with the
 #: patient's environment so that ``/proc/PID/environ`` (ps, the operator's tools) shows theirs.
 ENVIRONMENT_ROOM = 8192
@@ -94,12 +97,17 @@ class ForkServerGone(RuntimeError):
 
 
 def preload() -> None:
-    """Import everything a patient's kneetui needs up to its first Home."""
+    """Import everything a patient's kneetui needs up to its first Home, then run it there once."""
     import importlib
 
     for name in (*PRELOAD, *PRELOAD_PLUGINS):
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+    try:
+        importlib.import_module(WARM_UP).warm_up()
+    except Exception:  # noqa: BLE001 - a fork server that is less warm still works
+        print("kneetui fork server: the warm-up failed; going on without it", file=sys.stderr)
+        traceback.print_exc()
 
 
 def serve(control: socket.socket) -> None:
