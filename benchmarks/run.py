@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks import (
+    clinic_scale,
     key_to_screen,
     locked_history,
     plugin_discovery,
@@ -80,6 +81,11 @@ def run_locked(quick: bool) -> tuple[list[Row], dict]:
     return [locked_history.row(result)], result
 
 
+def run_clinic(quick: bool) -> tuple[list[Row], dict]:
+    result = clinic_scale.measure(patients=20, window=5.0 if quick else 10.0, round_trips=10 if quick else 20)
+    return clinic_scale.rows(result), result
+
+
 #: name -> (what it measures, how to run it); in the order of the table.
 BENCHMARKS: dict[str, tuple[str, Callable[[bool], tuple[list[Row], dict]]]] = {
     "startup": ("launch to Home and peak memory", run_startup),
@@ -89,6 +95,7 @@ BENCHMARKS: dict[str, tuple[str, Callable[[bool], tuple[list[Row], dict]]]] = {
     "timer": ("countdown timer accuracy", run_timer),
     "ssh": ("terminal bytes per second during a hold", run_ssh),
     "locked": ("hold ends while another process holds the history's write lock", run_locked),
+    "clinic": ("serve ssh with 20 patients in a hold: memory, CPU, logins", run_clinic),
 }
 
 

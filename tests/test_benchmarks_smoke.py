@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES = [
     "benchmarks.run",
     "benchmarks.bare_app",
+    "benchmarks.clinic_scale",
     "benchmarks.key_to_screen",
     "benchmarks.locked_history",
     "benchmarks.plugin_discovery",
@@ -55,3 +56,16 @@ def test_the_locked_history_benchmark_runs_one_short_session_each_way_and_fills_
 
     assert made.status in (MET, NOT_MET) and made.measured is not None and made.reference is not None
     assert all(case[0]["blocks_kept"] == 2 and case[0]["problems"] == [] for case in result["cases"].values())
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux's /proc/PID/smaps_rollup")
+def test_the_clinic_benchmark_serves_one_patient_each_way_and_fills_its_rows() -> None:
+    from benchmarks.clinic_scale import measure, rows
+
+    result = measure(patients=1, window=0.5, round_trips=1)
+    made = rows(result)
+
+    assert [row.figure.split()[0] for row in made] == ["PSS", "Login", "Key"]
+    assert all(row.measured and row.reference for row in made)
+    assert result["forked"]["fork_server_pss_mib"] > 0 and result["spawned"]["fork_server_pss_mib"] == 0
+    assert result["forked"]["holding_at_the_end_of_the_window"] == 1
