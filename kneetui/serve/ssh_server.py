@@ -43,7 +43,8 @@ log = logging.getLogger("kneetui.serve")
 
 LOGIN_TIMEOUT_SECONDS = 30
 KEEPALIVE_SECONDS = 30
-#: Measured: one patient's kneetui in a hold takes about 34 MiB (PSS) of the host's memory.
+#: Measured: one patient's kneetui in a hold takes about 33 MiB (PSS) of the host's memory when
+#: forked from the fork server (20 patients; benchmarks/README.md), about 54 MiB when spawned.
 PATIENT_COST_BYTES = 34 * 1024 * 1024
 #: The share of the host's memory the default cap lets patients take, leaving the rest to the system.
 MEMORY_SHARE = 0.5
