@@ -286,7 +286,8 @@ class KneeApp(App[None]):
 
     async def on_unmount(self) -> None:
         # Whatever is still queued for the history is written before the app is gone.
-        await asyncio.to_thread(self.history.flush)
+        if self.history.writes_pending:
+            await asyncio.to_thread(self.history.flush)
 
     # -- settings -----------------------------------------------------------------
 
