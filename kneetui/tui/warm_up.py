@@ -40,6 +40,7 @@ def warm_up() -> None:
 
 
 async def _show_home() -> None:
-    app = KneeApp(load_installed_plugins(), load_settings(), save=False, history=HistoryStore.in_memory())
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+    with HistoryStore.in_memory() as history:
+        app = KneeApp(load_installed_plugins(), load_settings(), save=False, history=history)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
