@@ -207,3 +207,25 @@ def test_the_fork_server_refuses_to_fork_with_a_thread_running(monkeypatch):
             os.close(descriptor)
         ours.close()
         theirs.close()
+
+
+def test_the_warm_up_shows_home_and_leaves_no_thread_no_loop_and_the_environment_as_found(monkeypatch):
+    import threading
+
+    from kneetui.tui import warm_up as warm_up_module
+
+    shown: list[str] = []
+    real_show_home = warm_up_module._show_home
+
+    async def show_home_and_note_where() -> None:
+        shown.append(os.environ["XDG_DATA_HOME"])
+        await real_show_home()
+
+    monkeypatch.setattr(warm_up_module, "_show_home", show_home_and_note_where)
+    before, threads = dict(os.environ), set(threading.enumerate())
+    warm_up_module.warm_up()
+    assert dict(os.environ) == before
+    assert shown and not Path(shown[0]).exists(), "its throw-away folder is gone"
+    assert set(threading.enumerate()) == threads
+    with pytest.raises(RuntimeError):
+        asyncio.get_running_loop()
