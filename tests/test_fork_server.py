@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from kneetui.serve import fork_server as fork_server_module
-from kneetui.serve.fork_server import UNKNOWN_EXIT_STATUS, ForkServer, ForkServerGone, become_patient
+from kneetui.serve.fork_client import UNKNOWN_EXIT_STATUS, ForkServer, ForkServerGone
+from kneetui.serve.fork_server import become_patient
 from kneetui.serve.patients import PASSED_THROUGH, PatientHome
 from kneetui.serve.terminal import ChildLimits, PtyChild, TerminalSize
 

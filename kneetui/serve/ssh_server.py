@@ -24,7 +24,7 @@ import asyncssh
 
 from kneetui.serve.audit import AuditLog, client_text
 from kneetui.serve.clinic import SESSIONS_FILE, SessionBoard, now_utc
-from kneetui.serve.fork_server import ForkServer, ForkServerGone
+from kneetui.serve.fork_client import ForkServer, ForkServerGone
 from kneetui.serve.host_key import HostKey, load_or_create_host_key
 from kneetui.serve.idle import IdleWatch, duration
 from kneetui.serve.patients import (
