@@ -24,7 +24,16 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks import key_to_screen, plugin_discovery, search_speed, ssh_bytes, startup, timer_accuracy
+from benchmarks import (
+    clinic_scale,
+    key_to_screen,
+    locked_history,
+    plugin_discovery,
+    search_speed,
+    ssh_bytes,
+    startup,
+    timer_accuracy,
+)
 from benchmarks.common import PYTHON, ROOT, Row
 
 
@@ -67,6 +76,16 @@ def run_ssh(quick: bool) -> tuple[list[Row], dict]:
     return [ssh_bytes.row(result)], result
 
 
+def run_locked(quick: bool) -> tuple[list[Row], dict]:
+    result = locked_history.measure(lock_seconds=5.0, hold_seconds=2, sets=3, runs=1 if quick else 3)
+    return [locked_history.row(result)], result
+
+
+def run_clinic(quick: bool) -> tuple[list[Row], dict]:
+    result = clinic_scale.measure(patients=20, window=5.0 if quick else 10.0, round_trips=10 if quick else 20)
+    return clinic_scale.rows(result), result
+
+
 #: name -> (what it measures, how to run it); in the order of the table.
 BENCHMARKS: dict[str, tuple[str, Callable[[bool], tuple[list[Row], dict]]]] = {
     "startup": ("launch to Home and peak memory", run_startup),
@@ -75,6 +94,8 @@ BENCHMARKS: dict[str, tuple[str, Callable[[bool], tuple[list[Row], dict]]]] = {
     "search": ("FAQ and exercise search over 10,000 entries", run_search),
     "timer": ("countdown timer accuracy", run_timer),
     "ssh": ("terminal bytes per second during a hold", run_ssh),
+    "locked": ("hold ends while another process holds the history's write lock", run_locked),
+    "clinic": ("serve ssh with 20 patients in a hold: memory, CPU, logins", run_clinic),
 }
 
 

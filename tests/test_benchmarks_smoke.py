@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES = [
     "benchmarks.run",
     "benchmarks.bare_app",
+    "benchmarks.clinic_scale",
     "benchmarks.key_to_screen",
+    "benchmarks.locked_history",
     "benchmarks.plugin_discovery",
     "benchmarks.search_speed",
     "benchmarks.ssh_bytes",
@@ -58,3 +60,27 @@ def test_the_keys_benchmark_adds_a_live_objects_row_met_only_when_growth_stays_w
 
     assert flat.figure.startswith("Live objects after 100 round trips") and flat.status == MET
     assert growing.status == NOT_MET and growing.reference == 2.4
+
+
+def test_the_locked_history_benchmark_runs_one_short_session_each_way_and_fills_its_row() -> None:
+    from benchmarks.common import MET, NOT_MET
+    from benchmarks.locked_history import measure, row
+
+    result = measure(lock_seconds=0.5, hold_seconds=1, sets=1)
+    made = row(result)
+
+    assert made.status in (MET, NOT_MET) and made.measured is not None and made.reference is not None
+    assert all(case[0]["blocks_kept"] == 2 and case[0]["problems"] == [] for case in result["cases"].values())
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux's /proc/PID/smaps_rollup")
+def test_the_clinic_benchmark_serves_one_patient_each_way_and_fills_its_rows() -> None:
+    from benchmarks.clinic_scale import measure, rows
+
+    result = measure(patients=1, window=0.5, round_trips=1)
+    made = rows(result)
+
+    assert [row.figure.split()[0] for row in made] == ["PSS", "Login", "Key"]
+    assert all(row.measured and row.reference for row in made)
+    assert result["forked"]["fork_server_pss_mib"] > 0 and result["spawned"]["fork_server_pss_mib"] == 0
+    assert result["forked"]["holding_at_the_end_of_the_window"] == 1

@@ -486,6 +486,67 @@ def test_stopping_the_server_ends_every_session(own_server, terminals):
     assert not Path(f"/proc/{pid}").exists()
 
 
+def parent_of(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"^PPid:\s+(\d+)", status, re.MULTILINE).group(1))
+
+
+def fork_server_pid(server: Server) -> int:
+    found = poll(lambda: re.search(r"fork server ready \(pid (\d+)\)", server.log()), 5)
+    assert found, f"no fork server in the log:\n{server.log()}"
+    return int(found.group(1))
+
+
+@needs_ssh
+def test_each_kneetui_is_forked_from_the_fork_server_and_its_exit_status_comes_back(server, terminals):
+    key = server.add_patient("otto")
+    terminal = terminals(server.ssh_command(key, "otto", "-tt"))
+    terminal.read_until("Before you exercise")
+    [pid] = kneetui_pids(server.home_of("otto"))
+    assert parent_of(pid) == fork_server_pid(server)
+    terminal.type(b"\r")
+    terminal.read_until("Start today's session")
+    terminal.type(b"q")
+    assert terminal.wait_closed() == 0
+    assert poll(lambda: f"otto left kneetui (pid {pid}, exit status 0)" in server.log(), 5), server.log()
+
+
+@needs_ssh
+def test_when_the_fork_server_dies_it_is_logged_and_kneetui_is_spawned_as_before(own_server, terminals):
+    server = own_server()
+    key = server.add_patient("pia")
+    first = terminals(server.ssh_command(key, "pia", "-tt"))
+    first.read_until("Before you exercise")
+    os.kill(fork_server_pid(server), signal.SIGKILL)
+    assert poll(lambda: "has gone" in server.log(), 5), server.log()
+    # The patient already in goes on; the next login gets a freshly spawned kneetui.
+    first.type(b"\r")
+    first.read_until("Start today's session")
+    second = terminals(server.ssh_command(key, "pia", "-tt"))
+    second.read_until("Start today's session")  # the safety notice was read in the first one
+    pids = kneetui_pids(server.home_of("pia"))
+    assert len(pids) == 2
+    assert server.process.pid in {parent_of(pid) for pid in pids}
+    second.type(b"q")
+    assert second.wait_closed() == 0
+    first.type(b"q")
+    # Its fork server, which alone could reap it, is gone: the status is logged as not known.
+    assert first.wait_closed() == 255
+    assert poll(lambda: "its exit status is not known" in server.log(), 5), server.log()
+    assert poll(lambda: not kneetui_pids(server.home_of("pia")), 5)
+
+
+@needs_ssh
+def test_without_the_fork_server_each_kneetui_is_spawned(own_server, terminals):
+    server = own_server("--no-fork-server")
+    key = server.add_patient("quinn")
+    terminal = terminals(server.ssh_command(key, "quinn", "-tt"))
+    terminal.read_until("Before you exercise")
+    [pid] = kneetui_pids(server.home_of("quinn"))
+    assert parent_of(pid) == server.process.pid
+    assert "fork server" not in server.log()
+
+
 @needs_ssh
 def test_a_host_key_others_can_read_stops_the_server(tmp_path):
     host_key = tmp_path / "host_key"

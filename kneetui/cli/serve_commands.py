@@ -59,6 +59,7 @@ def ssh_options(args: argparse.Namespace) -> SshServeOptions:
         max_unauthenticated_per_address=args.max_unauthenticated,
         idle_timeout=args.idle_timeout,
         child_limits=ChildLimits(memory_bytes=args.child_memory * 1024 * 1024, cpu_seconds=args.child_cpu_seconds),
+        fork_server=not args.no_fork_server,
     )
 
 
@@ -185,6 +186,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         type=positive_int,
         default=3600,
         help="CPU time each patient's kneetui may use (default: %(default)s)",
+    )
+    ssh.add_argument(
+        "--no-fork-server",
+        action="store_true",
+        help="start each patient's kneetui as a new interpreter instead of forking it from a pre-warmed one "
+        "(slower logins, more memory; see docs/serving.md)",
     )
     ssh.set_defaults(run=serve_ssh)
 

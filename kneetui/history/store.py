@@ -9,7 +9,9 @@ gives a store that works in memory; either way it says so in a notice.
 Every ``record_*`` call is its own committed transaction, so a crash or a
 ``kill -9`` loses at most the block in progress. WAL mode and a busy timeout
 let two kneetui processes of the same person (two SSH logins) share the file:
-a writer waits for the other instead of failing.
+a writer waits for the other instead of failing. The app has that waiting done
+on one writer thread (:meth:`HistoryStore.write_in_background`), so its event
+loop never waits for another process's lock.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from kneetui.history.records import (
     RecordedSession,
     dose_of_blocks,
 )
+from kneetui.history.writer import WriteQueue
 from kneetui.storage import locations
 from kneetui.storage.atomic import keep_aside
 
@@ -199,8 +202,15 @@ class HistoryStore:
         self._orphans_allowed = False
         #: Write failures since opening, as sentences for the person.
         self.problems: list[str] = []
-        #: Called with each new problem as it happens, so the person is told at once.
+        #: Called with each new problem as it happens, so the person is told at once. With
+        #: :meth:`write_in_background` it is called on the writer's thread and must not block.
         self.on_problem: Callable[[str], None] | None = None
+        # Set by write_in_background: the queue, its thread's own connection, and the real
+        # row ids of the sessions started through it (handed out as negative ids at once).
+        self._queue: WriteQueue | None = None
+        self._writer_connection: sqlite3.Connection | None = None
+        self._real_ids: dict[int, int] = {}
+        self._next_provisional = -1
 
     @classmethod
     def in_memory(cls) -> HistoryStore:
@@ -218,8 +228,40 @@ class HistoryStore:
     def in_memory_only(self) -> bool:
         return self._path is None
 
+    def write_in_background(self) -> None:
+        """From now on, writes return at once and run in order on one writer thread.
+
+        For the app: its event loop never waits for another process's write lock. Each write
+        is still its own transaction, committed as soon as the lock allows; reads first wait
+        for the writes asked for before them (:meth:`flush`). A write that fails becomes a
+        problem exactly as before (the history goes on in memory and :attr:`on_problem` is
+        called). A store kept in memory has no lock to wait for and stays as it is.
+        """
+        if self._queue is not None or self._path is None:
+            return
+        writer = connect(self._path)
+        writer.row_factory = sqlite3.Row
+        writer.execute("PRAGMA synchronous = FULL")
+        self._writer_connection = writer
+        self._queue = WriteQueue(self._job_failed)
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every write asked for so far is done (or was moved to memory); False on timeout."""
+        return self._queue.flush(timeout) if self._queue is not None else True
+
+    @property
+    def writes_pending(self) -> int:
+        """Writes asked for and not done yet (always 0 without :meth:`write_in_background`)."""
+        return self._queue.pending if self._queue is not None else 0
+
     def close(self) -> None:
+        """Finish the writes asked for, then close the file."""
+        if self._queue is not None:
+            self._queue.close()
         with self._lock:
+            if self._writer_connection is not None:
+                self._writer_connection.close()
+                self._writer_connection = None
             self._connection.close()
 
     def __enter__(self) -> HistoryStore:
@@ -231,38 +273,59 @@ class HistoryStore:
     # -- writing: the SessionRecorder protocol ---------------------------------
 
     def start_session(self, start: SessionStart) -> int:
-        """Record a new session and return its id."""
+        """Record a new session and return its id.
+
+        Writing in the background, the id is a provisional (negative) one that every other
+        method of this store accepts; :meth:`session` and :meth:`real_id` give the row's.
+        """
         safety = start.safety
-        row_id = self._write(
-            lambda connection: (
-                connection.execute(
-                    """
+        values = (
+            start.started_at,
+            start.program_id,
+            json.dumps(list(start.exercise_ids)),
+            safety.pain if safety else None,
+            _flag(safety.swollen) if safety else None,
+            _flag(safety.unstable) if safety else None,
+            int(safety.advised_professional) if safety else 0,
+            int(start.continued_despite_advice),
+            json.dumps(list(start.notes)),
+        )
+
+        def insert(connection: sqlite3.Connection, _session_id: int | None) -> int:
+            row_id = connection.execute(
+                """
                 INSERT INTO sessions (
                     started_at, program_id, exercise_ids, pain_before, swollen, unstable,
                     advised_professional, continued_despite_advice, notes
                 ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-                    (
-                        start.started_at,
-                        start.program_id,
-                        json.dumps(list(start.exercise_ids)),
-                        safety.pain if safety else None,
-                        _flag(safety.swollen) if safety else None,
-                        _flag(safety.unstable) if safety else None,
-                        int(safety.advised_professional) if safety else 0,
-                        int(start.continued_despite_advice),
-                        json.dumps(list(start.notes)),
-                    ),
-                ).lastrowid
-            )
-        )
-        assert row_id is not None
-        return row_id
+                values,
+            ).lastrowid
+            assert row_id is not None
+            return row_id
+
+        if self._queue is None:
+            return self._write(insert)
+        with self._lock:
+            provisional = self._next_provisional
+            self._next_provisional -= 1
+
+        def insert_and_remember(connection: sqlite3.Connection, session_id: int | None) -> None:
+            self._real_ids[provisional] = insert(connection, session_id)
+
+        self._enqueue(insert_and_remember, None)
+        return provisional
+
+    def real_id(self, session_id: int) -> int:
+        """The row id of a session this store started (a provisional id once written), else ``session_id``."""
+        if session_id < 0:
+            self.flush()
+        return self._real_ids.get(session_id, session_id)
 
     def record_block(self, session_id: int, block: BlockRecord) -> None:
-        """Record one completed block, committed before returning."""
+        """Record one completed block, committed before returning (queued, when writing in the background)."""
         self._write(
-            lambda connection: connection.execute(
+            lambda connection, real_id: connection.execute(
                 """
                 INSERT INTO blocks (
                     session_id, exercise_id, kind, set_number, side, planned, done,
@@ -270,7 +333,7 @@ class HistoryStore:
                 ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
-                    session_id,
+                    real_id,
                     block.exercise_id,
                     str(block.kind),
                     block.set_number,
@@ -288,9 +351,9 @@ class HistoryStore:
     def record_pain_check(self, session_id: int, exercise_id: str, pain: int, at: float) -> None:
         """Record a pain score (0–10) taken after an exercise."""
         self._write(
-            lambda connection: connection.execute(
+            lambda connection, real_id: connection.execute(
                 "INSERT INTO pain_checks (session_id, exercise_id, pain, at) VALUES (?, ?, ?, ?)",
-                (session_id, exercise_id, pain, at),
+                (real_id, exercise_id, pain, at),
             ),
             session_id,
         )
@@ -329,29 +392,83 @@ class HistoryStore:
 
     def _update_session(self, session_id: int, assignments: str, values: tuple[Any, ...]) -> None:
         changed = self._write(
-            lambda connection: (
-                connection.execute(f"UPDATE sessions SET {assignments} WHERE id = ?", (*values, session_id)).rowcount
-            )
+            lambda connection, real_id: (
+                connection.execute(f"UPDATE sessions SET {assignments} WHERE id = ?", (*values, real_id)).rowcount
+            ),
+            session_id,
         )
-        if not changed and not self._orphans_allowed:
+        if changed == 0 and not self._orphans_allowed:
             raise UnknownSessionError(f"no session {session_id} in the history")
 
-    def _write(self, statement: Callable[[sqlite3.Connection], _T], session_id: int | None = None) -> _T:
+    def _write(self, statement: Callable[[sqlite3.Connection, int | None], _T], session_id: int | None = None) -> _T:
+        """Run ``statement`` as one commit now; writing in the background, queue it and return None."""
+        if self._queue is not None:
+            if session_id is not None:
+                self._check_known(session_id)
+            self._enqueue(statement, session_id)
+            return None  # type: ignore[return-value]  # queued: no caller uses a queued write's result
         with self._lock:
             try:
-                return self._run(statement, session_id)
+                return self._run(statement, self._connection, session_id)
             except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
                 raise
             except sqlite3.DatabaseError as error:
                 if self._path is None:
                     raise
                 self._fall_back_to_memory(error)
-                return self._run(statement, session_id)
+                return self._run(statement, self._connection, session_id)
 
-    def _run(self, statement: Callable[[sqlite3.Connection], _T], session_id: int | None) -> _T:
+    def _check_known(self, session_id: int) -> None:
+        """Raise now, on the caller's thread, for a session id this history never gave out."""
+        if self._orphans_allowed:
+            return
+        if session_id < 0:
+            known = self._next_provisional < session_id
+        else:
+            with self._lock:
+                known = self._connection.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if not known:
+            raise UnknownSessionError(f"no session {session_id} in the history")
+
+    def _enqueue(self, statement: Callable[[sqlite3.Connection, int | None], object], session_id: int | None) -> None:
+        assert self._queue is not None
+        self._queue.put(lambda: self._run_queued(statement, session_id))
+
+    def _run_queued(
+        self, statement: Callable[[sqlite3.Connection, int | None], object], session_id: int | None
+    ) -> None:
+        """On the writer thread: one write, its own commit; a failure is told, never dropped."""
+        real_id = None if session_id is None else self._real_ids.get(session_id, session_id)
+        connection = self._writer_connection
+        if connection is None:  # moved to memory: one connection now, shared under the lock
+            with self._lock:
+                self._run(statement, self._connection, real_id)
+            return
+        try:
+            self._run(statement, connection, real_id)
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
+            raise
+        except sqlite3.DatabaseError as error:
+            with self._lock:
+                self._writer_connection = None
+                with contextlib.suppress(sqlite3.Error):
+                    connection.close()
+                self._fall_back_to_memory(error)
+                self._run(statement, self._connection, real_id)
+
+    def _job_failed(self, error: BaseException) -> None:
+        """A queued write that could not be done even in memory: the person is told, as for any lost write."""
+        self._tell(f"A change to the history could not be saved ({error}).")
+
+    def _run(
+        self,
+        statement: Callable[[sqlite3.Connection, int | None], _T],
+        connection: sqlite3.Connection,
+        session_id: int | None,
+    ) -> _T:
         try:
             # Outside a transaction, one statement is one commit.
-            return statement(self._connection)
+            return statement(connection, session_id)
         except sqlite3.IntegrityError as error:
             if session_id is not None and "FOREIGN KEY" in str(error):
                 raise UnknownSessionError(f"no session {session_id} in the history") from error
@@ -370,18 +487,22 @@ class HistoryStore:
         memory.row_factory = sqlite3.Row
         with contextlib.suppress(sqlite3.Error):
             self._connection.close()
-        problem = (
-            f"The history could not be written to {self._path} ({error}). Until kneetui "
+        path, self._connection, self._path = self._path, memory, None
+        self._tell(
+            f"The history could not be written to {path} ({error}). Until kneetui "
             "is restarted, new sessions are kept in memory only and will be lost when it closes."
         )
+
+    def _tell(self, problem: str) -> None:
         self.problems.append(problem)
-        self._connection, self._path = memory, None
         if self.on_problem is not None:
             self.on_problem(problem)
 
     # -- reading ---------------------------------------------------------------
 
     def _query(self, sql: str, parameters: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        # A read sees every write asked for before it.
+        self.flush()
         with self._lock:
             return self._connection.execute(sql, parameters).fetchall()
 
@@ -397,11 +518,12 @@ class HistoryStore:
 
     def session(self, session_id: int) -> RecordedSession | None:
         """One session with its blocks, or ``None``."""
-        found = self._sessions("SELECT ?", (session_id,))
+        found = self._sessions("SELECT ?", (self.real_id(session_id),))
         return found[0] if found else None
 
     def _sessions(self, chosen: str, parameters: Sequence[Any]) -> list[RecordedSession]:
         """The sessions whose ids ``chosen`` selects, in three queries however many there are."""
+        self.flush()
         with self._lock:
             rows = self._query(
                 f"SELECT * FROM sessions WHERE id IN ({chosen}) ORDER BY started_at DESC, id DESC", parameters

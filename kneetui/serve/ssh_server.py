@@ -16,7 +16,7 @@ import re
 import signal
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,11 +24,18 @@ import asyncssh
 
 from kneetui.serve.audit import AuditLog, client_text
 from kneetui.serve.clinic import SESSIONS_FILE, SessionBoard, now_utc
+from kneetui.serve.fork_client import ForkServer, ForkServerGone
 from kneetui.serve.host_key import HostKey, load_or_create_host_key
 from kneetui.serve.idle import IdleWatch, duration
-from kneetui.serve.patients import PatientHome, PatientKeys, authorized_keys_for, is_valid_user_name
+from kneetui.serve.patients import (
+    PASSED_THROUGH,
+    PatientHome,
+    PatientKeys,
+    authorized_keys_for,
+    is_valid_user_name,
+)
 from kneetui.serve.session import GOODBYE_SECONDS, AppSession
-from kneetui.serve.terminal import MAX_COLUMNS, MAX_ROWS, ChildLimits, PtyChild, TerminalSize
+from kneetui.serve.terminal import MAX_COLUMNS, MAX_ROWS, ChildLimits, ChildProcess, PtyChild, TerminalSize, spawn
 from kneetui.serve.trust import Kind, ServerPaths, TrustError, distrust
 from kneetui.served import REASONS, REFUSALS_FD_VARIABLE
 
@@ -36,7 +43,8 @@ log = logging.getLogger("kneetui.serve")
 
 LOGIN_TIMEOUT_SECONDS = 30
 KEEPALIVE_SECONDS = 30
-#: Measured: one patient's kneetui in a hold takes about 34 MiB (PSS) of the host's memory.
+#: Measured: one patient's kneetui in a hold takes about 33 MiB (PSS) of the host's memory when
+#: forked from the fork server (20 patients; benchmarks/README.md), about 54 MiB when spawned.
 PATIENT_COST_BYTES = 34 * 1024 * 1024
 #: The share of the host's memory the default cap lets patients take, leaving the rest to the system.
 MEMORY_SHARE = 0.5
@@ -78,6 +86,8 @@ class SshServeOptions:
     end_grace: float = 2.0
     child_limits: ChildLimits = field(default_factory=ChildLimits)
     app_command: tuple[str, ...] = APP_COMMAND
+    #: Fork each patient's kneetui from a pre-warmed process (only for the default command).
+    fork_server: bool = True
 
     @property
     def paths(self) -> ServerPaths:
@@ -286,8 +296,11 @@ class PatientConnection(asyncssh.SSHServer):
 class KneeSSHService:
     """Listens, admits logged-in patients within the limits and runs their kneetui."""
 
-    def __init__(self, options: SshServeOptions, audit: AuditLog, board: SessionBoard) -> None:
+    def __init__(
+        self, options: SshServeOptions, audit: AuditLog, board: SessionBoard, fork_server: ForkServer | None = None
+    ) -> None:
         self.options = options
+        self.fork_server = fork_server
         self.audit = audit
         self.board = board
         self.admitted: dict[asyncssh.SSHServerConnection, PatientConnection] = {}
@@ -371,6 +384,8 @@ class KneeSSHService:
             conn.close()
         if self._acceptor is not None:
             await self._acceptor.wait_closed()
+        if self.fork_server is not None:
+            await self.fork_server.close()
 
     async def _serve_process(self, process: asyncssh.SSHServerProcess[bytes]) -> None:
         patient = self.admitted.get(process.get_extra_info("connection"))
@@ -423,15 +438,7 @@ class KneeSSHService:
             problem = distrust(home.root, Kind.FOLDER, private=True)
             if problem:
                 raise PermissionError(problem)
-            # The working folder is one no patient can write; with -I it is not on sys.path anyway.
-            child = await PtyChild.start(
-                self.options.app_command,
-                env,
-                size,
-                cwd=Path("/"),
-                limits=self.options.child_limits,
-                pass_fds=(refusals_write,),
-            )
+            child = await PtyChild.open(size, self._launcher(patient, env, (refusals_write,)))
         except OSError as error:
             os.close(refusals_read)
             log.error("%s: cannot start kneetui for %s: %s", patient.peer, patient.user, error)
@@ -452,6 +459,24 @@ class KneeSSHService:
         status = returncode if returncode >= 0 else 128 - returncode
         log.info("%s: %s left kneetui (pid %d, exit status %d)", patient.peer, patient.user, session.pid, status)
         return status
+
+    def _launcher(
+        self, patient: PatientConnection, env: dict[str, str], pass_fds: tuple[int, ...]
+    ) -> Callable[[int], Awaitable[ChildProcess]]:
+        """Starts the patient's kneetui on a pty: forked by the fork server, or spawned when it is gone."""
+        # The working folder is one no patient can write; with -I it is not on sys.path anyway.
+        cwd, limits = Path("/"), self.options.child_limits
+
+        async def launch(terminal: int) -> ChildProcess:
+            fork_server = self.fork_server
+            if fork_server is not None and fork_server.alive:
+                try:
+                    return await fork_server.fork(terminal, env, cwd, limits, pass_fds)
+                except ForkServerGone as gone:
+                    log.error("%s: the fork server could not start kneetui (%s); spawning it", patient.peer, gone)
+            return await spawn(self.options.app_command, env, terminal, cwd, limits, pass_fds)
+
+        return launch
 
     def _oversize_noticer(self, patient: PatientConnection) -> Callable[[TerminalSize], None]:
         """Logs the first window change beyond the limits in a session; a storm of them is one line."""
@@ -544,16 +569,32 @@ def check_paths(options: SshServeOptions) -> None:
         raise TrustError(problems)
 
 
+async def start_fork_server(options: SshServeOptions) -> ForkServer | None:
+    """The pre-warmed process each patient's kneetui is forked from; None (logged) when it cannot start."""
+    if not options.fork_server or options.app_command != APP_COMMAND:
+        return None
+    try:
+        fork_server = await ForkServer.start(PASSED_THROUGH)
+    except ForkServerGone as error:
+        log.error("%s; each kneetui is started afresh instead", error)
+        return None
+    log.info("fork server ready (pid %d): each kneetui is forked from it", fork_server.pid)
+    return fork_server
+
+
 async def serve_ssh(options: SshServeOptions, announce: Callable[[str], None]) -> int:
     """Run the SSH server until SIGINT or SIGTERM; ``announce`` prints where it listens."""
     check_paths(options)
     host_key = load_or_create_host_key(options.host_key_file)
     audit = AuditLog.to_file(options.audit_log)
     board = SessionBoard.open(options.state_dir / SESSIONS_FILE)
-    service = KneeSSHService(options, audit, board)
+    fork_server = await start_fork_server(options)
+    service = KneeSSHService(options, audit, board, fork_server)
     try:
         addresses = await service.start(host_key)
     except BaseException:
+        if fork_server is not None:
+            await fork_server.close()
         audit.close()
         raise
     if host_key.created:

@@ -11,9 +11,10 @@ import resource
 import signal
 import struct
 import termios
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 READ_SIZE = 65536
 #: The largest window a patient's kneetui is given. Textual's cost grows with the area, and a
@@ -88,6 +89,44 @@ def _prepare_child(limits: ChildLimits | None) -> None:
         limits.apply()
 
 
+class ChildProcess(Protocol):
+    """A started child: a spawned :class:`asyncio.subprocess.Process` or one forked by the fork server."""
+
+    @property
+    def pid(self) -> int: ...
+
+    @property
+    def returncode(self) -> int | None: ...
+
+    async def wait(self) -> int: ...
+
+
+#: Starts the child on the pty's slave side (its stdin, stdout and stderr) and returns it.
+Launch = Callable[[int], Awaitable[ChildProcess]]
+
+
+async def spawn(
+    argv: Sequence[str],
+    env: Mapping[str, str],
+    terminal: int,
+    cwd: Path,
+    limits: ChildLimits | None = None,
+    pass_fds: Sequence[int] = (),
+) -> ChildProcess:
+    """A fresh process running ``argv`` on the pty slave ``terminal``, in its own session."""
+    return await asyncio.create_subprocess_exec(
+        *argv,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env=dict(env),
+        cwd=cwd,
+        start_new_session=True,
+        preexec_fn=lambda: _prepare_child(limits),
+        pass_fds=tuple(pass_fds),
+    )
+
+
 class PtyChild:
     """A child process whose stdin, stdout and stderr are the slave side of a new pty.
 
@@ -95,7 +134,7 @@ class PtyChild:
     started too.
     """
 
-    def __init__(self, process: asyncio.subprocess.Process, master_fd: int) -> None:
+    def __init__(self, process: ChildProcess, master_fd: int) -> None:
         self._process = process
         self._master = master_fd
         self._ended = False
@@ -110,21 +149,17 @@ class PtyChild:
         limits: ChildLimits | None = None,
         pass_fds: Sequence[int] = (),
     ) -> PtyChild:
+        """A freshly spawned ``argv`` in a new pty of ``size``."""
+        return await cls.open(size, lambda terminal: spawn(argv, env, terminal, cwd, limits, pass_fds))
+
+    @classmethod
+    async def open(cls, size: TerminalSize, launch: Launch) -> PtyChild:
+        """A new pty of ``size`` with the child ``launch`` starts on it."""
         master, slave = os.openpty()
         try:
             fcntl.ioctl(master, termios.TIOCSWINSZ, size.within_limits().packed())
             os.set_blocking(master, False)
-            process = await asyncio.create_subprocess_exec(
-                *argv,
-                stdin=slave,
-                stdout=slave,
-                stderr=slave,
-                env=dict(env),
-                cwd=cwd,
-                start_new_session=True,
-                preexec_fn=lambda: _prepare_child(limits),
-                pass_fds=tuple(pass_fds),
-            )
+            process = await launch(slave)
         except BaseException:
             os.close(master)
             raise

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import sys
 import threading
 import weakref
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -15,6 +15,7 @@ from textual._context import active_message_pump  # Textual's record of whose ti
 from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 
 from kneetui.content.model import Program
@@ -47,6 +48,14 @@ def content_commands() -> type[Provider]:
     from kneetui.tui.commands import ContentCommands
 
     return ContentCommands
+
+
+class HistoryProblem(Message):
+    """A write to the history failed; posted from the writer thread to the app."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__()
+        self.problem = problem
 
 
 class KneeApp(App[None]):
@@ -93,6 +102,8 @@ class KneeApp(App[None]):
         self.framed_screens: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
         self.history = history if history is not None else HistoryStore.in_memory()
         self.history.on_problem = self.history_problem
+        # A second login holding the history's lock must not freeze a countdown.
+        self.history.write_in_background()
         if plugins.record(PLUGIN_NAME) is None:
             plugins.add_plugin(*UserPrograms().candidate())
         own = plugins.objects.get(PLUGIN_NAME)
@@ -289,12 +300,20 @@ class KneeApp(App[None]):
 
     def history_problem(self, problem: str) -> None:
         """A write to the history failed mid-run (it goes on in memory): tell the person now."""
-        notify = partial(self.notify, problem, title="History", severity="error", timeout=20, markup=False)
-        # The history may be written from a worker thread; notifications belong to the app's.
         if threading.get_ident() == self._thread_id:
-            notify()
+            self.on_history_problem(HistoryProblem(problem))
         else:
-            self.call_from_thread(notify)
+            # From the history's writer thread, which must not wait for the app (it may be
+            # the app that waits for it): a message, which is safe to post from any thread.
+            self.post_message(HistoryProblem(problem))
+
+    def on_history_problem(self, message: HistoryProblem) -> None:
+        self.notify(message.problem, title="History", severity="error", timeout=20, markup=False)
+
+    async def on_unmount(self) -> None:
+        # Whatever is still queued for the history is written before the app is gone.
+        if self.history.writes_pending:
+            await asyncio.to_thread(self.history.flush)
 
     # -- settings -----------------------------------------------------------------
 

@@ -139,7 +139,7 @@ async def test_a_lock_released_within_the_wait_costs_nothing(make_app, monkeypat
         await start_exercise(pilot, "wall-slides")
         await wait_until(pilot, lambda: getattr(app.screen, "runner", None) and app.screen.runner.phase.kind == "reps")
         locker = Locker(path)
-        # The last rep records the block, which waits for the lock: let it go from a thread meanwhile.
+        # The last rep records the block; the history's writer thread waits for the lock until it is let go.
         import threading
 
         threading.Timer(0.3, locker.release).start()

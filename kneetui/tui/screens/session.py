@@ -9,6 +9,7 @@ SSH traffic low.
 
 from __future__ import annotations
 
+import asyncio
 import math
 from typing import Any
 
@@ -440,16 +441,25 @@ class SessionScreen(Screen[None]):
         cues = self.runner.pain_is_worse() if answer == PAIN_WORSE else []
         self.act(cues + self.runner.finish(None if answer == PAIN_WORSE else answer))
 
+    async def end_when_saved(self, message: str) -> None:
+        await asyncio.to_thread(self.app.history.flush)
+        self.end_with(message)
+
     def end_with(self, message: str) -> None:
         """Show how the session ended; called again when something changes it (! after the end)."""
         self.over = True
         self.add_class("-over")
         runner = self.runner
         recorded = None
-        if runner is not None and runner.session_id is not None:
-            recorded = self.app.history.session(runner.session_id)
-        names = {exercise.id: exercise.name for exercise, _ in self.items}
         extra = [message] if message else []
+        if runner is not None and runner.session_id is not None:
+            if self.app.history.writes_pending:
+                # Another login may hold the history's lock: show the outcome now, what was recorded once written.
+                extra.append("Saving to your history…")
+                self.run_worker(self.end_when_saved(message), group="saved", exclusive=True)
+            else:
+                recorded = self.app.history.session(runner.session_id)
+        names = {exercise.id: exercise.name for exercise, _ in self.items}
         self.query_one("#outcome", Static).update(Hanging(session_summary(runner, recorded, names, extra)))
         self.query_one("#phase-title", Static).update("")
         self.refresh_bindings()

@@ -1,0 +1,232 @@
+"""The fork server of ``serve ssh``: each patient's kneetui forked from one pre-warmed process.
+
+Every isolation a freshly spawned child had must hold for a forked one: an environment with
+nothing of the server's, its own session and controlling terminal, only the descriptors it
+was given, the clinic's umask and limits, and an exit status the server learns. When the fork
+server is gone, children are spawned as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+from pathlib import Path
+
+import pytest
+
+from kneetui.serve import fork_server as fork_server_module
+from kneetui.serve.fork_client import UNKNOWN_EXIT_STATUS, ForkServer, ForkServerGone
+from kneetui.serve.fork_server import become_patient
+from kneetui.serve.patients import PASSED_THROUGH, PatientHome
+from kneetui.serve.terminal import ChildLimits, PtyChild, TerminalSize
+
+SERVER_SECRET = "KNEETUI_TEST_SERVER_SECRET"
+LIMITS = ChildLimits(memory_bytes=900 * 1024 * 1024, cpu_seconds=1200, open_files=200)
+
+
+def patient_env(tmp_path: Path, name: str = "anna") -> dict[str, str]:
+    home = PatientHome(tmp_path / name)
+    home.create()
+    return home.environment(name, "xterm-256color", "127.0.0.1 50000 127.0.0.1 2222")
+
+
+async def read_until(child: PtyChild, text: bytes, timeout: float = 20.0) -> bytes:
+    seen = b""
+
+    async def collect() -> None:
+        nonlocal seen
+        while text not in seen:
+            data = await child.read()
+            if not data:
+                raise AssertionError(f"the child closed its terminal before showing {text!r}: {seen[-500:]!r}")
+            seen += data
+
+    await asyncio.wait_for(collect(), timeout)
+    return seen
+
+
+def stat_fields(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
+def environment_of(pid: int) -> dict[str, str]:
+    pairs = Path(f"/proc/{pid}/environ").read_bytes().decode().split("\0")
+    return dict(pair.split("=", 1) for pair in pairs if "=" in pair)
+
+
+def socket_inodes(pid: int) -> set[str]:
+    found = set()
+    for entry in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(entry)
+        except OSError:
+            continue
+        if target.startswith("socket:"):
+            found.add(target)
+    return found
+
+
+@pytest.fixture
+def server_secret(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Something in the SSH server's own environment that no patient may see."""
+    monkeypatch.setenv(SERVER_SECRET, "the server's own")
+    monkeypatch.setenv("PYTHONPATH", "/nowhere")
+    return SERVER_SECRET
+
+
+async def test_a_forked_kneetui_is_isolated_like_a_spawned_one(tmp_path, server_secret):
+    env = patient_env(tmp_path)
+    refusals_read, refusals_write = os.pipe()
+    env["KNEETUI_REFUSALS_FD"] = str(refusals_write)  # as the SSH server passes its refusals pipe
+    forks = await ForkServer.start(PASSED_THROUGH)
+    try:
+        assert server_secret not in environment_of(forks.pid), "the fork server's environment is built from nothing"
+        child = await PtyChild.open(
+            TerminalSize(80, 24),
+            lambda terminal: forks.fork(terminal, env, Path("/"), LIMITS, pass_fds=(refusals_write,)),
+        )
+        await read_until(child, b"Before you exercise")
+        pid = child.pid
+        assert environment_of(pid) == env, "the patient's environment, and nothing else"
+        fields = stat_fields(pid)
+        assert int(fields[3]) == pid == int(fields[2]), "it leads its own session and process group"
+        assert int(fields[4]) != 0, "the pty is its controlling terminal"
+        assert os.readlink(f"/proc/{pid}/fd/0").startswith("/dev/pts/")
+        assert os.readlink(f"/proc/{pid}/cwd") == "/"
+        status = Path(f"/proc/{pid}/status").read_text()
+        assert "Umask:\t0077" in status
+        limits = Path(f"/proc/{pid}/limits").read_text()
+        assert f"{LIMITS.memory_bytes}" in limits and "Max open files            200" in limits
+        assert b"-I" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        # Not one of the fork server's descriptors reached the patient's process.
+        assert not socket_inodes(forks.pid) & socket_inodes(pid)
+        # The refusals pipe keeps the number the environment names.
+        assert os.readlink(f"/proc/{pid}/fd/{refusals_write}").startswith("pipe:")
+        # The server ends it as it ends a spawned child: SIGHUP to its group, then reaps it.
+        assert await child.end(2.0) == -signal.SIGHUP
+        assert not Path(f"/proc/{pid}").exists()
+    finally:
+        os.close(refusals_read)
+        os.close(refusals_write)
+        await forks.close()
+
+
+@pytest.mark.parametrize(("argv", "expected"), [(["kneetui", "--version"], 0), (["kneetui", "no-such-command"], 2)])
+async def test_the_exit_status_of_a_forked_child_is_reported(tmp_path, argv, expected):
+    forks = await ForkServer.start(PASSED_THROUGH)
+    try:
+        child = await PtyChild.open(
+            TerminalSize(80, 24),
+            lambda terminal: forks.fork(terminal, patient_env(tmp_path), Path("/"), LIMITS, argv=argv),
+        )
+        while await child.read():
+            pass
+        assert await child.end(2.0) == expected
+    finally:
+        await forks.close()
+
+
+def test_becoming_a_patient_leaves_only_the_terminal_and_the_descriptors_passed(tmp_path, server_secret):
+    """The child's side, in a real fork: what its own os.environ and descriptors are afterwards."""
+    env = patient_env(tmp_path)
+    master, slave = os.openpty()
+    report_read, report_write = os.pipe()
+    stray = os.open(tmp_path, os.O_RDONLY)  # stands in for the server's own files and sockets
+    target = 9
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - runs in the child
+        try:
+            become_patient({"env": env, "cwd": "/", "pass_fds": [target]}, [slave, report_write])
+            found = {
+                "environ": dict(os.environ),
+                "fds": sorted(int(name) for name in os.listdir("/proc/self/fd")),
+                "stdout_is_tty": os.isatty(1),
+                "sid": os.getsid(0),
+                "umask": os.umask(0o077),
+            }
+            os.write(target, json.dumps(found).encode())
+        finally:
+            os._exit(0)
+    os.close(slave)
+    os.close(report_write)
+    data = b""
+    while chunk := os.read(report_read, 65536):
+        data += chunk
+    os.waitpid(pid, 0)
+    os.close(report_read)
+    os.close(master)
+    os.close(stray)
+    found = json.loads(data)
+    assert found["environ"] == env and server_secret not in found["environ"] and "PYTHONPATH" not in found["environ"]
+    # 0-2 the terminal, 9 the pipe passed, and the one /proc/self/fd listing itself: nothing else.
+    assert found["fds"][:4] == [0, 1, 2, 3] and found["fds"][4:] == [target]
+    assert found["stdout_is_tty"] and found["sid"] == pid and found["umask"] == 0o077
+
+
+async def test_a_fork_server_that_has_died_says_so_and_refuses_new_children(tmp_path, caplog):
+    forks = await ForkServer.start(PASSED_THROUGH)
+    child = await PtyChild.open(
+        TerminalSize(80, 24), lambda terminal: forks.fork(terminal, patient_env(tmp_path), Path("/"), LIMITS)
+    )
+    await read_until(child, b"Before you exercise")
+    os.kill(forks.pid, signal.SIGKILL)
+    for _ in range(200):
+        if not forks.alive:
+            break
+        await asyncio.sleep(0.02)
+    assert not forks.alive
+    assert "the fork server" in caplog.text and "has gone" in caplog.text
+    with pytest.raises(ForkServerGone):
+        await forks.fork(0, patient_env(tmp_path, "bob"), Path("/"), LIMITS)
+    # Its child goes on; its end is still noticed, though its status can no longer be known.
+    assert Path(f"/proc/{child.pid}").exists()
+    assert await child.end(2.0) == UNKNOWN_EXIT_STATUS
+    await forks.close()
+
+
+async def test_a_fork_server_that_cannot_start_is_an_error_to_fall_back_on(monkeypatch):
+    with pytest.raises(ForkServerGone):
+        await ForkServer.start(PASSED_THROUGH, command=("/bin/false",))
+
+
+def test_the_fork_server_refuses_to_fork_with_a_thread_running(monkeypatch):
+    """Forking with another thread running could leave a lock held for ever in the child."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    monkeypatch.setattr(fork_server_module.threading, "active_count", lambda: 2)
+    master, slave = os.openpty()
+    try:
+        fork_server_module._fork_one(theirs, {"id": 7, "env": {}}, [slave])
+        assert json.loads(ours.recv(65536)) == {
+            "id": 7,
+            "error": "the fork server has a thread running; it cannot fork safely",
+        }
+    finally:
+        for descriptor in (master, slave):
+            os.close(descriptor)
+        ours.close()
+        theirs.close()
+
+
+def test_the_warm_up_shows_home_and_leaves_no_thread_no_loop_and_the_environment_as_found(monkeypatch):
+    import threading
+
+    from kneetui.tui import warm_up as warm_up_module
+
+    shown: list[str] = []
+    real_show_home = warm_up_module._show_home
+
+    async def show_home_and_note_where() -> None:
+        shown.append(os.environ["XDG_DATA_HOME"])
+        await real_show_home()
+
+    monkeypatch.setattr(warm_up_module, "_show_home", show_home_and_note_where)
+    before, threads = dict(os.environ), set(threading.enumerate())
+    warm_up_module.warm_up()
+    assert dict(os.environ) == before
+    assert shown and not Path(shown[0]).exists(), "its throw-away folder is gone"
+    assert set(threading.enumerate()) == threads
+    with pytest.raises(RuntimeError):
+        asyncio.get_running_loop()
