@@ -95,7 +95,7 @@ def test_a_kind_that_is_not_a_block_kind_is_refused():
 def test_nothing_more_can_be_recorded_once_the_exercise_is_over(end):
     frame = Frame()
     getattr(frame.guide, end)()
-    with pytest.raises(RuntimeError, match="this exercise is over; nothing more can be recorded"):
+    with pytest.raises(RuntimeError, match=r"^this exercise is over; nothing more can be recorded$"):
         frame.record_set()
     assert frame.recorder.blocks == []
 
@@ -120,7 +120,12 @@ def test_finishing_tells_the_frame_once_and_worse_pain_after_it_is_the_frames_bu
 
 def test_skipping_notes_it_at_the_clocks_time_and_finishes():
     frame = Frame()
+    noted_at = []
+    keep_note = frame.recorder.record_note
+    frame.recorder.record_note = lambda session_id, note, at: noted_at.append(at) or keep_note(session_id, note, at)
+    frame.clock.advance(42)
     frame.guide.skip()
+    assert noted_at == [frame.clock.wall()]
     assert frame.guide.skipped is True and frame.guide.finished is True
     assert frame.recorder.notes == [(7, f"the rest of {SQUEEZE.name} skipped")]
     assert frame.calls == ["finish"]
