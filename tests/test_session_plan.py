@@ -95,5 +95,12 @@ def test_a_one_second_get_ready_and_rest_are_still_given_and_a_rest_of_zero_is_l
     assert PhaseKind.REST not in [kind for kind, *_ in outline([(no_rest, Dose(hold_seconds=20, sets=2))])]
 
 
+def test_a_timed_block_for_each_leg_names_the_leg_of_each_block():
+    one_leg = replace(CYCLING, dosage=replace(CYCLING.dosage, per=Laterality.EACH_LEG))
+    work = [(kind, text, side) for kind, text, _set, side, *_ in outline([(one_leg, None)], get_ready_seconds=0)]
+    assert work[0] == (PhaseKind.TIMED, "Left leg: Gentle cycling for 10 min", "left")
+    assert work[2] == (PhaseKind.TIMED, "Right leg: Gentle cycling for 10 min", "right")
+
+
 def test_an_empty_plan_is_only_the_end():
     assert outline([]) == [(PhaseKind.DONE, "All done. Well done.", 0, None, None, 0, 0)]

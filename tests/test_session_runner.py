@@ -620,7 +620,7 @@ def test_a_pain_check_answer_is_timed_and_a_stop_says_the_advice():
 def test_a_pain_check_cannot_be_answered_while_the_person_is_exercising():
     session = Session([(WALL_SLIDES, None)], get_ready_seconds=0)
     session.start()
-    with pytest.raises(RuntimeError, match="no pain check is being asked"):
+    with pytest.raises(RuntimeError, match=r"^no pain check is being asked$"):
         session.runner.answer_pain(3)
     assert session.recorder.pain_checks == []
 
@@ -868,7 +868,7 @@ def test_runner_settings_follow_the_persons_settings():
 
 @pytest.mark.parametrize("tempo", [0, -1.5])
 def test_a_tempo_of_no_time_or_less_is_refused(tempo):
-    with pytest.raises(ValueError, match="a tempo must be a positive number of seconds per rep"):
+    with pytest.raises(ValueError, match=r"^a tempo must be a positive number of seconds per rep$"):
         RunnerSettings(tempo_seconds=tempo)
 
 
@@ -881,3 +881,31 @@ def test_the_memory_recorder_keeps_a_started_session_without_an_end():
     start = SessionStart(started_at=1.0, program_id=None, exercise_ids=("wall-slides",))
     assert recorder.start_session(start) == 1
     assert recorder.sessions == {1: {"start": start, "pain_after": None, "ended_at": None}}
+
+
+def test_a_late_tick_records_the_next_block_from_when_it_really_began():
+    session = Session([(STRETCH, None)], get_ready_seconds=0)
+    session.start()
+    began = session.clock.wall()
+    session.clock.advance(16)
+    session.runner.tick()
+    session.wait(15)
+    assert [(block.side, block.started_at, block.ended_at) for block in session.blocks] == [
+        ("left", began, began + 15),
+        ("right", began + 15, began + 30),
+    ]
+
+
+def test_back_after_a_long_pause_early_in_a_hold_goes_to_the_phase_before():
+    session = Session([(STRETCH, None)])
+    session.start()
+    session.wait(5 + 1)
+    session.runner.toggle_pause()
+    session.wait(60)
+    session.runner.toggle_pause()
+    session.runner.back()
+    assert session.kind is PhaseKind.GET_READY
+
+
+def test_a_session_with_nothing_in_it_shows_no_progress_before_it_starts():
+    assert Session([]).runner.progress() == 0.0
