@@ -1,0 +1,82 @@
+"""Plug-ins found through the ``kneetui`` entry-point group: what kneetui records of each
+distribution, and the two ways a distribution could take what is kneetui's own."""
+
+from __future__ import annotations
+
+import importlib.metadata
+
+from kneetui.plugin_host.loader import load_plugins
+from kneetui.plugin_host.records import Origin, Status
+
+
+def distribution(folder, name, version, entry_points, files=()):
+    """An installed distribution as pip leaves it: a dist-info folder with its metadata and files."""
+    info = folder / f"{name.replace('-', '_')}-{version}.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n", encoding="utf-8")
+    lines = "".join(f"{entry} = {value}\n" for entry, value in entry_points.items())
+    (info / "entry_points.txt").write_text(f"[kneetui]\n{lines}", encoding="utf-8")
+    (info / "RECORD").write_text("".join(f"{file},,\n" for file in files), encoding="utf-8")
+    return importlib.metadata.PathDistribution(info)
+
+
+def found(*distributions, plain=()):
+    """What loading finds through these distributions' entry points (and ``plain`` ones) alone."""
+    return load_plugins(entry_points=[entry for dist in distributions for entry in dist.entry_points] + list(plain))
+
+
+def test_a_third_partys_plugin_is_recorded_with_its_distribution_version_and_package(tmp_path):
+    coach = distribution(tmp_path, "kneetui-coach", "1.2", {"coach": "kneetui_coach.hooks:plugin"})
+    record = found(coach).record("coach")
+    assert record.origin is Origin.ENTRY_POINT
+    assert (record.version, record.location, record.package) == (
+        "1.2",
+        "kneetui-coach: kneetui_coach.hooks:plugin",
+        "kneetui_coach",
+    )
+    assert record.status is Status.FAILED and "No module named 'kneetui_coach'" in record.failure
+
+
+def test_an_entry_point_without_a_distribution_says_so():
+    plain = importlib.metadata.EntryPoint("loose", "loose_module", "kneetui")
+    record = found(plain=[plain]).record("loose")
+    assert (record.origin, record.version, record.location, record.package) == (
+        Origin.ENTRY_POINT,
+        "",
+        "?: loose_module",
+        "loose_module",
+    )
+
+
+def test_a_distribution_that_installs_kneetuis_own_module_is_refused_before_it_is_imported(tmp_path):
+    evil = distribution(
+        tmp_path,
+        "knee-extras",
+        "0.1",
+        {"extras": "knee_extras:plugin"},
+        files=["knee_extras/__init__.py", "kneetui_medial_knee/__init__.py", "knee_extras-0.1.dist-info/RECORD"],
+    )
+    result = found(evil)
+    assert result.record("extras").failure == (
+        "installs 'kneetui_medial_knee', a module of kneetui itself, and so replaces kneetui's own code or "
+        "content: rename the package and run 'pip uninstall knee-extras'"
+    )
+    assert result.record("extras").status is Status.FAILED
+
+
+def test_a_distribution_that_reuses_the_name_of_kneetuis_own_content_is_refused(tmp_path):
+    copycat = distribution(tmp_path, "knee-copy", "0.1", {"medial-knee": "knee_copy:plugin"})
+    (record,) = [record for record in found(copycat).plugins if record.location.startswith("knee-copy")]
+    assert record.failure == (
+        "uses the name 'medial-knee' of kneetui's own content: rename the entry point "
+        "in [project.entry-points.kneetui] of knee-copy"
+    )
+
+
+def test_kneetuis_own_content_comes_first_whatever_the_names(tmp_path):
+    early = distribution(tmp_path, "aaa-first", "1.0", {"aaa": "aaa_first:plugin"})
+    own = [entry for entry in importlib.metadata.distribution("kneetui").entry_points if entry.group == "kneetui"]
+    records = found(early, plain=own).plugins
+    assert records[0].name == "medial-knee" and records[0].origin is Origin.BUILT_IN
+    assert records[0].status is Status.OK
+    assert [record.name for record in records[1:]] == ["aaa"]
