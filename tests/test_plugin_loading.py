@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from kneetui.api import FaqEntry, Program, ProgramStep, hookimpl
 from kneetui.plugin_host.loader import load_plugins
 from kneetui.plugin_host.records import Origin, PluginRecord, Status
 
@@ -134,3 +135,73 @@ def test_even_exit_exceptions_from_a_plugin_are_contained(tmp_path, exception):
     result = load_plugins(tmp_path)
     assert result.record("rude").status is Status.FAILED
     assert len(result.catalog.exercises) == 6
+
+
+# A plug-in added after start-up (the person's own programmes are one), and its programmes collected again.
+
+
+class OwnProgrammes:
+    """Programmes the person made: one replaces the built-in 'acute', one is new, one names no exercise."""
+
+    def __init__(self):
+        self.programs = [
+            Program("acute", "My acute", "Mine.", (ProgramStep("wall-slides"),)),
+            Program("mine", "Mine", "Mine too.", (ProgramStep("adductor-squeeze"),)),
+            Program("lost", "Lost", "Names nothing.", (ProgramStep("no-such-exercise"),)),
+        ]
+
+    @hookimpl
+    def kneetui_register_programs(self, register):
+        for program in self.programs:
+            register(program)
+
+    @hookimpl
+    def kneetui_register_faq(self, register):
+        register(FaqEntry("my-question", "What did my physio say?", "Go gently."))
+
+
+def add_own(result, plugin):
+    record = PluginRecord(name="your-programmes", origin=Origin.OWN)
+    result.add_plugin(record, lambda: plugin)
+    return record
+
+
+def test_a_plugin_added_later_is_registered_and_its_content_collected_once():
+    result = load_plugins()
+    own = OwnProgrammes()
+    record = add_own(result, own)
+    assert result.objects["your-programmes"] is own and record in result.plugins
+    assert [entry.id for entry in result.catalog.faq].count("my-question") == 1
+    assert [program.id for program in result.catalog.programs] == ["chronic", "acute", "mine"]
+    assert result.catalog.program("acute").name == "My acute", "the person's own programme wins"
+    assert record.contributions["programs"] == 2
+    assert record.problems == ["programme 'lost': field 'steps[0].exercise_id': unknown exercise 'no-such-exercise'"]
+    assert record.status is Status.PROBLEMS
+    assert result.record("medial-knee").contributions["programs"] == 1, "its acute is the one replaced"
+
+
+def test_collecting_programmes_again_follows_the_persons_changes_and_counts_afresh():
+    result = load_plugins()
+    own = OwnProgrammes()
+    record = add_own(result, own)
+    own.programs = own.programs[1:2]
+    result.collect_programs()
+    result.collect_programs()
+    assert [program.id for program in result.catalog.programs] == ["acute", "chronic", "mine"]
+    assert result.catalog.program("acute").name != "My acute", "the built-in 'acute' is back"
+    assert record.contributions["programs"] == 1 and record.problems == []
+    assert result.record("medial-knee").contributions["programs"] == 2
+
+
+def test_a_plugin_added_later_that_fails_to_load_is_recorded_and_adds_nothing():
+    result = load_plugins()
+    before = [program.id for program in result.catalog.programs]
+
+    def load():
+        raise RuntimeError("cannot read the programmes folder")
+
+    record = PluginRecord(name="your-programmes", origin=Origin.OWN)
+    result.add_plugin(record, load)
+    assert record.status is Status.FAILED and "cannot read the programmes folder" in record.failure
+    assert "your-programmes" not in result.objects
+    assert [program.id for program in result.catalog.programs] == before
