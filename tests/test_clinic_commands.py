@@ -85,6 +85,31 @@ def test_add_refuses_bad_names_and_anything_but_public_keys(folders, tmp_path, n
     assert not (folders["keys"] / "anna").exists()
 
 
+def test_add_skips_comments_and_blank_lines_and_numbers_the_keys_it_refuses(folders, tmp_path):
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    key = public_key(tmp_path, "laptop").read_text().strip()
+    text = f'# Anna\'s devices\n\n   # her phone, later\n{key}\ncommand="/bin/sh" {key}\n'
+    with pytest.raises(ClinicError) as refused:
+        clinic.add("anna", text, "anna.pub")
+    assert str(refused.value) == "anna.pub, key 2: a command= option would refuse every login"
+    with pytest.raises(ClinicError, match=r"^anna\.pub holds no public key$"):
+        clinic.add("anna", "# nothing here\n\n", "anna.pub")
+
+
+def test_the_keys_folder_is_made_private_with_any_folder_above_it(tmp_path):
+    clinic = Clinic(tmp_path / "srv" / "keys", tmp_path / "srv" / "users", tmp_path / "state")
+    clinic.add("anna", public_key(tmp_path, "laptop").read_text(), "laptop.pub")
+    assert stat.S_IMODE((tmp_path / "srv" / "keys").stat().st_mode) == 0o700
+
+
+def test_listed_keys_are_the_key_lines_only(folders, tmp_path):
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    key = public_key(tmp_path, "laptop").read_text().strip()
+    folders["keys"].mkdir()
+    (folders["keys"] / "anna").write_text(f"# Anna\n\n  # old phone\n{key}\n", encoding="utf-8")
+    assert clinic.listed_keys("anna") == [key]
+
+
 def test_add_reads_the_key_from_standard_input(folders, tmp_path, subprocess_env):
     key = public_key(tmp_path, "bob")
     result = clinic_cli(folders, "add", "bob", "-", env=subprocess_env, stdin=key.read_text())
