@@ -96,10 +96,21 @@ def test_add_skips_comments_and_blank_lines_and_numbers_the_keys_it_refuses(fold
         clinic.add("anna", "# nothing here\n\n", "anna.pub")
 
 
-def test_the_keys_folder_is_made_private_with_any_folder_above_it(tmp_path):
-    clinic = Clinic(tmp_path / "srv" / "keys", tmp_path / "srv" / "users", tmp_path / "state")
+def test_the_keys_and_users_folders_are_made_private_with_any_folder_above_them(tmp_path):
+    clinic = Clinic(tmp_path / "srv" / "keys", tmp_path / "home" / "users", tmp_path / "state")
     clinic.add("anna", public_key(tmp_path, "laptop").read_text(), "laptop.pub")
     assert stat.S_IMODE((tmp_path / "srv" / "keys").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "home" / "users").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "srv" / "keys" / "anna").stat().st_mode) == 0o600
+
+
+def test_the_same_key_under_another_comment_is_not_listed_twice(folders, tmp_path):
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    kind, body, _comment = public_key(tmp_path, "laptop").read_text().split()
+    assert clinic.add("anna", f"{kind} {body} anna@laptop\n", "laptop.pub")[1] == 1
+    assert clinic.add("anna", f"{kind} {body}\n", "bare.pub")[1] == 0
+    assert clinic.add("anna", f"{kind} {body} renamed\n", "renamed.pub")[1] == 0
+    assert clinic.listed_keys("anna") == [f"{kind} {body} anna@laptop"]
 
 
 def test_listed_keys_are_the_key_lines_only(folders, tmp_path):

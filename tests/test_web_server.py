@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from kneetui.serve.terminal import MAX_PIXELS, TerminalSize
 from kneetui.serve.web import OfflinePageError, external_references, offline_index, textual_serve_index
 
 
@@ -367,6 +368,23 @@ def test_the_token_may_come_from_the_cookie_a_first_visit_set():
     guard = RequestGuard("t" * 20, frozenset(served_names("127.0.0.1", 8000, "http://127.0.0.1:8000")))
     assert guard.refusal("127.0.0.1:8000", None, None, "t" * 20) == ""
     assert guard.refusal("127.0.0.1:8000", None, None, "u" * 20) == "no-token"
+
+
+@pytest.mark.parametrize(
+    ("asked", "given"),
+    [
+        ((0, 0, 0, 0), (80, 24, 0, 0)),
+        ((0, 30, 0, 0), (80, 24, 0, 0)),
+        ((100, 0, 0, 0), (80, 24, 0, 0)),
+        ((1, 1, 0, 0), (1, 1, 0, 0)),
+        ((120, 40, -5, -7), (120, 40, 0, 0)),
+        ((120, 40, 1, 1), (120, 40, 1, 1)),
+        ((120, 40, 10**9, 10**9), (120, 40, MAX_PIXELS, MAX_PIXELS)),
+    ],
+)
+def test_a_terminal_size_of_nothing_is_80_by_24_and_pixels_are_kept_within_bounds(asked, given):
+    size = TerminalSize(*asked).within_limits()
+    assert (size.columns, size.rows, size.pixel_width, size.pixel_height) == given
 
 
 def test_the_window_size_a_browser_asks_for_is_capped():
