@@ -13,6 +13,7 @@ from pathlib import Path
 import pluggy
 import pytest
 
+from kneetui.api import hookimpl
 from kneetui.engine.safety import check_pain
 from kneetui.plugin_host.containment import (
     KEPT_LINES,
@@ -25,7 +26,13 @@ from kneetui.plugin_host.containment import (
     printed_to,
     short_path,
 )
-from kneetui.plugin_host.mistakes import did_you_mean, returned_instead_of_registering, wrong_arguments
+from kneetui.plugin_host.mistakes import (
+    did_you_mean,
+    returned_instead_of_registering,
+    unknown_hooks,
+    unmarked_hooks,
+    wrong_arguments,
+)
 from kneetui.plugin_host.records import Origin, PluginRecord, Status
 
 # A plug-in's module, made from source so its file and module name are what a plug-in's would be.
@@ -43,6 +50,17 @@ def calls(function):
 
 def evaluates():
     return eval("1 / 0")
+
+class Coach:
+    @hookimpl
+    def kneetui_make_coffee(self, register):
+        pass
+
+    def kneetui_register_faq(self, register):
+        pass
+
+    def kneetui_session_screen(self, exercise_id, screen_guide):
+        return None
 """
 LIBRARY_SOURCE = """\
 def fails():
@@ -52,7 +70,7 @@ def fails():
 
 @pytest.fixture
 def plugin_module():
-    namespace = {"__name__": "kneetui_coach.screens.hooks"}
+    namespace = {"__name__": "kneetui_coach.screens.hooks", "hookimpl": hookimpl}
     exec(compile(PLUGIN_SOURCE, "/opt/plugins/kneetui_coach/screens/hooks.py", "exec"), namespace)
     return namespace
 
@@ -247,6 +265,30 @@ def test_other_validation_errors_are_not_said_to_be_wrong_arguments(plugin, text
     assert wrong_arguments(validation_error(plugin, text)) == ""
 
 
+HOOKS = (
+    "kneetui_register_aids, kneetui_register_exercises, kneetui_register_faq, kneetui_register_programs, "
+    "kneetui_register_sources, kneetui_register_topics, kneetui_session_screen"
+)
+
+
+def test_an_unknown_hook_with_no_near_name_lists_kneetuis_hooks_and_where_it_is(plugin_module):
+    assert unknown_hooks(plugin_module["Coach"](), "kneetui_coach") == [
+        f"unknown hook 'kneetui_make_coffee'; kneetui has: {HOOKS} (at kneetui_coach/screens/hooks.py:16)"
+    ]
+
+
+def test_a_hook_not_marked_is_placed_in_the_plugins_package(plugin_module):
+    problems = unmarked_hooks(plugin_module["Coach"](), "kneetui_coach")
+    assert [problem.split()[0] for problem in problems] == ["kneetui_register_faq", "kneetui_session_screen"]
+    assert problems[0].endswith("(at kneetui_coach/screens/hooks.py:20)")
+
+
+def test_wrong_arguments_are_placed_in_the_plugins_package(plugin_module):
+    text = "Plugin 'coach' for hook 'kneetui_session_screen'\nArgument(s) {'x'} can not be found in the hookspec"
+    message = wrong_arguments(validation_error(plugin_module["Coach"](), text), "kneetui_coach")
+    assert message.endswith("(at kneetui_coach/screens/hooks.py:23)")
+
+
 def test_a_name_like_no_hook_gets_no_suggestion():
     assert did_you_mean("kneetui_make_coffee") == ""
     assert did_you_mean("kneetui_register_exercise") == "; did you mean 'kneetui_register_exercises'?"
@@ -272,7 +314,7 @@ def test_a_plugin_record_as_json_says_everything_kneetui_knows():
         problems=["exercise 'x': field 'name': empty", "faq 'y': field 'id': bad"],
         contributions=Counter(exercises=2, faq=1),
         hooks=["kneetui_register_exercises"],
-        import_seconds=0.25,
+        import_seconds=2.0,
         printed=["hello", "again"],
     )
     assert record.as_json() == {
@@ -285,7 +327,7 @@ def test_a_plugin_record_as_json_says_everything_kneetui_knows():
         "problems": ["exercise 'x': field 'name': empty", "faq 'y': field 'id': bad"],
         "contributes": {"exercises": 2, "faq": 1},
         "hooks": ["kneetui_register_exercises"],
-        "import_ms": 250,
+        "import_ms": 2000,
         "slow": True,
         "printed_lines": 2,
     }

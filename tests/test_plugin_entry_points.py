@@ -4,9 +4,11 @@ distribution, and the two ways a distribution could take what is kneetui's own."
 from __future__ import annotations
 
 import importlib.metadata
+from pathlib import Path
 
 from kneetui.plugin_host.loader import load_plugins
 from kneetui.plugin_host.records import Origin, Status
+from kneetui.plugin_host.reserved import shadowed_modules
 
 
 def distribution(folder, name, version, entry_points, files=()):
@@ -80,3 +82,32 @@ def test_kneetuis_own_content_comes_first_whatever_the_names(tmp_path):
     assert records[0].name == "medial-knee" and records[0].origin is Origin.BUILT_IN
     assert records[0].status is Status.OK
     assert [record.name for record in records[1:]] == ["aaa"]
+
+
+def test_kneetuis_own_content_installed_over_by_another_distribution_is_refused_with_its_name(tmp_path):
+    import kneetui_medial_knee
+
+    # The other distribution's copy of the module is the very file Python imported.
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "kneetui_medial_knee").symlink_to(Path(kneetui_medial_knee.__file__).parent)
+    copy = distribution(
+        site,
+        "knee-copy",
+        "0.1",
+        {"copy": "knee_copy:plugin"},
+        files=["knee_copy-0.1.dist-info/METADATA", "kneetui_medial_knee/__init__.py", "kneetui_themes.py"],
+    )
+    own = [entry for entry in importlib.metadata.distribution("kneetui").entry_points if entry.group == "kneetui"]
+    result = found(copy, plain=own)
+    assert result.record("copy").failure.startswith("installs 'kneetui_medial_knee', 'kneetui_themes', a module")
+    assert result.record("medial-knee").failure == (
+        "kneetui's own module 'kneetui_medial_knee' was replaced by the one 'knee-copy' installs: "
+        "run 'pip uninstall knee-copy'"
+    )
+    assert result.catalog.exercises == []
+
+
+def test_kneetuis_own_distribution_shadows_nothing_whatever_the_case_of_its_name(tmp_path):
+    own_copy = distribution(tmp_path, "KneeTUI", "9.9", {}, files=["kneetui/__init__.py", "kneetui_themes.py"])
+    assert shadowed_modules(own_copy) == []
