@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import types
 
 import pytest
 
@@ -205,3 +206,71 @@ def test_a_plugin_added_later_that_fails_to_load_is_recorded_and_adds_nothing():
     assert record.status is Status.FAILED and "cannot read the programmes folder" in record.failure
     assert "your-programmes" not in result.objects
     assert [program.id for program in result.catalog.programs] == before
+
+
+# Where a plug-in's code is, when it lives deeper than one folder: every message names its package.
+
+DEEP_SOURCE = """\
+from kneetui.api import hookimpl
+
+__version__ = "3.0"
+
+@hookimpl
+def kneetui_register_faq(register):
+    raise OSError("the answers file is missing")
+
+def kneetui_register_topics(register):
+    pass
+
+class Coach:
+    @hookimpl
+    def kneetui_register_aids(self, register):
+        raise OSError("no aids today")
+"""
+
+
+def deep_module():
+    module = types.ModuleType("kneetui_coach.screens.hooks")
+    exec(compile(DEEP_SOURCE, "/opt/plugins/kneetui_coach/screens/hooks.py", "exec"), module.__dict__)
+    return module
+
+
+def test_a_plugin_module_deep_in_its_package_is_placed_from_the_package_on():
+    record = PluginRecord(name="coach", origin=Origin.ENTRY_POINT)
+    result = load_plugins(extra=[(record, deep_module)])
+    assert record.package == "kneetui_coach" and record.version == "3.0"
+    assert record.problems == [
+        "kneetui_register_topics is not marked @hookimpl, so kneetui never calls it: add '@hookimpl' above it "
+        "(from kneetui.api import hookimpl) (at kneetui_coach/screens/hooks.py:9)",
+        "kneetui_register_faq raised OSError: the answers file is missing (at kneetui_coach/screens/hooks.py:7)",
+    ]
+    assert result.record("coach") is record
+
+
+def test_a_plugin_object_is_placed_by_its_class_module():
+    record = PluginRecord(name="coach", origin=Origin.ENTRY_POINT)
+    load_plugins(extra=[(record, lambda: deep_module().Coach())])
+    assert record.package == "kneetui_coach" and record.version == ""
+    assert record.problems == [
+        "kneetui_register_aids raised OSError: no aids today (at kneetui_coach/screens/hooks.py:15)"
+    ]
+
+
+def test_an_import_that_fails_deep_in_the_package_is_placed_there():
+    def load():
+        exec(compile("raise ImportError('no numpy')", "/opt/plugins/kneetui_coach/screens/hooks.py", "exec"), {})
+
+    record = PluginRecord(name="coach", origin=Origin.ENTRY_POINT, package="kneetui_coach")
+    load_plugins(extra=[(record, load)])
+    assert record.failure == "import failed: ImportError: no numpy (at kneetui_coach/screens/hooks.py:1)"
+
+
+def test_a_user_folder_plugin_is_importable_while_it_loads_and_a_broken_one_is_not_left_behind(tmp_path):
+    (tmp_path / "steps.py").write_text(
+        "import dataclasses\n\n@dataclasses.dataclass\nclass Count:\n    n: int = 0\n", encoding="utf-8"
+    )
+    (tmp_path / "broken.py").write_text("raise RuntimeError('half written')\n", encoding="utf-8")
+    result = load_plugins(user_plugin_dir=tmp_path)
+    assert result.record("steps").failure == "" and sys.modules["kneetui_user_plugin_steps"].Count().n == 0
+    assert result.record("broken").status is Status.FAILED
+    assert "kneetui_user_plugin_broken" not in sys.modules
