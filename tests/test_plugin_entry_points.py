@@ -40,13 +40,19 @@ def test_a_third_partys_plugin_is_recorded_with_its_distribution_version_and_pac
 
 
 def test_an_entry_point_without_a_distribution_says_so():
-    plain = importlib.metadata.EntryPoint("loose", "loose_module", "kneetui")
+    plain = importlib.metadata.EntryPoint("loose", "loose_module:plugin", "kneetui")
     record = found(plain=[plain]).record("loose")
     assert (record.origin, record.version, record.location, record.package) == (
         Origin.ENTRY_POINT,
         "",
-        "?: loose_module",
+        "?: loose_module:plugin",
         "loose_module",
+    )
+    copy = importlib.metadata.EntryPoint("medial-knee", "copy:plugin", "kneetui")
+    assert (
+        found(plain=[copy])
+        .record("medial-knee")
+        .failure.endswith("rename the entry point in [project.entry-points.kneetui] of its pyproject.toml")
     )
 
 

@@ -270,7 +270,59 @@ def test_a_user_folder_plugin_is_importable_while_it_loads_and_a_broken_one_is_n
         "import dataclasses\n\n@dataclasses.dataclass\nclass Count:\n    n: int = 0\n", encoding="utf-8"
     )
     (tmp_path / "broken.py").write_text("raise RuntimeError('half written')\n", encoding="utf-8")
+    (tmp_path / "_helpers.py").write_text("raise RuntimeError('a helper, not a plug-in')\n", encoding="utf-8")
     result = load_plugins(user_plugin_dir=tmp_path)
-    assert result.record("steps").failure == "" and sys.modules["kneetui_user_plugin_steps"].Count().n == 0
+    steps = result.record("steps")
+    assert (steps.failure, steps.location, steps.package) == (
+        "",
+        str(tmp_path / "steps.py"),
+        "kneetui_user_plugin_steps",
+    )
+    assert sys.modules["kneetui_user_plugin_steps"].Count().n == 0
+    assert result.record("_helpers") is None
     assert result.record("broken").status is Status.FAILED
     assert "kneetui_user_plugin_broken" not in sys.modules
+
+
+def test_a_disabled_or_duplicate_plugin_does_not_stop_the_ones_after_it():
+    result = load_plugins(
+        disabled=["printing"],
+        extra=[fixture("printing"), fixture("raising_hook"), fixture("raising_hook"), fixture("good_extra")],
+    )
+    assert result.record("printing").status is Status.DISABLED
+    assert [record.failure for record in result.plugins if record.name.startswith("raising_hook")][1] == (
+        "another plug-in is already named 'raising_hook'"
+    )
+    assert result.record("good_extra").status is not Status.FAILED
+    assert result.objects["good_extra"] is sys.modules["fixture_plugins.good_extra"]
+    assert result.catalog.exercise("heel-raise") is not None
+
+
+class ProgrammesFromTheCatalog:
+    """A programme hook that asks for the catalog, as the person's own programmes do."""
+
+    seen = None
+
+    @hookimpl
+    def kneetui_register_programs(self, register, catalog):
+        self.seen = catalog.exercise("wall-slides")
+
+
+def test_a_programme_hook_that_asks_for_the_catalog_gets_the_exercises():
+    plugin = ProgrammesFromTheCatalog()
+    load_plugins(extra=[(PluginRecord(name="reader", origin=Origin.ENTRY_POINT), lambda: plugin)])
+    assert plugin.seen is not None and plugin.seen.id == "wall-slides"
+
+
+class PackFaq:
+    @hookimpl
+    def kneetui_register_faq(self, register):
+        register(FaqEntry("pack-question", "Is this from a pack?", "Yes."))
+
+
+def test_a_pack_added_later_has_its_content_collected_after_the_built_in_ones():
+    result = load_plugins()
+    record = PluginRecord(name="pack-faq", origin=Origin.PACK)
+    result.add_plugin(record, PackFaq)
+    assert "pack-question" in [entry.id for entry in result.catalog.faq]
+    assert record.contributions["faq"] == 1
