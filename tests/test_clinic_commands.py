@@ -199,3 +199,8 @@ def test_relative_folders_are_made_absolute(tmp_path, subprocess_env):
     assert result.returncode == 0, result.stderr
     assert f"Their folder: {tmp_path / 'u' / 'anna'}" in result.stdout
     assert key.exists() and os.path.isfile(tmp_path / "k" / "anna")
+
+
+def test_with_no_sessions_file_no_one_is_connected_and_the_server_is_not_running(folders):
+    sessions = Clinic(folders["keys"], folders["users"], folders["state"]).sessions()
+    assert (sessions.live, sessions.last, sessions.server_running) == ([], {}, False)

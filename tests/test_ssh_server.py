@@ -589,6 +589,28 @@ def test_a_patients_home_is_made_readable_by_the_server_only(tmp_path):
     assert stat.S_IMODE(home.root.stat().st_mode) == 0o700
 
 
+def test_audit_lines_go_to_their_own_file_and_nowhere_else(tmp_path, caplog):
+    from kneetui.serve.audit import AuditLog
+
+    audit = AuditLog.to_file(tmp_path / "audit.log", name="kneetui.audit.only-here")
+    with caplog.at_level("INFO"):
+        audit.event("refused", "10.0.0.7", 2222, user="anna")
+    audit.close()
+    assert caplog.records == [], "the server's own log never repeats who was refused"
+    line = (tmp_path / "audit.log").read_text(encoding="utf-8")
+    assert line.rstrip().endswith("refused peer=10.0.0.7 port=2222 user=anna")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("anna", "anna"), ("x" * 63 + "!", '"' + "x" * 63 + '!"'), ("x" * 64 + "!", '"' + "x" * 64 + '..."')],
+)
+def test_what_a_client_sent_is_quoted_and_cut_at_64_characters(value, shown):
+    from kneetui.serve.audit import client_text
+
+    assert client_text(value) == shown
+
+
 class FakeLoop:
     """The two things IdleWatch asks of an event loop, on a clock that moves only when told."""
 
