@@ -97,15 +97,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="reuse the last run's results for unchanged code")
     parser.add_argument("--max-children", type=int, default=2, help="tests run at once (default 2)")
     args = parser.parse_args(argv)
+    header = "| area | mutants | killed | survived | timeouts | score | date | run time |\n| --- | --- | --- | --- | --- | --- | --- | --- |"
     rows = []
     for area in args.areas or list(areas):
         folder = prepare(area, project, args.keep)
         counts = run(area, folder, args.max_children)
         rows.append(row(counts))
-        print(f"\n{area}: not killed\n" + "\n".join(survivors(folder)))
-    print("\n| area | mutants | killed | survived | timeouts | score | date | run time |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    print("\n".join(rows))
+        # Said as each area ends, so a run stopped part way still shows what finished.
+        print(f"\n{area}: not killed\n" + "\n".join(survivors(folder)) + f"\n\n{header}\n{rows[-1]}", flush=True)
+    print(f"\n{header}\n" + "\n".join(rows))
     return 0
 
 
