@@ -204,3 +204,26 @@ def test_relative_folders_are_made_absolute(tmp_path, subprocess_env):
 def test_with_no_sessions_file_no_one_is_connected_and_the_server_is_not_running(folders):
     sessions = Clinic(folders["keys"], folders["users"], folders["state"]).sessions()
     assert (sessions.live, sessions.last, sessions.server_running) == ([], {}, False)
+
+
+def test_a_second_key_is_written_on_its_own_line_and_a_key_listed_without_a_comment_is_known(folders, tmp_path):
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    kind, body, _comment = public_key(tmp_path, "laptop").read_text().split()
+    phone = public_key(tmp_path, "phone").read_text().strip()
+    clinic.add("anna", f"{kind} {body}\n", "bare.pub")
+    assert clinic.add("anna", f"{kind} {body} anna@laptop\n", "laptop.pub")[1] == 0
+    clinic.add("anna", phone, "phone.pub")
+    assert (folders["keys"] / "anna").read_text(encoding="utf-8") == f"{kind} {body}\n{phone}\n"
+
+
+def test_a_session_that_ends_becomes_the_patients_last_and_an_unknown_one_changes_nothing(folders):
+    board = SessionBoard.open(folders["state"] / SESSIONS_FILE)
+    board.started("c1", "anna", "10.0.0.7", datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
+    board.ended("c1", datetime(2026, 12, 2, 9, 20, tzinfo=UTC))
+    board.ended("c1", datetime(2026, 12, 2, 9, 30, tzinfo=UTC))
+    last = board.last["anna"]
+    assert (last.user, last.peer, last.since) == ("anna", "10.0.0.7", "2026-12-02T09:00:00+00:00")
+    assert board.live == {}
+    again = Clinic(folders["keys"], folders["users"], folders["state"]).sessions()
+    assert again.last["anna"] == last, "what the server saved is what the clinic reads"
+    assert SessionBoard.open(folders["state"] / SESSIONS_FILE).last == {"anna": last}

@@ -565,7 +565,10 @@ def test_a_keys_file_that_is_a_link_or_not_a_file_is_never_followed(tmp_path):
     real.write_bytes(asyncssh.generate_private_key("ssh-ed25519").export_public_key())
     (keys / "anna").symlink_to(real)
     lookup = authorized_keys_for(keys, "anna")
-    assert lookup.keys is None and "a link is never followed" in lookup.problem
+    assert lookup.keys is None
+    assert (
+        lookup.problem == f"cannot read {keys / 'anna'}: Too many levels of symbolic links (a link is never followed)"
+    )
     os.mkfifo(keys / "bob")
     lookup = authorized_keys_for(keys, "bob")
     assert lookup.keys is None and lookup.problem.endswith("is not a regular file"), "opening a pipe never waits"
@@ -656,6 +659,17 @@ def test_a_cancelled_watch_never_fires():
     IdleWatch(60, lambda: idled.append(loop.now), loop).cancel()
     loop.advance(600)
     assert idled == []
+
+
+def test_a_watch_may_be_cancelled_again_and_after_it_fired():
+    loop, idled = FakeLoop(), []
+    watch = IdleWatch(60, lambda: idled.append(loop.now), loop)
+    watch.cancel()
+    watch.cancel()
+    fired = IdleWatch(60, lambda: idled.append(loop.now), loop)
+    loop.advance(60)
+    fired.cancel()
+    assert idled == [60]
 
 
 @pytest.mark.parametrize(

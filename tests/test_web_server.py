@@ -334,6 +334,21 @@ def test_which_hosts_are_this_machine_only(host, loopback):
         ("::1", 8080, "http://[::1]:8080", {"[::1]:8080", "127.0.0.1:8080", "localhost:8080"}),
         ("0.0.0.0", 80, "https://Knee.Clinic.example", {"knee.clinic.example", "0.0.0.0:80", "0.0.0.0"}),
         ("192.168.1.20", 8000, "http://192.168.1.20:8000", {"192.168.1.20:8000"}),
+        (
+            "127.0.0.2",
+            80,
+            "http://127.0.0.2",
+            {
+                "127.0.0.2",
+                "127.0.0.2:80",
+                "localhost",
+                "localhost:80",
+                "127.0.0.1",
+                "127.0.0.1:80",
+                "[::1]",
+                "[::1]:80",
+            },
+        ),
     ],
 )
 def test_the_names_a_browser_may_use_for_the_server(host, port, public_url, names):
