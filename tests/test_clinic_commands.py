@@ -85,6 +85,42 @@ def test_add_refuses_bad_names_and_anything_but_public_keys(folders, tmp_path, n
     assert not (folders["keys"] / "anna").exists()
 
 
+def test_add_skips_comments_and_blank_lines_and_numbers_the_keys_it_refuses(folders, tmp_path):
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    key = public_key(tmp_path, "laptop").read_text().strip()
+    text = f'# Anna\'s devices\n\n   # her phone, later\n{key}\ncommand="/bin/sh" {key}\n'
+    with pytest.raises(ClinicError) as refused:
+        clinic.add("anna", text, "anna.pub")
+    assert str(refused.value) == "anna.pub, key 2: a command= option would refuse every login"
+    with pytest.raises(ClinicError, match=r"^anna\.pub holds no public key$"):
+        clinic.add("anna", "# nothing here\n\n", "anna.pub")
+
+
+def test_the_keys_and_users_folders_are_made_private_with_any_folder_above_them(tmp_path):
+    clinic = Clinic(tmp_path / "srv" / "keys", tmp_path / "home" / "users", tmp_path / "state")
+    clinic.add("anna", public_key(tmp_path, "laptop").read_text(), "laptop.pub")
+    assert stat.S_IMODE((tmp_path / "srv" / "keys").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "home" / "users").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "srv" / "keys" / "anna").stat().st_mode) == 0o600
+
+
+def test_the_same_key_under_another_comment_is_not_listed_twice(folders, tmp_path):
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    kind, body, _comment = public_key(tmp_path, "laptop").read_text().split()
+    assert clinic.add("anna", f"{kind} {body} anna@laptop\n", "laptop.pub")[1] == 1
+    assert clinic.add("anna", f"{kind} {body}\n", "bare.pub")[1] == 0
+    assert clinic.add("anna", f"{kind} {body} renamed\n", "renamed.pub")[1] == 0
+    assert clinic.listed_keys("anna") == [f"{kind} {body} anna@laptop"]
+
+
+def test_listed_keys_are_the_key_lines_only(folders, tmp_path):
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    key = public_key(tmp_path, "laptop").read_text().strip()
+    folders["keys"].mkdir()
+    (folders["keys"] / "anna").write_text(f"# Anna\n\n  # old phone\n{key}\n", encoding="utf-8")
+    assert clinic.listed_keys("anna") == [key]
+
+
 def test_add_reads_the_key_from_standard_input(folders, tmp_path, subprocess_env):
     key = public_key(tmp_path, "bob")
     result = clinic_cli(folders, "add", "bob", "-", env=subprocess_env, stdin=key.read_text())
@@ -163,3 +199,31 @@ def test_relative_folders_are_made_absolute(tmp_path, subprocess_env):
     assert result.returncode == 0, result.stderr
     assert f"Their folder: {tmp_path / 'u' / 'anna'}" in result.stdout
     assert key.exists() and os.path.isfile(tmp_path / "k" / "anna")
+
+
+def test_with_no_sessions_file_no_one_is_connected_and_the_server_is_not_running(folders):
+    sessions = Clinic(folders["keys"], folders["users"], folders["state"]).sessions()
+    assert (sessions.live, sessions.last, sessions.server_running) == ([], {}, False)
+
+
+def test_a_second_key_is_written_on_its_own_line_and_a_key_listed_without_a_comment_is_known(folders, tmp_path):
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    kind, body, _comment = public_key(tmp_path, "laptop").read_text().split()
+    phone = public_key(tmp_path, "phone").read_text().strip()
+    clinic.add("anna", f"{kind} {body}\n", "bare.pub")
+    assert clinic.add("anna", f"{kind} {body} anna@laptop\n", "laptop.pub")[1] == 0
+    clinic.add("anna", phone, "phone.pub")
+    assert (folders["keys"] / "anna").read_text(encoding="utf-8") == f"{kind} {body}\n{phone}\n"
+
+
+def test_a_session_that_ends_becomes_the_patients_last_and_an_unknown_one_changes_nothing(folders):
+    board = SessionBoard.open(folders["state"] / SESSIONS_FILE)
+    board.started("c1", "anna", "10.0.0.7", datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
+    board.ended("c1", datetime(2026, 12, 2, 9, 20, tzinfo=UTC))
+    board.ended("c1", datetime(2026, 12, 2, 9, 30, tzinfo=UTC))
+    last = board.last["anna"]
+    assert (last.user, last.peer, last.since) == ("anna", "10.0.0.7", "2026-12-02T09:00:00+00:00")
+    assert board.live == {}
+    again = Clinic(folders["keys"], folders["users"], folders["state"]).sessions()
+    assert again.last["anna"] == last, "what the server saved is what the clinic reads"
+    assert SessionBoard.open(folders["state"] / SESSIONS_FILE).last == {"anna": last}

@@ -27,3 +27,30 @@ def test_each_example_names_its_schema_for_editors(example, schema):
     assert text.splitlines()[0] == f"#:schema ./{schema}.schema.json"
     assert json.loads((DOCS / f"{schema}.schema.json").read_text(encoding="utf-8"))["title"]
     assert tomllib.loads(text)["format"] == f"kneetui-{schema}"
+
+
+DOSE_KEYS = ("hold_seconds", "reps", "duration_minutes", "sets", "rest_seconds")
+
+
+def _dose_limits(node, owner=None):
+    """(property, description) for each maximum in a JSON Schema that limits a dose quantity."""
+    if isinstance(node, list):
+        for child in node:
+            yield from _dose_limits(child, owner)
+    elif isinstance(node, dict):
+        if owner in DOSE_KEYS and "maximum" in node:
+            yield owner, node.get("description", "")
+        for name, child in node.items():
+            if name == "properties":
+                for key, schema in child.items():
+                    yield from _dose_limits(schema, key)
+            else:
+                yield from _dose_limits(child, owner)
+
+
+@pytest.mark.parametrize("name", SCHEMA_FILES)
+def test_every_dose_limit_an_editor_shows_says_it_is_kneetuis_bound_not_medical_advice(name):
+    limits = list(_dose_limits(json.loads((DOCS / name).read_text(encoding="utf-8"))))
+    assert limits, f"docs/{name} has no dose limits to mark"
+    for key, description in limits:
+        assert "kneetui's own bound for catching typos, not medical advice" in description, key

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib
 import sys
+import types
 
 import pytest
 
+from kneetui.api import FaqEntry, Program, ProgramStep, hookimpl
 from kneetui.plugin_host.loader import load_plugins
 from kneetui.plugin_host.records import Origin, PluginRecord, Status
 
@@ -134,3 +136,193 @@ def test_even_exit_exceptions_from_a_plugin_are_contained(tmp_path, exception):
     result = load_plugins(tmp_path)
     assert result.record("rude").status is Status.FAILED
     assert len(result.catalog.exercises) == 6
+
+
+# A plug-in added after start-up (the person's own programmes are one), and its programmes collected again.
+
+
+class OwnProgrammes:
+    """Programmes the person made: one replaces the built-in 'acute', one is new, one names no exercise."""
+
+    def __init__(self):
+        self.programs = [
+            Program("acute", "My acute", "Mine.", (ProgramStep("wall-slides"),)),
+            Program("mine", "Mine", "Mine too.", (ProgramStep("adductor-squeeze"),)),
+            Program("lost", "Lost", "Names nothing.", (ProgramStep("no-such-exercise"),)),
+        ]
+
+    @hookimpl
+    def kneetui_register_programs(self, register):
+        for program in self.programs:
+            register(program)
+
+    @hookimpl
+    def kneetui_register_faq(self, register):
+        register(FaqEntry("my-question", "What did my physio say?", "Go gently."))
+
+
+def add_own(result, plugin):
+    record = PluginRecord(name="your-programmes", origin=Origin.OWN)
+    result.add_plugin(record, lambda: plugin)
+    return record
+
+
+def test_a_plugin_added_later_is_registered_and_its_content_collected_once():
+    result = load_plugins()
+    own = OwnProgrammes()
+    record = add_own(result, own)
+    assert result.objects["your-programmes"] is own and record in result.plugins
+    assert [entry.id for entry in result.catalog.faq].count("my-question") == 1
+    assert [program.id for program in result.catalog.programs] == ["chronic", "acute", "mine"]
+    assert result.catalog.program("acute").name == "My acute", "the person's own programme wins"
+    assert record.contributions["programs"] == 2
+    assert record.problems == ["programme 'lost': field 'steps[0].exercise_id': unknown exercise 'no-such-exercise'"]
+    assert record.status is Status.PROBLEMS
+    assert result.record("medial-knee").contributions["programs"] == 1, "its acute is the one replaced"
+
+
+def test_collecting_programmes_again_follows_the_persons_changes_and_counts_afresh():
+    result = load_plugins()
+    own = OwnProgrammes()
+    record = add_own(result, own)
+    own.programs = own.programs[1:2]
+    result.collect_programs()
+    result.collect_programs()
+    assert [program.id for program in result.catalog.programs] == ["acute", "chronic", "mine"]
+    assert result.catalog.program("acute").name != "My acute", "the built-in 'acute' is back"
+    assert record.contributions["programs"] == 1 and record.problems == []
+    assert result.record("medial-knee").contributions["programs"] == 2
+
+
+def test_a_plugin_added_later_that_fails_to_load_is_recorded_and_adds_nothing():
+    result = load_plugins()
+    before = [program.id for program in result.catalog.programs]
+
+    def load():
+        raise RuntimeError("cannot read the programmes folder")
+
+    record = PluginRecord(name="your-programmes", origin=Origin.OWN)
+    result.add_plugin(record, load)
+    assert record.status is Status.FAILED and "cannot read the programmes folder" in record.failure
+    assert "your-programmes" not in result.objects
+    assert [program.id for program in result.catalog.programs] == before
+
+
+# Where a plug-in's code is, when it lives deeper than one folder: every message names its package.
+
+DEEP_SOURCE = """\
+from kneetui.api import hookimpl
+
+__version__ = "3.0"
+
+@hookimpl
+def kneetui_register_faq(register):
+    raise OSError("the answers file is missing")
+
+def kneetui_register_topics(register):
+    pass
+
+class Coach:
+    @hookimpl
+    def kneetui_register_aids(self, register):
+        raise OSError("no aids today")
+"""
+
+
+def deep_module():
+    module = types.ModuleType("kneetui_coach.screens.hooks")
+    exec(compile(DEEP_SOURCE, "/opt/plugins/kneetui_coach/screens/hooks.py", "exec"), module.__dict__)
+    return module
+
+
+def test_a_plugin_module_deep_in_its_package_is_placed_from_the_package_on():
+    record = PluginRecord(name="coach", origin=Origin.ENTRY_POINT)
+    result = load_plugins(extra=[(record, deep_module)])
+    assert record.package == "kneetui_coach" and record.version == "3.0"
+    assert record.problems == [
+        "kneetui_register_topics is not marked @hookimpl, so kneetui never calls it: add '@hookimpl' above it "
+        "(from kneetui.api import hookimpl) (at kneetui_coach/screens/hooks.py:9)",
+        "kneetui_register_faq raised OSError: the answers file is missing (at kneetui_coach/screens/hooks.py:7)",
+    ]
+    assert result.record("coach") is record
+
+
+def test_a_plugin_object_is_placed_by_its_class_module():
+    record = PluginRecord(name="coach", origin=Origin.ENTRY_POINT)
+    load_plugins(extra=[(record, lambda: deep_module().Coach())])
+    assert record.package == "kneetui_coach" and record.version == ""
+    assert record.problems == [
+        "kneetui_register_aids raised OSError: no aids today (at kneetui_coach/screens/hooks.py:15)"
+    ]
+
+
+def test_an_import_that_fails_deep_in_the_package_is_placed_there():
+    def load():
+        exec(compile("raise ImportError('no numpy')", "/opt/plugins/kneetui_coach/screens/hooks.py", "exec"), {})
+
+    record = PluginRecord(name="coach", origin=Origin.ENTRY_POINT, package="kneetui_coach")
+    load_plugins(extra=[(record, load)])
+    assert record.failure == "import failed: ImportError: no numpy (at kneetui_coach/screens/hooks.py:1)"
+
+
+def test_a_user_folder_plugin_is_importable_while_it_loads_and_a_broken_one_is_not_left_behind(tmp_path):
+    (tmp_path / "steps.py").write_text(
+        "import dataclasses\n\n@dataclasses.dataclass\nclass Count:\n    n: int = 0\n", encoding="utf-8"
+    )
+    (tmp_path / "broken.py").write_text("raise RuntimeError('half written')\n", encoding="utf-8")
+    (tmp_path / "_helpers.py").write_text("raise RuntimeError('a helper, not a plug-in')\n", encoding="utf-8")
+    result = load_plugins(user_plugin_dir=tmp_path)
+    steps = result.record("steps")
+    assert (steps.failure, steps.location, steps.package) == (
+        "",
+        str(tmp_path / "steps.py"),
+        "kneetui_user_plugin_steps",
+    )
+    assert sys.modules["kneetui_user_plugin_steps"].Count().n == 0
+    assert result.record("_helpers") is None
+    assert result.record("broken").status is Status.FAILED
+    assert "kneetui_user_plugin_broken" not in sys.modules
+
+
+def test_a_disabled_or_duplicate_plugin_does_not_stop_the_ones_after_it():
+    result = load_plugins(
+        disabled=["printing"],
+        extra=[fixture("printing"), fixture("raising_hook"), fixture("raising_hook"), fixture("good_extra")],
+    )
+    assert result.record("printing").status is Status.DISABLED
+    assert [record.failure for record in result.plugins if record.name.startswith("raising_hook")][1] == (
+        "another plug-in is already named 'raising_hook'"
+    )
+    assert result.record("good_extra").status is not Status.FAILED
+    assert result.objects["good_extra"] is sys.modules["fixture_plugins.good_extra"]
+    assert result.catalog.exercise("heel-raise") is not None
+
+
+class ProgrammesFromTheCatalog:
+    """A programme hook that asks for the catalog, as the person's own programmes do."""
+
+    seen = None
+
+    @hookimpl
+    def kneetui_register_programs(self, register, catalog):
+        self.seen = catalog.exercise("wall-slides")
+
+
+def test_a_programme_hook_that_asks_for_the_catalog_gets_the_exercises():
+    plugin = ProgrammesFromTheCatalog()
+    load_plugins(extra=[(PluginRecord(name="reader", origin=Origin.ENTRY_POINT), lambda: plugin)])
+    assert plugin.seen is not None and plugin.seen.id == "wall-slides"
+
+
+class PackFaq:
+    @hookimpl
+    def kneetui_register_faq(self, register):
+        register(FaqEntry("pack-question", "Is this from a pack?", "Yes."))
+
+
+def test_a_pack_added_later_has_its_content_collected_after_the_built_in_ones():
+    result = load_plugins()
+    record = PluginRecord(name="pack-faq", origin=Origin.PACK)
+    result.add_plugin(record, PackFaq)
+    assert "pack-question" in [entry.id for entry in result.catalog.faq]
+    assert record.contributions["faq"] == 1

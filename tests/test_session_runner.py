@@ -8,9 +8,11 @@ from kneetui.content.model import Category, Dosage, Dose, Exercise, Program, Pro
 from kneetui.engine.clock import FakeClock
 from kneetui.engine.cues import STOP_ADVICE, Cue, CueKind
 from kneetui.engine.plan import PhaseKind, UnknownExercise, build_plan, items_from_program
-from kneetui.engine.recording import BlockKind, MemoryRecorder, SafetyAnswers
-from kneetui.engine.session import RunnerState, SessionRunner
+from kneetui.engine.recording import BlockKind, MemoryRecorder, SafetyAnswers, SessionStart
+from kneetui.engine.safety import GOING_ON_NOTE, REASON_AFTER_STOP, REASON_PAIN_WORSE, REASON_RED_FLAGS, PreviousStop
+from kneetui.engine.session import RunnerState, SessionRunner, skipped_check_text
 from kneetui.engine.settings import RunnerSettings
+from kneetui.storage.config import Settings
 from kneetui_medial_knee.exercises import EXERCISES
 from kneetui_medial_knee.programs import PROGRAMS
 
@@ -494,3 +496,416 @@ def test_skipping_while_paused_keeps_the_next_countdown_paused():
     session.runner.skip()
     session.wait(30)
     assert session.kind is PhaseKind.HOLD and session.runner.remaining() == 15
+
+
+# What each safety path says, records and when: the policy decides, the runner carries it out.
+
+
+class TimedRecorder(MemoryRecorder):
+    """A memory recorder that also keeps the wall-clock time of each stop, check and note."""
+
+    def __init__(self):
+        super().__init__()
+        self.times: list[tuple[str, float]] = []
+
+    def record_pain_check(self, session_id, exercise_id, pain, at):
+        super().record_pain_check(session_id, exercise_id, pain, at)
+        self.times.append(("pain check", at))
+
+    def record_stop(self, session_id, reason, at):
+        super().record_stop(session_id, reason, at)
+        self.times.append(("stop", at))
+
+    def record_note(self, session_id, note, at):
+        super().record_note(session_id, note, at)
+        self.times.append(("note", at))
+
+
+def timed_session(items, **settings) -> Session:
+    session = Session(items, **settings)
+    session.recorder = TimedRecorder()
+    session.runner.recorder = session.recorder
+    return session
+
+
+def test_before_the_start_the_runner_shows_the_first_phase_and_nothing_done():
+    session = Session([(SQUEEZE, None)])
+    runner = session.runner
+    assert runner.state is RunnerState.NOT_STARTED
+    assert runner.phase is runner.plan.phases[0] and runner.phase.kind is PhaseKind.GET_READY
+    assert runner.remaining() is None and runner.reps_done == 0
+    assert (runner.session_id, runner.pain_before, runner.pain_after, runner.paused) == (None, None, None, False)
+    assert session.recorder.sessions == {}
+
+
+def test_the_start_is_kept_with_no_pain_afterwards_yet():
+    session = Session([(SQUEEZE, None)])
+    session.start()
+    assert session.recorder.sessions[1]["pain_after"] is None and session.recorder.sessions[1]["ended_at"] is None
+    assert session.recorder.sessions[1]["start"].notes == ()
+
+
+def test_a_stop_last_time_keeps_the_session_from_starting_unless_the_person_chooses_to():
+    last = PreviousStop(REASON_PAIN_WORSE, at=0.0)
+    session = timed_session([(SQUEEZE, None)])
+    session.runner = SessionRunner(session.runner.plan, session.clock, session.recorder, previous_stop=last)
+    cues = session.start()
+    assert cues == [Cue(CueKind.STOPPED, text=STOP_ADVICE)]
+    assert session.runner.state is RunnerState.STOPPED
+    assert session.recorder.stops == [(1, REASON_AFTER_STOP)]
+    assert session.recorder.times == [("stop", session.clock.wall())]
+    assert session.runner.summary()[:2] == [
+        STOP_ADVICE,
+        "You chose not to start before a professional has seen your knee.",
+    ]
+
+
+def test_going_on_after_the_advice_is_said_recorded_and_noted_at_the_start():
+    session = Session([(SQUEEZE, None)])
+    cues = session.runner.start(
+        SafetyAnswers(pain=2, swollen=True, unstable=False), continued_despite_advice=True, program_id="test"
+    )
+    assert cues[0] == Cue(CueKind.NOTICE, text=GOING_ON_NOTE)
+    assert session.runner.state is RunnerState.RUNNING
+    start = session.recorder.sessions[1]["start"]
+    assert start.continued_despite_advice is True
+    assert start.notes == ("went on after the advice to stop: swelling or instability",)
+    assert session.runner.summary() == ["Session complete. Well done.", GOING_ON_NOTE]
+
+
+def test_not_choosing_is_stopping_when_kneetui_advises_against_starting():
+    session = Session([(SQUEEZE, None)])
+    assert session.start(SafetyAnswers(pain=2, swollen=False, unstable=True)) == [
+        Cue(CueKind.STOPPED, text=STOP_ADVICE)
+    ]
+    assert session.recorder.stops == [(1, REASON_RED_FLAGS)]
+
+
+def test_a_session_without_the_checks_before_it_runs_and_no_rise_can_be_seen():
+    session = Session([(WALL_SLIDES, None)], get_ready_seconds=0)
+    session.runner.start()
+    assert session.runner.state is RunnerState.RUNNING and session.runner.pain_before is None
+    session.runner.complete_reps()
+    cues = session.runner.answer_pain(None)
+    text = "Pain check skipped: the stop rule could not compare your pain. If the pain is worse than when you started, press ! now."
+    assert cues == [Cue(CueKind.NOTICE, text=text)]
+
+
+def test_a_skipped_check_is_said_again_in_the_summary_and_timed_in_the_history():
+    session = timed_session([(WALL_SLIDES, None), (SQUEEZE, None)], get_ready_seconds=0)
+    session.start(SafetyAnswers(pain=3, swollen=False, unstable=False))
+    session.runner.complete_reps()
+    session.wait(2)
+    session.runner.answer_pain(None)
+    assert session.runner.notes == [skipped_check_text(3)]
+    assert session.recorder.times == [("note", session.clock.wall())]
+    session.runner.quit()
+    assert session.runner.summary() == ["You ended the session early. What you did is kept.", skipped_check_text(3)]
+
+
+def test_a_pain_check_answer_is_timed_and_a_stop_says_the_advice():
+    session = timed_session([(WALL_SLIDES, None), (SQUEEZE, None)], get_ready_seconds=0)
+    session.start(SafetyAnswers(pain=3, swollen=False, unstable=False))
+    session.runner.complete_reps()
+    session.wait(4)
+    assert session.runner.answer_pain(5) == [Cue(CueKind.STOPPED, text=STOP_ADVICE)]
+    wall = session.clock.wall()
+    assert session.recorder.times == [("pain check", wall), ("stop", wall)]
+    assert session.runner.summary() == [
+        STOP_ADVICE,
+        "The session stopped because the pain rose from 3 to 5 after Wall slides.",
+    ]
+
+
+def test_a_pain_check_cannot_be_answered_while_the_person_is_exercising():
+    session = Session([(WALL_SLIDES, None)], get_ready_seconds=0)
+    session.start()
+    with pytest.raises(RuntimeError, match=r"^no pain check is being asked$"):
+        session.runner.answer_pain(3)
+    assert session.recorder.pain_checks == []
+
+
+def test_worse_pain_is_recorded_once_however_often_it_is_said():
+    session = Session([(WALL_SLIDES, None), (SQUEEZE, None)], get_ready_seconds=0)
+    session.start()
+    assert session.runner.pain_is_worse() == [Cue(CueKind.STOPPED, text=STOP_ADVICE)]
+    assert session.runner.pain_is_worse() == [Cue(CueKind.STOPPED, text=STOP_ADVICE)]
+    assert session.runner.finish(6) == []
+    assert session.runner.pain_is_worse() == [Cue(CueKind.STOPPED, text=STOP_ADVICE)]
+    assert session.recorder.stops == [(1, "pain worse")]
+    assert session.recorder.sessions[1]["pain_after"] == 6
+    assert session.runner.summary()[:2] == [STOP_ADVICE, "The session stopped because you said the pain got worse."]
+
+
+def test_worse_pain_before_the_start_gives_the_advice_and_records_nothing():
+    session = Session([(WALL_SLIDES, None)])
+    assert session.runner.pain_is_worse() == [Cue(CueKind.STOPPED, text=STOP_ADVICE)]
+    assert session.recorder.stops == [] and session.runner.state is RunnerState.NOT_STARTED
+
+
+def test_a_rise_after_quitting_says_the_advice_and_keeps_the_score():
+    session = Session([(WALL_SLIDES, None), (SQUEEZE, None)], get_ready_seconds=0)
+    session.start(SafetyAnswers(pain=2, swollen=False, unstable=False))
+    assert session.runner.quit() == []
+    assert session.runner.finish(4) == [Cue(CueKind.STOPPED, text=STOP_ADVICE)]
+    assert session.recorder.sessions[1]["pain_after"] == 4 and session.runner.pain_after == 4
+
+
+def test_a_session_with_nothing_in_it_is_done_at_once_and_the_pain_after_is_still_judged():
+    session = Session([])
+    session.start(SafetyAnswers(pain=2, swollen=False, unstable=False))
+    assert session.runner.state is RunnerState.DONE and session.runner.needs_pain_after
+    assert session.runner.finish(3) == [Cue(CueKind.STOPPED, text=STOP_ADVICE)]
+    assert session.recorder.stops == [(1, "pain rose from 2 to 3 at the end")]
+
+
+def test_the_same_pain_at_the_end_of_a_session_with_nothing_in_it_completes_it():
+    session = Session([])
+    session.start(SafetyAnswers(pain=2, swollen=False, unstable=False))
+    assert session.runner.finish(2) == []
+    assert session.runner.stop_reason is None and session.runner.summary() == ["Session complete. Well done."]
+
+
+def test_worse_pain_after_a_complete_session_keeps_the_progress_full():
+    session = Session([(WALL_SLIDES, None), (SQUEEZE, None)], get_ready_seconds=0)
+    session.start()
+    session.runner.complete_reps()
+    session.runner.answer_pain(2)
+    session.runner.complete_reps()
+    session.wait(30)
+    session.runner.complete_reps()
+    session.runner.answer_pain(2)
+    assert session.runner.progress() == 1.0
+    session.runner.pain_is_worse()
+    assert session.runner.progress() == 1.0
+
+
+def test_a_stopped_session_shows_how_far_it_got():
+    session = Session([(STRETCH, None), (SQUEEZE, None)], get_ready_seconds=0)
+    session.start()
+    session.wait(15 + 15)
+    session.runner.answer_pain(2)
+    session.runner.quit()
+    session.runner.finish(2)
+    assert session.runner.progress() == 0.5
+
+
+def test_progress_within_the_second_exercise_counts_from_its_own_start():
+    session = Session([(STRETCH, None), (CYCLING, None)], get_ready_seconds=0)
+    session.start()
+    session.wait(30)
+    session.runner.answer_pain(2)
+    session.wait(300)
+    assert session.runner.progress() == pytest.approx(0.75)
+
+
+def test_progress_through_a_single_exercise_starts_at_zero():
+    session = Session([(CYCLING, None)], get_ready_seconds=0)
+    session.start()
+    assert session.runner.progress() == 0.0
+    session.wait(150)
+    assert session.runner.progress() == pytest.approx(0.25)
+
+
+def test_a_self_counted_set_shows_its_progress_by_the_reps_counted():
+    session = Session([(WALL_SLIDES, None)], get_ready_seconds=0)
+    session.start()
+    session.runner.set_reps(5)
+    assert session.runner.phase_progress() == 0.5
+
+
+def test_a_switch_of_no_time_shows_as_complete_before_the_next_tick():
+    session = Session([(STRETCH, None)], get_ready_seconds=0)
+    session.start()
+    session.runner.skip()
+    assert session.kind is PhaseKind.SWITCH_SIDES
+    assert session.runner.phase_progress() == 1.0
+
+
+def test_a_switch_passed_over_between_ticks_is_said_in_its_own_words():
+    session = Session([(STRETCH, None)], get_ready_seconds=0)
+    session.start()
+    session.clock.advance(16)
+    cues = session.runner.tick()
+    assert Cue(CueKind.SWITCH_SIDES, text="Switch sides: get ready for the right side") in cues
+
+
+def test_a_paused_countdown_says_nothing_however_late_it_is_ticked():
+    session = Session([(STRETCH, None)], get_ready_seconds=0)
+    session.start()
+    session.clock.advance(12.5)
+    session.runner.toggle_pause()
+    session.clock.advance(60)
+    assert session.runner.tick() == []
+
+
+def test_a_countdown_of_three_seconds_does_not_say_three_as_it_begins():
+    session = Session([(STRETCH, None)], get_ready_seconds=3)
+    session.start()
+    assert session.runner.tick() == []
+    assert warnings(session.wait(1)) == [2]
+
+
+def test_paced_reps_say_nothing_before_the_first_beat():
+    session = Session([(WALL_SLIDES, None)], get_ready_seconds=0, tempo_seconds=2.0)
+    session.start()
+    assert session.runner.tick() == []
+
+
+def test_reps_cannot_be_counted_during_a_hold():
+    session = Session([(STRETCH, None)], get_ready_seconds=0)
+    session.start()
+    assert session.runner.complete_reps() == [] and session.runner.set_reps(5) == []
+    assert session.kind is PhaseKind.HOLD and session.blocks == []
+
+
+def test_a_typed_count_of_zero_is_zero():
+    session = Session([(WALL_SLIDES, None)], get_ready_seconds=0)
+    session.start()
+    assert session.runner.set_reps(0) == [Cue(CueKind.REP, n=0, text="0 of 10")]
+    assert session.runner.set_reps(-2) == [Cue(CueKind.REP, n=0, text="0 of 10")]
+
+
+def test_back_at_the_very_first_phase_restarts_it():
+    session = Session([(STRETCH, None)])
+    session.start()
+    session.wait(1)
+    session.runner.back()
+    assert session.kind is PhaseKind.GET_READY and session.runner.remaining() == 5
+
+
+def test_back_soon_after_a_set_of_reps_begins_goes_to_the_phase_before():
+    session = Session([(WALL_SLIDES, None)], get_ready_seconds=5)
+    session.start()
+    session.wait(5 + 1)
+    session.runner.back()
+    assert session.kind is PhaseKind.GET_READY
+
+
+def test_back_after_a_rep_counted_at_once_restarts_the_set():
+    session = Session([(WALL_SLIDES, None)], get_ready_seconds=5)
+    session.start()
+    session.wait(5)
+    session.runner.count_rep()
+    session.runner.back()
+    assert session.kind is PhaseKind.REPS and session.runner.reps_done == 0
+
+
+def test_back_exactly_three_seconds_into_a_phase_restarts_it():
+    session = Session([(STRETCH, None)])
+    session.start()
+    session.wait(5)
+    session.clock.advance(3)
+    session.runner.back()
+    assert session.kind is PhaseKind.HOLD and session.runner.remaining() == 15
+
+
+def test_time_cannot_be_added_to_self_counted_reps_or_a_stopped_session():
+    session = Session([(WALL_SLIDES, None)], get_ready_seconds=0)
+    session.start()
+    assert session.runner.adjust(10) == [] and session.runner.remaining() is None
+    stretch = Session([(STRETCH, None)], get_ready_seconds=0)
+    stretch.start()
+    stretch.wait(5)
+    stretch.runner.quit()
+    stretch.runner.adjust(10)
+    assert stretch.runner.remaining() == 10
+
+
+def test_a_little_time_added_within_the_same_second_does_not_repeat_the_count():
+    session = Session([(STRETCH, None)], get_ready_seconds=0)
+    session.start()
+    assert warnings(session.wait(12.25)) == [3]
+    assert warnings(session.runner.adjust(0.25)) == []
+
+
+def test_one_rep_or_one_second_done_before_a_skip_is_recorded():
+    session = Session([(WALL_SLIDES, None), (STRETCH, None)], get_ready_seconds=0)
+    session.start()
+    session.runner.count_rep()
+    session.runner.skip()
+    session.runner.answer_pain(2)
+    session.wait(1)
+    session.runner.skip()
+    assert [(block.kind, block.done) for block in session.blocks] == [(BlockKind.REPS, 1), (BlockKind.HOLD, 1)]
+
+
+def test_each_block_is_recorded_under_the_session_with_its_wall_clock_times():
+    session = Session([(STRETCH, None)], get_ready_seconds=0)
+    session.start()
+    began = session.clock.wall()
+    session.wait(15.5)
+    (entry,) = session.recorder.blocks
+    session_id, block = entry
+    assert session_id == 1 and session.runner.recorded_blocks == [block]
+    assert (block.started_at, block.ended_at) == (began, began + 15)
+
+
+def test_stopping_while_paused_unpauses():
+    session = Session([(STRETCH, None)], get_ready_seconds=0)
+    session.start()
+    session.runner.toggle_pause()
+    session.runner.pain_is_worse()
+    assert session.runner.paused is False
+
+
+def test_answering_the_last_check_while_paused_ends_the_session_unpaused():
+    session = Session([(WALL_SLIDES, None)], get_ready_seconds=0)
+    session.start()
+    session.runner.complete_reps()
+    assert session.runner.toggle_pause() is True
+    session.runner.answer_pain(2)
+    assert session.runner.state is RunnerState.FINISHED and session.runner.paused is False
+
+
+def test_runner_settings_follow_the_persons_settings():
+    chosen = Settings(get_ready_seconds=8, rest_seconds=45, pain_rise_tolerance=1, countdown_warning=False)
+    assert RunnerSettings.from_settings(chosen, tempo_seconds=2.0) == RunnerSettings(
+        get_ready_seconds=8, rest_seconds=45, pain_tolerance=1, warning_seconds=0, tempo_seconds=2.0
+    )
+    assert RunnerSettings.from_settings(Settings()).warning_seconds == 3
+
+
+@pytest.mark.parametrize("tempo", [0, -1.5])
+def test_a_tempo_of_no_time_or_less_is_refused(tempo):
+    with pytest.raises(ValueError, match=r"^a tempo must be a positive number of seconds per rep$"):
+        RunnerSettings(tempo_seconds=tempo)
+
+
+def test_a_tempo_of_one_second_a_rep_can_be_set():
+    assert RunnerSettings(tempo_seconds=1).tempo_seconds == 1
+
+
+def test_the_memory_recorder_keeps_a_started_session_without_an_end():
+    recorder = MemoryRecorder()
+    start = SessionStart(started_at=1.0, program_id=None, exercise_ids=("wall-slides",))
+    assert recorder.start_session(start) == 1
+    assert recorder.sessions == {1: {"start": start, "pain_after": None, "ended_at": None}}
+
+
+def test_a_late_tick_records_the_next_block_from_when_it_really_began():
+    session = Session([(STRETCH, None)], get_ready_seconds=0)
+    session.start()
+    began = session.clock.wall()
+    session.clock.advance(16)
+    session.runner.tick()
+    session.wait(15)
+    assert [(block.side, block.started_at, block.ended_at) for block in session.blocks] == [
+        ("left", began, began + 15),
+        ("right", began + 15, began + 30),
+    ]
+
+
+def test_back_after_a_long_pause_early_in_a_hold_goes_to_the_phase_before():
+    session = Session([(STRETCH, None)])
+    session.start()
+    session.wait(5 + 1)
+    session.runner.toggle_pause()
+    session.wait(60)
+    session.runner.toggle_pause()
+    session.runner.back()
+    assert session.kind is PhaseKind.GET_READY
+
+
+def test_a_session_with_nothing_in_it_shows_no_progress_before_it_starts():
+    assert Session([]).runner.progress() == 0.0

@@ -23,7 +23,7 @@ import pytest
 
 from kneetui.serve.host_key import HostKeyError, load_or_create_host_key
 from kneetui.serve.idle import IdleWatch, duration
-from kneetui.serve.patients import PatientHome, authorized_keys_for, is_valid_user_name
+from kneetui.serve.patients import MAX_KEYS_FILE_BYTES, PatientHome, authorized_keys_for, is_valid_user_name
 
 SSH = "/usr/bin/ssh"
 needs_ssh = pytest.mark.skipif(not Path(SSH).exists(), reason="the OpenSSH client /usr/bin/ssh is not installed")
@@ -604,6 +604,77 @@ def test_a_keys_file_others_can_change_is_not_trusted(tmp_path):
     assert "changed by other users" in lookup.problem
 
 
+def test_the_host_keys_folder_is_made_private_with_any_folder_above_it(tmp_path):
+    path = tmp_path / "state" / "serve" / "host_key"
+    made = load_or_create_host_key(path)
+    assert made.path == path and made.created is True
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    again = load_or_create_host_key(path)
+    assert again.path == path and again.created is False
+
+
+def test_a_login_name_that_is_not_a_user_name_is_said_so():
+    assert authorized_keys_for(Path("/nonexistent"), "../anna").problem == (
+        "login name '../anna' is not a valid kneetui user name"
+    )
+
+
+def test_a_keys_file_that_is_a_link_or_not_a_file_is_never_followed(tmp_path):
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    real = tmp_path / "elsewhere"
+    real.write_bytes(asyncssh.generate_private_key("ssh-ed25519").export_public_key())
+    (keys / "anna").symlink_to(real)
+    lookup = authorized_keys_for(keys, "anna")
+    assert lookup.keys is None
+    assert (
+        lookup.problem == f"cannot read {keys / 'anna'}: Too many levels of symbolic links (a link is never followed)"
+    )
+    os.mkfifo(keys / "bob")
+    lookup = authorized_keys_for(keys, "bob")
+    assert lookup.keys is None and lookup.problem.endswith("is not a regular file"), "opening a pipe never waits"
+
+
+def test_a_keys_file_of_up_to_64_kib_is_read_and_a_larger_one_refused(tmp_path):
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    key = asyncssh.generate_private_key("ssh-ed25519").export_public_key()
+    padding = b"#" * (MAX_KEYS_FILE_BYTES - len(key) - 1) + b"\n"
+    (keys / "anna").write_bytes(padding + key)
+    assert (keys / "anna").stat().st_size == MAX_KEYS_FILE_BYTES
+    assert authorized_keys_for(keys, "anna").keys is not None
+    (keys / "anna").write_bytes(b"#" + padding + key)
+    assert authorized_keys_for(keys, "anna").problem == f"{keys / 'anna'} is larger than 64 KiB"
+
+
+def test_a_patients_home_is_made_readable_by_the_server_only(tmp_path):
+    home = PatientHome.of(tmp_path, "anna")
+    home.create()
+    assert stat.S_IMODE(home.root.stat().st_mode) == 0o700
+
+
+def test_audit_lines_go_to_their_own_file_and_nowhere_else(tmp_path, caplog):
+    from kneetui.serve.audit import AuditLog
+
+    audit = AuditLog.to_file(tmp_path / "audit.log", name="kneetui.audit.only-here")
+    with caplog.at_level("INFO"):
+        audit.event("refused", "10.0.0.7", 2222, user="anna")
+    audit.close()
+    assert caplog.records == [], "the server's own log never repeats who was refused"
+    line = (tmp_path / "audit.log").read_text(encoding="utf-8")
+    assert line.rstrip().endswith("refused peer=10.0.0.7 port=2222 user=anna")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("anna", "anna"), ("x" * 63 + "!", '"' + "x" * 63 + '!"'), ("x" * 64 + "!", '"' + "x" * 64 + '..."')],
+)
+def test_what_a_client_sent_is_quoted_and_cut_at_64_characters(value, shown):
+    from kneetui.serve.audit import client_text
+
+    assert client_text(value) == shown
+
+
 class FakeLoop:
     """The two things IdleWatch asks of an event loop, on a clock that moves only when told."""
 
@@ -649,6 +720,17 @@ def test_a_cancelled_watch_never_fires():
     IdleWatch(60, lambda: idled.append(loop.now), loop).cancel()
     loop.advance(600)
     assert idled == []
+
+
+def test_a_watch_may_be_cancelled_again_and_after_it_fired():
+    loop, idled = FakeLoop(), []
+    watch = IdleWatch(60, lambda: idled.append(loop.now), loop)
+    watch.cancel()
+    watch.cancel()
+    fired = IdleWatch(60, lambda: idled.append(loop.now), loop)
+    loop.advance(60)
+    fired.cancel()
+    assert idled == [60]
 
 
 @pytest.mark.parametrize(

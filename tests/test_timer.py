@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from kneetui.engine.clock import FakeClock
@@ -136,3 +138,29 @@ def test_a_countdown_can_start_where_the_previous_one_ended(clock):
 def test_a_negative_duration_is_refused(clock):
     with pytest.raises(ValueError, match="cannot be shorter than zero"):
         CountdownTimer(clock, -1)
+
+
+def test_a_negative_duration_is_refused_in_words():
+    with pytest.raises(ValueError, match=r"^a countdown cannot be shorter than zero seconds$"):
+        CountdownTimer(FakeClock(), -0.5)
+
+
+def test_time_added_in_the_last_second_adds_to_what_is_left(clock):
+    timer = CountdownTimer(clock, 10)
+    clock.advance(9.5)
+    timer.adjust(5)
+    assert timer.remaining() == 5.5 and timer.duration == 15
+
+
+def test_the_fake_clock_moves_only_when_told_and_keeps_wall_time_in_step():
+    clock = FakeClock(start=10.0, wall_start=5000.0)
+    assert (clock.now(), clock.wall()) == (10.0, 5000.0)
+    clock.advance(2.5)
+    clock.advance(0)
+    assert (clock.now(), clock.wall()) == (12.5, 5002.5)
+    with pytest.raises(ValueError, match=r"^a clock does not go backwards$"):
+        clock.advance(-0.1)
+
+
+def test_the_fake_clock_starts_at_new_year_2026():
+    assert FakeClock().wall() == datetime(2026, 1, 1, tzinfo=UTC).timestamp()

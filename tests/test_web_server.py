@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from kneetui.serve.terminal import MAX_PIXELS, TerminalSize
 from kneetui.serve.web import OfflinePageError, external_references, offline_index, textual_serve_index
 
 
@@ -271,6 +272,91 @@ def test_the_browser_app_gets_a_clean_environment_in_its_own_home(tmp_path, monk
     assert env["TEXTUAL_DRIVER"] == "web"
 
 
+def test_the_browser_apps_whole_environment_is_a_home_of_its_own_and_a_few_safe_settings(tmp_path, monkeypatch):
+    from kneetui.serve.web import clean_environment
+
+    for name in ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    monkeypatch.setenv("TZ", "Europe/Oslo")
+    monkeypatch.setenv("PWD", "/srv/clinic")
+    monkeypatch.setenv("TERM", "dumb")
+    env = clean_environment(tmp_path, {"TEXTUAL_DRIVER": "web", "ROWS": "24", "TERM": "screen"})
+    assert env == {
+        "PATH": "/usr/bin:/bin",
+        "TZ": "Europe/Oslo",
+        "LANG": "C.UTF-8",
+        "TEXTUAL_DRIVER": "web",
+        "ROWS": "24",
+        "HOME": str(tmp_path),
+        "PWD": "/",
+        "TERM": "xterm-256color",
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+        "KNEETUI_SERVED_HOME": str(tmp_path),
+    }
+    monkeypatch.setenv("LANG", "nb_NO.UTF-8")
+    assert clean_environment(tmp_path, {})["LANG"] == "nb_NO.UTF-8", "the server's language is kept"
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("localhost", True),
+        ("127.0.0.1", True),
+        ("127.8.9.1", True),
+        ("[::1]", True),
+        ("::1", True),
+        ("LOCALHOST", False),
+        ("0.0.0.0", False),
+        ("192.168.1.20", False),
+        ("clinic.example", False),
+        ("", False),
+    ],
+)
+def test_which_hosts_are_this_machine_only(host, loopback):
+    from kneetui.serve.web import is_loopback
+
+    assert is_loopback(host) is loopback
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "public_url", "names"),
+    [
+        (
+            "127.0.0.1",
+            8000,
+            "http://127.0.0.1:8000",
+            {"127.0.0.1:8000", "localhost:8000", "[::1]:8000"},
+        ),
+        ("::1", 8080, "http://[::1]:8080", {"[::1]:8080", "127.0.0.1:8080", "localhost:8080"}),
+        ("0.0.0.0", 80, "https://Knee.Clinic.example", {"knee.clinic.example", "0.0.0.0:80", "0.0.0.0"}),
+        ("192.168.1.20", 8000, "http://192.168.1.20:8000", {"192.168.1.20:8000"}),
+        (
+            "127.0.0.2",
+            80,
+            "http://127.0.0.2",
+            {
+                "127.0.0.2",
+                "127.0.0.2:80",
+                "localhost",
+                "localhost:80",
+                "127.0.0.1",
+                "127.0.0.1:80",
+                "[::1]",
+                "[::1]:80",
+            },
+        ),
+    ],
+)
+def test_the_names_a_browser_may_use_for_the_server(host, port, public_url, names):
+    from kneetui.serve.web import served_names
+
+    assert served_names(host, port, public_url) == names
+
+
 @pytest.mark.parametrize(
     ("host", "origin", "token", "refusal"),
     [
@@ -289,6 +375,31 @@ def test_the_guard_checks_host_origin_and_token(host, origin, token, refusal):
 
     guard = RequestGuard("t" * 20, frozenset(served_names("127.0.0.1", 8000, "http://127.0.0.1:8000")))
     assert guard.refusal(host, origin, token, None) == refusal
+
+
+def test_the_token_may_come_from_the_cookie_a_first_visit_set():
+    from kneetui.serve.web import RequestGuard, served_names
+
+    guard = RequestGuard("t" * 20, frozenset(served_names("127.0.0.1", 8000, "http://127.0.0.1:8000")))
+    assert guard.refusal("127.0.0.1:8000", None, None, "t" * 20) == ""
+    assert guard.refusal("127.0.0.1:8000", None, None, "u" * 20) == "no-token"
+
+
+@pytest.mark.parametrize(
+    ("asked", "given"),
+    [
+        ((0, 0, 0, 0), (80, 24, 0, 0)),
+        ((0, 30, 0, 0), (80, 24, 0, 0)),
+        ((100, 0, 0, 0), (80, 24, 0, 0)),
+        ((1, 1, 0, 0), (1, 1, 0, 0)),
+        ((120, 40, -5, -7), (120, 40, 0, 0)),
+        ((120, 40, 1, 1), (120, 40, 1, 1)),
+        ((120, 40, 10**9, 10**9), (120, 40, MAX_PIXELS, MAX_PIXELS)),
+    ],
+)
+def test_a_terminal_size_of_nothing_is_80_by_24_and_pixels_are_kept_within_bounds(asked, given):
+    size = TerminalSize(*asked).within_limits()
+    assert (size.columns, size.rows, size.pixel_width, size.pixel_height) == given
 
 
 def test_the_window_size_a_browser_asks_for_is_capped():

@@ -23,9 +23,12 @@ ID_REGEX = "^[a-z0-9][a-z0-9._-]{0,63}$"
 ID_PATTERN = re.compile(ID_REGEX)
 MAX_TEXT = 20_000
 MAX_ITEMS = 500
-#: The largest amount of each dose quantity: far beyond any home exercise, and small
-#: enough that every timer and sum stays an ordinary number.
+#: The largest amount of each dose quantity. These are kneetui's own bounds, not the article's
+#: (which gives 15–30 s holds, 10–15 repetitions, 2–3 sets, 10–15 minutes) and not medical
+#: advice: they are far beyond any home exercise, so they catch a typo (300 for 30) and keep
+#: every timer and sum an ordinary number. The dose a person does is their physiotherapist's call.
 MAX_DOSE = {"hold_seconds": 600, "reps": 100, "duration_minutes": 120, "sets": 10}
+#: The longest rest between sets: kneetui's own bound against typos, like :data:`MAX_DOSE`.
 MAX_REST_SECONDS = 600
 #: The shortest time a drawing's frame may show: faster frames keep the app too busy to answer keys.
 MIN_FRAME_SECONDS = 0.1

@@ -54,10 +54,33 @@ Texts = Annotated[list[Text], Meta(max_length=MAX_ITEMS)]
 Ids = Annotated[list[Id], Meta(max_length=MAX_ITEMS)]
 
 
-HoldSeconds = Annotated[int, Meta(ge=1, le=MAX_DOSE["hold_seconds"], description="seconds to hold")]
-Reps = Annotated[int, Meta(ge=1, le=MAX_DOSE["reps"], description="repetitions")]
-DurationMinutes = Annotated[int, Meta(ge=1, le=MAX_DOSE["duration_minutes"], description="minutes")]
-Sets = Annotated[int, Meta(ge=1, le=MAX_DOSE["sets"], description="sets (1 for most exercises)")]
+#: Said beside every dose limit, in the schema an editor shows: the limits are not the article's.
+BOUND_NOTE = "kneetui's own bound for catching typos, not medical advice: the physiotherapist sets the dose"
+HoldSeconds = Annotated[
+    int,
+    Meta(
+        ge=1,
+        le=MAX_DOSE["hold_seconds"],
+        description=f"seconds to hold; at most {MAX_DOSE['hold_seconds']}, {BOUND_NOTE}",
+    ),
+]
+Reps = Annotated[
+    int, Meta(ge=1, le=MAX_DOSE["reps"], description=f"repetitions; at most {MAX_DOSE['reps']}, {BOUND_NOTE}")
+]
+DurationMinutes = Annotated[
+    int,
+    Meta(
+        ge=1,
+        le=MAX_DOSE["duration_minutes"],
+        description=f"minutes; at most {MAX_DOSE['duration_minutes']}, {BOUND_NOTE}",
+    ),
+]
+Sets = Annotated[
+    int,
+    Meta(
+        ge=1, le=MAX_DOSE["sets"], description=f"sets (1 for most exercises); at most {MAX_DOSE['sets']}, {BOUND_NOTE}"
+    ),
+]
 #: The dose quantities a step may name, in the order a file lists them.
 DOSE_KEYS = ("hold_seconds", "reps", "duration_minutes", "sets")
 
@@ -164,7 +187,13 @@ class DosageFields(Struct, forbid_unknown_fields=True):
     sets: SetsSpan | UnsetType = UNSET
     duration_minutes: DurationSpan | UnsetType = UNSET
     per: Laterality = Laterality.BOTH
-    rest_seconds: Annotated[int, Meta(ge=0, le=MAX_REST_SECONDS)] | UnsetType = UNSET
+    rest_seconds: (
+        Annotated[
+            int,
+            Meta(ge=0, le=MAX_REST_SECONDS, description=f"seconds of rest; at most {MAX_REST_SECONDS}, {BOUND_NOTE}"),
+        ]
+        | UnsetType
+    ) = UNSET
     provenance: Provenance | UnsetType = UNSET
 
 
