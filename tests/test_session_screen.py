@@ -319,3 +319,39 @@ async def test_the_drawing_keeps_one_width_whichever_caption_shows(make_app):
             await pilot.pause()
             widths.add((drawing.region.x, drawing.region.width))
         assert len(widths) == 1
+
+
+async def test_opening_help_over_a_hold_pauses_it_until_the_person_goes_on(make_app):
+    app, clock, _history = session_app(make_app)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_single(pilot, "sitting-adductor-stretch")
+        await wait(pilot, clock, 3 + 5)
+        assert screen.query_one("#clock", SessionClock).value == "0:10"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert app.screen is not screen and app.showing_help()
+        await wait(pilot, clock, 120, step=10)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.has_class("-paused")
+        assert str(screen.query_one("#phase-title", Static).render()) == "Paused"
+        assert screen.query_one("#clock", SessionClock).value == "0:10"
+        await pilot.press("space")
+        await wait(pilot, clock, 4)
+        assert screen.query_one("#clock", SessionClock).value == "0:06"
+
+
+async def test_f1_over_a_paused_session_keeps_it_paused(make_app):
+    app, clock, _history = session_app(make_app)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await start_single(pilot, "sitting-adductor-stretch")
+        await wait(pilot, clock, 3 + 5)
+        await pilot.press("space")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.showing_help()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.runner is not None and screen.runner.paused
+        assert screen.query_one("#clock", SessionClock).value == "0:10"

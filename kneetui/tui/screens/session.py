@@ -106,6 +106,8 @@ class SessionScreen(Screen[None]):
         Binding("minus", f"adjust(-{ADJUST_SECONDS})", f"-{ADJUST_SECONDS}s"),
         Binding("escape", "leave", "Home"),
         Binding("escape", "quit_session", "Quit", show=False),
+        # Help opens over the session as on any screen, but pauses it first: reading is not exercising.
+        Binding("question_mark,f1", "help", "Help", show=False),
     ]
 
     def __init__(self, program_id: str | None = None, exercise_id: str | None = None, dose: Dose | None = None) -> None:
@@ -358,6 +360,14 @@ class SessionScreen(Screen[None]):
         if self.runner:
             self.runner.toggle_pause()
             self.update_view()
+
+    def action_help(self) -> None:
+        """Pause a running countdown (as space does), then open Help over the session."""
+        runner = self.runner
+        if runner is not None and runner.state is RunnerState.RUNNING and not self.over and not runner.paused:
+            runner.toggle_pause()
+            self.update_view()
+        self.app.action_help()
 
     def action_count_rep(self) -> None:
         if self.runner:
