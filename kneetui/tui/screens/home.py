@@ -90,10 +90,10 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "kneetui"
         self.sub_title = "home exercises for the inside of the knee"
-        self.refresh_today()
         self.query_one("#menu").focus()
 
     def on_screen_resume(self) -> None:
+        # Also sent when Home is first shown: filling the today panel here alone fills it once at start-up.
         self.refresh_today()
 
     def refresh_today(self) -> None:
