@@ -15,21 +15,29 @@ def run_app(loaded_settings: LoadedSettings, theme: str | None = None) -> int:
     # the first frame. The app collects again once Home is painted (KneeApp.first_frame_shown).
     gc.disable()
 
-    from textual.theme import BUILTIN_THEMES
+    from concurrent.futures import ThreadPoolExecutor
 
-    from kneetui.exchange.installed import load_installed_plugins
-    from kneetui.tui.app import KneeApp
-    from kneetui.tui.themes import load_themes
-
-    themes = load_themes()
-    known = [*themes.names, *BUILTIN_THEMES]
-    if theme is not None and theme not in known:
-        print(f"kneetui: there is no theme called {theme!r}; choose one of: {', '.join(known)}", file=sys.stderr)
-        return 2
     from kneetui.history.store import open_history_store
 
-    plugins = load_installed_plugins(disabled=loaded_settings.settings.disabled_plugins)
-    history = open_history_store()
+    # Opening the history mostly waits on the disk (a new one is made with several fsyncs): it runs
+    # in a thread while this one imports the app and loads themes and plug-ins, and is joined below.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kneetui-history-open") as opener:
+        opening = opener.submit(open_history_store)
+
+        from textual.theme import BUILTIN_THEMES
+
+        from kneetui.exchange.installed import load_installed_plugins
+        from kneetui.tui.app import KneeApp
+        from kneetui.tui.themes import load_themes
+
+        themes = load_themes()
+        known = [*themes.names, *BUILTIN_THEMES]
+        if theme is not None and theme not in known:
+            print(f"kneetui: there is no theme called {theme!r}; choose one of: {', '.join(known)}", file=sys.stderr)
+            opening.result().store.close()
+            return 2
+        plugins = load_installed_plugins(disabled=loaded_settings.settings.disabled_plugins)
+        history = opening.result()
     loaded_settings.notices.extend(history.notices)
     app = KneeApp(plugins, loaded_settings, theme_override=theme, themes=themes, history=history.store)
     draw_in_utf8(sys.__stderr__)
