@@ -67,7 +67,7 @@ class KneeApp(App[None]):
     #: Every screen gets ``-narrow`` below 70 columns: side-by-side panels stack there.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-wide")]
     BINDINGS = [
-        # Help opens over whatever is shown (a session keeps running under it); Escape comes back.
+        # Help opens over whatever is shown; Escape comes back. The session screen pauses itself first.
         Binding("question_mark,f1", "help", "Help", show=False),
         Binding("ctrl+p", "command_palette", "Palette", show=False, priority=True),
         # kneetui's safety frame on a plug-in's screen: these come before anything the plug-in binds.
