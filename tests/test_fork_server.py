@@ -230,3 +230,67 @@ def test_the_warm_up_shows_home_and_leaves_no_thread_no_loop_and_the_environment
     assert set(threading.enumerate()) == threads
     with pytest.raises(RuntimeError):
         asyncio.get_running_loop()
+
+
+def install_recording_plugin(site: Path, log: Path) -> str:
+    """A third party's plug-in, installed as an entry point, that writes its pid and home to ``log`` at import."""
+    module = "kneetui_import_recorder"
+    (site / f"{module}.py").write_text(
+        "import os\nfrom pathlib import Path\n"
+        f"with open({str(log)!r}, 'a', encoding='utf-8') as log:\n"
+        "    log.write(f'{os.getpid()} {Path.home()}\\n')\n"
+    )
+    dist_info = site / "kneetui_import_recorder-0.1.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: kneetui-import-recorder\nVersion: 0.1\n")
+    (dist_info / "entry_points.txt").write_text(f"[kneetui]\nimport-recorder = {module}\n")
+    return module
+
+
+def fork_server_seeing(site: Path, imported_first: str = "") -> tuple[str, ...]:
+    """The fork server's command, with ``site`` on its path as a site-packages folder would be."""
+    first = f"import {imported_first}; " if imported_first else ""
+    return (
+        *fork_server_module.FORK_SERVER_COMMAND[:2],
+        "-c",
+        f"import sys; sys.path.insert(0, {str(site)!r}); {first}"
+        "from kneetui.serve.fork_server import main; sys.exit(main())",
+    )
+
+
+def imports_recorded(log: Path) -> dict[int, str]:
+    if not log.exists():
+        return {}
+    return {int(pid): home for pid, home in (line.split(" ", 1) for line in log.read_text().splitlines())}
+
+
+async def test_a_third_party_plugin_is_imported_in_each_patients_kneetui_never_in_the_fork_server(tmp_path):
+    site, log = tmp_path / "site", tmp_path / "imports.log"
+    site.mkdir()
+    install_recording_plugin(site, log)
+    forks = await ForkServer.start(PASSED_THROUGH, command=fork_server_seeing(site))
+    children = {}
+    try:
+        assert imports_recorded(log) == {}, "the warm-up ran no third party's code"
+        for name in ("anna", "bob"):
+            env = patient_env(tmp_path, name)
+            children[env["HOME"]] = await PtyChild.open(
+                TerminalSize(80, 24), lambda terminal, env=env: forks.fork(terminal, env, Path("/"), LIMITS)
+            )
+        for _ in range(1000):
+            if len(imports_recorded(log)) == 2:
+                break
+            await asyncio.sleep(0.02)
+        assert imports_recorded(log) == {child.pid: home for home, child in children.items()}
+    finally:
+        for child in children.values():
+            await child.end(2.0)
+        await forks.close()
+
+
+async def test_a_fork_server_with_a_third_party_plugin_imported_refuses_to_serve(tmp_path):
+    site, log = tmp_path / "site", tmp_path / "imports.log"
+    site.mkdir()
+    module = install_recording_plugin(site, log)
+    with pytest.raises(ForkServerGone, match=module):
+        await ForkServer.start(PASSED_THROUGH, command=fork_server_seeing(site, imported_first=module))

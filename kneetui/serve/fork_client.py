@@ -169,6 +169,9 @@ class ForkServer:
         if "ready" in message:
             if not self._ready.done():
                 self._ready.set_result(int(message["ready"]))
+        elif "refused" in message:
+            if not self._ready.done():
+                self._ready.set_exception(ForkServerGone(f"it refused to serve: {message['refused']}"))
         elif "exited" in message:
             pid, returncode = int(message["exited"]), int(message["returncode"])
             ended = self._children.get(pid)

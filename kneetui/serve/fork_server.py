@@ -92,9 +92,26 @@ def preload() -> None:
         traceback.print_exc()
 
 
+def third_party_code_loaded() -> list[str]:
+    """Modules of third-party plug-ins (entry points or the plug-in folder) this process has imported."""
+    from kneetui.plugin_host.loader import USER_FOLDER_PREFIX
+    from kneetui.plugin_host.reserved import third_party_modules
+
+    theirs = third_party_modules()
+    return sorted(
+        name for name in list(sys.modules) if name.split(".")[0] in theirs or name.startswith(USER_FOLDER_PREFIX)
+    )
+
+
 def serve(control: socket.socket) -> None:
     """Answer fork requests on ``control`` until the SSH server closes it."""
     preload()
+    # A third party's module imported here would be shared by every patient: refuse to fork
+    # anyone, so that the SSH server spawns each kneetui afresh (and logs why).
+    loaded = third_party_code_loaded()
+    if loaded:
+        _send(control, {"refused": f"third-party plug-in code was imported before forking: {', '.join(loaded)}"})
+        return
     # The garbage of the imports goes first; what is left is never collected in a child, so
     # the collector does not write to (and copy) the pages patients share. Measured: a child
     # at Home kept about 25 MiB shared with it this way, 13 MiB without.
