@@ -9,6 +9,7 @@ server is gone, children are spawned as before.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from kneetui.serve import fork_client as fork_client_module
 from kneetui.serve import fork_server as fork_server_module
 from kneetui.serve.fork_client import UNKNOWN_EXIT_STATUS, ForkServer, ForkServerGone
 from kneetui.serve.fork_server import become_patient
@@ -294,3 +296,55 @@ async def test_a_fork_server_with_a_third_party_plugin_imported_refuses_to_serve
     module = install_recording_plugin(site, log)
     with pytest.raises(ForkServerGone, match=module):
         await ForkServer.start(PASSED_THROUGH, command=fork_server_seeing(site, imported_first=module))
+
+
+async def wait_for_condition(condition, tries: int = 1000) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the condition never held")
+
+
+async def test_a_busy_fork_server_is_waited_for_not_taken_for_gone(tmp_path):
+    """Requests beyond what its socket holds wait until it reads them; none is lost or spawned twice."""
+    forks = await ForkServer.start(PASSED_THROUGH)
+    # A small buffer, so that a few requests fill it as many logins at once would fill the default one.
+    forks._control.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    os.kill(forks.pid, signal.SIGSTOP)
+    terminals = [os.openpty() for _ in range(12)]
+    env = patient_env(tmp_path)
+    try:
+        asked = [
+            asyncio.ensure_future(forks.fork(slave, env, Path("/"), LIMITS, argv=["kneetui", "--version"]))
+            for _master, slave in terminals
+        ]
+        await wait_for_condition(lambda: forks._send_waiters, tries=500)
+        os.kill(forks.pid, signal.SIGCONT)
+        children = await asyncio.wait_for(asyncio.gather(*asked), 30)
+        assert forks.alive
+        assert [await asyncio.wait_for(child.wait(), 30) for child in children] == [0] * len(terminals)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(forks.pid, signal.SIGCONT)
+        for master, slave in terminals:
+            os.close(master)
+            os.close(slave)
+        await forks.close()
+
+
+async def test_a_stuck_fork_server_is_killed_and_given_up_after_a_timeout(tmp_path, monkeypatch):
+    monkeypatch.setattr(fork_client_module, "REPLY_TIMEOUT_SECONDS", 0.5)
+    forks = await ForkServer.start(PASSED_THROUGH)
+    os.kill(forks.pid, signal.SIGSTOP)
+    master, slave = os.openpty()
+    try:
+        with pytest.raises(ForkServerGone):
+            await asyncio.wait_for(forks.fork(slave, patient_env(tmp_path), Path("/"), LIMITS), 10)
+        assert not forks.alive
+        # Killed, so that it can never fork the request it had queued onto a terminal given to another.
+        assert await asyncio.wait_for(forks._process.wait(), 10) == -signal.SIGKILL
+    finally:
+        os.close(master)
+        os.close(slave)
+        await forks.close()

@@ -34,6 +34,9 @@ from kneetui.serve.terminal import ChildLimits
 log = logging.getLogger("kneetui.serve")
 
 READY_TIMEOUT_SECONDS = 60.0
+#: How long a login waits for the fork server to take its request and answer with a pid; after
+#: that the fork server is taken for stuck, killed, and every kneetui is spawned instead.
+REPLY_TIMEOUT_SECONDS = 10.0
 #: The exit status given for a child whose fork server died first (no one could reap it here).
 UNKNOWN_EXIT_STATUS = 255
 
@@ -77,6 +80,7 @@ class ForkServer:
         self._early_exits: dict[int, int] = {}
         self._pidfds: dict[int, int] = {}
         self._numbers = iter(range(1, sys.maxsize))
+        self._send_waiters: list[asyncio.Future[None]] = []
         self._ready: asyncio.Future[int] = self._loop.create_future()
         self.alive = True
         self._loop.add_reader(control.fileno(), self._read)
@@ -140,16 +144,48 @@ class ForkServer:
         started: asyncio.Future[int] = self._loop.create_future()
         self._requests[number] = started
         try:
-            socket.send_fds(self._control, [json.dumps(request).encode()], [terminal, *pass_fds])
-        except OSError as error:
+            pid = await asyncio.wait_for(
+                self._ask(json.dumps(request).encode(), [terminal, *pass_fds], started), REPLY_TIMEOUT_SECONDS
+            )
+        except TimeoutError:
+            self._gone(f"it did not answer a request in {REPLY_TIMEOUT_SECONDS:g} s")
+            raise ForkServerGone("the fork server did not answer in time") from None
+        finally:
             self._requests.pop(number, None)
-            self._gone(f"sending a request failed: {error}")
-            raise ForkServerGone(f"the fork server has gone: {error}") from error
-        pid = await started
         ended = self._children.setdefault(pid, self._loop.create_future())
         if pid in self._early_exits:
             ended.set_result(self._early_exits.pop(pid))
         return ForkedChild(pid, ended)
+
+    async def _ask(self, message: bytes, fds: list[int], started: asyncio.Future[int]) -> int:
+        """Send one request, waiting while the socket is full, and wait for the pid in the reply."""
+        while True:
+            if not self.alive:
+                raise ForkServerGone("the fork server has gone")
+            try:
+                socket.send_fds(self._control, [message], fds)
+                break
+            except BlockingIOError:
+                # The fork server is busy, not gone: its socket is full until it reads.
+                await self._writable()
+            except OSError as error:
+                self._gone(f"sending a request failed: {error}")
+                raise ForkServerGone(f"the fork server has gone: {error}") from error
+        return await started
+
+    async def _writable(self) -> None:
+        waiter: asyncio.Future[None] = self._loop.create_future()
+        if not self._send_waiters:
+            self._loop.add_writer(self._control.fileno(), self._wake_senders)
+        self._send_waiters.append(waiter)
+        await waiter
+
+    def _wake_senders(self) -> None:
+        self._loop.remove_writer(self._control.fileno())
+        waiters, self._send_waiters = self._send_waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
     def _read(self) -> None:
         while True:
@@ -192,10 +228,7 @@ class ForkServer:
     def _gone(self, why: str) -> None:
         if not self.alive:
             return
-        self.alive = False
-        with contextlib.suppress(ValueError, OSError):
-            self._loop.remove_reader(self._control.fileno())
-        self._control.close()
+        self._stop()
         if self._ready.done():
             log.error("the fork server (pid %d) has gone (%s); each kneetui is now started afresh", self.pid, why)
         else:
@@ -207,6 +240,23 @@ class ForkServer:
         # Children it forked are no longer anyone's to reap here: notice their end without a status.
         for pid, ended in self._children.items():
             self._watch_orphan(pid, ended)
+
+    def _stop(self) -> None:
+        """Give up on the fork server: kill it first, so it forks nothing still queued, then drop the socket."""
+        self.alive = False
+        # SIGKILL, not a closed socket: a fork server that is merely slow would otherwise go
+        # on forking the requests already queued, onto terminals given to spawned children.
+        with contextlib.suppress(ProcessLookupError):
+            self._process.kill()
+        with contextlib.suppress(ValueError, OSError):
+            self._loop.remove_reader(self._control.fileno())
+        with contextlib.suppress(ValueError, OSError):
+            self._loop.remove_writer(self._control.fileno())
+        waiters, self._send_waiters = self._send_waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_exception(ForkServerGone("the fork server has gone"))
+        self._control.close()
 
     def _watch_orphan(self, pid: int, ended: asyncio.Future[int]) -> None:
         try:
@@ -231,22 +281,14 @@ class ForkServer:
         self._loop.add_reader(pidfd, exited)
 
     async def close(self) -> None:
-        """Stop the fork server; the children it forked are the SSH server's to end, not this one's."""
+        """Kill the fork server; the children it forked are the SSH server's to end, not this one's."""
         if self.alive:
-            self.alive = False  # so that its end is not taken for a death
-            with contextlib.suppress(ValueError, OSError):
-                self._loop.remove_reader(self._control.fileno())
-            self._control.close()
+            self._stop()  # alive is false first, so that its end is not taken for a death
         for started in self._requests.values():
             if not started.done():
                 started.set_exception(ForkServerGone("the server is stopping"))
         self._requests.clear()
-        try:
-            await asyncio.wait_for(self._process.wait(), 5)
-        except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                self._process.kill()
-            await self._process.wait()
+        await self._process.wait()
         for pidfd in self._pidfds.values():
             with contextlib.suppress(ValueError, OSError):
                 self._loop.remove_reader(pidfd)

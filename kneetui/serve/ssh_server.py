@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import signal
+import subprocess
 import sys
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -439,7 +440,8 @@ class KneeSSHService:
             if problem:
                 raise PermissionError(problem)
             child = await PtyChild.open(size, self._launcher(patient, env, (refusals_write,)))
-        except OSError as error:
+        except (OSError, subprocess.SubprocessError) as error:
+            # SubprocessError: the spawned child's set-up failed before it ran (its terminal, its limits).
             os.close(refusals_read)
             log.error("%s: cannot start kneetui for %s: %s", patient.peer, patient.user, error)
             process.stderr.write(b"kneetui could not start here; please tell the clinic.\r\n")
