@@ -14,6 +14,7 @@ import json
 import os
 import signal
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -102,7 +103,9 @@ async def test_a_forked_kneetui_is_isolated_like_a_spawned_one(tmp_path, server_
         assert "Umask:\t0077" in status
         limits = Path(f"/proc/{pid}/limits").read_text()
         assert f"{LIMITS.memory_bytes}" in limits and "Max open files            200" in limits
-        assert b"-I" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        # ps and pkill -f see a patient's kneetui, not the fork server's command line.
+        shown = Path(f"/proc/{pid}/cmdline").read_bytes().rstrip(b"\0").split(b"\0")
+        assert shown == [os.fsencode(sys.executable), b"-I", b"-m", b"kneetui"]
         # Not one of the fork server's descriptors reached the patient's process.
         assert not socket_inodes(forks.pid) & socket_inodes(pid)
         # The refusals pipe keeps the number the environment names.
@@ -348,3 +351,55 @@ async def test_a_stuck_fork_server_is_killed_and_given_up_after_a_timeout(tmp_pa
         os.close(master)
         os.close(slave)
         await forks.close()
+
+
+async def test_children_still_running_when_the_fork_server_is_closed_are_noticed_when_they_end(tmp_path):
+    forks = await ForkServer.start(PASSED_THROUGH)
+    child = await PtyChild.open(
+        TerminalSize(80, 24), lambda terminal: forks.fork(terminal, patient_env(tmp_path), Path("/"), LIMITS)
+    )
+    await read_until(child, b"Before you exercise")
+    await forks.close()
+    # No one can reap it once its fork server is gone (this test process is no subreaper), but its end is seen.
+    assert await asyncio.wait_for(child.end(2.0), 10) == UNKNOWN_EXIT_STATUS
+
+
+def test_a_forked_child_ends_as_an_interpreter_would(tmp_path, monkeypatch):
+    """Its own atexit handlers and non-daemon threads run before it exits; the fork server's handlers do not."""
+    import atexit
+    import threading
+
+    ran = tmp_path / "ran"
+    ran.mkdir()
+
+    def note(name: str) -> None:
+        (ran / name).write_text(name)
+
+    go_on_read, go_on_write = os.pipe()
+    target = 9
+
+    def kneetui_with_a_thread_and_an_exit_handler(argv):
+        atexit.register(note, "patient-atexit")
+        # The thread finishes only once the test says so, after kneetui itself has returned.
+        threading.Thread(target=lambda: (os.read(target, 1), note("thread-finished"))).start()
+        return 3
+
+    monkeypatch.setattr(fork_server_module, "run_kneetui", kneetui_with_a_thread_and_an_exit_handler)
+    monkeypatch.setattr(fork_server_module.threading, "active_count", lambda: 1)
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    master, slave = os.openpty()
+    atexit.register(note, "fork-server-atexit")
+    try:
+        request = {"id": 1, "env": patient_env(tmp_path), "pass_fds": [target]}
+        fork_server_module._fork_one(theirs, request, [slave, go_on_read])
+        pid = json.loads(ours.recv(65536))["pid"]
+        os.write(go_on_write, b"x")
+        _, status = os.waitpid(pid, 0)
+    finally:
+        atexit.unregister(note)
+        for descriptor in (master, slave, go_on_read, go_on_write):
+            os.close(descriptor)
+        ours.close()
+        theirs.close()
+    assert os.waitstatus_to_exitcode(status) == 3
+    assert sorted(path.name for path in ran.iterdir()) == ["patient-atexit", "thread-finished"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import json
 import logging
 import os
@@ -37,7 +38,10 @@ READY_TIMEOUT_SECONDS = 60.0
 #: How long a login waits for the fork server to take its request and answer with a pid; after
 #: that the fork server is taken for stuck, killed, and every kneetui is spawned instead.
 REPLY_TIMEOUT_SECONDS = 10.0
-#: The exit status given for a child whose fork server died first (no one could reap it here).
+#: prctl(2) option: orphaned descendants are re-parented to this process instead of to init.
+PR_SET_CHILD_SUBREAPER = 36
+#: The exit status given for a child whose fork server died first, when this process could not
+#: reap it (it is not a subreaper: the child was adopted by init instead).
 UNKNOWN_EXIT_STATUS = 255
 
 
@@ -269,14 +273,16 @@ class ForkServer:
 
         def exited() -> None:
             self._loop.remove_reader(pidfd)
-            os.close(self._pidfds.pop(pid))
-            log.warning(
-                "kneetui pid %d ended after its fork server; its exit status is not known (given as %d)",
-                pid,
-                UNKNOWN_EXIT_STATUS,
-            )
+            returncode = _reap_orphan(self._pidfds.pop(pid))
+            if returncode is None:
+                returncode = UNKNOWN_EXIT_STATUS
+                log.warning(
+                    "kneetui pid %d ended after its fork server; its exit status is not known (given as %d)",
+                    pid,
+                    returncode,
+                )
             if not ended.done():
-                ended.set_result(UNKNOWN_EXIT_STATUS)
+                ended.set_result(returncode)
 
         self._loop.add_reader(pidfd, exited)
 
@@ -289,8 +295,35 @@ class ForkServer:
                 started.set_exception(ForkServerGone("the server is stopping"))
         self._requests.clear()
         await self._process.wait()
-        for pidfd in self._pidfds.values():
-            with contextlib.suppress(ValueError, OSError):
-                self._loop.remove_reader(pidfd)
-            os.close(pidfd)
-        self._pidfds.clear()
+        # Children still running are noticed when they end, as after the fork server's death.
+        for pid, ended in self._children.items():
+            if pid not in self._pidfds and not ended.done():
+                self._watch_orphan(pid, ended)
+
+
+def become_subreaper() -> bool:
+    """Adopt this process's orphaned descendants (Linux's PR_SET_CHILD_SUBREAPER); False where it cannot.
+
+    Children the fork server forked then become this process's own when the fork server dies,
+    so it can learn their real exit status, and no zombie is left even when it runs as PID 1.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _reap_orphan(pidfd: int) -> int | None:
+    """The exit status (negative for a signal) of the ended process ``pidfd`` refers to, if it is ours to reap."""
+    try:
+        result = os.waitid(os.P_PIDFD, pidfd, os.WEXITED | os.WNOHANG)
+    except (OSError, AttributeError):  # not our child (no subreaper here), or no P_PIDFD
+        result = None
+    finally:
+        os.close(pidfd)
+    if result is None:
+        return None
+    return result.si_status if result.si_code == os.CLD_EXITED else -result.si_status

@@ -25,7 +25,7 @@ import asyncssh
 
 from kneetui.serve.audit import AuditLog, client_text
 from kneetui.serve.clinic import SESSIONS_FILE, SessionBoard, now_utc
-from kneetui.serve.fork_client import ForkServer, ForkServerGone
+from kneetui.serve.fork_client import ForkServer, ForkServerGone, become_subreaper
 from kneetui.serve.host_key import HostKey, load_or_create_host_key
 from kneetui.serve.idle import IdleWatch, duration
 from kneetui.serve.patients import (
@@ -575,6 +575,8 @@ async def start_fork_server(options: SshServeOptions) -> ForkServer | None:
     """The pre-warmed process each patient's kneetui is forked from; None (logged) when it cannot start."""
     if not options.fork_server or options.app_command != APP_COMMAND:
         return None
+    if not become_subreaper():
+        log.info("not a subreaper here: a kneetui that outlives its fork server ends with its status unknown")
     try:
         fork_server = await ForkServer.start(PASSED_THROUGH)
     except ForkServerGone as error:
