@@ -213,3 +213,32 @@ def test_every_command_is_found_in_the_module_that_adds_it():
     assert modules_needed(["--theme", "nord", "paths", "--json"]) == ["listing"]
     assert modules_needed(["--help"]) == COMMAND_MODULES
     assert modules_needed(["pathz"]) == COMMAND_MODULES
+
+
+@pytest.mark.parametrize(
+    ("argv", "module", "function"),
+    [
+        (["serve", "ssh"], "serve_commands", "serve_ssh"),
+        (["serve", "web"], "serve_commands", "serve_web"),
+        (["clinic", "add", "anna", "anna.pub"], "clinic_commands", "clinic_add"),
+        (["clinic", "list"], "clinic_commands", "clinic_list"),
+        (["clinic", "remove", "anna"], "clinic_commands", "clinic_remove"),
+        (["clinic", "sessions"], "clinic_commands", "clinic_sessions"),
+    ],
+)
+def test_the_servers_and_the_operators_commands_load_no_plugin(monkeypatch, argv, module, function):
+    """The SSH server holds the host key: no plug-in's code may run in it (each patient's kneetui loads its own)."""
+    import importlib
+
+    from kneetui.cli.main import main
+    from kneetui.exchange import installed
+
+    def no_plugins(*args, **kwargs):
+        raise AssertionError("plug-ins were loaded")
+
+    ran = []
+    monkeypatch.setattr(installed, "load_installed_plugins", no_plugins)
+    monkeypatch.setattr(
+        importlib.import_module(f"kneetui.cli.{module}"), function, lambda args, loaded: ran.append(0) or 0
+    )
+    assert main(argv) == 0 and ran == [0]

@@ -9,14 +9,17 @@ server is gone, children are spawned as before.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
 import socket
+import sys
 from pathlib import Path
 
 import pytest
 
+from kneetui.serve import fork_client as fork_client_module
 from kneetui.serve import fork_server as fork_server_module
 from kneetui.serve.fork_client import UNKNOWN_EXIT_STATUS, ForkServer, ForkServerGone
 from kneetui.serve.fork_server import become_patient
@@ -100,7 +103,9 @@ async def test_a_forked_kneetui_is_isolated_like_a_spawned_one(tmp_path, server_
         assert "Umask:\t0077" in status
         limits = Path(f"/proc/{pid}/limits").read_text()
         assert f"{LIMITS.memory_bytes}" in limits and "Max open files            200" in limits
-        assert b"-I" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        # ps and pkill -f see a patient's kneetui, not the fork server's command line.
+        shown = Path(f"/proc/{pid}/cmdline").read_bytes().rstrip(b"\0").split(b"\0")
+        assert shown == [os.fsencode(sys.executable), b"-I", b"-m", b"kneetui"]
         # Not one of the fork server's descriptors reached the patient's process.
         assert not socket_inodes(forks.pid) & socket_inodes(pid)
         # The refusals pipe keeps the number the environment names.
@@ -230,3 +235,171 @@ def test_the_warm_up_shows_home_and_leaves_no_thread_no_loop_and_the_environment
     assert set(threading.enumerate()) == threads
     with pytest.raises(RuntimeError):
         asyncio.get_running_loop()
+
+
+def install_recording_plugin(site: Path, log: Path) -> str:
+    """A third party's plug-in, installed as an entry point, that writes its pid and home to ``log`` at import."""
+    module = "kneetui_import_recorder"
+    (site / f"{module}.py").write_text(
+        "import os\nfrom pathlib import Path\n"
+        f"with open({str(log)!r}, 'a', encoding='utf-8') as log:\n"
+        "    log.write(f'{os.getpid()} {Path.home()}\\n')\n"
+    )
+    dist_info = site / "kneetui_import_recorder-0.1.dist-info"
+    dist_info.mkdir()
+    (dist_info / "METADATA").write_text("Metadata-Version: 2.1\nName: kneetui-import-recorder\nVersion: 0.1\n")
+    (dist_info / "entry_points.txt").write_text(f"[kneetui]\nimport-recorder = {module}\n")
+    return module
+
+
+def fork_server_seeing(site: Path, imported_first: str = "") -> tuple[str, ...]:
+    """The fork server's command, with ``site`` on its path as a site-packages folder would be."""
+    first = f"import {imported_first}; " if imported_first else ""
+    return (
+        *fork_server_module.FORK_SERVER_COMMAND[:2],
+        "-c",
+        f"import sys; sys.path.insert(0, {str(site)!r}); {first}"
+        "from kneetui.serve.fork_server import main; sys.exit(main())",
+    )
+
+
+def imports_recorded(log: Path) -> dict[int, str]:
+    if not log.exists():
+        return {}
+    return {int(pid): home for pid, home in (line.split(" ", 1) for line in log.read_text().splitlines())}
+
+
+async def test_a_third_party_plugin_is_imported_in_each_patients_kneetui_never_in_the_fork_server(tmp_path):
+    site, log = tmp_path / "site", tmp_path / "imports.log"
+    site.mkdir()
+    install_recording_plugin(site, log)
+    forks = await ForkServer.start(PASSED_THROUGH, command=fork_server_seeing(site))
+    children = {}
+    try:
+        assert imports_recorded(log) == {}, "the warm-up ran no third party's code"
+        for name in ("anna", "bob"):
+            env = patient_env(tmp_path, name)
+            children[env["HOME"]] = await PtyChild.open(
+                TerminalSize(80, 24), lambda terminal, env=env: forks.fork(terminal, env, Path("/"), LIMITS)
+            )
+        for _ in range(1000):
+            if len(imports_recorded(log)) == 2:
+                break
+            await asyncio.sleep(0.02)
+        assert imports_recorded(log) == {child.pid: home for home, child in children.items()}
+    finally:
+        for child in children.values():
+            await child.end(2.0)
+        await forks.close()
+
+
+async def test_a_fork_server_with_a_third_party_plugin_imported_refuses_to_serve(tmp_path):
+    site, log = tmp_path / "site", tmp_path / "imports.log"
+    site.mkdir()
+    module = install_recording_plugin(site, log)
+    with pytest.raises(ForkServerGone, match=module):
+        await ForkServer.start(PASSED_THROUGH, command=fork_server_seeing(site, imported_first=module))
+
+
+async def wait_for_condition(condition, tries: int = 1000) -> None:
+    for _ in range(tries):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError("the condition never held")
+
+
+async def test_a_busy_fork_server_is_waited_for_not_taken_for_gone(tmp_path):
+    """Requests beyond what its socket holds wait until it reads them; none is lost or spawned twice."""
+    forks = await ForkServer.start(PASSED_THROUGH)
+    # A small buffer, so that a few requests fill it as many logins at once would fill the default one.
+    forks._control.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    os.kill(forks.pid, signal.SIGSTOP)
+    terminals = [os.openpty() for _ in range(12)]
+    env = patient_env(tmp_path)
+    try:
+        asked = [
+            asyncio.ensure_future(forks.fork(slave, env, Path("/"), LIMITS, argv=["kneetui", "--version"]))
+            for _master, slave in terminals
+        ]
+        await wait_for_condition(lambda: forks._send_waiters, tries=500)
+        os.kill(forks.pid, signal.SIGCONT)
+        children = await asyncio.wait_for(asyncio.gather(*asked), 30)
+        assert forks.alive
+        assert [await asyncio.wait_for(child.wait(), 30) for child in children] == [0] * len(terminals)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(forks.pid, signal.SIGCONT)
+        for master, slave in terminals:
+            os.close(master)
+            os.close(slave)
+        await forks.close()
+
+
+async def test_a_stuck_fork_server_is_killed_and_given_up_after_a_timeout(tmp_path, monkeypatch):
+    monkeypatch.setattr(fork_client_module, "REPLY_TIMEOUT_SECONDS", 0.5)
+    forks = await ForkServer.start(PASSED_THROUGH)
+    os.kill(forks.pid, signal.SIGSTOP)
+    master, slave = os.openpty()
+    try:
+        with pytest.raises(ForkServerGone):
+            await asyncio.wait_for(forks.fork(slave, patient_env(tmp_path), Path("/"), LIMITS), 10)
+        assert not forks.alive
+        # Killed, so that it can never fork the request it had queued onto a terminal given to another.
+        assert await asyncio.wait_for(forks._process.wait(), 10) == -signal.SIGKILL
+    finally:
+        os.close(master)
+        os.close(slave)
+        await forks.close()
+
+
+async def test_children_still_running_when_the_fork_server_is_closed_are_noticed_when_they_end(tmp_path):
+    forks = await ForkServer.start(PASSED_THROUGH)
+    child = await PtyChild.open(
+        TerminalSize(80, 24), lambda terminal: forks.fork(terminal, patient_env(tmp_path), Path("/"), LIMITS)
+    )
+    await read_until(child, b"Before you exercise")
+    await forks.close()
+    # No one can reap it once its fork server is gone (this test process is no subreaper), but its end is seen.
+    assert await asyncio.wait_for(child.end(2.0), 10) == UNKNOWN_EXIT_STATUS
+
+
+def test_a_forked_child_ends_as_an_interpreter_would(tmp_path, monkeypatch):
+    """Its own atexit handlers and non-daemon threads run before it exits; the fork server's handlers do not."""
+    import atexit
+    import threading
+
+    ran = tmp_path / "ran"
+    ran.mkdir()
+
+    def note(name: str) -> None:
+        (ran / name).write_text(name)
+
+    go_on_read, go_on_write = os.pipe()
+    target = 9
+
+    def kneetui_with_a_thread_and_an_exit_handler(argv):
+        atexit.register(note, "patient-atexit")
+        # The thread finishes only once the test says so, after kneetui itself has returned.
+        threading.Thread(target=lambda: (os.read(target, 1), note("thread-finished"))).start()
+        return 3
+
+    monkeypatch.setattr(fork_server_module, "run_kneetui", kneetui_with_a_thread_and_an_exit_handler)
+    monkeypatch.setattr(fork_server_module.threading, "active_count", lambda: 1)
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    master, slave = os.openpty()
+    atexit.register(note, "fork-server-atexit")
+    try:
+        request = {"id": 1, "env": patient_env(tmp_path), "pass_fds": [target]}
+        fork_server_module._fork_one(theirs, request, [slave, go_on_read])
+        pid = json.loads(ours.recv(65536))["pid"]
+        os.write(go_on_write, b"x")
+        _, status = os.waitpid(pid, 0)
+    finally:
+        atexit.unregister(note)
+        for descriptor in (master, slave, go_on_read, go_on_write):
+            os.close(descriptor)
+        ours.close()
+        theirs.close()
+    assert os.waitstatus_to_exitcode(status) == 3
+    assert sorted(path.name for path in ran.iterdir()) == ["patient-atexit", "thread-finished"]

@@ -530,9 +530,9 @@ def test_when_the_fork_server_dies_it_is_logged_and_kneetui_is_spawned_as_before
     second.type(b"q")
     assert second.wait_closed() == 0
     first.type(b"q")
-    # Its fork server, which alone could reap it, is gone: the status is logged as not known.
-    assert first.wait_closed() == 255
-    assert poll(lambda: "its exit status is not known" in server.log(), 5), server.log()
+    # Its fork server is gone, but the server adopted it (a subreaper): its real exit status comes back.
+    assert first.wait_closed() == 0
+    assert "its exit status is not known" not in server.log()
     assert poll(lambda: not kneetui_pids(server.home_of("pia")), 5)
 
 
@@ -1136,3 +1136,52 @@ def test_a_host_key_that_is_a_link_is_refused(tmp_path):
     (tmp_path / "host_key").symlink_to(tmp_path / "real_key")
     with pytest.raises(HostKeyError, match="symbolic link"):
         load_or_create_host_key(tmp_path / "host_key")
+
+
+async def test_a_kneetui_that_cannot_be_spawned_gets_the_patient_a_message_not_a_dropped_connection(
+    tmp_path, monkeypatch
+):
+    """A child whose set-up fails before it runs (a SubprocessError, not an OSError) is told and logged."""
+    import logging
+
+    from kneetui.serve import ssh_server
+    from kneetui.serve.audit import AuditLog
+    from kneetui.serve.clinic import SessionBoard
+
+    async def fails_to_start(*args, **kwargs):
+        raise subprocess.SubprocessError("Exception occurred in preexec_fn.")
+
+    class FakeProcess:
+        """What _run_app asks of asyncssh's process: where from, which terminal, and where to write."""
+
+        def __init__(self) -> None:
+            self.stderr = self
+            self.written = b""
+
+        def get_extra_info(self, name: str) -> tuple[str, int]:
+            return ("127.0.0.1", 50000) if name == "peername" else ("127.0.0.1", 2222)
+
+        def get_terminal_type(self) -> str:
+            return "xterm"
+
+        def get_terminal_size(self) -> tuple[int, int, int, int]:
+            return (80, 24, 0, 0)
+
+        def write(self, data: bytes) -> None:
+            self.written += data
+
+    users = tmp_path / "users"
+    users.mkdir(mode=0o700)
+    options = ssh_server.SshServeOptions(
+        tmp_path / "keys", tmp_path / "host_key", users, tmp_path / "state", tmp_path / "audit.log", fork_server=False
+    )
+    (tmp_path / "state").mkdir(mode=0o700)
+    monkeypatch.setattr(ssh_server, "spawn", fails_to_start)
+    service = ssh_server.KneeSSHService(
+        options, AuditLog(logging.getLogger("kneetui.test-audit")), SessionBoard.open(tmp_path / "state" / "s.json")
+    )
+    patient = ssh_server.PatientConnection(service)
+    patient.user, patient.host, patient.port = "anna", "127.0.0.1", 50000
+    process = FakeProcess()
+    assert await service._run_app(patient, process) == 1
+    assert b"kneetui could not start here" in process.written

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from kneetui.cli.clinic_report_command import add_report_command
 from kneetui.cli.serve_commands import absolute_path
-from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage import locations
 
 if TYPE_CHECKING:
@@ -35,7 +34,7 @@ def when(stamp: str) -> str:
         return stamp
 
 
-def clinic_add(args: argparse.Namespace, loaded: LoadResult) -> int:
+def clinic_add(args: argparse.Namespace, loaded: object = None) -> int:
     from kneetui.serve.clinic import ClinicError
 
     clinic = clinic_of(args)
@@ -58,7 +57,7 @@ def clinic_add(args: argparse.Namespace, loaded: LoadResult) -> int:
     return 0
 
 
-def clinic_list(args: argparse.Namespace, loaded: LoadResult) -> int:
+def clinic_list(args: argparse.Namespace, loaded: object = None) -> int:
     clinic = clinic_of(args)
     patients = clinic.patients()
     if not patients:
@@ -78,7 +77,7 @@ def clinic_list(args: argparse.Namespace, loaded: LoadResult) -> int:
     return 0
 
 
-def clinic_remove(args: argparse.Namespace, loaded: LoadResult) -> int:
+def clinic_remove(args: argparse.Namespace, loaded: object = None) -> int:
     from kneetui.serve.clinic import ClinicError
 
     clinic = clinic_of(args)
@@ -98,7 +97,7 @@ def clinic_remove(args: argparse.Namespace, loaded: LoadResult) -> int:
     return 0
 
 
-def clinic_sessions(args: argparse.Namespace, loaded: LoadResult) -> int:
+def clinic_sessions(args: argparse.Namespace, loaded: object = None) -> int:
     clinic = clinic_of(args)
     sessions = clinic.sessions()
     if not sessions.server_running:
@@ -135,11 +134,11 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     add.add_argument("name", help="their login name: lower case letters, digits, '_' and '-'")
     add.add_argument("keyfile", type=Path, help="their public key file (id_ed25519.pub), or - to read it from input")
     add_folder_options(add)
-    add.set_defaults(run=clinic_add)
+    add.set_defaults(run=clinic_add, needs_plugins=False)
 
     listing = actions.add_parser("list", help="every patient, with their last session")
     add_folder_options(listing)
-    listing.set_defaults(run=clinic_list)
+    listing.set_defaults(run=clinic_list, needs_plugins=False)
 
     remove = actions.add_parser(
         "remove",
@@ -149,10 +148,10 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     remove.add_argument("name")
     remove.add_argument("--delete-data", action="store_true", help="delete their settings and history too")
     add_folder_options(remove)
-    remove.set_defaults(run=clinic_remove)
+    remove.set_defaults(run=clinic_remove, needs_plugins=False)
 
     sessions = actions.add_parser("sessions", help="who is connected now, and since when")
     add_folder_options(sessions)
-    sessions.set_defaults(run=clinic_sessions)
+    sessions.set_defaults(run=clinic_sessions, needs_plugins=False)
 
     add_report_command(actions)

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kneetui.content.text import reason
-from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage import locations
 
 if TYPE_CHECKING:
@@ -63,7 +62,7 @@ def ssh_options(args: argparse.Namespace) -> SshServeOptions:
     )
 
 
-def serve_ssh(args: argparse.Namespace, loaded: LoadResult) -> int:
+def serve_ssh(args: argparse.Namespace, loaded: object = None) -> int:
     from kneetui.serve.host_key import HostKeyError
     from kneetui.serve.ssh_server import serve_ssh as run_server
     from kneetui.serve.trust import TrustError
@@ -85,7 +84,7 @@ def serve_ssh(args: argparse.Namespace, loaded: LoadResult) -> int:
     return 1
 
 
-def serve_web(args: argparse.Namespace, loaded: LoadResult) -> int:
+def serve_web(args: argparse.Namespace, loaded: object = None) -> int:
     from kneetui.serve.web import OfflinePageError, WebServeOptions, is_loopback
     from kneetui.serve.web import serve_web as run_server
 
@@ -193,7 +192,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="start each patient's kneetui as a new interpreter instead of forking it from a pre-warmed one "
         "(slower logins, more memory; see docs/serving.md)",
     )
-    ssh.set_defaults(run=serve_ssh)
+    ssh.set_defaults(run=serve_ssh, needs_plugins=False)
 
     web = kinds.add_parser(
         "web",
@@ -220,4 +219,4 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     web.add_argument(
         "--audit-log", metavar="FILE", type=Path, help="where refused requests are written, rotated at 10 MB"
     )
-    web.set_defaults(run=serve_web)
+    web.set_defaults(run=serve_web, needs_plugins=False)

@@ -8,6 +8,7 @@ from typing import Any
 from kneetui.exchange.user_programs import UserPrograms
 from kneetui.plugin_host.loader import LoadResult, load_plugins
 from kneetui.plugin_host.records import PluginRecord
+from kneetui.plugin_host.reserved import own_entry_points
 from kneetui.storage import locations
 
 
@@ -25,3 +26,8 @@ def load_installed_plugins(disabled: Iterable[str] = (), extra: Iterable[tuple[P
         extra=[*packs, UserPrograms().candidate(), *extra],
         log_file=locations.plugin_log_file(),
     )
+
+
+def load_own_plugins() -> LoadResult:
+    """kneetui's own content only (its distribution's entry points and the person's programmes): no third party's code."""
+    return load_plugins(None, entry_points=own_entry_points(), extra=[UserPrograms().candidate()])

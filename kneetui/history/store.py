@@ -7,7 +7,9 @@ read is kept aside and replaced by a fresh one, and a place it cannot write to
 gives a store that works in memory; either way it says so in a notice.
 
 Every ``record_*`` call is its own committed transaction, so a crash or a
-``kill -9`` loses at most the block in progress. WAL mode and a busy timeout
+``kill -9`` loses at most the block in progress. Writes queued on the writer
+thread are first kept in a journal on disk (:mod:`kneetui.history.journal`),
+replayed at the next opening if their process ended before committing them. WAL mode and a busy timeout
 let two kneetui processes of the same person (two SSH logins) share the file:
 a writer waits for the other instead of failing. The app has that waiting done
 on one writer thread (:meth:`HistoryStore.write_in_background`), so its event
@@ -24,7 +26,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,6 +36,7 @@ from kneetui.content.text import reason
 from kneetui.engine.recording import BlockKind, BlockRecord, SessionStart
 from kneetui.engine.safety import PreviousStop, is_advised_stop, is_pain_stop
 from kneetui.history.days import local_day, streak
+from kneetui.history.journal import APPLIED_TABLE, Journal, Write, apply, apply_once, replay
 from kneetui.history.records import (
     ExerciseTotals,
     PainCheck,
@@ -211,6 +214,8 @@ class HistoryStore:
         self._writer_connection: sqlite3.Connection | None = None
         self._real_ids: dict[int, int] = {}
         self._next_provisional = -1
+        #: Each queued write, on disk until it is committed (write_in_background only).
+        self._journal: Journal | None = None
 
     @classmethod
     def in_memory(cls) -> HistoryStore:
@@ -243,6 +248,12 @@ class HistoryStore:
         writer.row_factory = sqlite3.Row
         writer.execute("PRAGMA synchronous = FULL")
         self._writer_connection = writer
+        try:
+            self._journal = Journal(self._path)
+        except OSError as error:
+            self._tell(
+                f"Writes waiting for the history cannot be kept on disk ({reason(error)}); a crash may lose them."
+            )
         self._queue = WriteQueue(self._job_failed)
 
     def flush(self, timeout: float | None = None) -> bool:
@@ -258,6 +269,8 @@ class HistoryStore:
         """Finish the writes asked for, then close the file."""
         if self._queue is not None:
             self._queue.close()
+        if self._journal is not None:
+            self._journal.close()
         with self._lock:
             if self._writer_connection is not None:
                 self._writer_connection.close()
@@ -291,29 +304,12 @@ class HistoryStore:
             json.dumps(list(start.notes)),
         )
 
-        def insert(connection: sqlite3.Connection, _session_id: int | None) -> int:
-            row_id = connection.execute(
-                """
-                INSERT INTO sessions (
-                    started_at, program_id, exercise_ids, pain_before, swollen, unstable,
-                    advised_professional, continued_despite_advice, notes
-                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                values,
-            ).lastrowid
-            assert row_id is not None
-            return row_id
-
         if self._queue is None:
-            return self._write(insert)
+            return self._write(Write("start", values=list(values)))
         with self._lock:
             provisional = self._next_provisional
             self._next_provisional -= 1
-
-        def insert_and_remember(connection: sqlite3.Connection, session_id: int | None) -> None:
-            self._real_ids[provisional] = insert(connection, session_id)
-
-        self._enqueue(insert_and_remember, None)
+        self._enqueue(Write("start", values=list(values), provisional=provisional))
         return provisional
 
     def real_id(self, session_id: int) -> int:
@@ -324,55 +320,38 @@ class HistoryStore:
 
     def record_block(self, session_id: int, block: BlockRecord) -> None:
         """Record one completed block, committed before returning (queued, when writing in the background)."""
-        self._write(
-            lambda connection, real_id: connection.execute(
-                """
-                INSERT INTO blocks (
-                    session_id, exercise_id, kind, set_number, side, planned, done,
-                    started_at, ended_at, plugin
-                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-                (
-                    real_id,
-                    block.exercise_id,
-                    str(block.kind),
-                    block.set_number,
-                    block.side,
-                    block.planned,
-                    block.done,
-                    block.started_at,
-                    block.ended_at,
-                    block.plugin,
-                ),
-            ),
-            session_id,
-        )
+        values = [
+            block.exercise_id,
+            str(block.kind),
+            block.set_number,
+            block.side,
+            block.planned,
+            block.done,
+            block.started_at,
+            block.ended_at,
+            block.plugin,
+        ]
+        self._write(Write("block", session_id, values))
 
     def record_pain_check(self, session_id: int, exercise_id: str, pain: int, at: float) -> None:
         """Record a pain score (0–10) taken after an exercise."""
-        self._write(
-            lambda connection, real_id: connection.execute(
-                "INSERT INTO pain_checks (session_id, exercise_id, pain, at) VALUES (?, ?, ?, ?)",
-                (real_id, exercise_id, pain, at),
-            ),
-            session_id,
-        )
+        self._write(Write("pain_check", session_id, [exercise_id, pain, at]))
 
     def record_stop(self, session_id: int, reason: str, at: float) -> None:
         """Record that the session was stopped early, and why."""
-        self._update_session(session_id, "stop_reason = ?, stopped_at = ?", (reason, at))
+        self._update_session(session_id, "stop", (reason, at))
 
     def finish_session(self, session_id: int, pain_after: int | None, ended_at: float) -> None:
         """Record the end of a session and the pain afterwards (None if not given)."""
-        self._update_session(session_id, "pain_after = ?, ended_at = ?", (pain_after, ended_at))
+        self._update_session(session_id, "finish", (pain_after, ended_at))
 
     def record_note(self, session_id: int, note: str, at: float) -> None:
         """Add a line to the session's notes, e.g. that a pain check was skipped."""
-        self._update_session(session_id, "notes = json_insert(notes, '$[#]', ?)", (note,))
+        self._update_session(session_id, "note", (note,))
 
     def acknowledge_stop(self, session_id: int, at: float) -> None:
         """The person has read, on Home, why the session stopped and the advice that came with it."""
-        self._update_session(session_id, "stop_acknowledged_at = ?", (at,))
+        self._update_session(session_id, "acknowledge", (at,))
 
     def unacknowledged_stop(self) -> RecordedSession | None:
         """The newest session, when it ended with the advice to consult a professional and the
@@ -390,33 +369,28 @@ class HistoryStore:
             return PreviousStop(session.stop_reason or "", session.stopped_at or session.started_at)
         return None
 
-    def _update_session(self, session_id: int, assignments: str, values: tuple[Any, ...]) -> None:
-        changed = self._write(
-            lambda connection, real_id: (
-                connection.execute(f"UPDATE sessions SET {assignments} WHERE id = ?", (*values, real_id)).rowcount
-            ),
-            session_id,
-        )
+    def _update_session(self, session_id: int, change: str, values: tuple[Any, ...]) -> None:
+        changed = self._write(Write("update", session_id, list(values), change))
         if changed == 0 and not self._orphans_allowed:
             raise UnknownSessionError(f"no session {session_id} in the history")
 
-    def _write(self, statement: Callable[[sqlite3.Connection, int | None], _T], session_id: int | None = None) -> _T:
-        """Run ``statement`` as one commit now; writing in the background, queue it and return None."""
+    def _write(self, write: Write) -> int:
+        """Run ``write`` as one commit now; writing in the background, queue it and return None."""
         if self._queue is not None:
-            if session_id is not None:
-                self._check_known(session_id)
-            self._enqueue(statement, session_id)
+            if write.session is not None:
+                self._check_known(write.session)
+            self._enqueue(write)
             return None  # type: ignore[return-value]  # queued: no caller uses a queued write's result
         with self._lock:
             try:
-                return self._run(statement, self._connection, session_id)
+                return self._run(write, self._connection, write.session)
             except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
                 raise
             except sqlite3.DatabaseError as error:
                 if self._path is None:
                     raise
                 self._fall_back_to_memory(error)
-                return self._run(statement, self._connection, session_id)
+                return self._run(write, self._connection, write.session)
 
     def _check_known(self, session_id: int) -> None:
         """Raise now, on the caller's thread, for a session id this history never gave out."""
@@ -430,51 +404,65 @@ class HistoryStore:
         if not known:
             raise UnknownSessionError(f"no session {session_id} in the history")
 
-    def _enqueue(self, statement: Callable[[sqlite3.Connection, int | None], object], session_id: int | None) -> None:
+    def _enqueue(self, write: Write) -> None:
         assert self._queue is not None
-        self._queue.put(lambda: self._run_queued(statement, session_id))
+        # On disk before it is queued: a kill -9 while it waits for the lock does not lose it.
+        seq = self._journal.append(lambda: self._with_real_id(write)) if self._journal is not None else None
+        self._queue.put(lambda: self._run_queued(write, seq))
 
-    def _run_queued(
-        self, statement: Callable[[sqlite3.Connection, int | None], object], session_id: int | None
-    ) -> None:
+    def _with_real_id(self, write: Write) -> Write:
+        """``write`` naming its session by the row's id once that is known (the journal may no longer hold
+        the session's start by the time it is replayed)."""
+        if write.session is not None and write.session in self._real_ids:
+            return replace(write, session=self._real_ids[write.session])
+        return write
+
+    def _run_queued(self, write: Write, seq: int | None) -> None:
         """On the writer thread: one write, its own commit; a failure is told, never dropped."""
-        real_id = None if session_id is None else self._real_ids.get(session_id, session_id)
-        connection = self._writer_connection
-        if connection is None:  # moved to memory: one connection now, shared under the lock
-            with self._lock:
-                self._run(statement, self._connection, real_id)
-            return
         try:
-            self._run(statement, connection, real_id)
-        except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
-            raise
-        except sqlite3.DatabaseError as error:
-            with self._lock:
-                self._writer_connection = None
-                with contextlib.suppress(sqlite3.Error):
-                    connection.close()
-                self._fall_back_to_memory(error)
-                self._run(statement, self._connection, real_id)
+            real_id = None if write.session is None else self._real_ids.get(write.session, write.session)
+            connection = self._writer_connection
+            if connection is None:  # moved to memory: one connection now, shared under the lock
+                with self._lock:
+                    result = self._run(write, self._connection, real_id, seq)
+            else:
+                try:
+                    result = self._run(write, connection, real_id, seq)
+                except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
+                    raise
+                except sqlite3.DatabaseError as error:
+                    with self._lock:
+                        self._writer_connection = None
+                        with contextlib.suppress(sqlite3.Error):
+                            connection.close()
+                        self._fall_back_to_memory(error)
+                        result = self._run(write, self._connection, real_id, seq)
+            if write.provisional is not None:
+                self._real_ids[write.provisional] = result
+        finally:
+            if self._journal is not None and seq is not None:
+                self._journal.committed()
 
     def _job_failed(self, error: BaseException) -> None:
         """A queued write that could not be done even in memory: the person is told, as for any lost write."""
         self._tell(f"A change to the history could not be saved ({error}).")
 
-    def _run(
-        self,
-        statement: Callable[[sqlite3.Connection, int | None], _T],
-        connection: sqlite3.Connection,
-        session_id: int | None,
-    ) -> _T:
+    def _run(self, write: Write, connection: sqlite3.Connection, session_id: int | None, seq: int | None = None) -> int:
         try:
-            # Outside a transaction, one statement is one commit.
-            return statement(connection, session_id)
+            if seq is None or self._journal is None:
+                # Outside a transaction, one statement is one commit.
+                return apply(connection, write, session_id)
+            # The write and its journal key in one commit: a replay after a crash skips it.
+            return apply_once(connection, self._journal.token, seq, write, session_id)[1]
         except sqlite3.IntegrityError as error:
             if session_id is not None and "FOREIGN KEY" in str(error):
                 raise UnknownSessionError(f"no session {session_id} in the history") from error
             raise
 
     def _fall_back_to_memory(self, error: sqlite3.Error) -> None:
+        if self._journal is not None:
+            # What goes to memory from now on stays in the journal, for the next opening to replay.
+            self._journal.keep()
         memory = connect(":memory:")
         try:
             self._connection.backup(memory)
@@ -484,6 +472,7 @@ class HistoryStore:
             # session row here; keeping them beats losing them.
             memory.execute("PRAGMA foreign_keys = OFF")
             self._orphans_allowed = True
+        memory.execute(APPLIED_TABLE)
         memory.row_factory = sqlite3.Row
         with contextlib.suppress(sqlite3.Error):
             self._connection.close()
@@ -703,10 +692,17 @@ def _open_file(path: Path) -> HistoryStore:
         connection.execute("PRAGMA synchronous = FULL")
         migrate(connection)
         _check_writable(connection)
+        _replay_journals(connection, path)
     except BaseException:
         connection.close()
         raise
     return HistoryStore(connection, path)
+
+
+def _replay_journals(connection: sqlite3.Connection, path: Path) -> None:
+    """Commit what an ended kneetui had queued and not written; if that cannot be done now, leave it for later."""
+    with contextlib.suppress(sqlite3.Error, OSError):
+        replay(connection, path)
 
 
 def _use_write_ahead_log(connection: sqlite3.Connection) -> str:

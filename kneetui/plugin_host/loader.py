@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 
 ENTRY_POINT_GROUP = "kneetui"
 OWN_DISTRIBUTION = "kneetui"
+#: The module name the plug-in folder's file NAME.py is imported under is this prefix and NAME.
+USER_FOLDER_PREFIX = "kneetui_user_plugin_"
 
 
 @dataclass
@@ -173,7 +175,7 @@ class ShadowedModule(ImportError):
 
 
 def _load_file(path: Path) -> ModuleType:
-    module_name = f"kneetui_user_plugin_{path.stem}"
+    module_name = f"{USER_FOLDER_PREFIX}{path.stem}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot import {path}")
@@ -195,7 +197,7 @@ def _folder_candidates(folder: Path | None) -> list[tuple[PluginRecord, Any]]:
         if path.name.startswith("_"):
             continue
         record = PluginRecord(
-            name=path.stem, origin=Origin.USER_FOLDER, location=str(path), package=f"kneetui_user_plugin_{path.stem}"
+            name=path.stem, origin=Origin.USER_FOLDER, location=str(path), package=f"{USER_FOLDER_PREFIX}{path.stem}"
         )
         candidates.append((record, lambda path=path: _load_file(path)))
     return candidates

@@ -31,6 +31,38 @@ def own_entry_point_names() -> frozenset[str]:
     return OWN_ENTRY_POINTS | {entry_point.name for entry_point in found if entry_point.group == "kneetui"}
 
 
+def is_own(entry_point: importlib.metadata.EntryPoint) -> bool:
+    """Whether ``entry_point`` is one kneetui's own distribution declares."""
+    dist = getattr(entry_point, "dist", None)
+    return dist is not None and (dist.metadata["Name"] or "").lower() == OWN_DISTRIBUTION
+
+
+def own_entry_points() -> list[importlib.metadata.EntryPoint]:
+    """The ``kneetui`` entry points of kneetui's own distribution (its built-in content); read, not loaded."""
+    import importlib.metadata
+
+    return [entry_point for entry_point in importlib.metadata.entry_points(group="kneetui") if is_own(entry_point)]
+
+
+def third_party_modules() -> set[str]:
+    """Top-level modules of every other distribution with a ``kneetui`` entry point, and of the plug-in folder.
+
+    Read from the distributions' metadata only: nothing of theirs is imported to find them.
+    """
+    import importlib.metadata
+
+    found = set()
+    for entry_point in importlib.metadata.entry_points(group="kneetui"):
+        if is_own(entry_point):
+            continue
+        found.add(entry_point.value.split(":")[0].split(".")[0].strip())
+        for file in getattr(entry_point.dist, "files", None) or ():
+            parts = Path(str(file)).parts
+            if parts and not parts[0].endswith((".dist-info", ".egg-info")) and parts[0] != "..":
+                found.add(parts[0].removesuffix(".py"))
+    return found
+
+
 def module_for(name: str) -> str:
     """The package a plug-in named ``name`` gets from ``kneetui plugin new``."""
     return "kneetui_" + name.replace("-", "_")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import json
 import logging
 import os
@@ -34,7 +35,13 @@ from kneetui.serve.terminal import ChildLimits
 log = logging.getLogger("kneetui.serve")
 
 READY_TIMEOUT_SECONDS = 60.0
-#: The exit status given for a child whose fork server died first (no one could reap it here).
+#: How long a login waits for the fork server to take its request and answer with a pid; after
+#: that the fork server is taken for stuck, killed, and every kneetui is spawned instead.
+REPLY_TIMEOUT_SECONDS = 10.0
+#: prctl(2) option: orphaned descendants are re-parented to this process instead of to init.
+PR_SET_CHILD_SUBREAPER = 36
+#: The exit status given for a child whose fork server died first, when this process could not
+#: reap it (it is not a subreaper: the child was adopted by init instead).
 UNKNOWN_EXIT_STATUS = 255
 
 
@@ -77,6 +84,7 @@ class ForkServer:
         self._early_exits: dict[int, int] = {}
         self._pidfds: dict[int, int] = {}
         self._numbers = iter(range(1, sys.maxsize))
+        self._send_waiters: list[asyncio.Future[None]] = []
         self._ready: asyncio.Future[int] = self._loop.create_future()
         self.alive = True
         self._loop.add_reader(control.fileno(), self._read)
@@ -140,16 +148,48 @@ class ForkServer:
         started: asyncio.Future[int] = self._loop.create_future()
         self._requests[number] = started
         try:
-            socket.send_fds(self._control, [json.dumps(request).encode()], [terminal, *pass_fds])
-        except OSError as error:
+            pid = await asyncio.wait_for(
+                self._ask(json.dumps(request).encode(), [terminal, *pass_fds], started), REPLY_TIMEOUT_SECONDS
+            )
+        except TimeoutError:
+            self._gone(f"it did not answer a request in {REPLY_TIMEOUT_SECONDS:g} s")
+            raise ForkServerGone("the fork server did not answer in time") from None
+        finally:
             self._requests.pop(number, None)
-            self._gone(f"sending a request failed: {error}")
-            raise ForkServerGone(f"the fork server has gone: {error}") from error
-        pid = await started
         ended = self._children.setdefault(pid, self._loop.create_future())
         if pid in self._early_exits:
             ended.set_result(self._early_exits.pop(pid))
         return ForkedChild(pid, ended)
+
+    async def _ask(self, message: bytes, fds: list[int], started: asyncio.Future[int]) -> int:
+        """Send one request, waiting while the socket is full, and wait for the pid in the reply."""
+        while True:
+            if not self.alive:
+                raise ForkServerGone("the fork server has gone")
+            try:
+                socket.send_fds(self._control, [message], fds)
+                break
+            except BlockingIOError:
+                # The fork server is busy, not gone: its socket is full until it reads.
+                await self._writable()
+            except OSError as error:
+                self._gone(f"sending a request failed: {error}")
+                raise ForkServerGone(f"the fork server has gone: {error}") from error
+        return await started
+
+    async def _writable(self) -> None:
+        waiter: asyncio.Future[None] = self._loop.create_future()
+        if not self._send_waiters:
+            self._loop.add_writer(self._control.fileno(), self._wake_senders)
+        self._send_waiters.append(waiter)
+        await waiter
+
+    def _wake_senders(self) -> None:
+        self._loop.remove_writer(self._control.fileno())
+        waiters, self._send_waiters = self._send_waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
     def _read(self) -> None:
         while True:
@@ -169,6 +209,9 @@ class ForkServer:
         if "ready" in message:
             if not self._ready.done():
                 self._ready.set_result(int(message["ready"]))
+        elif "refused" in message:
+            if not self._ready.done():
+                self._ready.set_exception(ForkServerGone(f"it refused to serve: {message['refused']}"))
         elif "exited" in message:
             pid, returncode = int(message["exited"]), int(message["returncode"])
             ended = self._children.get(pid)
@@ -189,10 +232,7 @@ class ForkServer:
     def _gone(self, why: str) -> None:
         if not self.alive:
             return
-        self.alive = False
-        with contextlib.suppress(ValueError, OSError):
-            self._loop.remove_reader(self._control.fileno())
-        self._control.close()
+        self._stop()
         if self._ready.done():
             log.error("the fork server (pid %d) has gone (%s); each kneetui is now started afresh", self.pid, why)
         else:
@@ -205,6 +245,23 @@ class ForkServer:
         for pid, ended in self._children.items():
             self._watch_orphan(pid, ended)
 
+    def _stop(self) -> None:
+        """Give up on the fork server: kill it first, so it forks nothing still queued, then drop the socket."""
+        self.alive = False
+        # SIGKILL, not a closed socket: a fork server that is merely slow would otherwise go
+        # on forking the requests already queued, onto terminals given to spawned children.
+        with contextlib.suppress(ProcessLookupError):
+            self._process.kill()
+        with contextlib.suppress(ValueError, OSError):
+            self._loop.remove_reader(self._control.fileno())
+        with contextlib.suppress(ValueError, OSError):
+            self._loop.remove_writer(self._control.fileno())
+        waiters, self._send_waiters = self._send_waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_exception(ForkServerGone("the fork server has gone"))
+        self._control.close()
+
     def _watch_orphan(self, pid: int, ended: asyncio.Future[int]) -> None:
         try:
             pidfd = os.pidfd_open(pid)
@@ -216,36 +273,57 @@ class ForkServer:
 
         def exited() -> None:
             self._loop.remove_reader(pidfd)
-            os.close(self._pidfds.pop(pid))
-            log.warning(
-                "kneetui pid %d ended after its fork server; its exit status is not known (given as %d)",
-                pid,
-                UNKNOWN_EXIT_STATUS,
-            )
+            returncode = _reap_orphan(self._pidfds.pop(pid))
+            if returncode is None:
+                returncode = UNKNOWN_EXIT_STATUS
+                log.warning(
+                    "kneetui pid %d ended after its fork server; its exit status is not known (given as %d)",
+                    pid,
+                    returncode,
+                )
             if not ended.done():
-                ended.set_result(UNKNOWN_EXIT_STATUS)
+                ended.set_result(returncode)
 
         self._loop.add_reader(pidfd, exited)
 
     async def close(self) -> None:
-        """Stop the fork server; the children it forked are the SSH server's to end, not this one's."""
+        """Kill the fork server; the children it forked are the SSH server's to end, not this one's."""
         if self.alive:
-            self.alive = False  # so that its end is not taken for a death
-            with contextlib.suppress(ValueError, OSError):
-                self._loop.remove_reader(self._control.fileno())
-            self._control.close()
+            self._stop()  # alive is false first, so that its end is not taken for a death
         for started in self._requests.values():
             if not started.done():
                 started.set_exception(ForkServerGone("the server is stopping"))
         self._requests.clear()
-        try:
-            await asyncio.wait_for(self._process.wait(), 5)
-        except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                self._process.kill()
-            await self._process.wait()
-        for pidfd in self._pidfds.values():
-            with contextlib.suppress(ValueError, OSError):
-                self._loop.remove_reader(pidfd)
-            os.close(pidfd)
-        self._pidfds.clear()
+        await self._process.wait()
+        # Children still running are noticed when they end, as after the fork server's death.
+        for pid, ended in self._children.items():
+            if pid not in self._pidfds and not ended.done():
+                self._watch_orphan(pid, ended)
+
+
+def become_subreaper() -> bool:
+    """Adopt this process's orphaned descendants (Linux's PR_SET_CHILD_SUBREAPER); False where it cannot.
+
+    Children the fork server forked then become this process's own when the fork server dies,
+    so it can learn their real exit status, and no zombie is left even when it runs as PID 1.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _reap_orphan(pidfd: int) -> int | None:
+    """The exit status (negative for a signal) of the ended process ``pidfd`` refers to, if it is ours to reap."""
+    try:
+        result = os.waitid(os.P_PIDFD, pidfd, os.WEXITED | os.WNOHANG)
+    except (OSError, AttributeError):  # not our child (no subreaper here), or no P_PIDFD
+        result = None
+    finally:
+        os.close(pidfd)
+    if result is None:
+        return None
+    return result.si_status if result.si_code == os.CLD_EXITED else -result.si_status

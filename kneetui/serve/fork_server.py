@@ -25,6 +25,7 @@ says so. If the fork server dies, the SSH server spawns each new kneetui afresh,
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import fcntl
 import gc
@@ -92,9 +93,26 @@ def preload() -> None:
         traceback.print_exc()
 
 
+def third_party_code_loaded() -> list[str]:
+    """Modules of third-party plug-ins (entry points or the plug-in folder) this process has imported."""
+    from kneetui.plugin_host.loader import USER_FOLDER_PREFIX
+    from kneetui.plugin_host.reserved import third_party_modules
+
+    theirs = third_party_modules()
+    return sorted(
+        name for name in list(sys.modules) if name.split(".")[0] in theirs or name.startswith(USER_FOLDER_PREFIX)
+    )
+
+
 def serve(control: socket.socket) -> None:
     """Answer fork requests on ``control`` until the SSH server closes it."""
     preload()
+    # A third party's module imported here would be shared by every patient: refuse to fork
+    # anyone, so that the SSH server spawns each kneetui afresh (and logs why).
+    loaded = third_party_code_loaded()
+    if loaded:
+        _send(control, {"refused": f"third-party plug-in code was imported before forking: {', '.join(loaded)}"})
+        return
     # The garbage of the imports goes first; what is left is never collected in a child, so
     # the collector does not write to (and copy) the pages patients share. Measured: a child
     # at Home kept about 25 MiB shared with it this way, 13 MiB without.
@@ -165,14 +183,29 @@ def _fork_one(control: socket.socket, request: dict[str, Any], fds: list[int]) -
                 traceback.print_exc()
         finally:
             with contextlib.suppress(BaseException):
-                sys.stdout.flush()
-                sys.stderr.flush()
+                end_as_an_interpreter_would()
             os._exit(status)
     _send(control, {"id": number, "pid": pid})
 
 
+def end_as_an_interpreter_would() -> None:
+    """What Python does at exit, which ``os._exit`` skips: wait for non-daemon threads, run atexit, flush."""
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and not thread.daemon:
+            with contextlib.suppress(RuntimeError):
+                thread.join()
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+
+
 def become_patient(request: Mapping[str, Any], fds: Sequence[int]) -> None:
     """In the forked child: the patient's session, terminal, descriptors, environment and limits."""
+    # What the fork server registered to run at its own exit is not the patient's to run;
+    # logging's flush is, once the patient's kneetui has logged anything.
+    atexit._clear()
+    if "logging" in sys.modules:
+        atexit.register(sys.modules["logging"].shutdown)
     os.setsid()
     signal.set_wakeup_fd(-1)
     for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGTSTP):
@@ -190,6 +223,7 @@ def become_patient(request: Mapping[str, Any], fds: Sequence[int]) -> None:
     os.environ.update(environment)
     time.tzset()
     _show_environment(environment)
+    _show_command_line(request.get("argv", ["kneetui"]))
     limits = request.get("limits")
     if limits is not None:
         ChildLimits(**limits).apply()
@@ -226,13 +260,26 @@ def _highest_descriptor() -> int:
 
 def _show_environment(environment: Mapping[str, str]) -> None:
     """Write the patient's environment over the fork server's own block, where /proc/PID/environ reads it."""
+    # Fields 50 and 51 of stat (env_start, env_end).
+    _overwrite_block(50, [f"{key}={value}" for key, value in environment.items()])
+
+
+def _show_command_line(argv: Sequence[str]) -> None:
+    """Show ``python -I -m kneetui ARGS`` in /proc/PID/cmdline (ps, pkill -f), not the fork server's own."""
+    # Fields 48 and 49 of stat (arg_start, arg_end). The fork server's command line is longer
+    # than a patient's, so this fits; ``pkill -f kneetui.serve.fork_server`` then ends only it.
+    _overwrite_block(48, [*FORK_SERVER_COMMAND[:2], "-m", "kneetui", *[str(part) for part in argv[1:]]])
+
+
+def _overwrite_block(start_field: int, strings: Sequence[str]) -> None:
+    """Write NUL-ended ``strings`` over the memory between stat's fields ``start_field`` and the next."""
     try:
         fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
-        # Fields 50 and 51 of stat (env_start, env_end); this list starts at field 3.
-        start, end = int(fields[47]), int(fields[48])
+        # This list starts at field 3.
+        start, end = int(fields[start_field - 3]), int(fields[start_field - 2])
     except (OSError, IndexError, ValueError):
         return
-    block = b"".join(f"{key}={value}".encode() + b"\0" for key, value in environment.items())
+    block = b"".join(string.encode() + b"\0" for string in strings)
     if len(block) > end - start:
         block = block[: end - start - 1] + b"\0"
     import ctypes

@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import signal
+import subprocess
 import sys
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -24,7 +25,7 @@ import asyncssh
 
 from kneetui.serve.audit import AuditLog, client_text
 from kneetui.serve.clinic import SESSIONS_FILE, SessionBoard, now_utc
-from kneetui.serve.fork_client import ForkServer, ForkServerGone
+from kneetui.serve.fork_client import ForkServer, ForkServerGone, become_subreaper
 from kneetui.serve.host_key import HostKey, load_or_create_host_key
 from kneetui.serve.idle import IdleWatch, duration
 from kneetui.serve.patients import (
@@ -439,7 +440,8 @@ class KneeSSHService:
             if problem:
                 raise PermissionError(problem)
             child = await PtyChild.open(size, self._launcher(patient, env, (refusals_write,)))
-        except OSError as error:
+        except (OSError, subprocess.SubprocessError) as error:
+            # SubprocessError: the spawned child's set-up failed before it ran (its terminal, its limits).
             os.close(refusals_read)
             log.error("%s: cannot start kneetui for %s: %s", patient.peer, patient.user, error)
             process.stderr.write(b"kneetui could not start here; please tell the clinic.\r\n")
@@ -573,6 +575,8 @@ async def start_fork_server(options: SshServeOptions) -> ForkServer | None:
     """The pre-warmed process each patient's kneetui is forked from; None (logged) when it cannot start."""
     if not options.fork_server or options.app_command != APP_COMMAND:
         return None
+    if not become_subreaper():
+        log.info("not a subreaper here: a kneetui that outlives its fork server ends with its status unknown")
     try:
         fork_server = await ForkServer.start(PASSED_THROUGH)
     except ForkServerGone as error:

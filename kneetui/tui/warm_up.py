@@ -4,6 +4,9 @@ The fork server of ``serve ssh`` calls :func:`warm_up` before it forks any patie
 what the first Home fills in (Textual's caches of parsed styles and measured text, the
 interpreter's specialised code) is then done once and shared copy-on-write by every patient,
 instead of being redone at each login. It leaves no thread, no event loop and no file behind.
+Only kneetui's own content is loaded: a third party's plug-in imported here would be shared by
+every patient forked afterwards (its module-level state, paths it worked out from the warm-up's
+``HOME``), so each patient's kneetui imports those itself, under that patient's ``HOME``.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from kneetui.exchange.installed import load_installed_plugins
+from kneetui.exchange.installed import load_own_plugins
 from kneetui.history.store import HistoryStore
 from kneetui.storage.config import load_settings
 from kneetui.tui.app import KneeApp
@@ -41,6 +44,6 @@ def warm_up() -> None:
 
 async def _show_home() -> None:
     with HistoryStore.in_memory() as history:
-        app = KneeApp(load_installed_plugins(), load_settings(), save=False, history=history)
+        app = KneeApp(load_own_plugins(), load_settings(), save=False, history=history)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()

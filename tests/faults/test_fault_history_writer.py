@@ -8,6 +8,8 @@ every row arrives once it is let go. Reads wait for the writes asked for before 
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -163,3 +165,107 @@ async def test_a_countdown_goes_on_while_another_process_holds_the_lock_and_the_
     assert rows(path, "SELECT pain_before, pain_after FROM sessions") == [(1, 1)]
     assert app.history.problems == []
     app.history.close()
+
+
+RECORDER = """
+import sys
+from pathlib import Path
+
+from kneetui.engine.recording import BlockKind, BlockRecord, SessionStart
+from kneetui.history.store import open_history_store
+
+store = open_history_store(Path(sys.argv[1])).store
+store.write_in_background()
+session_id = None
+print("open", flush=True)
+for line in sys.stdin:
+    command = line.split()
+    if command[0] == "start":
+        session_id = store.start_session(SessionStart(1000.0, None, ("wall-slides",)))
+    elif command[0] == "block":
+        number = int(command[1])
+        store.record_block(
+            session_id, BlockRecord("wall-slides", BlockKind.REPS, number, None, 10, 10, 1000.0 + number, 1001.0)
+        )
+    elif command[0] == "flush":
+        store.flush()
+    print("done", flush=True)
+"""
+
+
+class Recorder:
+    """A kneetui process writing to the history in the background, told what to record line by line."""
+
+    def __init__(self, path: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", RECORDER, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        assert self.process.stdout.readline() == "open\n"
+
+    def tell(self, *commands: str) -> None:
+        for command in commands:
+            self.process.stdin.write(command + "\n")
+            self.process.stdin.flush()
+            assert self.process.stdout.readline() == "done\n"
+
+    def kill_9(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=30)
+
+
+@pytest.mark.parametrize(
+    ("before_the_lock", "while_locked"),
+    [
+        ((), ("start", "block 1", "block 2", "block 3")),
+        # The session was committed (and its journal emptied) before the blocks were queued.
+        (("start", "flush"), ("block 1", "block 2", "block 3")),
+        (("start", "block 1", "flush"), ("block 2", "block 3")),
+    ],
+)
+def test_writes_queued_behind_another_process_lock_survive_a_kill_9_exactly_once(
+    tmp_path, before_the_lock, while_locked
+):
+    path = tmp_path / "history.sqlite3"
+    open_history_store(path).store.close()
+    recorder = Recorder(path)
+    try:
+        recorder.tell(*before_the_lock)
+        holder = LockHolder(path)
+        try:
+            recorder.tell(*while_locked)
+            queued = sum(command.startswith("block") for command in while_locked)
+            assert rows(path, "SELECT COUNT(*) FROM blocks") == [(3 - queued,)], "nothing queued is written yet"
+        finally:
+            recorder.kill_9()
+            holder.release()
+    finally:
+        if recorder.process.poll() is None:
+            recorder.kill_9()
+    for _ in range(2):  # opening again replays nothing twice
+        store = open_history_store(path).store
+        [session] = store.sessions()
+        assert [block.set_number for block in session.blocks] == [1, 2, 3]
+        store.close()
+    assert not list(tmp_path.glob("history.sqlite3.pending-*")), "the journal is gone once replayed"
+    assert rows(path, "SELECT COUNT(*) FROM journal_applied") == [(0,)]
+
+
+def test_a_journal_whose_writes_were_all_committed_replays_nothing(tmp_path, monkeypatch):
+    """A process that ended between committing writes and emptying its journal: each write lands once."""
+    from kneetui.history import journal
+
+    path = tmp_path / "history.sqlite3"
+    store = open_history_store(path).store
+    store.write_in_background()
+    monkeypatch.setattr(journal.Journal, "committed", lambda self: None)  # never emptied, as if killed first
+    session_id = store.start_session(SessionStart(1000.0, None, ("wall-slides",)))
+    for number in (1, 2):
+        store.record_block(session_id, block(number))
+    store.flush()
+    store.close()
+    assert list(tmp_path.glob("history.sqlite3.pending-*")), "its journal was left behind"
+    store = open_history_store(path).store
+    [session] = store.sessions()
+    assert [block.set_number for block in session.blocks] == [1, 2]
+    store.close()
+    assert not list(tmp_path.glob("history.sqlite3.pending-*"))
