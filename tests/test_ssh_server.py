@@ -1075,3 +1075,16 @@ def test_a_host_key_that_is_a_link_is_refused(tmp_path):
     (tmp_path / "host_key").symlink_to(tmp_path / "real_key")
     with pytest.raises(HostKeyError, match="symbolic link"):
         load_or_create_host_key(tmp_path / "host_key")
+
+
+def test_the_key_listed_is_the_one_accepted_and_remembered_and_another_is_not(tmp_path):
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    listed = asyncssh.generate_private_key("ssh-ed25519")
+    other = asyncssh.generate_private_key("ssh-ed25519")
+    (keys / "anna").write_bytes(listed.export_public_key())
+    patient = authorized_keys_for(keys, "anna").keys
+    assert patient.validate(other.convert_to_public(), "host", "127.0.0.1") is None
+    assert patient.accepted is None
+    assert patient.validate(listed.convert_to_public(), "host", "127.0.0.1") is not None
+    assert patient.accepted == listed.convert_to_public()
