@@ -9,6 +9,7 @@ with the status it is typed.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import re
 import sys
@@ -337,3 +338,85 @@ def test_the_default_cap_is_half_the_memory_at_34_mib_a_patient_and_at_least_one
     assert default_max_connections() == default_max_connections(
         os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     )
+
+
+async def test_an_idle_patient_is_told_and_their_app_ended(served):
+    served.service.options = replace(served.options, idle_timeout=0.3)
+    conn = await served.connect("anna")
+    async with conn:
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        seen = await read_until(process, b"without input.")
+        result = await asyncio.wait_for(process.wait(), WAIT)
+    assert b"kneetui closed this connection after 0.3 seconds without input.\r\n" in seen
+    assert result.exit_status == 128 + 1
+
+
+async def test_a_connection_that_leaves_before_logging_in_is_audited_as_abandoned(served):
+    reader, writer = await asyncio.open_connection("127.0.0.1", served.service.port)
+    assert (await asyncio.wait_for(reader.readline(), WAIT)).startswith(b"SSH-2.0-")
+    writer.close()
+    await writer.wait_closed()
+    lines = await served.audit_until("abandoned")
+    assert lines[-1].startswith("abandoned peer=127.0.0.1 port=") and lines[-1].endswith(" user=-")
+
+
+async def test_too_many_connections_waiting_to_log_in_from_one_address_are_turned_away(served):
+    served.service.options = replace(served.options, max_unauthenticated_per_address=1)
+    reader, writer = await asyncio.open_connection("127.0.0.1", served.service.port)
+    await asyncio.wait_for(reader.readline(), WAIT)
+    try:
+        second = Client()
+        with pytest.raises((asyncssh.DisconnectError, ConnectionError)):
+            await served.connect("anna", client=second)
+    finally:
+        writer.close()
+        await writer.wait_closed()
+    lines = await served.audit_until("too-many-unauthenticated")
+    assert any(line.startswith("too-many-unauthenticated ") and line.endswith(" limit=1") for line in lines)
+    # Once the first has gone, the address may log in again.
+    await served.audit_until("abandoned")
+    async with await served.connect("anna"):
+        pass
+
+
+async def test_a_session_adds_at_most_fifty_refused_paths_and_counts_the_rest(served):
+    many = "".join(f"import\tdot-dot\t../{n}\n" for n in range(53))
+    app = f"import os\nos.write(int(os.environ['KNEETUI_REFUSALS_FD']), {many!r}.encode())\n"
+    served.service.options = replace(served.options, app_command=(sys.executable, "-I", "-c", app))
+    conn = await served.connect("anna")
+    async with conn:
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        assert (await asyncio.wait_for(process.wait(), WAIT)).exit_status == 0
+    lines = await served.audit_until("logout")
+    refused = [line.split(" ", 3)[3] for line in lines if line.startswith("path-refused ")]
+    assert refused[0] == 'user=anna purpose=import reason=dot-dot path="../0"'
+    assert len(refused) == 50 and refused[-1].endswith('path="../49"')
+    assert [line.split(" ", 3)[3] for line in lines if line.startswith("path-refused-more ")] == ["user=anna count=3"]
+
+
+async def test_the_servers_own_log_says_who_ran_kneetui_and_how_it_ended(served, caplog):
+    caplog.set_level(logging.INFO, logger="kneetui.serve")
+    conn = await served.connect("anna")
+    async with conn:
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        await read_until(process, b"user=anna")
+        process.stdin.write(b"4\r")
+        await asyncio.wait_for(process.wait(), WAIT)
+    said = [record.getMessage() for record in caplog.records if record.name == "kneetui.serve"]
+    peer = said[0].split(": ")[0]
+    assert re.fullmatch(r"127\.0\.0\.1 port \d+", peer)
+    pid = int(said[0].rsplit(" ", 1)[1])
+    assert said == [f"{peer}: anna runs kneetui, pid {pid}", f"{peer}: anna left kneetui (pid {pid}, exit status 4)"]
+
+
+async def test_the_servers_own_log_says_why_kneetui_could_not_start_and_why_a_name_has_no_keys(served, caplog):
+    caplog.set_level(logging.INFO, logger="kneetui.serve")
+    served.service.options = replace(served.options, app_command=(str(served.root / "no-such-program"),))
+    with pytest.raises(asyncssh.PermissionDenied):
+        await served.connect("nobody", served.keys["anna"])
+    async with await served.connect("anna") as conn:
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        await asyncio.wait_for(process.wait(), WAIT)
+    said = [record.getMessage().split(": ", 1)[1] for record in caplog.records if record.name == "kneetui.serve"]
+    assert said[0] == f"no keys file for 'nobody' in {served.options.authorized_keys_dir}"
+    assert said[1].startswith("cannot start kneetui for anna: [Errno 2] No such file or directory")
