@@ -420,3 +420,31 @@ async def test_the_servers_own_log_says_why_kneetui_could_not_start_and_why_a_na
     said = [record.getMessage().split(": ", 1)[1] for record in caplog.records if record.name == "kneetui.serve"]
     assert said[0] == f"no keys file for 'nobody' in {served.options.authorized_keys_dir}"
     assert said[1].startswith("cannot start kneetui for anna: [Errno 2] No such file or directory")
+
+
+async def test_no_forwarding_of_any_kind_is_allowed(served, tmp_path):
+    async with await served.connect("anna") as conn:
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.create_connection(asyncssh.SSHTCPSession, "127.0.0.1", served.service.port)
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.create_unix_connection(asyncssh.SSHUNIXSession, str(tmp_path / "socket"))
+        with pytest.raises(asyncssh.ChannelListenError):
+            await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", 9)
+        with pytest.raises(asyncssh.ChannelListenError):
+            await conn.forward_remote_path(str(tmp_path / "listen"), str(tmp_path / "socket"))
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.create_tun(None)
+        # The connection is still good for the app.
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        await read_until(process, b"user=anna")
+        process.stdin.write(b"0\r")
+        assert (await asyncio.wait_for(process.wait(), WAIT)).exit_status == 0
+
+
+async def test_stopping_the_server_closes_a_connection_without_an_app(served):
+    client = Client()
+    await served.connect("anna", client=client)
+    await asyncio.wait_for(served.service.stop(), WAIT)
+    # Closed by the application: asyncssh gives the client no error for that, only the end.
+    assert await asyncio.wait_for(client.closed, WAIT) is None
+    assert (await served.audit_until("logout"))[-1].startswith("logout ")
