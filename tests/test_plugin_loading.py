@@ -398,7 +398,45 @@ def test_only_kneetuis_own_plugins_may_mark_content_as_kneetuis_reading():
     result = load_plugins(extra=[(record, Marking)])
     assert len(record.problems) == 1
     assert record.problems[0].startswith(
-        "faq 'ours': only kneetui's own plug-ins may mark content as kneetui's reading; use Provenance.PLUGIN for your own"
+        "faq 'ours': only kneetui's own plug-ins may mark content as kneetui's reading; use Provenance.PLUGIN for "
+        "your own (at test_plugin_loading.py:"
     )
     assert record.contributions["faq"] == 1
     assert "theirs" in {entry.id for entry in result.catalog.faq}
+
+
+def test_a_programme_problem_at_start_up_is_listed_once():
+    class Lost:
+        @hookimpl
+        def kneetui_register_programs(self, register):
+            register(Program("", "Lost", "No id.", (ProgramStep("wall-slides"),)))
+
+    record = PluginRecord(name="lost", origin=Origin.ENTRY_POINT)
+    load_plugins(extra=[(record, Lost)])
+    assert len(record.problems) == 1 and record.contributions["programs"] == 0
+
+
+def test_a_plugin_refused_before_loading_does_not_stop_the_ones_after_it():
+    refused = PluginRecord(name="refused", origin=Origin.ENTRY_POINT, failure="refused before it was imported")
+    after = PluginRecord(name="after", origin=Origin.ENTRY_POINT)
+    result = load_plugins(extra=[(refused, lambda: pytest.fail("a refused plug-in is never imported")), (after, Faq)])
+    assert after.status is Status.OK and "after-faq" in {entry.id for entry in result.catalog.faq}
+
+
+class Faq:
+    @hookimpl
+    def kneetui_register_faq(self, register):
+        register(FaqEntry("after-faq", "Q?", "A."))
+
+
+def test_a_hook_pluggy_refuses_for_another_reason_than_its_arguments_says_pluggys_reason():
+    class Wrapping:
+        @hookimpl(hookwrapper=True)
+        def kneetui_register_faq(self, register):
+            pass
+
+    record = PluginRecord(name="wrapping", origin=Origin.ENTRY_POINT)
+    load_plugins(extra=[(record, Wrapping)])
+    assert record.failure == (
+        "could not register: PluginValidationError: Plugin 'wrapping' for hook 'kneetui_register_faq'"
+    )
