@@ -238,9 +238,12 @@ def test_the_patients_are_everyone_with_a_keys_file_or_a_folder_and_only_a_runni
     (folders["users"] / "bob").mkdir()
     (folders["users"] / "lost+found").mkdir()
     board = SessionBoard.open(folders["state"] / SESSIONS_FILE)
+    board.started("c0", "carl", "10.0.0.8", datetime(2026, 12, 1, 8, 0, tzinfo=UTC))
+    board.ended("c0", datetime(2026, 12, 1, 8, 30, tzinfo=UTC))
     board.started("c1", "anna", "10.0.0.7", datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
+    carls = board.last["carl"]
     listing = [(p.name, p.keys, p.has_folder, p.last, p.connected) for p in clinic.patients()]
-    assert listing == [("anna", 1, False, None, True), ("bob", 0, True, None, False), ("carl", 1, True, None, False)]
+    assert listing == [("anna", 1, False, None, True), ("bob", 0, True, None, False), ("carl", 1, True, carls, False)]
     # The same file left by a server that is gone: nobody is connected.
     document = json.loads(board.path.read_text())
     board.path.write_text(json.dumps({**document, "server_pid": 0}))
