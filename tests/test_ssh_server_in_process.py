@@ -28,6 +28,7 @@ from kneetui.serve.ssh_server import (
     check_paths,
     default_max_connections,
 )
+from kneetui.serve.terminal import ChildLimits
 from kneetui.serve.trust import TrustError
 
 APP = r"""
@@ -449,3 +450,18 @@ async def test_stopping_the_server_closes_a_connection_without_an_app(served):
     # Closed by the application: asyncssh gives the client no error for that, only the end.
     assert await asyncio.wait_for(client.closed, WAIT) is None
     assert (await served.audit_until("logout"))[-1].startswith("logout ")
+
+
+async def test_each_patients_app_has_its_terminal_a_private_umask_and_the_servers_limits(served):
+    app = (
+        "import os, resource\n"
+        "print('tty', os.tcgetpgrp(0) == os.getpgrp(), 'umask', oct(os.umask(0)),"
+        " 'files', resource.getrlimit(resource.RLIMIT_NOFILE)[0], 'cpu', resource.getrlimit(resource.RLIMIT_CPU),"
+        " 'core', resource.getrlimit(resource.RLIMIT_CORE)[1], 'end', flush=True)\n"
+    )
+    limits = ChildLimits(memory_bytes=2 * 1024**3, cpu_seconds=77, open_files=48)
+    served.service.options = replace(served.options, child_limits=limits, app_command=(sys.executable, "-I", "-c", app))
+    async with await served.connect("anna") as conn:
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        seen = await read_until(process, b"end")
+    assert b"tty True umask 0o77 files 48 cpu (77, 82) core 0 end" in seen
