@@ -227,3 +227,38 @@ def test_a_session_that_ends_becomes_the_patients_last_and_an_unknown_one_change
     again = Clinic(folders["keys"], folders["users"], folders["state"]).sessions()
     assert again.last["anna"] == last, "what the server saved is what the clinic reads"
     assert SessionBoard.open(folders["state"] / SESSIONS_FILE).last == {"anna": last}
+
+
+def test_the_patients_are_everyone_with_a_keys_file_or_a_folder_and_only_a_running_server_connects_them(
+    folders, tmp_path
+):
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    clinic.add("carl", public_key(tmp_path, "carl").read_text(), "carl.pub")
+    (folders["keys"] / "anna").write_text(public_key(tmp_path, "anna").read_text())
+    (folders["users"] / "bob").mkdir()
+    (folders["users"] / "lost+found").mkdir()
+    board = SessionBoard.open(folders["state"] / SESSIONS_FILE)
+    board.started("c0", "carl", "10.0.0.8", datetime(2026, 12, 1, 8, 0, tzinfo=UTC))
+    board.ended("c0", datetime(2026, 12, 1, 8, 30, tzinfo=UTC))
+    board.started("c1", "anna", "10.0.0.7", datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
+    carls = board.last["carl"]
+    listing = [(p.name, p.keys, p.has_folder, p.last, p.connected) for p in clinic.patients()]
+    assert listing == [("anna", 1, False, None, True), ("bob", 0, True, None, False), ("carl", 1, True, carls, False)]
+    # The same file left by a server that is gone: nobody is connected.
+    document = json.loads(board.path.read_text())
+    board.path.write_text(json.dumps({**document, "server_pid": 0}))
+    assert [p.connected for p in clinic.patients()] == [False, False, False]
+
+
+def test_a_keys_file_of_exactly_64_kib_is_written_and_one_byte_more_is_refused(folders, tmp_path):
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    kind, body, _ = public_key(tmp_path, "laptop").read_text().split()
+    new = public_key(tmp_path, "phone").read_text().strip()
+    folders["keys"].mkdir(parents=True)
+    fixed = len(f"{kind} {body} \n{new}\n".encode())
+    (folders["keys"] / "anna").write_text(f"{kind} {body} {'c' * (65536 - fixed)}\n")
+    assert clinic.add("anna", new, "phone.pub")[1] == 1
+    assert (folders["keys"] / "anna").stat().st_size == 65536
+    (folders["keys"] / "bob").write_text(f"{kind} {body} {'c' * (65537 - fixed)}\n")
+    with pytest.raises(ClinicError, match="would be larger than 64 KiB"):
+        clinic.add("bob", new, "phone.pub")

@@ -123,3 +123,14 @@ def test_the_audit_log_is_rotated(tmp_path):
     log.close()
     assert handler_sizes == [(audit_module.ROTATE_BYTES, audit_module.ROTATE_KEEP)]
     assert (tmp_path / "audit.log.1").exists()
+
+
+def test_a_closed_audit_log_lets_go_of_its_file(tmp_path):
+    log = AuditLog.to_file(tmp_path / "audit.log", name="kneetui.audit.closing")
+    log.event("login", "127.0.0.1", 1, user="anna")
+    log.close()
+    assert logging.getLogger("kneetui.audit.closing").handlers == []
+    log.event("logout", "127.0.0.1", 1, user="anna")
+    assert [line.split(": ", 1)[1] for line in (tmp_path / "audit.log").read_text().splitlines()] == [
+        "login peer=127.0.0.1 port=1 user=anna"
+    ]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kneetui.plugin_host.loader import load_plugins
 from kneetui.plugin_host.records import Origin, Status
-from kneetui.plugin_host.reserved import shadowed_modules
+from kneetui.plugin_host.reserved import own_entry_point_names, shadowed_modules
 
 
 def distribution(folder, name, version, entry_points, files=()):
@@ -117,3 +117,23 @@ def test_kneetuis_own_content_installed_over_by_another_distribution_is_refused_
 def test_kneetuis_own_distribution_shadows_nothing_whatever_the_case_of_its_name(tmp_path):
     own_copy = distribution(tmp_path, "KneeTUI", "9.9", {}, files=["kneetui/__init__.py", "kneetui_themes.py"])
     assert shadowed_modules(own_copy) == []
+
+
+def test_kneetuis_own_entry_point_names_are_its_content_not_its_commands():
+    # The installed kneetui also has the console script 'kneetui'; that name is no plug-in's.
+    assert own_entry_point_names() == frozenset({"medial-knee"})
+
+
+def test_kneetuis_own_content_loads_when_another_distributions_copy_is_not_the_one_imported(tmp_path):
+    copy = distribution(
+        tmp_path / "site",
+        "knee-copy",
+        "0.1",
+        {"copy": "knee_copy:plugin"},
+        files=["kneetui_medial_knee/__init__.py"],
+    )
+    own = [entry for entry in importlib.metadata.distribution("kneetui").entry_points if entry.group == "kneetui"]
+    result = found(copy, plain=own)
+    assert result.record("copy").status is Status.FAILED
+    assert result.record("medial-knee").status is Status.OK
+    assert result.catalog.exercises != []

@@ -8,7 +8,7 @@ import types
 
 import pytest
 
-from kneetui.api import FaqEntry, Program, ProgramStep, hookimpl
+from kneetui.api import FaqEntry, Program, ProgramStep, Provenance, hookimpl
 from kneetui.plugin_host.loader import load_plugins
 from kneetui.plugin_host.records import Origin, PluginRecord, Status
 
@@ -326,3 +326,126 @@ def test_a_pack_added_later_has_its_content_collected_after_the_built_in_ones():
     result.add_plugin(record, PackFaq)
     assert "pack-question" in [entry.id for entry in result.catalog.faq]
     assert record.contributions["faq"] == 1
+
+
+MISTAKEN_DEEP_SOURCE = """\
+from kneetui.api import FaqEntry, hookimpl
+
+class Unreadable:
+    def __getattribute__(self, name):
+        raise RuntimeError("no question today")
+
+@hookimpl
+def kneetui_register_faq(register):
+    register(FaqEntry("", "Q?", "A."))
+    register(Unreadable())
+    register(FaqEntry("fine", "Q?", "A."))
+
+@hookimpl
+def kneetui_register_topics(register):
+    return ["a topic"]
+"""
+
+
+def deep_plugin(source: str):
+    """A loader of ``source`` as the module ``kneetui_coach.screens.hooks``, three folders down."""
+
+    def load():
+        module = types.ModuleType("kneetui_coach.screens.hooks")
+        exec(compile(source, "/opt/plugins/kneetui_coach/screens/hooks.py", "exec"), module.__dict__)
+        return module
+
+    return load
+
+
+def test_what_a_plugin_deep_in_its_package_registers_wrongly_is_placed_from_the_package_on():
+    record = PluginRecord(name="coach", origin=Origin.ENTRY_POINT)
+    load_plugins(extra=[(record, deep_plugin(MISTAKEN_DEEP_SOURCE))])
+    assert [problem.rsplit(" (at ", 1)[1] for problem in record.problems] == [
+        "kneetui_coach/screens/hooks.py:9)",
+        "kneetui_coach/screens/hooks.py:10)",
+        "kneetui_coach/screens/hooks.py:13)",
+    ]
+    assert "an item could not be checked: RuntimeError: no question today" in record.problems[1]
+    assert record.problems[2].startswith("kneetui_register_topics returned")
+    assert record.contributions["faq"] == 1
+
+
+@pytest.mark.parametrize(
+    ("hook", "said"),
+    [
+        ("def kneetui_register_widgets(register):", "unknown hook 'kneetui_register_widgets'"),
+        ("def kneetui_register_aids(register, extra):", "kneetui_register_aids"),
+    ],
+    ids=["unknown hook", "wrong arguments"],
+)
+def test_a_hook_kneetui_cannot_call_deep_in_its_package_is_placed_from_the_package_on(hook, said):
+    source = f"from kneetui.api import hookimpl\n\n@hookimpl\n{hook}\n    pass\n"
+    record = PluginRecord(name="coach", origin=Origin.ENTRY_POINT)
+    load_plugins(extra=[(record, deep_plugin(source))])
+    assert record.status is Status.FAILED
+    assert said in record.failure and record.failure.endswith("(at kneetui_coach/screens/hooks.py:3)")
+
+
+def test_only_kneetuis_own_plugins_may_mark_content_as_kneetuis_reading():
+    class Marking:
+        @hookimpl
+        def kneetui_register_faq(self, register):
+            register(FaqEntry("ours", "Q?", "A.", provenance=Provenance.KNEETUI))
+            register(FaqEntry("theirs", "Q?", "A.", provenance=Provenance.PLUGIN))
+
+    record = PluginRecord(name="marking", origin=Origin.ENTRY_POINT)
+    result = load_plugins(extra=[(record, Marking)])
+    assert len(record.problems) == 1
+    assert record.problems[0].startswith(
+        "faq 'ours': only kneetui's own plug-ins may mark content as kneetui's reading; use Provenance.PLUGIN for "
+        "your own (at test_plugin_loading.py:"
+    )
+    assert record.contributions["faq"] == 1
+    assert "theirs" in {entry.id for entry in result.catalog.faq}
+
+
+def test_a_programme_problem_at_start_up_is_listed_once():
+    class Lost:
+        @hookimpl
+        def kneetui_register_programs(self, register):
+            register(Program("", "Lost", "No id.", (ProgramStep("wall-slides"),)))
+
+    record = PluginRecord(name="lost", origin=Origin.ENTRY_POINT)
+    load_plugins(extra=[(record, Lost)])
+    assert len(record.problems) == 1 and record.contributions["programs"] == 0
+
+
+def test_a_plugin_refused_before_loading_does_not_stop_the_ones_after_it():
+    refused = PluginRecord(name="refused", origin=Origin.ENTRY_POINT, failure="refused before it was imported")
+    after = PluginRecord(name="after", origin=Origin.ENTRY_POINT)
+    result = load_plugins(extra=[(refused, lambda: pytest.fail("a refused plug-in is never imported")), (after, Faq)])
+    assert after.status is Status.OK and "after-faq" in {entry.id for entry in result.catalog.faq}
+
+
+class Faq:
+    @hookimpl
+    def kneetui_register_faq(self, register):
+        register(FaqEntry("after-faq", "Q?", "A."))
+
+
+def test_a_hook_pluggy_refuses_for_another_reason_than_its_arguments_says_pluggys_reason():
+    class Wrapping:
+        @hookimpl(hookwrapper=True)
+        def kneetui_register_faq(self, register):
+            pass
+
+    record = PluginRecord(name="wrapping", origin=Origin.ENTRY_POINT)
+    load_plugins(extra=[(record, Wrapping)])
+    assert record.failure == (
+        "could not register: PluginValidationError: Plugin 'wrapping' for hook 'kneetui_register_faq'"
+    )
+
+
+def test_a_user_folder_plugins_import_error_inside_a_library_it_calls_is_placed_at_its_own_line(tmp_path):
+    (tmp_path / "steps.py").write_text(
+        "import tomli_w\n\nTABLE = tomli_w.dumps({'when': object()})\n", encoding="utf-8"
+    )
+    record = load_plugins(user_plugin_dir=tmp_path).record("steps")
+    assert record.failure.startswith("import failed: TypeError")
+    assert record.failure.endswith(f"(at {tmp_path.name}/steps.py:3)")

@@ -1185,3 +1185,16 @@ async def test_a_kneetui_that_cannot_be_spawned_gets_the_patient_a_message_not_a
     process = FakeProcess()
     assert await service._run_app(patient, process) == 1
     assert b"kneetui could not start here" in process.written
+
+
+def test_the_key_listed_is_the_one_accepted_and_remembered_and_another_is_not(tmp_path):
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    listed = asyncssh.generate_private_key("ssh-ed25519")
+    other = asyncssh.generate_private_key("ssh-ed25519")
+    (keys / "anna").write_bytes(listed.export_public_key())
+    patient = authorized_keys_for(keys, "anna").keys
+    assert patient.validate(other.convert_to_public(), "host", "127.0.0.1") is None
+    assert patient.accepted is None
+    assert patient.validate(listed.convert_to_public(), "host", "127.0.0.1") is not None
+    assert patient.accepted == listed.convert_to_public()

@@ -454,3 +454,17 @@ async def test_the_browsers_kneetui_runs_isolated_under_limits(web_server):
         assert re.search(r"Max open files\s+256\s", limits)
         assert b"-I" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         assert os.readlink(f"/proc/{pid}/cwd") == "/"
+
+
+def test_each_outside_reference_is_quoted_up_to_the_end_of_its_tag():
+    page = (
+        '<html><link rel="stylesheet" href="https://fonts.example/a.css"><p>text</p>'
+        '<script src="//cdn.example/x.js"></script><a href="/local">home</a></html>'
+    )
+    assert external_references(page) == ['href="https://fonts.example/a.css">', 'src="//cdn.example/x.js">']
+    with pytest.raises(OfflinePageError) as refused:
+        offline_index(page)
+    assert str(refused.value) == (
+        "textual-serve's page still loads from the network: "
+        'href="https://fonts.example/a.css">, src="//cdn.example/x.js">'
+    )

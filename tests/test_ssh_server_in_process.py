@@ -1,0 +1,467 @@
+"""The SSH server run inside the test process on 127.0.0.1, with asyncssh as the patient's client.
+
+``test_ssh_server.py`` drives a real ``kneetui serve ssh`` with the OpenSSH client; these tests
+start the same service in this process (so mutation testing sees its lines run) and give each
+patient a small stand-in program instead of kneetui, which shows what it was given and exits
+with the status it is typed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import asyncssh
+import pytest
+
+from kneetui.serve.audit import AuditLog
+from kneetui.serve.clinic import SESSIONS_FILE, SessionBoard, read_sessions
+from kneetui.serve.host_key import load_or_create_host_key
+from kneetui.serve.ssh_server import (
+    KneeSSHService,
+    SshServeOptions,
+    check_paths,
+    default_max_connections,
+)
+from kneetui.serve.terminal import ChildLimits
+from kneetui.serve.trust import TrustError
+
+APP = r"""
+import os, sys
+print("home=" + os.environ["HOME"], "term=" + os.environ["TERM"], "user=" + os.environ["USER"], flush=True)
+os.write(int(os.environ["KNEETUI_REFUSALS_FD"]), b"export\toutside\t/etc/passwd\nbad\tline\n")
+typed = sys.stdin.readline().strip()
+print("typed=" + typed, flush=True)
+sys.exit(int(typed))
+"""
+#: Long enough for a loaded machine; each test ends well before when it passes.
+WAIT = 20.0
+
+
+@dataclass
+class Served:
+    service: KneeSSHService
+    options: SshServeOptions
+    root: Path
+    keys: dict[str, asyncssh.SSHKey]
+
+    def audit(self) -> list[str]:
+        """The audit lines so far, without the time and process id."""
+        path = self.options.audit_log
+        return [line.split(": ", 1)[1] for line in path.read_text().splitlines()] if path.exists() else []
+
+    async def audit_until(self, event: str) -> list[str]:
+        """The audit lines once one is ``event`` (the server writes some after the client has gone)."""
+        async with asyncio.timeout(WAIT):
+            while not any(line.split()[0] == event for line in self.audit()):
+                await asyncio.sleep(0.01)
+        return self.audit()
+
+    def add_patient(self, name: str) -> asyncssh.SSHKey:
+        key = asyncssh.generate_private_key("ssh-ed25519")
+        (self.options.authorized_keys_dir / name).write_bytes(key.export_public_key())
+        self.keys[name] = key
+        return key
+
+    async def connect(
+        self, name: str, key: asyncssh.SSHKey | None = None, client: Client | None = None
+    ) -> asyncssh.SSHClientConnection:
+        return await asyncio.wait_for(
+            asyncssh.connect(
+                "127.0.0.1",
+                self.service.port,
+                username=name,
+                client_keys=[key or self.keys[name]],
+                known_hosts=None,
+                agent_path=None,
+                config=[],
+                client_factory=lambda: client or Client(),
+            ),
+            WAIT,
+        )
+
+
+class Client(asyncssh.SSHClient):
+    """The patient's side of a connection, keeping why the server closed it."""
+
+    def __init__(self) -> None:
+        self.closed: asyncio.Future[Exception | None] = asyncio.get_running_loop().create_future()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.closed.done():
+            self.closed.set_result(exc)
+
+
+def server_options(root: Path, **changes: object) -> SshServeOptions:
+    options = SshServeOptions(
+        authorized_keys_dir=root / "keys",
+        host_key_file=root / "host" / "host_key",
+        users_dir=root / "users",
+        state_dir=root / "state",
+        audit_log=root / "log" / "audit.log",
+        host="127.0.0.1",
+        port=0,
+        end_grace=2.0,
+        app_command=(sys.executable, "-I", "-c", APP),
+    )
+    return replace(options, **changes)
+
+
+@pytest.fixture
+async def served(tmp_path):
+    root = tmp_path / "server"
+    (root / "keys").mkdir(parents=True)
+    options = server_options(root)
+    check_paths(options)
+    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.in-process")
+    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE))
+    addresses = await service.start(load_or_create_host_key(options.host_key_file))
+    assert addresses == [("127.0.0.1", service.port)] and service.port > 0
+    served = Served(service, options, root, {})
+    served.add_patient("anna")
+    try:
+        yield served
+    finally:
+        await asyncio.wait_for(service.stop(), WAIT)
+        audit.close()
+
+
+async def read_until(process: asyncssh.SSHClientProcess, text: bytes) -> bytes:
+    seen = b""
+    while text not in seen:
+        chunk = await asyncio.wait_for(process.stdout.read(4096), WAIT)
+        assert chunk, f"the session ended before {text!r}; it showed {seen!r}"
+        seen += chunk
+    return seen
+
+
+async def test_a_patient_logs_in_gets_their_own_app_and_its_exit_status(served):
+    conn = await served.connect("anna")
+    async with conn:
+        process = await conn.create_process(term_type="xterm-256color", term_size=(100, 30), encoding=None)
+        home = served.options.users_dir / "anna"
+        assert f"home={home} term=xterm-256color user=anna".encode() in await read_until(process, b"user=anna")
+        assert read_sessions(served.options.state_dir / SESSIONS_FILE).live[0].user == "anna"
+        process.stdin.write(b"7\r")
+        assert b"typed=7" in await read_until(process, b"typed=7")
+        result = await asyncio.wait_for(process.wait(), WAIT)
+        assert result.exit_status == 7
+    fingerprint = served.keys["anna"].get_fingerprint("sha256")
+    lines = await served.audit_until("logout")
+    assert lines[0].startswith("login peer=127.0.0.1 port=") and lines[0].endswith(f" user=anna key={fingerprint}")
+    assert " ".join(lines[1].split()[:1] + lines[1].split()[3:]) == (
+        'path-refused user=anna purpose=export reason=outside path="/etc/passwd"'
+    )
+    assert " ".join(lines[2].split()[:1] + lines[2].split()[3:]) == (
+        'path-refused user=anna purpose=path reason=unknown path=""'
+    )
+    assert lines[3].startswith("logout peer=127.0.0.1 port=") and re.fullmatch(
+        r"user=anna duration=\d+s", " ".join(lines[3].split()[3:])
+    )
+
+
+@pytest.mark.parametrize(
+    ("how", "said", "asked"),
+    [
+        ("command", b"kneetui runs no commands here. Connect without one: ssh -t -p {port} name@host", "command"),
+        ("no terminal", b"kneetui needs a terminal. Connect with: ssh -t -p {port} name@host", "no-terminal"),
+        ("subsystem", b"kneetui offers no 'backup' here, only its app.", "subsystem"),
+        ("command with a terminal", b"kneetui runs no commands here.", "command"),
+    ],
+)
+async def test_anything_but_a_terminal_for_the_app_is_refused_and_audited(served, how, said, asked):
+    conn = await served.connect("anna")
+    async with conn:
+        if how == "command":
+            process = await conn.create_process("ls /", encoding=None)
+        elif how == "command with a terminal":
+            process = await conn.create_process("ls /", term_type="xterm", encoding=None)
+        elif how == "subsystem":
+            process = await conn.create_process(subsystem="backup", encoding=None)
+        else:
+            process = await conn.create_process(encoding=None)
+        result = await asyncio.wait_for(process.wait(), WAIT)
+    assert result.exit_status == 1
+    assert said.replace(b"{port}", str(served.service.port).encode()) in result.stderr
+    refused = [line for line in served.audit() if line.startswith("refused ")]
+    assert len(refused) == 1 and refused[0].endswith(f" user=anna asked={asked}")
+
+
+async def test_a_terminal_type_that_is_not_a_plain_name_is_refused_and_quoted_in_the_audit(served):
+    conn = await served.connect("anna")
+    async with conn:
+        process = await conn.create_process(term_type="xterm;rm -rf", encoding=None)
+        result = await asyncio.wait_for(process.wait(), WAIT)
+    assert result.exit_status == 1
+    assert b"Set TERM to a plain name such as xterm-256color" in result.stderr
+    refused = [line for line in served.audit() if line.startswith("refused ")]
+    assert refused[0].endswith(' user=anna asked=bad-terminal-type term="xterm;rm?-rf"')
+
+
+async def test_a_key_not_listed_for_the_name_is_refused_and_audited_as_such(served):
+    served.add_patient("bob")
+    with pytest.raises(asyncssh.PermissionDenied):
+        await served.connect("anna", served.keys["bob"])
+    with pytest.raises(asyncssh.PermissionDenied):
+        await served.connect("nobody", served.keys["bob"])
+    fingerprint = served.keys["bob"].get_fingerprint("sha256")
+    failed = [line for line in served.audit() if line.startswith("auth-failed ")]
+    assert [line.split(" ", 3)[3] for line in failed] == [
+        f"user=anna key={fingerprint} reason=key-not-listed",
+        f"user=nobody key={fingerprint} reason=no-such-patient",
+    ]
+
+
+async def test_a_window_over_the_limits_is_capped_said_and_audited(served):
+    conn = await served.connect("anna")
+    async with conn:
+        process = await conn.create_process(term_type="xterm", term_size=(900, 30), encoding=None)
+        await read_until(process, b"user=anna")
+        process.change_terminal_size(600, 40)
+        process.change_terminal_size(700, 40)
+        process.stdin.write(b"0\r")
+        result = await asyncio.wait_for(process.wait(), WAIT)
+    assert result.exit_status == 0
+    assert b"Your window is 900x30; kneetui uses at most 500x200 of it." in result.stderr
+    limited = [line.split(" ", 3)[3] for line in served.audit() if line.startswith("window-limited ")]
+    assert limited == ["user=anna asked=900x30", "user=anna asked=600x40"]
+
+
+async def test_one_app_per_connection(served):
+    conn = await served.connect("anna")
+    async with conn:
+        first = await conn.create_process(term_type="xterm", encoding=None)
+        await read_until(first, b"user=anna")
+        second = await conn.create_process(term_type="xterm", encoding=None)
+        result = await asyncio.wait_for(second.wait(), WAIT)
+        assert result.exit_status == 1
+        assert b"kneetui runs one app per connection; open a new connection for another." in result.stderr
+        first.stdin.write(b"0\r")
+        assert (await asyncio.wait_for(first.wait(), WAIT)).exit_status == 0
+    assert any(line.startswith("refused ") and line.endswith("asked=second-app") for line in served.audit())
+
+
+async def test_an_app_ended_by_a_signal_exits_like_a_shell_would(served):
+    served.service.options = replace(
+        served.options,
+        app_command=(sys.executable, "-I", "-c", "import os, signal; os.kill(os.getpid(), signal.SIGTERM)"),
+    )
+    conn = await served.connect("anna")
+    async with conn:
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        result = await asyncio.wait_for(process.wait(), WAIT)
+    assert result.exit_status == 128 + 15
+
+
+async def test_an_app_that_cannot_start_is_said_and_the_connection_kept_safe(served):
+    served.service.options = replace(served.options, app_command=(str(served.root / "no-such-program"),))
+    conn = await served.connect("anna")
+    async with conn:
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        result = await asyncio.wait_for(process.wait(), WAIT)
+    assert result.exit_status == 1
+    assert result.stderr == b"kneetui could not start here; please tell the clinic.\r\n"
+
+
+async def test_a_full_server_turns_the_next_patient_away(served):
+    served.service.options = replace(served.options, max_connections=1)
+    served.add_patient("bob")
+    async with await served.connect("anna"):
+        bob = Client()
+        await served.connect("bob", client=bob)
+        closed = await asyncio.wait_for(bob.closed, WAIT)
+    assert isinstance(closed, asyncssh.DisconnectError)
+    assert closed.code == asyncssh.DISC_TOO_MANY_CONNECTIONS
+    assert closed.reason.startswith("kneetui is busy with other patients right now. Please try again in a few minutes.")
+    turned_away = [line.split(" ", 3)[3] for line in served.audit() if line.startswith("turned-away ")]
+    assert turned_away == ["user=bob reason=server-full"]
+
+
+async def test_one_patient_cannot_take_more_than_their_places(served):
+    served.service.options = replace(served.options, max_per_patient=1)
+    served.add_patient("bob")
+    async with await served.connect("anna"), await served.connect("bob"):
+        again = Client()
+        await served.connect("anna", client=again)
+        closed = await asyncio.wait_for(again.closed, WAIT)
+    assert isinstance(closed, asyncssh.DisconnectError)
+    assert closed.code == asyncssh.DISC_TOO_MANY_CONNECTIONS
+    assert closed.reason.startswith(
+        "You are already connected to kneetui as many times as allowed; close another connection first."
+    )
+    turned_away = [line.split(" ", 3)[3] for line in served.audit() if line.startswith("turned-away ")]
+    assert turned_away == ["user=anna reason=patient-limit"]
+
+
+async def test_stopping_the_server_ends_each_app_and_tells_the_patient(served):
+    conn = await served.connect("anna")
+    async with conn:
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        await read_until(process, b"user=anna")
+        await asyncio.wait_for(served.service.stop(), WAIT)
+        rest = b""
+        while chunk := await asyncio.wait_for(process.stdout.read(4096), WAIT):
+            rest += chunk
+        assert b"The kneetui server is shutting down." in rest
+        result = await asyncio.wait_for(process.wait(), WAIT)
+    # SIGHUP, or SIGKILL when it has not gone within the grace (a machine slowed by tracing).
+    assert result.exit_status in (128 + 1, 128 + 9)
+    assert (await served.audit_until("logout"))[-1].startswith("logout ")
+
+
+def test_missing_folders_are_made_private_and_a_missing_keys_folder_is_explained(tmp_path):
+    options = server_options(tmp_path / "server")
+    with pytest.raises(TrustError) as refused:
+        check_paths(options)
+    assert refused.value.problems == [
+        f"the keys folder {options.authorized_keys_dir} does not exist; "
+        "add a patient with 'kneetui clinic add NAME KEYFILE' (see docs/serving.md)"
+    ]
+    for folder in (options.users_dir, options.state_dir, options.audit_log.parent):
+        assert folder.is_dir() and (folder.stat().st_mode & 0o777) == 0o700
+
+
+def test_a_keys_folder_others_can_change_stops_the_server(tmp_path):
+    options = server_options(tmp_path / "server")
+    options.authorized_keys_dir.mkdir(parents=True)
+    options.authorized_keys_dir.chmod(0o777)
+    with pytest.raises(TrustError, match="can be changed by other users"):
+        check_paths(options)
+
+
+def test_the_default_cap_is_half_the_memory_at_34_mib_a_patient_and_at_least_one():
+    assert default_max_connections(8 * 1024**3) == 120
+    assert default_max_connections(1024) == 1
+    assert default_max_connections() == default_max_connections(
+        os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    )
+
+
+async def test_an_idle_patient_is_told_and_their_app_ended(served):
+    served.service.options = replace(served.options, idle_timeout=0.3)
+    conn = await served.connect("anna")
+    async with conn:
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        seen = await read_until(process, b"without input.")
+        result = await asyncio.wait_for(process.wait(), WAIT)
+    assert b"kneetui closed this connection after 0.3 seconds without input.\r\n" in seen
+    assert result.exit_status in (128 + 1, 128 + 9)
+
+
+async def test_a_connection_that_leaves_before_logging_in_is_audited_as_abandoned(served):
+    reader, writer = await asyncio.open_connection("127.0.0.1", served.service.port)
+    assert (await asyncio.wait_for(reader.readline(), WAIT)).startswith(b"SSH-2.0-")
+    writer.close()
+    await writer.wait_closed()
+    lines = await served.audit_until("abandoned")
+    assert lines[-1].startswith("abandoned peer=127.0.0.1 port=") and lines[-1].endswith(" user=-")
+
+
+async def test_too_many_connections_waiting_to_log_in_from_one_address_are_turned_away(served):
+    served.service.options = replace(served.options, max_unauthenticated_per_address=1)
+    reader, writer = await asyncio.open_connection("127.0.0.1", served.service.port)
+    await asyncio.wait_for(reader.readline(), WAIT)
+    try:
+        second = Client()
+        with pytest.raises((asyncssh.DisconnectError, ConnectionError)):
+            await served.connect("anna", client=second)
+    finally:
+        writer.close()
+        await writer.wait_closed()
+    lines = await served.audit_until("too-many-unauthenticated")
+    assert any(line.startswith("too-many-unauthenticated ") and line.endswith(" limit=1") for line in lines)
+    # Once the first has gone, the address may log in again.
+    await served.audit_until("abandoned")
+    async with await served.connect("anna"):
+        pass
+
+
+async def test_a_session_adds_at_most_fifty_refused_paths_and_counts_the_rest(served):
+    many = "".join(f"import\tdot-dot\t../{n}\n" for n in range(53))
+    app = f"import os\nos.write(int(os.environ['KNEETUI_REFUSALS_FD']), {many!r}.encode())\n"
+    served.service.options = replace(served.options, app_command=(sys.executable, "-I", "-c", app))
+    conn = await served.connect("anna")
+    async with conn:
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        assert (await asyncio.wait_for(process.wait(), WAIT)).exit_status == 0
+    lines = await served.audit_until("logout")
+    refused = [line.split(" ", 3)[3] for line in lines if line.startswith("path-refused ")]
+    assert refused[0] == 'user=anna purpose=import reason=dot-dot path="../0"'
+    assert len(refused) == 50 and refused[-1].endswith('path="../49"')
+    assert [line.split(" ", 3)[3] for line in lines if line.startswith("path-refused-more ")] == ["user=anna count=3"]
+
+
+async def test_the_servers_own_log_says_who_ran_kneetui_and_how_it_ended(served, caplog):
+    caplog.set_level(logging.INFO, logger="kneetui.serve")
+    conn = await served.connect("anna")
+    async with conn:
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        await read_until(process, b"user=anna")
+        process.stdin.write(b"4\r")
+        await asyncio.wait_for(process.wait(), WAIT)
+    said = [record.getMessage() for record in caplog.records if record.name == "kneetui.serve"]
+    peer = said[0].split(": ")[0]
+    assert re.fullmatch(r"127\.0\.0\.1 port \d+", peer)
+    pid = int(said[0].rsplit(" ", 1)[1])
+    assert said == [f"{peer}: anna runs kneetui, pid {pid}", f"{peer}: anna left kneetui (pid {pid}, exit status 4)"]
+
+
+async def test_the_servers_own_log_says_why_kneetui_could_not_start_and_why_a_name_has_no_keys(served, caplog):
+    caplog.set_level(logging.INFO, logger="kneetui.serve")
+    served.service.options = replace(served.options, app_command=(str(served.root / "no-such-program"),))
+    with pytest.raises(asyncssh.PermissionDenied):
+        await served.connect("nobody", served.keys["anna"])
+    async with await served.connect("anna") as conn:
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        await asyncio.wait_for(process.wait(), WAIT)
+    said = [record.getMessage().split(": ", 1)[1] for record in caplog.records if record.name == "kneetui.serve"]
+    assert said[0] == f"no keys file for 'nobody' in {served.options.authorized_keys_dir}"
+    assert said[1].startswith("cannot start kneetui for anna: [Errno 2] No such file or directory")
+
+
+async def test_no_forwarding_of_any_kind_is_allowed(served, tmp_path):
+    async with await served.connect("anna") as conn:
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.create_connection(asyncssh.SSHTCPSession, "127.0.0.1", served.service.port)
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.create_unix_connection(asyncssh.SSHUNIXSession, str(tmp_path / "socket"))
+        with pytest.raises(asyncssh.ChannelListenError):
+            await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", 9)
+        with pytest.raises(asyncssh.ChannelListenError):
+            await conn.forward_remote_path(str(tmp_path / "listen"), str(tmp_path / "socket"))
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.create_tun(None)
+        # The connection is still good for the app.
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        await read_until(process, b"user=anna")
+        process.stdin.write(b"0\r")
+        assert (await asyncio.wait_for(process.wait(), WAIT)).exit_status == 0
+
+
+async def test_stopping_the_server_closes_a_connection_without_an_app(served):
+    client = Client()
+    await served.connect("anna", client=client)
+    await asyncio.wait_for(served.service.stop(), WAIT)
+    # Closed by the application: asyncssh gives the client no error for that, only the end.
+    assert await asyncio.wait_for(client.closed, WAIT) is None
+    assert (await served.audit_until("logout"))[-1].startswith("logout ")
+
+
+async def test_each_patients_app_has_its_terminal_a_private_umask_and_the_servers_limits(served):
+    app = (
+        "import os, resource\n"
+        "print('tty', os.tcgetpgrp(0) == os.getpgrp(), 'umask', oct(os.umask(0)),"
+        " 'files', resource.getrlimit(resource.RLIMIT_NOFILE)[0], 'cpu', resource.getrlimit(resource.RLIMIT_CPU),"
+        " 'core', resource.getrlimit(resource.RLIMIT_CORE)[1], 'end', flush=True)\n"
+    )
+    limits = ChildLimits(memory_bytes=2 * 1024**3, cpu_seconds=77, open_files=48)
+    served.service.options = replace(served.options, child_limits=limits, app_command=(sys.executable, "-I", "-c", app))
+    async with await served.connect("anna") as conn:
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        seen = await read_until(process, b"end")
+    assert b"tty True umask 0o77 files 48 cpu (77, 82) core 0 end" in seen
