@@ -2,7 +2,7 @@
 
 Fifty tiny distributions are written to a temporary folder: each a
 ``*.dist-info`` folder whose ``entry_points.txt`` names a module in the
-``kneetui`` group, and that module, which registers one exercise and one FAQ
+``kneetui`` group and whose ``RECORD`` lists its files, and that module, which registers one exercise and one FAQ
 entry. Each measurement runs in a fresh Python process (with the folder on
 ``PYTHONPATH``, or an empty folder in its place for the reference) and times a
 single ``load_plugins()`` call there, so neither ``importlib.metadata``'s
@@ -60,6 +60,9 @@ def kneetui_register_faq(register):
 '''
 
 
+_INFO_FILES = ("METADATA", "entry_points.txt", "RECORD")
+
+
 def write_distributions(folder: Path, count: int) -> None:
     """Write ``count`` installed-looking plug-in distributions into ``folder``."""
     for number in range(count):
@@ -71,6 +74,11 @@ def write_distributions(folder: Path, count: int) -> None:
             f"Metadata-Version: 2.1\nName: kneetui-bench-plugin-{number:02d}\nVersion: 1.0\n", encoding="utf-8"
         )
         (info / "entry_points.txt").write_text(f"[kneetui]\nbench-{number:02d} = {module}\n", encoding="utf-8")
+        # As pip writes it: the loader reads it to check that no plug-in installs a module of kneetui's own.
+        (info / "RECORD").write_text(
+            "".join(f"{path},,\n" for path in (f"{module}.py", *(f"{info.name}/{name}" for name in _INFO_FILES))),
+            encoding="utf-8",
+        )
 
 
 # Runs in the child: import the loader first (start-up is not what is measured),

@@ -51,15 +51,43 @@ def test_the_names_read_are_the_ones_importlib_metadata_finds(tmp_path):
     assert {point.dist.version for point in found} == {"1.2.0", "0.3"}
 
 
-def test_another_distributions_plugin_hands_discovery_to_importlib_metadata(tmp_path, monkeypatch):
+def test_third_party_plugins_are_read_too_and_only_an_egg_or_zip_hands_over_to_importlib_metadata(
+    tmp_path, monkeypatch
+):
     dist_info(tmp_path, "kneetui", "1.0", "[kneetui]\nmedial-knee = kneetui_medial_knee\n")
-    monkeypatch.setattr(sys, "path", [str(tmp_path)])
-    assert all(isinstance(point, discovery.FoundEntryPoint) for point in discovery.entry_points("kneetui", "kneetui"))
-
     dist_info(tmp_path, "third_party", "2.0", "[kneetui]\nthird = third_party\n")
-    points = list(discovery.entry_points("kneetui", "kneetui"))
+    monkeypatch.setattr(sys, "path", [str(tmp_path)])
+    points = list(discovery.entry_points("kneetui"))
+    assert sorted(point.name for point in points) == ["medial-knee", "third"]
+    assert all(isinstance(point, discovery.FoundEntryPoint) for point in points)
+
+    (tmp_path / "an.egg").write_bytes(b"PK")
+    monkeypatch.setattr(sys, "path", [str(tmp_path), str(tmp_path / "an.egg")])
+    points = list(discovery.entry_points("kneetui"))
     assert sorted(point.name for point in points) == ["medial-knee", "third"]
     assert all(isinstance(point, importlib.metadata.EntryPoint) for point in points)
+
+
+def test_name_version_and_files_are_the_ones_importlib_metadata_reads(tmp_path):
+    dist_info(tmp_path, "Third.Party", "2.0", "[kneetui]\nthird = third_party\n")
+    info = tmp_path / "Third.Party-2.0.dist-info"
+    (info / "RECORD").write_text(
+        "third_party/__init__.py,sha256=abc,10\n"
+        '"kneetui_medial_knee/odd, name.py",sha256=def,20\n'
+        "../../bin/third,,\n"
+        "Third.Party-2.0.dist-info/RECORD,,\n",
+        encoding="utf-8",
+    )
+    (found,) = discovery.read_entry_points("kneetui", [str(tmp_path)]) or []
+    (theirs,) = importlib.metadata.distributions(path=[str(tmp_path)])
+
+    assert (found.dist.metadata["Name"], found.dist.version) == (theirs.metadata["Name"], theirs.version)
+    assert [str(path) for path in found.dist.files or []] == [str(path) for path in theirs.files or []]
+    assert [found.dist.locate_file(path) for path in found.dist.files or []] == [
+        theirs.locate_file(path) for path in theirs.files or []
+    ]
+    (info / "RECORD").unlink()
+    assert found.dist.files is None is theirs.files
 
 
 def test_an_entry_point_loads_its_module_and_attribute():

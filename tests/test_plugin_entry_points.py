@@ -6,6 +6,9 @@ from __future__ import annotations
 import importlib.metadata
 from pathlib import Path
 
+import pytest
+
+from kneetui.plugin_host import discovery
 from kneetui.plugin_host.loader import load_plugins
 from kneetui.plugin_host.records import Origin, Status
 from kneetui.plugin_host.reserved import own_entry_point_names, shadowed_modules
@@ -22,12 +25,30 @@ def distribution(folder, name, version, entry_points, files=()):
     return importlib.metadata.PathDistribution(info)
 
 
-def found(*distributions, plain=()):
-    """What loading finds through these distributions' entry points (and ``plain`` ones) alone."""
-    return load_plugins(entry_points=[entry for dist in distributions for entry in dist.entry_points] + list(plain))
+def entry_points_of(dist, reader):
+    """``dist``'s entry points as ``importlib.metadata`` reads them, or as kneetui's discovery does."""
+    if reader == "importlib.metadata":
+        return list(dist.entry_points)
+    name = dist.metadata["Name"]
+    return [
+        point
+        for point in discovery.read_entry_points("kneetui", [str(dist.locate_file(""))]) or []
+        if point.dist.name == name
+    ]
 
 
-def test_a_third_partys_plugin_is_recorded_with_its_distribution_version_and_package(tmp_path):
+@pytest.fixture(params=["importlib.metadata", "discovery"])
+def found(request):
+    """What loading finds through these distributions' entry points (and ``plain`` ones) alone, read either way."""
+
+    def load(*distributions, plain=()):
+        entries = [entry for dist in distributions for entry in entry_points_of(dist, request.param)]
+        return load_plugins(entry_points=entries + list(plain))
+
+    return load
+
+
+def test_a_third_partys_plugin_is_recorded_with_its_distribution_version_and_package(tmp_path, found):
     coach = distribution(tmp_path, "kneetui-coach", "1.2", {"coach": "kneetui_coach.hooks:plugin"})
     record = found(coach).record("coach")
     assert record.origin is Origin.ENTRY_POINT
@@ -39,7 +60,7 @@ def test_a_third_partys_plugin_is_recorded_with_its_distribution_version_and_pac
     assert record.status is Status.FAILED and "No module named 'kneetui_coach'" in record.failure
 
 
-def test_an_entry_point_without_a_distribution_says_so():
+def test_an_entry_point_without_a_distribution_says_so(found):
     plain = importlib.metadata.EntryPoint("loose", "loose_module:plugin", "kneetui")
     record = found(plain=[plain]).record("loose")
     assert (record.origin, record.version, record.location, record.package) == (
@@ -56,7 +77,7 @@ def test_an_entry_point_without_a_distribution_says_so():
     )
 
 
-def test_a_distribution_that_installs_kneetuis_own_module_is_refused_before_it_is_imported(tmp_path):
+def test_a_distribution_that_installs_kneetuis_own_module_is_refused_before_it_is_imported(tmp_path, found):
     evil = distribution(
         tmp_path,
         "knee-extras",
@@ -72,7 +93,7 @@ def test_a_distribution_that_installs_kneetuis_own_module_is_refused_before_it_i
     assert result.record("extras").status is Status.FAILED
 
 
-def test_a_distribution_that_reuses_the_name_of_kneetuis_own_content_is_refused(tmp_path):
+def test_a_distribution_that_reuses_the_name_of_kneetuis_own_content_is_refused(tmp_path, found):
     copycat = distribution(tmp_path, "knee-copy", "0.1", {"medial-knee": "knee_copy:plugin"})
     (record,) = [record for record in found(copycat).plugins if record.location.startswith("knee-copy")]
     assert record.failure == (
@@ -81,7 +102,7 @@ def test_a_distribution_that_reuses_the_name_of_kneetuis_own_content_is_refused(
     )
 
 
-def test_kneetuis_own_content_comes_first_whatever_the_names(tmp_path):
+def test_kneetuis_own_content_comes_first_whatever_the_names(tmp_path, found):
     early = distribution(tmp_path, "aaa-first", "1.0", {"aaa": "aaa_first:plugin"})
     own = [entry for entry in importlib.metadata.distribution("kneetui").entry_points if entry.group == "kneetui"]
     records = found(early, plain=own).plugins
@@ -90,7 +111,7 @@ def test_kneetuis_own_content_comes_first_whatever_the_names(tmp_path):
     assert [record.name for record in records[1:]] == ["aaa"]
 
 
-def test_kneetuis_own_content_installed_over_by_another_distribution_is_refused_with_its_name(tmp_path):
+def test_kneetuis_own_content_installed_over_by_another_distribution_is_refused_with_its_name(tmp_path, found):
     import kneetui_medial_knee
 
     # The other distribution's copy of the module is the very file Python imported.
@@ -124,7 +145,7 @@ def test_kneetuis_own_entry_point_names_are_its_content_not_its_commands():
     assert own_entry_point_names() == frozenset({"medial-knee"})
 
 
-def test_kneetuis_own_content_loads_when_another_distributions_copy_is_not_the_one_imported(tmp_path):
+def test_kneetuis_own_content_loads_when_another_distributions_copy_is_not_the_one_imported(tmp_path, found):
     copy = distribution(
         tmp_path / "site",
         "knee-copy",

@@ -54,34 +54,53 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls, vars(model))
 
 
-def _check_type(value: Any, expected: Any, path: str) -> list[tuple[str, str]]:
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(cls))
+
+
+@cache
+def _shape(expected: Any) -> tuple[str, Any]:
+    """What checking against the hint ``expected`` takes, worked out once per hint."""
     origin = typing.get_origin(expected)
     if origin in (types.UnionType, typing.Union):
         options = typing.get_args(expected)
-        if value is None and type(None) in options:
-            return []
         non_none = [option for option in options if option is not type(None)]
-        return _check_type(value, non_none[0], path)
+        return ("optional" if type(None) in options else "union", non_none[0])
     if origin is tuple:
+        return "tuple", typing.get_args(expected)[0]
+    if isinstance(expected, type) and dataclasses.is_dataclass(expected):
+        return "dataclass", expected
+    if isinstance(expected, type) and issubclass(expected, Enum):
+        return "enum", expected
+    return "plain", expected
+
+
+def _check_type(value: Any, expected: Any, path: str) -> list[tuple[str, str]]:
+    shape, inner = _shape(expected)
+    if shape == "optional" and value is None:
+        return []
+    if shape in ("optional", "union"):
+        return _check_type(value, inner, path)
+    if shape == "tuple":
         if not isinstance(value, tuple):
             return [(path, f"expected a tuple, got {type(value).__name__}")]
         if len(value) > MAX_ITEMS:
             return [(path, f"has {len(value)} items, at most {MAX_ITEMS} are allowed")]
-        item_type = typing.get_args(expected)[0]
         problems: list[tuple[str, str]] = []
         for index, item in enumerate(value):
-            problems += _check_type(item, item_type, f"{path}[{index}]")
+            problems += _check_type(item, inner, f"{path}[{index}]")
         return problems
-    if isinstance(expected, type) and dataclasses.is_dataclass(expected):
-        if not isinstance(value, expected):
-            return [(path, f"expected {expected.__name__}, got {type(value).__name__}")]
+    if shape == "dataclass":
+        if not isinstance(value, inner):
+            return [(path, f"expected {inner.__name__}, got {type(value).__name__}")]
         problems = []
-        for name, hint in _hints(expected).items():
+        for name, hint in _hints(inner).items():
             problems += _check_type(getattr(value, name), hint, f"{path}.{name}" if path else name)
         return problems
-    if isinstance(expected, type) and issubclass(expected, Enum):
-        if not isinstance(value, expected):
-            allowed = ", ".join(member.value for member in expected)
+    if shape == "enum":
+        if not isinstance(value, inner):
+            allowed = ", ".join(member.value for member in inner)
             return [(path, f"expected one of: {allowed}")]
         return []
     if expected is float:
@@ -157,7 +176,8 @@ def _cleaned(value: Any) -> Any:
     if isinstance(value, tuple):
         return tuple(_cleaned(item) for item in value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        changes = {f.name: _cleaned(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        # Always a copy: what the catalogue holds is kneetui's own, whatever the plug-in does with its objects later.
+        changes = {name: _cleaned(getattr(value, name)) for name in _field_names(type(value))}
         return dataclasses.replace(value, **changes)
     return value
 
@@ -169,5 +189,5 @@ def provenances_in(item: Any) -> set[model.Provenance]:
     if isinstance(item, tuple):
         return set().union(*map(provenances_in, item)) if item else set()
     if dataclasses.is_dataclass(item) and not isinstance(item, type):
-        return set().union(*(provenances_in(getattr(item, f.name)) for f in dataclasses.fields(item)))
+        return set().union(*(provenances_in(getattr(item, name)) for name in _field_names(type(item))))
     return set()

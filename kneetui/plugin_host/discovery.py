@@ -1,12 +1,13 @@
 """Finds the entry points of a group by reading ``entry_points.txt`` files, without ``importlib.metadata``.
 
 Importing ``importlib.metadata`` (with its ``email``, ``zipfile`` and ``csv``)
-costs more than all of kneetui's own start-up work. For the usual install,
-where the only plug-in is kneetui's own content, these few directory listings
-and small text files are all discovery needs. As soon as another distribution
-declares an entry point in the group, :func:`entry_points` hands over to
-``importlib.metadata``, whose distributions the loader's checks (shadowed
-modules, versions, names) need.
+costs more than all of kneetui's own start-up work, and its distributions read
+more than discovery needs. A few directory listings and small text files give
+each plug-in's name, module, distribution and version; the one check that needs
+a distribution's installed files (does it install a module of kneetui's own?)
+reads its ``RECORD`` when asked. Only an install that these files cannot
+describe (an egg or a zip on the path, an unreadable file) hands over to
+``importlib.metadata``.
 """
 
 from __future__ import annotations
@@ -17,20 +18,40 @@ import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 
 @dataclass(frozen=True)
 class FoundDistribution:
-    """The little the loader reads of kneetui's own distribution: its name and version."""
+    """What the loader reads of an installed distribution: its name, its version and, when asked, its files.
+
+    ``info`` is its ``*.dist-info`` (or ``*.egg-info``) folder; the files it lists
+    are relative to the folder that holds it, as ``importlib.metadata``'s are.
+    """
 
     name: str
     version: str
+    info: Path | None = None
 
     @property
     def metadata(self) -> dict[str, str]:
         return {"Name": self.name}
+
+    @property
+    def files(self) -> list[PurePosixPath] | None:
+        """The paths its ``RECORD`` lists (None when it has none, as ``importlib.metadata`` says)."""
+        if self.info is None:
+            return None
+        try:
+            text = (self.info / "RECORD").read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        return [PurePosixPath(path) for path in _record_paths(text)]
+
+    def locate_file(self, path: PurePosixPath | str) -> Path:
+        base = self.info.parent if self.info is not None else Path()
+        return base / path
 
 
 @dataclass(frozen=True)
@@ -55,15 +76,29 @@ _DIST_INFO = re.compile(r"^(?P<name>[^-]+)-(?P<version>[^-]+?)\.dist-info$")
 _EGG_INFO = re.compile(r"^(?P<name>[^-]+)(?:-(?P<version>[^-]+?))?(?:-py[0-9.]+)?\.egg-info$")
 
 
-def _version_in(metadata: Path) -> str:
-    """The ``Version:`` header of a ``PKG-INFO``/``METADATA`` file ('' if it has none)."""
-    with metadata.open(encoding="utf-8") as lines:
-        for line in lines:
-            if not line.strip():
-                break
-            if line.startswith("Version:"):
-                return line.partition(":")[2].strip()
-    return ""
+def _headers(metadata: Path) -> dict[str, str]:
+    """The ``Name:`` and ``Version:`` headers of a ``METADATA``/``PKG-INFO`` file (those it has)."""
+    found: dict[str, str] = {}
+    try:
+        with metadata.open(encoding="utf-8") as lines:
+            for line in lines:
+                if not line.strip():
+                    break
+                key, colon, value = line.partition(":")
+                if colon and key in ("Name", "Version"):
+                    found.setdefault(key, value.strip())
+    except FileNotFoundError:
+        pass
+    return found
+
+
+def _record_paths(text: str) -> list[str]:
+    """The first column of each line of a ``RECORD`` (a CSV file: a path with a comma is quoted)."""
+    if '"' not in text:
+        return [line.partition(",")[0] for line in text.splitlines() if line.strip()]
+    import csv
+
+    return [row[0] for row in csv.reader(text.splitlines()) if row]
 
 
 def _normalised(name: str) -> str:
@@ -93,9 +128,9 @@ def read_entry_points(group: str, paths: Iterable[str]) -> list[FoundEntryPoint]
     seen: set[str] = set()
     found: list[FoundEntryPoint] = []
     for entry in paths:
-        folder = Path(entry or ".")
-        if not folder.is_dir():
-            if folder.exists():  # a zip or egg on the path: importlib.metadata reads those
+        folder = entry or "."
+        if not os.path.isdir(folder):
+            if os.path.exists(folder):  # a zip or egg on the path: importlib.metadata reads those
                 return None
             continue
         try:
@@ -110,24 +145,28 @@ def read_entry_points(group: str, paths: Iterable[str]) -> list[FoundEntryPoint]
             if name in seen:
                 continue
             seen.add(name)
+            info = os.path.join(folder, child)
             try:
-                text = (folder / child / "entry_points.txt").read_text(encoding="utf-8")
+                with open(os.path.join(info, "entry_points.txt"), encoding="utf-8") as file:
+                    text = file.read()
                 if f"[{group}]" not in text:
                     continue
-                version = matched["version"] or _version_in(folder / child / "PKG-INFO")
+                headers = _headers(Path(info, "METADATA" if child.endswith(".dist-info") else "PKG-INFO"))
             except FileNotFoundError:
                 continue
             except (OSError, UnicodeDecodeError):
                 return None
-            dist = FoundDistribution(matched["name"], version)
+            dist = FoundDistribution(
+                headers.get("Name") or matched["name"], headers.get("Version") or matched["version"] or "", Path(info)
+            )
             found.extend(FoundEntryPoint(ep_name, value, group, dist) for ep_name, value in _group_lines(text, group))
     return found
 
 
-def entry_points(group: str, own_distribution: str) -> Iterable[Any]:
-    """The group's entry points: read cheaply when they are all ``own_distribution``'s, else by ``importlib.metadata``."""
+def entry_points(group: str) -> Iterable[Any]:
+    """The group's entry points: read from the files when they can be, else by ``importlib.metadata``."""
     found = read_entry_points(group, sys.path)
-    if found is not None and all(_normalised(point.dist.name) == own_distribution for point in found):
+    if found is not None:
         return found
     import importlib.metadata
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
+from types import FunctionType, MethodType, ModuleType
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -39,7 +39,7 @@ from kneetui.plugin_host.mistakes import (
     wrong_arguments,
 )
 from kneetui.plugin_host.records import Origin, PluginRecord
-from kneetui.plugin_host.reserved import file_of, own_entry_point_names, shadowed_modules
+from kneetui.plugin_host.reserved import OWN_ENTRY_POINTS, file_of, own_entry_point_names, shadowed_modules
 
 if TYPE_CHECKING:
     import importlib.metadata
@@ -105,8 +105,30 @@ class LoadResult:
             _clean_record(record)
 
 
+#: What ``getattr_static`` finds on a module before its own namespace: names of the module type itself.
+_MODULE_TYPE_NAMES = frozenset(dir(ModuleType))
+_HOOKABLE = (FunctionType, MethodType, classmethod, staticmethod)
+
+
+class _PluginManager(pluggy.PluginManager):
+    """pluggy's manager, quicker to pass over a plug-in module's names that cannot be hooks.
+
+    pluggy looks each name of a plug-in up with ``inspect.getattr_static`` (so that no
+    property of an untrusted plug-in runs), which costs more than the rest of loading a
+    small plug-in. For a module, a name in its own namespace that holds no function
+    cannot be a hook, and needs no such look-up; every other name is pluggy's to judge.
+    """
+
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> pluggy.HookimplOpts | None:
+        if isinstance(plugin, ModuleType) and name not in _MODULE_TYPE_NAMES:
+            value = plugin.__dict__.get(name, _HOOKABLE)
+            if value is not _HOOKABLE and not isinstance(value, _HOOKABLE):
+                return None
+        return super().parse_hookimpl_opts(plugin, name)
+
+
 def new_manager() -> pluggy.PluginManager:
-    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager = _PluginManager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
     return manager
 
@@ -114,13 +136,15 @@ def new_manager() -> pluggy.PluginManager:
 def _entry_point_candidates(
     entry_points: Iterable[importlib.metadata.EntryPoint] | None,
 ) -> list[tuple[PluginRecord, Any]]:
-    found = entry_points if entry_points is not None else discovery.entry_points(ENTRY_POINT_GROUP, OWN_DISTRIBUTION)
+    found = list(entry_points if entry_points is not None else discovery.entry_points(ENTRY_POINT_GROUP))
     own_names: frozenset[str] | None = None
+    if declared_here := {point.name for point in found if _distribution_name(point).lower() == OWN_DISTRIBUTION}:
+        own_names = OWN_ENTRY_POINTS | declared_here
     candidates = []
     shadows: dict[str, tuple[str, set[Path]]] = {}
     for entry_point in found:
         dist = getattr(entry_point, "dist", None)
-        dist_name = dist.metadata["Name"] if dist is not None else ""
+        dist_name = _distribution_name(entry_point)
         own = (dist_name or "").lower() == OWN_DISTRIBUTION
         record = PluginRecord(
             name=entry_point.name,
@@ -152,6 +176,11 @@ def _entry_point_candidates(
     # Built-ins first, so a third party can never take one of our ids.
     candidates.sort(key=lambda pair: (pair[0].origin is not Origin.BUILT_IN, pair[0].name))
     return candidates
+
+
+def _distribution_name(entry_point: Any) -> str:
+    dist = getattr(entry_point, "dist", None)
+    return (dist.metadata["Name"] or "") if dist is not None else ""
 
 
 def _unshadowed(module: str, dist_name: str, files: set[Path], load: Any) -> Any:

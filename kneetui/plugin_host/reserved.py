@@ -88,18 +88,23 @@ def shadowed_modules(distribution: importlib.metadata.Distribution) -> list[str]
         return []
     tops = set()
     for file in distribution.files or ():
-        parts = Path(str(file)).parts
-        if not parts or parts[0].endswith((".dist-info", ".egg-info")) or parts[0] == "..":
+        top = _top(file)
+        if not top or top.endswith((".dist-info", ".egg-info")) or top == "..":
             continue
-        tops.add(parts[0].removesuffix(".py"))
+        tops.add(top.removesuffix(".py"))
     return sorted(tops & RESERVED_MODULES)
+
+
+def _top(file: object) -> str:
+    """The first part of a path a distribution's ``RECORD`` lists ('' for an empty one)."""
+    parts = str(file).split("/")
+    return next((part for part in parts if part not in ("", ".")), "")
 
 
 def file_of(distribution: importlib.metadata.Distribution, module: str) -> set[Path]:
     """The files ``distribution`` installs for the top-level ``module``, resolved."""
     found = set()
     for file in distribution.files or ():
-        parts = Path(str(file)).parts
-        if parts and parts[0] in (module, f"{module}.py"):
+        if _top(file) in (module, f"{module}.py"):
             found.add(Path(str(distribution.locate_file(file))).resolve())
     return found
