@@ -21,6 +21,8 @@ from kneetui.plugin_host.loader import LoadResult, load_plugins
 from kneetui.storage.config import LoadedSettings, Settings
 from kneetui.tui import app as app_module
 from kneetui.tui.app import KneeApp
+from kneetui.tui.screens.faq import FaqScreen
+from kneetui.tui.screens.help import HelpScreen
 from kneetui.tui.screens.home import HomeScreen
 from kneetui.tui.screens.library import ExerciseLibraryScreen
 from kneetui.tui.screens.safety_notice import SafetyNoticeScreen
@@ -110,6 +112,19 @@ async def test_a_section_asked_for_while_the_plugins_load_opens_once_they_are():
         assert isinstance(app.screen, ExerciseLibraryScreen)
 
 
+async def test_keys_typed_ahead_while_the_plugins_load_are_played_in_order_once_they_are():
+    loader = HeldLoader()
+    app = app_loading_with(loader)
+    async with app.run_test(size=(80, 24)) as pilot:
+        # Down the menu to the library and Enter, back, then the FAQ by its key.
+        await pilot.press("down", "enter", "escape", "f")
+        assert isinstance(app.screen, HomeScreen)
+        await loader.finish(app, pilot)
+        await pilot.pause()
+        assert isinstance(app.screen, FaqScreen)
+        assert len(app.screen_stack) == 2
+
+
 async def test_the_session_asked_for_while_the_plugins_load_starts_once_they_are():
     loader = HeldLoader()
     app = app_loading_with(loader)
@@ -138,7 +153,7 @@ async def test_the_stop_notice_and_its_rule_show_before_the_plugins_are_loaded()
         await loader.finish(app, pilot)
 
 
-async def test_while_a_plugin_hangs_the_safety_notice_opens_and_q_quits(monkeypatch: pytest.MonkeyPatch):
+async def test_while_a_plugin_hangs_the_safety_notice_and_help_open_and_q_quits(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setattr(app_module, "SLOW_LOADING_SECONDS", 0.001)
     loader = HeldLoader()
     app = app_loading_with(loader)
@@ -154,6 +169,10 @@ async def test_while_a_plugin_hangs_the_safety_notice_opens_and_q_quits(monkeypa
             await pilot.press("exclamation_mark")
             assert isinstance(app.screen, SafetyNoticeScreen)
             await pilot.press("escape")
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            await pilot.press("e")  # waits for the plug-ins; quitting does not
             await pilot.press("q")
             await pilot.pause()
         assert app.return_code == 0

@@ -46,6 +46,10 @@ ANSI_THEME = "kneetui-ansi"
 
 #: Sections that show nothing from a plug-in: they open at once, even while the plug-ins still load.
 CONTENT_FREE_SECTIONS = frozenset({"help", "settings"})
+#: Keys that act at once on Home while the plug-ins load, even after keys that wait for them: quit and safety.
+KEYS_NEVER_HELD = frozenset({"q", "ctrl+q", "ctrl+c", "exclamation_mark"})
+#: Keys that act at once on Home while the plug-ins load when no earlier key waits (so keys keep their order).
+KEYS_FREE_WHILE_LOADING = frozenset({"question_mark", "f1", "o", "k"})
 
 #: After this long still loading plug-ins, the person is told why Home's today panel is empty.
 SLOW_LOADING_SECONDS = 2.0
@@ -132,6 +136,9 @@ class KneeApp(App[None]):
         #: What waits for the plug-ins to be loaded (``when_plugins_loaded``); ``None`` once they are.
         self._waiting_for_plugins: list[Callable[[], object]] | None = []
         self._load_plugins = plugins if callable(plugins) else None
+        #: Keys pressed on Home while the plug-ins load (see ``holds_key``).
+        self._held_keys: list[events.Key] = []
+        self._playing: events.Key | None = None
         self.settings: Settings = loaded_settings.settings
         self.startup_notices = list(loaded_settings.notices)
         self._settings_outdated = loaded_settings.outdated
@@ -277,6 +284,7 @@ class KneeApp(App[None]):
         waiting, self._waiting_for_plugins = self._waiting_for_plugins or [], None
         for callback in waiting:
             callback()
+        self._play_held_key()
 
     def _still_loading(self) -> None:
         if not self.plugins_loaded:
@@ -350,7 +358,31 @@ class KneeApp(App[None]):
             event.stop()
             self.action_frame_pain_worse()
             return
+        if isinstance(event, events.Key) and event is not self._playing and self.holds_key(event.key):
+            # Typed ahead on Home before the plug-ins are loaded: played in order once they are.
+            event.stop()
+            self._held_keys.append(events.Key(event.key, event.character))
+            return
         await super().on_event(event)
+
+    def holds_key(self, key: str) -> bool:
+        """Whether a key pressed now waits for the plug-ins to be loaded (or for keys that did)."""
+        if key in KEYS_NEVER_HELD:
+            return False
+        if self._held_keys:
+            return True
+        if self.plugins_loaded or len(self.screen_stack) > 1:
+            return False
+        return key not in KEYS_FREE_WHILE_LOADING
+
+    def _play_held_key(self) -> None:
+        """Press the next held key; the one after it once the app has taken this one in, as typing would."""
+        if not self._held_keys:
+            self._playing = None
+            return
+        self._playing = self._held_keys.pop(0)
+        self.post_message(self._playing)
+        self.call_after_refresh(self._play_held_key)
 
     def action_frame_pain_worse(self) -> None:
         """The pain is worse, said on a plug-in's screen: kneetui stops the session."""
