@@ -18,21 +18,23 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 
-from kneetui.content.model import Program
+from kneetui.content.catalog import Catalog
 from kneetui.engine.clock import Clock, SystemClock
-from kneetui.exchange.user_programs import PLUGIN_NAME, UserPrograms
 from kneetui.history.store import HistoryStore
-from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage.config import LoadedSettings, Settings, save_settings
 from kneetui.terminal import ColorDepth, read_terminal, should_go_light
 from kneetui.tui.literal import heading
 from kneetui.tui.themes import DEFAULT_THEME, ThemeLoad, load_themes
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from textual.command import Provider
     from textual.theme import Theme
 
-    from kneetui.content.model import Dose
+    from kneetui.content.model import Dose, Program
+    from kneetui.exchange.user_programs import UserPrograms
+    from kneetui.plugin_host.loader import LoadResult
     from kneetui.tui.plugin_screens import PluginScreenGuard
 
 #: Sections that show the catalogue as it was loaded: made once and kept when the person goes back,
@@ -42,12 +44,42 @@ KEPT_SECTIONS = frozenset({"library", "faq", "learn", "aids", "sources"})
 #: The theme that follows the terminal's own 16-colour palette.
 ANSI_THEME = "kneetui-ansi"
 
+#: Sections that show nothing from a plug-in: they open at once, even while the plug-ins still load.
+CONTENT_FREE_SECTIONS = frozenset({"help", "settings"})
+#: Keys that act at once on Home while the plug-ins load, even after keys that wait for them: quit and safety.
+KEYS_NEVER_HELD = frozenset({"q", "ctrl+q", "ctrl+c", "exclamation_mark"})
+#: Keys that act at once on Home while the plug-ins load when no earlier key waits (so keys keep their order).
+KEYS_FREE_WHILE_LOADING = frozenset({"question_mark", "f1", "o", "k"})
+
+#: After this long still loading plug-ins, the person is told why Home's today panel is empty.
+SLOW_LOADING_SECONDS = 2.0
+
 
 def content_commands() -> type[Provider]:
     """The command palette's provider of exercises, questions and topics, imported when the palette opens."""
     from kneetui.tui.commands import ContentCommands
 
     return ContentCommands
+
+
+def with_user_programs(plugins: LoadResult) -> UserPrograms:
+    """The person's own programmes in ``plugins``, registered through the programme hook like a plug-in's."""
+    from kneetui.exchange.user_programs import PLUGIN_NAME, UserPrograms
+
+    if plugins.record(PLUGIN_NAME) is None:
+        plugins.add_plugin(*UserPrograms().candidate())
+    own = plugins.objects.get(PLUGIN_NAME)
+    return own if isinstance(own, UserPrograms) else UserPrograms()
+
+
+class PluginsLoaded(Message):
+    """The plug-ins loaded in the background (or the reason they could not be); posted from that thread."""
+
+    def __init__(self, plugins: LoadResult | None, user_programs: UserPrograms | None, problem: str = "") -> None:
+        super().__init__()
+        self.plugins = plugins
+        self.user_programs = user_programs
+        self.problem = problem
 
 
 class HistoryProblem(Message):
@@ -59,7 +91,20 @@ class HistoryProblem(Message):
 
 
 class KneeApp(App[None]):
-    """kneetui's full-screen app. Everything it shows comes from ``plugins``."""
+    """kneetui's full-screen app. Everything it shows comes from ``plugins``.
+
+    ``plugins`` is what was loaded, or a function that loads it: that one is
+    called in a thread once Home is on screen, so the first frame does not wait
+    for plug-ins to import and register. Until it returns, nothing from a
+    plug-in is shown (the catalogue is empty and Home's today panel blank), and
+    what needs content (a section, the session, the palette) waits for it; a
+    plug-in that hangs leaves the app usable (quit, help, settings, the safety notice).
+    """
+
+    #: What the plug-ins contributed; set when they are loaded (at once, or from the loading thread).
+    plugins: LoadResult
+    #: The person's own programmes, registered through the programme hook like a plug-in's.
+    user_programs: UserPrograms
 
     TITLE = "kneetui"
     CSS_PATH = "app.tcss"
@@ -77,7 +122,7 @@ class KneeApp(App[None]):
 
     def __init__(
         self,
-        plugins: LoadResult,
+        plugins: LoadResult | Callable[[], LoadResult],
         loaded_settings: LoadedSettings,
         theme_override: str | None = None,
         clock: Clock | None = None,
@@ -86,8 +131,14 @@ class KneeApp(App[None]):
         history: HistoryStore | None = None,
     ) -> None:
         super().__init__()
-        self.plugins = plugins
-        self.catalog = plugins.catalog
+        #: Empty until the plug-ins are loaded.
+        self.catalog = Catalog()
+        #: What waits for the plug-ins to be loaded (``when_plugins_loaded``); ``None`` once they are.
+        self._waiting_for_plugins: list[Callable[[], object]] | None = []
+        self._load_plugins = plugins if callable(plugins) else None
+        #: Keys pressed on Home while the plug-ins load (see ``holds_key``).
+        self._held_keys: list[events.Key] = []
+        self._playing: events.Key | None = None
         self.settings: Settings = loaded_settings.settings
         self.startup_notices = list(loaded_settings.notices)
         self._settings_outdated = loaded_settings.outdated
@@ -104,12 +155,9 @@ class KneeApp(App[None]):
         self.history.on_problem = self.history_problem
         # A second login holding the history's lock must not freeze a countdown.
         self.history.write_in_background()
-        if plugins.record(PLUGIN_NAME) is None:
-            plugins.add_plugin(*UserPrograms().candidate())
-        own = plugins.objects.get(PLUGIN_NAME)
-        #: The person's own programmes: registered through the programme hook like a plug-in's.
-        self.user_programs: UserPrograms = own if isinstance(own, UserPrograms) else UserPrograms()
-        self.startup_notices.extend(self.user_program_notices())
+        if not callable(plugins):
+            self.use_plugins(plugins, with_user_programs(plugins))
+            self.startup_notices.extend(self.user_program_notices())
         self._environment_animation_level = self.animation_level
         self.terminal = read_terminal(os.environ)
         self.light = should_go_light(self.terminal, self.settings.light_mode)
@@ -168,6 +216,14 @@ class KneeApp(App[None]):
                 timeout=10,
                 markup=False,
             )
+        if self.plugins_loaded:
+            self.notify_failed_plugins()
+        if self._settings_outdated:
+            self.save_settings()  # told once: the setting that is no longer used leaves the file
+        if not self.settings.safety_acknowledged:
+            self.action_safety_notice(first_run=True)
+
+    def notify_failed_plugins(self) -> None:
         failed = self.plugins.failed
         if failed:
             names = ", ".join(record.name for record in failed)
@@ -178,17 +234,87 @@ class KneeApp(App[None]):
                 timeout=8,
                 markup=False,
             )
-        if self._settings_outdated:
-            self.save_settings()  # told once: the setting that is no longer used leaves the file
-        if not self.settings.safety_acknowledged:
-            self.action_safety_notice(first_run=True)
 
     def first_frame_shown(self) -> None:
-        """Home is on screen: collect garbage again if start-up turned collection off."""
+        """Home is on screen: load the plug-ins if that waited for it, else collect garbage again."""
+        if self._load_plugins is None:
+            self.collect_garbage_again()
+            return
+        # A daemon thread, not a worker: a plug-in that never returns must not keep kneetui from quitting.
+        threading.Thread(target=self._load_in_background, name="kneetui-plugins", daemon=True).start()
+        self.set_timer(SLOW_LOADING_SECONDS, self._still_loading)
+
+    def collect_garbage_again(self) -> None:
+        """Collect garbage again if start-up turned collection off."""
         if not gc.isenabled():
             # What start-up made lives as long as the app: frozen, it is not scanned by every collection.
             gc.freeze()
             gc.enable()
+
+    def _load_in_background(self) -> None:
+        assert self._load_plugins is not None
+        try:
+            plugins = self._load_plugins()
+            loaded = PluginsLoaded(plugins, with_user_programs(plugins))
+        except Exception as error:  # noqa: BLE001 - each plug-in is contained by the loader: this is a bug of ours
+            from kneetui.content.text import reason
+
+            loaded = PluginsLoaded(None, None, reason(error))
+        self.post_message(loaded)
+
+    def on_plugins_loaded(self, message: PluginsLoaded) -> None:
+        plugins, user_programs = message.plugins, message.user_programs
+        if plugins is None or user_programs is None:
+            from kneetui.plugin_host.loader import load_plugins
+
+            self.notify(
+                f"The plug-ins could not be loaded: {message.problem}",
+                title="Plug-ins",
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
+            plugins = load_plugins(None, entry_points=[])
+            user_programs = with_user_programs(plugins)
+        self.use_plugins(plugins, user_programs)
+        self.collect_garbage_again()
+        for notice in self.user_program_notices():
+            self.notify(notice, title="Settings", severity="warning", timeout=10, markup=False)
+        self.notify_failed_plugins()
+        waiting, self._waiting_for_plugins = self._waiting_for_plugins or [], None
+        for callback in waiting:
+            callback()
+        self._play_held_key()
+
+    def _still_loading(self) -> None:
+        if not self.plugins_loaded:
+            self.collect_garbage_again()  # not to grow without bound while a plug-in hangs
+            self.notify(
+                "Still loading the plug-ins: today's programme and the sections appear once they are loaded.",
+                title="Plug-ins",
+                timeout=10,
+                markup=False,
+            )
+
+    def use_plugins(self, plugins: LoadResult, user_programs: UserPrograms) -> None:
+        """Show what ``plugins`` contributed, the person's own programmes among them."""
+        self.plugins = plugins
+        self.catalog = plugins.catalog
+        self.user_programs = user_programs
+        if self._waiting_for_plugins == []:
+            self._waiting_for_plugins = None
+
+    @property
+    def plugins_loaded(self) -> bool:
+        return self._waiting_for_plugins is None
+
+    def when_plugins_loaded(self, callback: Callable[[], object]) -> bool:
+        """Call ``callback`` now if the plug-ins are loaded, else once they are; whether it was called now."""
+        if self._waiting_for_plugins is None:
+            callback()
+            return True
+        self._waiting_for_plugins.append(callback)
+        return False
 
     def _handle_exception(self, error: Exception) -> None:
         # Every unhandled exception in a handler, timer or render ends up here; one
@@ -232,7 +358,31 @@ class KneeApp(App[None]):
             event.stop()
             self.action_frame_pain_worse()
             return
+        if isinstance(event, events.Key) and event is not self._playing and self.holds_key(event.key):
+            # Typed ahead on Home before the plug-ins are loaded: played in order once they are.
+            event.stop()
+            self._held_keys.append(events.Key(event.key, event.character))
+            return
         await super().on_event(event)
+
+    def holds_key(self, key: str) -> bool:
+        """Whether a key pressed now waits for the plug-ins to be loaded (or for keys that did)."""
+        if key in KEYS_NEVER_HELD:
+            return False
+        if self._held_keys:
+            return True
+        if self.plugins_loaded or len(self.screen_stack) > 1:
+            return False
+        return key not in KEYS_FREE_WHILE_LOADING
+
+    def _play_held_key(self) -> None:
+        """Press the next held key; the one after it once the app has taken this one in, as typing would."""
+        if not self._held_keys:
+            self._playing = None
+            return
+        self._playing = self._held_keys.pop(0)
+        self.post_message(self._playing)
+        self.call_after_refresh(self._play_held_key)
 
     def action_frame_pain_worse(self) -> None:
         """The pain is worse, said on a plug-in's screen: kneetui stops the session."""
@@ -341,9 +491,15 @@ class KneeApp(App[None]):
         wanted = self.settings.animations and not self.light
         self.animation_level = self._environment_animation_level if wanted else "none"
 
+    def action_command_palette(self) -> None:
+        # The palette searches the catalogue: it opens once there is one.
+        self.when_plugins_loaded(super().action_command_palette)
+
     @property
     def user_program_ids(self) -> set[str]:
         """Ids of the programmes the person made or imported (they replace a plug-in's of the same id)."""
+        from kneetui.exchange.user_programs import PLUGIN_NAME
+
         return {
             program.id
             for program in self.catalog.programs
@@ -374,6 +530,9 @@ class KneeApp(App[None]):
         return registry.make(name, **options)
 
     def action_open(self, name: str, **options: Any) -> None:
+        if name not in CONTENT_FREE_SECTIONS and not self.plugins_loaded:
+            self.when_plugins_loaded(lambda: self.action_open(name, **options))
+            return
         if not options and name in KEPT_SECTIONS:
             self.action_home_quietly()
             self.push_screen(self.kept_section(name))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from functools import partial
+from typing import TYPE_CHECKING, TextIO
 
 from kneetui.storage.config import LoadedSettings
+
+if TYPE_CHECKING:
+    from kneetui.plugin_host.loader import LoadResult
 
 
 def run_app(loaded_settings: LoadedSettings, theme: str | None = None) -> int:
@@ -12,7 +16,8 @@ def run_app(loaded_settings: LoadedSettings, theme: str | None = None) -> int:
     import sys
 
     # Start-up allocates a great deal and frees almost nothing: collecting during it only delays
-    # the first frame. The app collects again once Home is painted (KneeApp.first_frame_shown).
+    # the first frame. The app collects again once Home is painted and the plug-ins are loaded
+    # (KneeApp.collect_garbage_again).
     gc.disable()
 
     from concurrent.futures import ThreadPoolExecutor
@@ -20,13 +25,12 @@ def run_app(loaded_settings: LoadedSettings, theme: str | None = None) -> int:
     from kneetui.history.store import open_history_store
 
     # Opening the history mostly waits on the disk (a new one is made with several fsyncs): it runs
-    # in a thread while this one imports the app and loads themes and plug-ins, and is joined below.
+    # in a thread while this one imports the app and loads the themes, and is joined below.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kneetui-history-open") as opener:
         opening = opener.submit(open_history_store)
 
         from textual.theme import BUILTIN_THEMES
 
-        from kneetui.exchange.installed import load_installed_plugins
         from kneetui.tui.app import KneeApp
         from kneetui.tui.themes import load_themes
 
@@ -36,9 +40,10 @@ def run_app(loaded_settings: LoadedSettings, theme: str | None = None) -> int:
             print(f"kneetui: there is no theme called {theme!r}; choose one of: {', '.join(known)}", file=sys.stderr)
             opening.result().store.close()
             return 2
-        plugins = load_installed_plugins(disabled=loaded_settings.settings.disabled_plugins)
         history = opening.result()
     loaded_settings.notices.extend(history.notices)
+    # The plug-ins load in a thread once Home is on screen (KneeApp.first_frame_shown): its menu does not need them.
+    plugins = partial(load_installed, tuple(loaded_settings.settings.disabled_plugins))
     app = KneeApp(plugins, loaded_settings, theme_override=theme, themes=themes, history=history.store)
     draw_in_utf8(sys.__stderr__)
     try:
@@ -47,6 +52,13 @@ def run_app(loaded_settings: LoadedSettings, theme: str | None = None) -> int:
         gc.enable()
         history.store.close()
     return app.return_code or 0
+
+
+def load_installed(disabled: tuple[str, ...]) -> LoadResult:
+    """Every installed plug-in, loaded as ``kneetui`` commands load them (imported here, in the loading thread)."""
+    from kneetui.exchange.installed import load_installed_plugins
+
+    return load_installed_plugins(disabled=disabled)
 
 
 def draw_in_utf8(terminal: TextIO | None) -> None:

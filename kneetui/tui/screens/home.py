@@ -58,6 +58,10 @@ class HomeScreen(Screen[None]):
         Binding("q", "app.quit", "Quit"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._filled_when_loaded = False
+
     def compose(self) -> ComposeResult:
         yield TitleBar()
         with Horizontal():
@@ -97,8 +101,14 @@ class HomeScreen(Screen[None]):
         self.refresh_today()
 
     def refresh_today(self) -> None:
-        self.query_one("#today", Static).update(Hanging(self.app.today_summary()))
-        self.query_one(DueToday).refresh_due()
+        """Today's programme and what is due, once the plug-ins are loaded; the stop notice at once."""
+        if self.app.plugins_loaded:
+            self.query_one("#today", Static).update(Hanging(self.app.today_summary()))
+            self.query_one(DueToday).refresh_due()
+        elif not self._filled_when_loaded:
+            # The first frame shows the menu without waiting for the plug-ins; the programme follows them.
+            self._filled_when_loaded = True
+            self.app.when_plugins_loaded(self.refresh_today)
         self.show_stop()
 
     def show_stop(self) -> None:
@@ -149,6 +159,9 @@ class HomeScreen(Screen[None]):
     @work(exclusive=True, group="start-session")
     async def action_start_session(self) -> None:
         """Start today's session, asking first when the programme's frequency says it was done today."""
+        if not self.app.plugins_loaded:
+            self.app.when_plugins_loaded(self.action_start_session)
+            return
         from kneetui.tui.screens.confirm import ConfirmScreen
 
         question = self.query_one(DueToday).question_before_starting()
