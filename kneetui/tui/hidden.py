@@ -2,8 +2,8 @@
 
 Textual keeps the lines each widget has rendered, each with a few small caches of its own, for
 as long as the widget lives. A session lasts minutes, and the screens beneath it (Home, the
-library, the exercise) are not drawn meanwhile, yet kept all their lines: about 0.4 MiB a
-screen, which counts for every patient of ``kneetui serve`` in a session at once. Only beneath
+library, the exercise) are not drawn meanwhile, yet kept all their lines: about 1 MiB for those
+three, which counts for every patient of ``kneetui serve`` in a session at once. Only beneath
 a session: between Home and a section, drawing a screen again would cost each key press more.
 """
 
