@@ -355,3 +355,25 @@ async def test_f1_over_a_paused_session_keeps_it_paused(make_app):
         await pilot.pause()
         assert screen.runner is not None and screen.runner.paused
         assert screen.query_one("#clock", SessionClock).value == "0:10"
+
+
+async def test_a_screen_that_was_beneath_a_session_is_drawn_whole_again_after_it(make_app):
+    # A session lets the screens beneath it forget their rendered lines; shown again, they are redrawn.
+    app, clock, _history = session_app(make_app)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        library = app.export_screenshot()
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("g", "enter")
+        await answer_safety(pilot)
+        await wait(pilot, clock, 3 + 5)
+        await pilot.press("q", "y")
+        await pilot.pause()
+        await pilot.press("escape", "escape", "escape")  # the pain question, then the summary
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.export_screenshot() == library

@@ -28,6 +28,7 @@ from kneetui.engine.session import OutcomeKind, RunnerState, SessionRunner
 from kneetui.engine.settings import RunnerSettings
 from kneetui.tui.app import KneeApp
 from kneetui.tui.hanging import Hanging
+from kneetui.tui.hidden import forget_rendered_lines
 from kneetui.tui.literal import heading
 from kneetui.tui.plugin_handover import PluginHandOver
 from kneetui.tui.provenance import legend, marked, marked_lines
@@ -149,6 +150,9 @@ class SessionScreen(Screen[None]):
     # -- start ----------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        for screen in self.app.screen_stack:
+            if screen is not self:
+                forget_rendered_lines(screen)
         problem = self.resolve_items()
         self.title = "Session"
         self.sub_title = self.title_text
