@@ -163,6 +163,10 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
 
+    # Every kneetui, reference and server started from here runs from cached bytecode, as an installed
+    # one does (pip compiles at install; a shell with PYTHONDONTWRITEBYTECODE=1 would have each start
+    # compile kneetui's own modules again while Textual's are cached).
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
     rows: list[Row] = []
     raw: dict[str, dict] = {}
     failed = False

@@ -136,6 +136,7 @@ class KneeApp(App[None]):
         #: What waits for the plug-ins to be loaded (``when_plugins_loaded``); ``None`` once they are.
         self._waiting_for_plugins: list[Callable[[], object]] | None = []
         self._load_plugins = plugins if callable(plugins) else None
+        self._plugin_thread: threading.Thread | None = None
         #: Keys pressed on Home while the plug-ins load (see ``holds_key``).
         self._held_keys: list[events.Key] = []
         self._playing: events.Key | None = None
@@ -241,8 +242,14 @@ class KneeApp(App[None]):
             self.collect_garbage_again()
             return
         # A daemon thread, not a worker: a plug-in that never returns must not keep kneetui from quitting.
-        threading.Thread(target=self._load_in_background, name="kneetui-plugins", daemon=True).start()
+        self._plugin_thread = threading.Thread(target=self._load_in_background, name="kneetui-plugins", daemon=True)
+        self._plugin_thread.start()
         self.set_timer(SLOW_LOADING_SECONDS, self._still_loading)
+
+    def finish_loading_plugins(self, timeout: float) -> None:
+        """Give plug-ins still loading ``timeout`` seconds to end (the person quit first); a hung one is left."""
+        if self._plugin_thread is not None:
+            self._plugin_thread.join(timeout)
 
     def collect_garbage_again(self) -> None:
         """Collect garbage again if start-up turned collection off."""

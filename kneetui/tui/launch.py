@@ -46,11 +46,16 @@ def run_app(loaded_settings: LoadedSettings, theme: str | None = None) -> int:
     plugins = partial(load_installed, tuple(loaded_settings.settings.disabled_plugins))
     app = KneeApp(plugins, loaded_settings, theme_override=theme, themes=themes, history=history.store)
     draw_in_utf8(sys.__stderr__)
+    output = sys.stdout, sys.stderr
     try:
         app.run()
     finally:
         gc.enable()
         history.store.close()
+        # Plug-ins still loading when the person quit print into a capture of their own, and put back
+        # on ending what was there when they began: Textual's capture of the app's output, gone now.
+        app.finish_loading_plugins(timeout=1.0)
+        sys.stdout, sys.stderr = output
     return app.return_code or 0
 
 
