@@ -465,3 +465,74 @@ async def test_each_patients_app_has_its_terminal_a_private_umask_and_the_server
         process = await conn.create_process(term_type="xterm", encoding=None)
         seen = await read_until(process, b"end")
     assert b"tty True umask 0o77 files 48 cpu (77, 82) core 0 end" in seen
+
+
+async def test_a_failed_or_turned_away_connection_is_not_also_counted_as_abandoned(served):
+    served.add_patient("bob")
+    with pytest.raises(asyncssh.PermissionDenied):
+        await served.connect("anna", served.keys["bob"])
+    served.service.options = replace(served.options, max_connections=1)
+    async with await served.connect("anna"):
+        bob = Client()
+        await served.connect("bob", client=bob)
+        await asyncio.wait_for(bob.closed, WAIT)
+    lines = await served.audit_until("logout")
+    # fail2ban counts each of these lines against the address: one failure is one line.
+    assert [line.split()[0] for line in lines] == ["auth-failed", "login", "turned-away", "logout"]
+
+
+async def test_a_client_that_gives_a_name_but_no_key_is_audited_as_abandoned_under_that_name(served):
+    with pytest.raises(asyncssh.PermissionDenied):
+        await asyncio.wait_for(
+            asyncssh.connect(
+                "127.0.0.1", served.service.port, username="anna", client_keys=[],
+                known_hosts=None, agent_path=None, config=[],
+            ),
+            WAIT,
+        )  # fmt: skip
+    lines = await served.audit_until("abandoned")
+    assert lines[-1].startswith("abandoned peer=127.0.0.1 port=") and lines[-1].endswith(" user=anna")
+
+
+async def test_a_logout_says_how_long_the_patient_was_connected(served):
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    async with await served.connect("anna"):
+        pass
+    lines = await served.audit_until("logout")
+    seconds = int(lines[-1].rsplit("duration=", 1)[1].rstrip("s"))
+    assert 0 <= seconds <= round(loop.time() - began) + 1
+
+
+async def test_a_logged_out_patient_is_no_longer_on_the_board_and_their_session_is_their_last(served):
+    async with await served.connect("anna"):
+        assert [record.user for record in read_sessions(served.options.state_dir / SESSIONS_FILE).live] == ["anna"]
+    await served.audit_until("logout")
+    sessions = read_sessions(served.options.state_dir / SESSIONS_FILE)
+    assert sessions.live == [] and sessions.last["anna"].until != ""
+    assert served.service.admitted == {}
+
+
+class Waiting:
+    """A connection not logged in yet, as far as the service's count per address goes."""
+
+    def __init__(self, host: str) -> None:
+        self.host = host
+
+
+def test_connections_waiting_to_log_in_are_counted_per_address_until_each_logs_in(tmp_path):
+    options = server_options(tmp_path, max_unauthenticated_per_address=2)
+    service = KneeSSHService(
+        options, AuditLog(logging.getLogger("kneetui.audit.counting")), SessionBoard.open(tmp_path / "s.json")
+    )
+    first, second, third, fourth = (Waiting("192.0.2.1") for _ in range(4))
+    assert service.arrive(first) and service.arrive(second)
+    assert not service.arrive(Waiting("192.0.2.1")), "a third waiting from one address is turned away"
+    assert service.arrive(Waiting("192.0.2.9")), "another address has its own count"
+    service.authenticated(first)
+    service.authenticated(first)  # said twice (logged in, then gone): counted once
+    assert service.arrive(third), "the place first held is free again"
+    assert not service.arrive(fourth), "second and third still wait"
+    service.authenticated(second)
+    service.authenticated(third)
+    assert service.arrive(fourth) and service.arrive(Waiting("192.0.2.1"))
