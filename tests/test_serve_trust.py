@@ -209,3 +209,24 @@ def test_the_problems_of_many_patients_are_listed_by_name(tmp_path):
     assert [problem.split()[0] for problem in paths.problems(is_patient)] == [
         str(paths.keys_dir / name) for name in sorted(names)
     ]
+
+
+def test_a_server_folder_that_is_a_link_or_a_file_is_refused_as_a_folder(tmp_path):
+    paths = server_paths(folder(tmp_path / "real"))
+    linked = ServerPaths(
+        keys_dir=tmp_path / "keys",
+        users_dir=paths.users_dir,
+        host_key=paths.host_key,
+        state_dir=tmp_path / "state",
+        audit_log=tmp_path / "log" / "audit.log",
+    )
+    linked.keys_dir.symlink_to(paths.keys_dir)
+    file(linked.state_dir)
+    (tmp_path / "log").symlink_to(paths.audit_log.parent)
+    assert linked.problems(is_patient) == [
+        f"{linked.keys_dir} is a symbolic link; kneetui follows no links here. "
+        f"Put the real folder at {linked.keys_dir} (mv its target there).",
+        f"{linked.state_dir} is not a folder",
+        f"{tmp_path / 'log'} is a symbolic link; kneetui follows no links here. "
+        f"Put the real folder at {tmp_path / 'log'} (mv its target there).",
+    ]

@@ -536,3 +536,70 @@ def test_connections_waiting_to_log_in_are_counted_per_address_until_each_logs_i
     service.authenticated(second)
     service.authenticated(third)
     assert service.arrive(fourth) and service.arrive(Waiting("192.0.2.1"))
+
+
+async def test_a_connection_that_does_not_log_in_in_time_is_closed(tmp_path, monkeypatch):
+    from kneetui.serve import ssh_server
+
+    monkeypatch.setattr(ssh_server, "LOGIN_TIMEOUT_SECONDS", 0.3)
+    root = tmp_path / "server"
+    (root / "keys").mkdir(parents=True)
+    options = server_options(root)
+    check_paths(options)
+    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.login-timeout")
+    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE))
+    await service.start(load_or_create_host_key(options.host_key_file))
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", service.port)
+        assert (await asyncio.wait_for(reader.readline(), WAIT)).startswith(b"SSH-2.0-")
+        # The client says nothing more; the server must not keep its place for ever.
+        while await asyncio.wait_for(reader.read(4096), WAIT):
+            pass
+        writer.close()
+    finally:
+        await asyncio.wait_for(service.stop(), WAIT)
+        audit.close()
+
+
+async def test_the_server_listens_on_the_port_it_is_given(tmp_path):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    root = tmp_path / "server"
+    (root / "keys").mkdir(parents=True)
+    options = server_options(root, port=free)
+    check_paths(options)
+    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.port")
+    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE))
+    try:
+        assert await service.start(load_or_create_host_key(options.host_key_file)) == [("127.0.0.1", free)]
+    finally:
+        await asyncio.wait_for(service.stop(), WAIT)
+        audit.close()
+
+
+async def test_a_patient_whose_client_stops_answering_is_let_go(tmp_path, monkeypatch):
+    from kneetui.serve import ssh_server
+
+    monkeypatch.setattr(ssh_server, "KEEPALIVE_SECONDS", 0.2)
+    root = tmp_path / "server"
+    (root / "keys").mkdir(parents=True)
+    options = server_options(root)
+    check_paths(options)
+    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.keepalive")
+    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE))
+    await service.start(load_or_create_host_key(options.host_key_file))
+    served = Served(service, options, root, {})
+    served.add_patient("anna")
+    try:
+        conn = await served.connect("anna")
+        # A client that has gone without a word (its machine asleep, its network gone) reads nothing.
+        conn._transport.pause_reading()
+        lines = await served.audit_until("logout")
+        assert lines[-1].startswith("logout ") and service.admitted == {}
+        conn.abort()
+    finally:
+        await asyncio.wait_for(service.stop(), WAIT)
+        audit.close()
