@@ -603,3 +603,17 @@ async def test_a_patient_whose_client_stops_answering_is_let_go(tmp_path, monkey
     finally:
         await asyncio.wait_for(service.stop(), WAIT)
         audit.close()
+
+
+async def test_listening_on_ipv6_gives_each_address_as_host_and_port(tmp_path):
+    root = tmp_path / "server"
+    (root / "keys").mkdir(parents=True)
+    options = server_options(root, host="::1")
+    check_paths(options)
+    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.ipv6")
+    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE))
+    try:
+        assert await service.start(load_or_create_host_key(options.host_key_file)) == [("::1", service.port)]
+    finally:
+        await asyncio.wait_for(service.stop(), WAIT)
+        audit.close()
