@@ -617,3 +617,22 @@ async def test_listening_on_ipv6_gives_each_address_as_host_and_port(tmp_path):
     finally:
         await asyncio.wait_for(service.stop(), WAIT)
         audit.close()
+
+
+async def test_a_patients_ssh_agent_is_never_made_reachable_on_the_server(served, tmp_path):
+    # Every patient's kneetui runs as the server's user: a forwarded agent's socket on the
+    # server could be used by another patient's process to log in wherever this patient can.
+    conn = await asyncio.wait_for(
+        asyncssh.connect(
+            "127.0.0.1", served.service.port, username="anna", client_keys=[served.keys["anna"]],
+            known_hosts=None, agent_path=str(tmp_path / "agent.sock"), agent_forwarding=True, config=[],
+        ),
+        WAIT,
+    )  # fmt: skip
+    async with conn:
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        await read_until(process, b"user=anna")
+        [server_side] = served.service.admitted
+        assert server_side.get_agent_path() is None
+        process.stdin.write(b"0\r")
+        await asyncio.wait_for(process.wait(), WAIT)
