@@ -494,7 +494,7 @@ async def test_a_client_that_gives_a_name_but_no_key_is_audited_as_abandoned_und
     assert lines[-1].startswith("abandoned peer=127.0.0.1 port=") and lines[-1].endswith(" user=anna")
 
 
-async def test_a_logout_says_how_long_the_patient_was_connected(served):
+async def test_a_logout_says_from_where_and_how_long_the_patient_was_connected(served):
     loop = asyncio.get_running_loop()
     began = loop.time()
     async with await served.connect("anna"):
@@ -502,6 +502,8 @@ async def test_a_logout_says_how_long_the_patient_was_connected(served):
     lines = await served.audit_until("logout")
     seconds = int(lines[-1].rsplit("duration=", 1)[1].rstrip("s"))
     assert 0 <= seconds <= round(loop.time() - began) + 1
+    login, logout = lines[0].split(), lines[-1].split()
+    assert (login[0], logout[0]) == ("login", "logout") and logout[1:3] == login[1:3], "the same peer and port"
 
 
 async def test_a_logged_out_patient_is_no_longer_on_the_board_and_their_session_is_their_last(served):
