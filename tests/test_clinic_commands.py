@@ -13,7 +13,7 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from kneetui.serve.clinic import SESSIONS_FILE, Clinic, ClinicError, SessionBoard
+from kneetui.serve.clinic import SESSIONS_FILE, Clinic, ClinicError, SessionBoard, read_sessions
 from kneetui.serve.patients import authorized_keys_for
 
 
@@ -262,3 +262,49 @@ def test_a_keys_file_of_exactly_64_kib_is_written_and_one_byte_more_is_refused(f
     (folders["keys"] / "bob").write_text(f"{kind} {body} {'c' * (65537 - fixed)}\n")
     with pytest.raises(ClinicError, match="would be larger than 64 KiB"):
         clinic.add("bob", new, "phone.pub")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"{not json",
+        b"\xff\xfe not text",
+        b"[]",
+        b'{"server_pid": "a pid", "live": [], "last": {}}',
+        b'{"server_pid": 1, "live": [{"user": "anna", "peer": "10.0.0.7", "since": "x", "extra": 1}]}',
+        b'{"server_pid": 1, "last": {"anna": ["anna"]}}',
+    ],
+    ids=["not-json", "not-utf-8", "a-list", "a-pid-that-is-no-number", "an-unknown-field", "a-record-not-a-mapping"],
+)
+def test_a_sessions_file_that_cannot_be_read_shows_nobody_and_no_server(folders, content):
+    folders["state"].mkdir()
+    (folders["state"] / SESSIONS_FILE).write_bytes(content)
+    sessions = Clinic(folders["keys"], folders["users"], folders["state"]).sessions()
+    assert (sessions.live, sessions.last, sessions.server_running) == ([], {}, False)
+
+
+def test_a_sessions_file_may_leave_out_what_it_has_none_of(folders):
+    folders["state"].mkdir()
+    path = folders["state"] / SESSIONS_FILE
+    record = {"user": "anna", "peer": "10.0.0.7", "since": "2026-12-02T09:00:00+00:00"}
+    path.write_text(json.dumps({"server_pid": os.getpid(), "live": [record]}))
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    assert (clinic.sessions().live[0].user, clinic.sessions().last, clinic.sessions().server_running) == (
+        "anna",
+        {},
+        True,
+    )
+    path.write_text(json.dumps({"last": {"anna": record}}))
+    sessions = clinic.sessions()
+    assert (sessions.live, sessions.last["anna"].peer, sessions.server_running) == ([], "10.0.0.7", False)
+
+
+def test_a_starting_server_replaces_who_a_gone_server_left_connected_and_keeps_their_last_sessions(folders):
+    folders["state"].mkdir()
+    path = folders["state"] / SESSIONS_FILE
+    record = {"user": "anna", "peer": "10.0.0.7", "since": "2026-12-02T09:00:00+00:00"}
+    path.write_text(json.dumps({"server_pid": 0, "live": [record], "last": {"bob": {**record, "user": "bob"}}}))
+    board = SessionBoard.open(path)
+    sessions = read_sessions(path)
+    assert (sessions.live, list(sessions.last), sessions.server_running) == ([], ["bob"], True)
+    assert board.live == {}

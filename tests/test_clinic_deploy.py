@@ -134,3 +134,17 @@ def test_a_closed_audit_log_lets_go_of_its_file(tmp_path):
     assert [line.split(": ", 1)[1] for line in (tmp_path / "audit.log").read_text().splitlines()] == [
         "login peer=127.0.0.1 port=1 user=anna"
     ]
+
+
+def test_an_audit_log_opened_again_writes_only_to_its_new_file_and_closes_the_old_one(tmp_path):
+    first = AuditLog.to_file(tmp_path / "first.log", name="kneetui.audit.reopened")
+    [old] = logging.getLogger("kneetui.audit.reopened").handlers
+    second = AuditLog.to_file(tmp_path / "second.log", name="kneetui.audit.reopened")
+    second.event("login", "127.0.0.1", 1, user="anna")
+    second.close()
+    first.close()
+    assert old.stream is None, "the first file was closed"
+    assert (tmp_path / "first.log").read_text() == ""
+    assert [line.split(": ", 1)[1] for line in (tmp_path / "second.log").read_text().splitlines()] == [
+        "login peer=127.0.0.1 port=1 user=anna"
+    ]

@@ -67,3 +67,26 @@ def test_the_module_run_as_a_program_limits_the_child_for_real(tmp_path):
         env={**os.environ},
     )
     assert result.stdout.strip() == "(40, 40) 0o77"
+
+
+def test_limits_are_never_raised_above_the_hard_limits_the_server_itself_runs_under():
+    script = (
+        "import resource\n"
+        "from kneetui.serve.terminal import ChildLimits\n"
+        "resource.setrlimit(resource.RLIMIT_CPU, (90, 90))\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (30, 30))\n"
+        "ChildLimits(memory_bytes=2**31, cpu_seconds=3600, open_files=256).apply()\n"
+        "print(*(resource.getrlimit(which) for which in (resource.RLIMIT_AS, resource.RLIMIT_CPU,"
+        " resource.RLIMIT_NOFILE, resource.RLIMIT_CORE)))\n"
+        "ChildLimits(memory_bytes=2**30, cpu_seconds=60, open_files=20).apply()\n"
+        "print(*(resource.getrlimit(which) for which in (resource.RLIMIT_AS, resource.RLIMIT_CPU,"
+        " resource.RLIMIT_NOFILE)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", script], capture_output=True, text=True, timeout=30, env={**os.environ}
+    )
+    assert result.stderr == ""
+    assert result.stdout.splitlines() == [
+        f"({2**31}, {2**31}) (90, 90) (30, 30) (0, 0)",
+        f"({2**30}, {2**30}) (60, 65) (20, 20)",
+    ]

@@ -183,3 +183,50 @@ def test_missing_folders_are_named_once_and_their_entries_not_looked_for(tmp_pat
         audit_log=folder(tmp_path / "log") / "audit.log",
     )
     assert paths.problems(is_patient) == [f"{tmp_path / 'keys'} does not exist", f"{tmp_path / 'users'} does not exist"]
+
+
+def test_a_missing_keys_folder_does_not_stop_the_patients_folders_being_checked(tmp_path):
+    paths = ServerPaths(
+        keys_dir=tmp_path / "keys",
+        users_dir=folder(tmp_path / "users", 0o700),
+        host_key=tmp_path / "host_key",
+        state_dir=folder(tmp_path / "state"),
+        audit_log=folder(tmp_path / "log") / "audit.log",
+    )
+    folder(paths.users_dir / "patient-a", 0o750)
+    assert paths.problems(is_patient) == [
+        f"{tmp_path / 'keys'} does not exist",
+        f"{paths.users_dir / 'patient-a'} can be used by other users (mode 0750); "
+        f"run 'chmod 700 {paths.users_dir / 'patient-a'}'",
+    ]
+
+
+def test_the_problems_of_many_patients_are_listed_by_name(tmp_path):
+    paths = server_paths(tmp_path)
+    names = ["patient-c", "patient-a", "patient-e", "patient-b", "patient-d"]
+    for name in names:
+        file(paths.keys_dir / name, 0o666)
+    assert [problem.split()[0] for problem in paths.problems(is_patient)] == [
+        str(paths.keys_dir / name) for name in sorted(names)
+    ]
+
+
+def test_a_server_folder_that_is_a_link_or_a_file_is_refused_as_a_folder(tmp_path):
+    paths = server_paths(folder(tmp_path / "real"))
+    linked = ServerPaths(
+        keys_dir=tmp_path / "keys",
+        users_dir=paths.users_dir,
+        host_key=paths.host_key,
+        state_dir=tmp_path / "state",
+        audit_log=tmp_path / "log" / "audit.log",
+    )
+    linked.keys_dir.symlink_to(paths.keys_dir)
+    file(linked.state_dir)
+    (tmp_path / "log").symlink_to(paths.audit_log.parent)
+    assert linked.problems(is_patient) == [
+        f"{linked.keys_dir} is a symbolic link; kneetui follows no links here. "
+        f"Put the real folder at {linked.keys_dir} (mv its target there).",
+        f"{linked.state_dir} is not a folder",
+        f"{tmp_path / 'log'} is a symbolic link; kneetui follows no links here. "
+        f"Put the real folder at {tmp_path / 'log'} (mv its target there).",
+    ]

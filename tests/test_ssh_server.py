@@ -1198,3 +1198,58 @@ def test_the_key_listed_is_the_one_accepted_and_remembered_and_another_is_not(tm
     assert patient.accepted is None
     assert patient.validate(listed.convert_to_public(), "host", "127.0.0.1") is not None
     assert patient.accepted == listed.convert_to_public()
+
+
+def test_a_keys_file_of_another_user_or_that_others_can_change_is_refused_with_its_fix(tmp_path, monkeypatch):
+    from kneetui.serve import patients
+
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    (keys / "anna").write_bytes(asyncssh.generate_private_key("ssh-ed25519").export_public_key())
+    (keys / "anna").chmod(0o620)
+    assert authorized_keys_for(keys, "anna").problem == (
+        f"{keys / 'anna'} can be changed by other users; run 'chmod 644 {keys / 'anna'}'"
+    )
+    (keys / "anna").chmod(0o602)
+    assert authorized_keys_for(keys, "anna").keys is None
+    (keys / "anna").chmod(0o644)
+    monkeypatch.setattr(patients.os, "geteuid", lambda: os.getuid() + 1)
+    lookup = authorized_keys_for(keys, "anna")
+    assert (lookup.keys, lookup.problem) == (
+        None,
+        f"{keys / 'anna'} belongs to another user; run 'chown' to give it to the server's user",
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [(b"ssh-ed25519 not-a-key\n", "cannot read {path}: "), (b"\xff\xfe\n", "cannot read {path}: 'utf-8' codec")],
+)
+def test_a_keys_file_that_is_not_public_keys_is_refused(tmp_path, content, said):
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    (keys / "anna").write_bytes(content)
+    lookup = authorized_keys_for(keys, "anna")
+    assert lookup.keys is None and lookup.problem.startswith(said.format(path=keys / "anna"))
+
+
+def test_a_missing_keys_file_or_folder_is_named(tmp_path):
+    assert authorized_keys_for(tmp_path, "anna").problem == f"no keys file for 'anna' in {tmp_path}"
+    (tmp_path / "file").write_text("")
+    assert authorized_keys_for(tmp_path / "file", "anna").problem == (
+        f"cannot read {tmp_path / 'file' / 'anna'}: Not a directory (a link is never followed)"
+    )
+
+
+def test_a_host_key_that_cannot_be_read_is_said_so(tmp_path):
+    path = tmp_path / "host_key"
+    path.write_text("not a key")
+    path.chmod(0o600)
+    with pytest.raises(HostKeyError, match=f"^cannot read the host key {re.escape(str(path))}: "):
+        load_or_create_host_key(path)
+    path.chmod(0o604)
+    with pytest.raises(HostKeyError) as refused:
+        load_or_create_host_key(path)
+    assert str(refused.value) == (
+        f"the host key {path} can be read or changed by other users (mode 0604); run 'chmod 600 {path}' and start again"
+    )

@@ -465,3 +465,176 @@ async def test_each_patients_app_has_its_terminal_a_private_umask_and_the_server
         process = await conn.create_process(term_type="xterm", encoding=None)
         seen = await read_until(process, b"end")
     assert b"tty True umask 0o77 files 48 cpu (77, 82) core 0 end" in seen
+
+
+async def test_a_failed_or_turned_away_connection_is_not_also_counted_as_abandoned(served):
+    served.add_patient("bob")
+    with pytest.raises(asyncssh.PermissionDenied):
+        await served.connect("anna", served.keys["bob"])
+    served.service.options = replace(served.options, max_connections=1)
+    async with await served.connect("anna"):
+        bob = Client()
+        await served.connect("bob", client=bob)
+        await asyncio.wait_for(bob.closed, WAIT)
+    lines = await served.audit_until("logout")
+    # fail2ban counts each of these lines against the address: one failure is one line.
+    assert [line.split()[0] for line in lines] == ["auth-failed", "login", "turned-away", "logout"]
+
+
+async def test_a_client_that_gives_a_name_but_no_key_is_audited_as_abandoned_under_that_name(served):
+    with pytest.raises(asyncssh.PermissionDenied):
+        await asyncio.wait_for(
+            asyncssh.connect(
+                "127.0.0.1", served.service.port, username="anna", client_keys=[],
+                known_hosts=None, agent_path=None, config=[],
+            ),
+            WAIT,
+        )  # fmt: skip
+    lines = await served.audit_until("abandoned")
+    assert re.fullmatch(r"abandoned peer=127\.0\.0\.1 port=\d+ user=anna", lines[-1])
+
+
+async def test_a_logout_says_from_where_and_how_long_the_patient_was_connected(served):
+    loop = asyncio.get_running_loop()
+    began = loop.time()
+    async with await served.connect("anna"):
+        pass
+    lines = await served.audit_until("logout")
+    seconds = int(lines[-1].rsplit("duration=", 1)[1].rstrip("s"))
+    assert 0 <= seconds <= round(loop.time() - began) + 1
+    login, logout = lines[0].split(), lines[-1].split()
+    assert (login[0], logout[0]) == ("login", "logout") and logout[1:3] == login[1:3], "the same peer and port"
+
+
+async def test_a_logged_out_patient_is_no_longer_on_the_board_and_their_session_is_their_last(served):
+    async with await served.connect("anna"):
+        assert [record.user for record in read_sessions(served.options.state_dir / SESSIONS_FILE).live] == ["anna"]
+    await served.audit_until("logout")
+    sessions = read_sessions(served.options.state_dir / SESSIONS_FILE)
+    assert sessions.live == [] and sessions.last["anna"].until != ""
+    assert served.service.admitted == {}
+
+
+class Waiting:
+    """A connection not logged in yet, as far as the service's count per address goes."""
+
+    def __init__(self, host: str) -> None:
+        self.host = host
+
+
+def test_connections_waiting_to_log_in_are_counted_per_address_until_each_logs_in(tmp_path):
+    options = server_options(tmp_path, max_unauthenticated_per_address=2)
+    service = KneeSSHService(
+        options, AuditLog(logging.getLogger("kneetui.audit.counting")), SessionBoard.open(tmp_path / "s.json")
+    )
+    first, second, third, fourth = (Waiting("192.0.2.1") for _ in range(4))
+    assert service.arrive(first) and service.arrive(second)
+    assert not service.arrive(Waiting("192.0.2.1")), "a third waiting from one address is turned away"
+    assert service.arrive(Waiting("192.0.2.9")), "another address has its own count"
+    service.authenticated(first)
+    service.authenticated(first)  # said twice (logged in, then gone): counted once
+    assert service.arrive(third), "the place first held is free again"
+    assert not service.arrive(fourth), "second and third still wait"
+    service.authenticated(second)
+    service.authenticated(third)
+    assert service.arrive(fourth) and service.arrive(Waiting("192.0.2.1"))
+
+
+async def test_a_connection_that_does_not_log_in_in_time_is_closed(tmp_path, monkeypatch):
+    from kneetui.serve import ssh_server
+
+    monkeypatch.setattr(ssh_server, "LOGIN_TIMEOUT_SECONDS", 0.3)
+    root = tmp_path / "server"
+    (root / "keys").mkdir(parents=True)
+    options = server_options(root)
+    check_paths(options)
+    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.login-timeout")
+    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE))
+    await service.start(load_or_create_host_key(options.host_key_file))
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", service.port)
+        assert (await asyncio.wait_for(reader.readline(), WAIT)).startswith(b"SSH-2.0-")
+        # The client says nothing more; the server must not keep its place for ever.
+        while await asyncio.wait_for(reader.read(4096), WAIT):
+            pass
+        writer.close()
+    finally:
+        await asyncio.wait_for(service.stop(), WAIT)
+        audit.close()
+
+
+async def test_the_server_listens_on_the_port_it_is_given(tmp_path):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free = probe.getsockname()[1]
+    root = tmp_path / "server"
+    (root / "keys").mkdir(parents=True)
+    options = server_options(root, port=free)
+    check_paths(options)
+    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.port")
+    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE))
+    try:
+        assert await service.start(load_or_create_host_key(options.host_key_file)) == [("127.0.0.1", free)]
+    finally:
+        await asyncio.wait_for(service.stop(), WAIT)
+        audit.close()
+
+
+async def test_a_patient_whose_client_stops_answering_is_let_go(tmp_path, monkeypatch):
+    from kneetui.serve import ssh_server
+
+    monkeypatch.setattr(ssh_server, "KEEPALIVE_SECONDS", 0.2)
+    root = tmp_path / "server"
+    (root / "keys").mkdir(parents=True)
+    options = server_options(root)
+    check_paths(options)
+    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.keepalive")
+    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE))
+    await service.start(load_or_create_host_key(options.host_key_file))
+    served = Served(service, options, root, {})
+    served.add_patient("anna")
+    try:
+        conn = await served.connect("anna")
+        # A client that has gone without a word (its machine asleep, its network gone) reads nothing.
+        conn._transport.pause_reading()
+        lines = await served.audit_until("logout")
+        assert lines[-1].startswith("logout ") and service.admitted == {}
+        conn.abort()
+    finally:
+        await asyncio.wait_for(service.stop(), WAIT)
+        audit.close()
+
+
+async def test_listening_on_ipv6_gives_each_address_as_host_and_port(tmp_path):
+    root = tmp_path / "server"
+    (root / "keys").mkdir(parents=True)
+    options = server_options(root, host="::1")
+    check_paths(options)
+    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.ipv6")
+    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE))
+    try:
+        assert await service.start(load_or_create_host_key(options.host_key_file)) == [("::1", service.port)]
+    finally:
+        await asyncio.wait_for(service.stop(), WAIT)
+        audit.close()
+
+
+async def test_a_patients_ssh_agent_is_never_made_reachable_on_the_server(served, tmp_path):
+    # Every patient's kneetui runs as the server's user: a forwarded agent's socket on the
+    # server could be used by another patient's process to log in wherever this patient can.
+    conn = await asyncio.wait_for(
+        asyncssh.connect(
+            "127.0.0.1", served.service.port, username="anna", client_keys=[served.keys["anna"]],
+            known_hosts=None, agent_path=str(tmp_path / "agent.sock"), agent_forwarding=True, config=[],
+        ),
+        WAIT,
+    )  # fmt: skip
+    async with conn:
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        await read_until(process, b"user=anna")
+        [server_side] = served.service.admitted
+        assert server_side.get_agent_path() is None
+        process.stdin.write(b"0\r")
+        await asyncio.wait_for(process.wait(), WAIT)

@@ -71,12 +71,26 @@ class ChildLimits:
     open_files: int = 256
 
     def apply(self) -> None:
-        """Set the limits on the calling process (the child, between fork and exec)."""
-        resource.setrlimit(resource.RLIMIT_AS, (self.memory_bytes, self.memory_bytes))
+        """Set the limits on the calling process (the child, between fork and exec).
+
+        Never above a hard limit the process already has: raising one needs a privilege the
+        server should not have, so a server started under lower limits (a service manager's,
+        a shell's ``ulimit``) passes those on instead of failing to start every patient.
+        """
+        _lower_limit(resource.RLIMIT_AS, self.memory_bytes, self.memory_bytes)
         # The hard limit a little above the soft one: SIGXCPU first, then SIGKILL.
-        resource.setrlimit(resource.RLIMIT_CPU, (self.cpu_seconds, self.cpu_seconds + 5))
-        resource.setrlimit(resource.RLIMIT_NOFILE, (self.open_files, self.open_files))
+        _lower_limit(resource.RLIMIT_CPU, self.cpu_seconds, self.cpu_seconds + 5)
+        _lower_limit(resource.RLIMIT_NOFILE, self.open_files, self.open_files)
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _lower_limit(which: int, soft: int, hard: int) -> None:
+    """Set ``which`` to ``(soft, hard)``, each no higher than the hard limit in force now."""
+    _, current = resource.getrlimit(which)
+    if current != resource.RLIM_INFINITY:
+        hard = min(hard, current)
+        soft = min(soft, hard)
+    resource.setrlimit(which, (soft, hard))
 
 
 def _prepare_child(limits: ChildLimits | None) -> None:
