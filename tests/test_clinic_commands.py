@@ -308,3 +308,10 @@ def test_a_starting_server_replaces_who_a_gone_server_left_connected_and_keeps_t
     sessions = read_sessions(path)
     assert (sessions.live, list(sessions.last), sessions.server_running) == ([], ["bob"], True)
     assert board.live == {}
+
+
+def test_a_server_that_is_process_1_is_running(folders):
+    # As the only process of a container, the server is process 1.
+    folders["state"].mkdir()
+    (folders["state"] / SESSIONS_FILE).write_text(json.dumps({"server_pid": 1, "live": [], "last": {}}))
+    assert Clinic(folders["keys"], folders["users"], folders["state"]).sessions().server_running
