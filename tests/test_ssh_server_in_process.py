@@ -638,3 +638,22 @@ async def test_a_patients_ssh_agent_is_never_made_reachable_on_the_server(served
         assert server_side.get_agent_path() is None
         process.stdin.write(b"0\r")
         await asyncio.wait_for(process.wait(), WAIT)
+
+
+async def test_an_x11_request_is_refused_and_opens_no_display_on_the_server(served, tmp_path):
+    # An X11 display on the server would be a listener every patient's kneetui (same user) could reach.
+    authority = tmp_path / "Xauthority"
+    authority.write_bytes(b"")
+    conn = await asyncio.wait_for(
+        asyncssh.connect(
+            "127.0.0.1", served.service.port, username="anna", client_keys=[served.keys["anna"]],
+            known_hosts=None, config=[],
+        ),
+        WAIT,
+    )  # fmt: skip
+    async with conn:
+        with pytest.raises(asyncssh.ChannelOpenError, match="X11"):
+            await conn.create_process(
+                term_type="xterm", encoding=None, x11_forwarding=True, x11_display="127.0.0.1:9",
+                x11_auth_path=str(authority),
+            )  # fmt: skip
