@@ -254,3 +254,38 @@ async def test_a_cancelled_server_still_ends_kneetui():
         await running
     await settle()
     assert joined.child.ended_with == [0.5]
+
+
+def test_a_patients_environment_is_exactly_their_own_folders_and_nothing_from_the_server(tmp_path, monkeypatch):
+    from kneetui.serve.patients import PatientHome
+    from kneetui.served import SERVED_HOME_VARIABLE
+
+    for key, value in {
+        "PATH": "/usr/bin",
+        "SECRET_TOKEN": "x",
+        "XDG_DATA_HOME": "/srv/clinic",
+        "HOME": "/root",
+    }.items():
+        monkeypatch.setenv(key, value)
+    for key in ("LANG", "LC_ALL", "LC_CTYPE", "TZ"):
+        monkeypatch.delenv(key, raising=False)
+    home = PatientHome.of(tmp_path, "anna")
+    root = str(home.root)
+
+    assert home.environment("anna", "xterm-256color", "127.0.0.1 50000 127.0.0.1 2222") == {
+        "PATH": "/usr/bin",
+        "LANG": "C.UTF-8",
+        "HOME": root,
+        "USER": "anna",
+        "LOGNAME": "anna",
+        "TERM": "xterm-256color",
+        "SSH_CONNECTION": "127.0.0.1 50000 127.0.0.1 2222",
+        "PWD": "/",
+        SERVED_HOME_VARIABLE: root,
+        "XDG_CONFIG_HOME": f"{root}/config",
+        "XDG_DATA_HOME": f"{root}/data",
+        "XDG_CACHE_HOME": f"{root}/cache",
+        "XDG_STATE_HOME": f"{root}/state",
+    }
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    assert home.environment("anna", "xterm", "")["LANG"] == "de_DE.UTF-8"

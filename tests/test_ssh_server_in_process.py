@@ -657,3 +657,18 @@ async def test_an_x11_request_is_refused_and_opens_no_display_on_the_server(serv
                 term_type="xterm", encoding=None, x11_forwarding=True, x11_display="127.0.0.1:9",
                 x11_auth_path=str(authority),
             )  # fmt: skip
+
+
+async def test_a_unix_socket_on_the_server_cannot_be_reached_through_the_connection(served, tmp_path):
+    # Every patient's kneetui runs as the server's user: a forwarded Unix socket could reach another patient's.
+    conn = await asyncio.wait_for(
+        asyncssh.connect(
+            "127.0.0.1", served.service.port, username="anna", client_keys=[served.keys["anna"]],
+            known_hosts=None, config=[],
+        ),
+        WAIT,
+    )  # fmt: skip
+    listening = await asyncio.start_unix_server(lambda reader, writer: writer.close(), str(tmp_path / "other.sock"))
+    async with conn, listening:
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await conn.open_unix_connection(str(tmp_path / "other.sock"))
