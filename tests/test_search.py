@@ -81,3 +81,43 @@ async def test_the_faq_screen_searches_learn_and_aids_and_points_to_ctrl_p(make_
         await pilot.press(*"zzqq")
         await pilot.pause()
         assert "Ctrl+P" in str(screen.query_one("#status").render())
+
+
+def _scored_one_item_at_a_time(index: SearchIndex[str], query: str) -> list[str]:
+    """What ``search`` must give, worked out item by item: each query word adds the best of the
+    terms it finds in an item (the term's weight there times how close it is), best total first,
+    ties in the items' order."""
+    from kneetui.content.search import _STOP_WORDS, words
+
+    query_words = [word for word in words(query) if word not in _STOP_WORDS] or words(query)
+    totals: dict[tuple[str, int], float] = {}
+    for word in dict.fromkeys(query_words):
+        found = index._matches(word)
+        for position, item in enumerate(index.items):
+            for text, weight in zip(item.split(" | "), (2.0, 1.0), strict=True):
+                for term in {term for each in words(text) for term in (each, stem(each))} & found.keys():
+                    best = totals.get((word, position), 0.0)
+                    totals[(word, position)] = max(best, weight * found[term])
+    scores: dict[int, float] = {}
+    for (_, position), score in totals.items():
+        scores[position] = scores.get(position, 0.0) + score
+    ranked = sorted(scores, key=lambda position: (-scores[position], position))
+    return [index.items[position] for position in ranked]
+
+
+def test_search_ranks_exactly_as_scoring_each_item_alone_would():
+    import random
+
+    rng = random.Random(3)
+    vocabulary = ["knee", "kneel", "knees", "pain", "painful", "brace", "braces", "ice", "icing", "stairs", "stair"]
+    vocabulary += ["".join(rng.choice("abcdefg") for _ in range(rng.randint(3, 7))) for _ in range(40)]
+    items = [" | ".join(" ".join(rng.choices(vocabulary, k=rng.randint(1, 8))) for _ in range(2)) for _ in range(300)]
+    index = SearchIndex(
+        items, lambda item: [Field(text, weight) for text, weight in zip(item.split(" | "), (2.0, 1.0), strict=True)]
+    )
+    queries = ["knee", "kn", "pain brace", "icing", "stiars", "the knee and stairs", "brac ice", "ab", "zzz"]
+    queries += [" ".join(rng.choices(vocabulary, k=rng.randint(1, 3))) for _ in range(40)]
+    for query in queries:
+        expected = _scored_one_item_at_a_time(index, query)
+        assert index.search(query) == expected, query
+        assert index.search(query, limit=5) == expected[:5], query

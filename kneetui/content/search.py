@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Generic, TypeVar
 
 Item = TypeVar("Item")
@@ -103,7 +104,11 @@ class SearchIndex(Generic[Item]):
                     for term in {word, stem(word)}:
                         best = postings[term].get(position, 0.0)
                         postings[term][position] = max(best, searched.weight)
-        self._postings = dict(postings)
+        # Each term's items grouped by how much the term counts in them, least first, so a search
+        # can score whole groups at once (dict operations in C) instead of one item at a time.
+        self._postings: dict[str, tuple[tuple[float, tuple[int, ...]], ...]] = {
+            term: _grouped(weights) for term, weights in postings.items()
+        }
         self._vocabulary = sorted(self._postings)
         one_off: dict[str, set[str]] = defaultdict(set)
         for term in self._vocabulary:
@@ -142,15 +147,38 @@ class SearchIndex(Generic[Item]):
     def search(self, query: str, limit: int | None = None) -> list[Item]:
         """Items matching any meaningful word of ``query``, best first; ties keep their order."""
         query_words = [word for word in words(query) if word not in _STOP_WORDS] or words(query)
-        scores: dict[int, float] = defaultdict(float)
+        scores: dict[int, float] = {}
         for word in dict.fromkeys(query_words):
+            # Each item counts the best of the terms this word finds in it: groups are applied
+            # from the least to the most, so a better match overwrites a lesser one.
+            groups = sorted(
+                (
+                    (weight * closeness, positions)
+                    for term, closeness in self._matches(word).items()
+                    for weight, positions in self._postings[term]
+                ),
+                key=itemgetter(0),
+            )
             best: dict[int, float] = {}
-            for term, closeness in self._matches(word).items():
-                for position, weight in self._postings[term].items():
-                    best[position] = max(best.get(position, 0.0), weight * closeness)
-            for position, score in best.items():
-                scores[position] += score
-        ranked = sorted(scores, key=lambda position: (-scores[position], position))
+            for score, positions in groups:
+                best.update(dict.fromkeys(positions, score))
+            if not scores:
+                scores = best
+            else:
+                get = scores.get
+                for position, score in best.items():
+                    scores[position] = get(position, 0.0) + score
+        # Sorted by position, then by score alone: a stable sort keeps equal scores in order.
+        ranked = sorted(scores)
+        ranked.sort(key=scores.__getitem__, reverse=True)
         if limit is not None:
             ranked = ranked[:limit]
-        return [self.items[position] for position in ranked]
+        return list(map(self.items.__getitem__, ranked))
+
+
+def _grouped(weights: dict[int, float]) -> tuple[tuple[float, tuple[int, ...]], ...]:
+    """Positions grouped by their weight, the least weight first, each group in position order."""
+    groups: dict[float, list[int]] = defaultdict(list)
+    for position, weight in weights.items():
+        groups[weight].append(position)
+    return tuple((weight, tuple(groups[weight])) for weight in sorted(groups))
