@@ -6,6 +6,7 @@ plug-in is recorded in its :class:`PluginRecord` and never stops the others.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
 import time
@@ -264,6 +265,23 @@ def _register(manager: pluggy.PluginManager, record: PluginRecord, load: Any) ->
         else:
             record.failure = f"import failed: {one_line(error)}{at(error_location(error, record.package))}"
         return None
+    # Reading a plug-in's attributes can run its code (a module's __getattr__ or __dir__, a class's
+    # properties): contained like its import, so it can neither end kneetui nor print into its output.
+    printed = PrintedLines()
+    try:
+        with printed_to(printed):
+            return _check_and_register(manager, record, plugin)
+    except BaseException as error:  # noqa: BLE001 - a plug-in may raise anything, even SystemExit
+        with contextlib.suppress(BaseException):
+            manager.unregister(plugin)
+        record.failure = f"could not be read: {one_line(error)}{at(error_location(error, record.package))}"
+        return None
+    finally:
+        record.printed.extend(printed.lines)
+
+
+def _check_and_register(manager: pluggy.PluginManager, record: PluginRecord, plugin: Any) -> Any:
+    """Check an imported plug-in's version and hooks and register it; on failure fill ``record.failure``."""
     if isinstance(plugin, ModuleType):
         record.package = plugin.__name__.split(".")[0]
     elif not record.package:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import inspect
 import re
+from functools import cache
+from types import ModuleType
 from typing import Any
 
 import pluggy
@@ -17,7 +19,14 @@ MARKER = f"{hookspecs.PROJECT}_impl"
 
 def hook_names() -> list[str]:
     """Every hook kneetui has."""
-    return sorted(name for name, value in vars(hookspecs).items() if name.startswith("kneetui_") and callable(value))
+    return list(_hook_names())
+
+
+@cache
+def _hook_names() -> tuple[str, ...]:
+    return tuple(
+        sorted(name for name, value in vars(hookspecs).items() if name.startswith("kneetui_") and callable(value))
+    )
 
 
 def did_you_mean(name: str) -> str:
@@ -28,13 +37,7 @@ def did_you_mean(name: str) -> str:
 
 def _functions(plugin: Any) -> list[tuple[str, Any]]:
     found = []
-    for name in dir(plugin):
-        if not name.startswith("kneetui_"):
-            continue
-        try:
-            value = inspect.getattr_static(plugin, name)
-        except AttributeError:
-            continue
+    for name, value in _named_like_hooks(plugin):
         if isinstance(value, (staticmethod, classmethod)):
             value = value.__func__
         if inspect.isfunction(value) or inspect.ismethod(value):
@@ -42,9 +45,26 @@ def _functions(plugin: Any) -> list[tuple[str, Any]]:
     return found
 
 
+def _named_like_hooks(plugin: Any) -> list[tuple[str, Any]]:
+    """The plug-in's attributes whose names start ``kneetui_``, read without running its code where that can be."""
+    if isinstance(plugin, ModuleType):
+        # Its namespace, which is what getattr_static finds there: dir() would call a module's own __dir__.
+        namespace = vars(plugin)
+        names = sorted(name for name in namespace if isinstance(name, str) and name.startswith("kneetui_"))
+        return [(name, namespace[name]) for name in names]
+    found = []
+    for name in dir(plugin):
+        if name.startswith("kneetui_"):
+            try:
+                found.append((name, inspect.getattr_static(plugin, name)))
+            except AttributeError:
+                continue
+    return found
+
+
 def unmarked_hooks(plugin: Any, package: str = "") -> list[str]:
     """Functions named like a hook but without ``@hookimpl``: kneetui never calls them."""
-    known = set(hook_names())
+    known = set(_hook_names())
     return [
         f"{name} is not marked @hookimpl, so kneetui never calls it: add '@hookimpl' above it "
         f"(from kneetui.api import hookimpl){at(code_location(function, package))}"
@@ -55,7 +75,7 @@ def unmarked_hooks(plugin: Any, package: str = "") -> list[str]:
 
 def unknown_hooks(plugin: Any, package: str = "") -> list[str]:
     """Functions marked ``@hookimpl`` whose name is not a kneetui hook."""
-    known = set(hook_names())
+    known = set(_hook_names())
     return [
         f"unknown hook {name!r}{did_you_mean(name) or '; kneetui has: ' + ', '.join(sorted(known))}"
         f"{at(code_location(function, package))}"

@@ -272,3 +272,72 @@ def test_an_exit_raised_in_a_register_hook_or_an_items_property_is_a_problem_not
     assert result.catalog.exercise("leaving-by-property") is None and result.catalog.exercise("leaving-by-name") is None
     assert len(result.catalog.exercises) == BUILT_IN_EXERCISES + 1
     assert result.record("medial-knee").status == "ok"
+
+
+LOOKED_UP_BY_MODULE_GETATTR = """
+from kneetui.api import hookimpl
+
+def __getattr__(name):
+    print("looked up", name)
+    raise {exit}
+
+@hookimpl
+def kneetui_register_faq(register):
+    pass
+"""
+
+LISTED_BY_MODULE_DIR = """
+from kneetui.api import hookimpl
+
+def __dir__():
+    print("listing")
+    raise {exit}
+
+@hookimpl
+def kneetui_register_faq(register):
+    pass
+"""
+
+AN_OBJECT_WITH_A_LEAVING_PROPERTY = """
+from kneetui.api import hookimpl
+
+class Coach:
+    @property
+    def KNEETUI_API(self):
+        print("asked for the API")
+        raise {exit}
+
+    @hookimpl
+    def kneetui_register_faq(self, register):
+        pass
+
+plugin = Coach()
+"""
+
+
+@pytest.mark.parametrize("exit", ["SystemExit('bye')", "KeyboardInterrupt()"])
+def test_reading_a_plugins_attributes_runs_its_code_contained(tmp_path, capsys, exit):
+    """A module's __getattr__ or __dir__, or an object's property, runs when kneetui reads the plug-in:
+    an exit there refuses that plug-in, what it prints is kept on its record, and loading goes on."""
+    (tmp_path / "by_getattr.py").write_text(LOOKED_UP_BY_MODULE_GETATTR.replace("{exit}", exit))
+    (tmp_path / "by_dir.py").write_text(LISTED_BY_MODULE_DIR.replace("{exit}", exit))
+    coach = tmp_path / "coach.py"
+    coach.write_text(AN_OBJECT_WITH_A_LEAVING_PROPERTY.replace("{exit}", exit))
+    from kneetui.plugin_host.loader import _load_file
+    from kneetui.plugin_host.records import Origin, PluginRecord
+
+    record = PluginRecord(name="coach-object", origin=Origin.USER_FOLDER, location=str(coach), package="")
+    result = load_plugins(tmp_path, extra=[(record, lambda: _load_file(coach).plugin)])
+    name = exit.split("(")[0]
+    getattr_record = result.record("by_getattr")
+    assert getattr_record.failure.startswith(f"could not be read: {name}"), getattr_record.failure
+    assert getattr_record.printed == ["looked up KNEETUI_API"]
+    dir_record = result.record("by_dir")
+    assert dir_record.failure.startswith(f"could not register: {name}"), dir_record.failure
+    assert dir_record.printed == ["listing"]
+    coach_record = result.record("coach-object")
+    assert coach_record.failure.startswith(f"could not be read: {name}"), coach_record.failure
+    assert coach_record.printed == ["asked for the API"]
+    assert capsys.readouterr() == ("", "")
+    assert result.record("medial-knee").status == "ok"
+    assert len(result.catalog.exercises) == BUILT_IN_EXERCISES
