@@ -55,11 +55,6 @@ def _hints(cls: type) -> dict[str, Any]:
 
 
 @cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(field.name for field in dataclasses.fields(cls))
-
-
-@cache
 def _shape(expected: Any) -> tuple[str, Any]:
     """What checking against the hint ``expected`` takes, worked out once per hint."""
     origin = typing.get_origin(expected)
@@ -89,14 +84,17 @@ def _check_type(value: Any, expected: Any, path: str) -> list[tuple[str, str]]:
             return [(path, f"has {len(value)} items, at most {MAX_ITEMS} are allowed")]
         problems: list[tuple[str, str]] = []
         for index, item in enumerate(value):
-            problems += _check_type(item, inner, f"{path}[{index}]")
+            if not _plainly_fine(item, inner):
+                problems += _check_type(item, inner, f"{path}[{index}]")
         return problems
     if shape == "dataclass":
         if not isinstance(value, inner):
             return [(path, f"expected {inner.__name__}, got {type(value).__name__}")]
         problems = []
         for name, hint in _hints(inner).items():
-            problems += _check_type(getattr(value, name), hint, f"{path}.{name}" if path else name)
+            field_value = getattr(value, name)
+            if not _plainly_fine(field_value, hint):
+                problems += _check_type(field_value, hint, f"{path}.{name}" if path else name)
         return problems
     if shape == "enum":
         if not isinstance(value, inner):
@@ -113,6 +111,13 @@ def _check_type(value: Any, expected: Any, path: str) -> list[tuple[str, str]]:
     if expected is str and len(value) > MAX_TEXT:
         return [(path, f"text is longer than {MAX_TEXT} characters")]
     return []
+
+
+def _plainly_fine(value: Any, expected: Any) -> bool:
+    """The common case, decided without building the field's path: exactly a ``str`` of allowed length
+    or exactly an ``int`` where one is expected (a subclass, which may run its own code, takes the full check)."""
+    kind = type(value)
+    return (kind is str and expected is str and len(value) <= MAX_TEXT) or (kind is int and expected is int)
 
 
 def _check_sense(item: Any) -> list[tuple[str, str]]:
@@ -174,20 +179,44 @@ def _cleaned(value: Any) -> Any:
     if isinstance(value, str):
         return clean_text(value)
     if isinstance(value, tuple):
-        return tuple(_cleaned(item) for item in value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        # Always a copy: what the catalogue holds is kneetui's own, whatever the plug-in does with its objects later.
-        changes = {name: _cleaned(getattr(value, name)) for name in _field_names(type(value))}
-        return dataclasses.replace(value, **changes)
-    return value
+        return tuple(map(_cleaned, value))
+    kind: type = type(value)
+    copied = _copied_fields(kind)
+    if copied is None:
+        return value
+    names, every_one_in_init = copied
+    changes = {name: _cleaned(getattr(value, name)) for name in names}
+    # Always a copy: what the catalogue holds is kneetui's own, whatever the plug-in does with its objects later.
+    # Made as dataclasses.replace makes it, without its per-field checks when every field is set by __init__.
+    return type(value)(**changes) if every_one_in_init else dataclasses.replace(value, **changes)
+
+
+@cache
+def _copied_fields(cls: type) -> tuple[tuple[str, ...], bool] | None:
+    """A dataclass's field names and whether ``__init__`` sets them all; None for any other class."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    fields = dataclasses.fields(cls)
+    return tuple(field.name for field in fields), all(field.init for field in fields)
 
 
 def provenances_in(item: Any) -> set[model.Provenance]:
     """Every provenance an item states, its own and those of its dosage, steps and lines of advice."""
+    found: set[model.Provenance] = set()
+    _add_provenances(item, found)
+    return found
+
+
+def _add_provenances(item: Any, found: set[model.Provenance]) -> None:
     if isinstance(item, model.Provenance):
-        return {item}
-    if isinstance(item, tuple):
-        return set().union(*map(provenances_in, item)) if item else set()
-    if dataclasses.is_dataclass(item) and not isinstance(item, type):
-        return set().union(*(provenances_in(getattr(item, name)) for name in _field_names(type(item))))
-    return set()
+        found.add(item)
+    elif item is None or isinstance(item, (str, int, float, Enum)):
+        return
+    elif isinstance(item, tuple):
+        for part in item:
+            _add_provenances(part, found)
+    else:
+        kind: type = type(item)
+        copied = _copied_fields(kind)
+        for name in copied[0] if copied is not None else ():
+            _add_provenances(getattr(item, name), found)

@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 from types import CodeType, FunctionType, TracebackType
 from typing import Any
@@ -142,7 +143,12 @@ def caller_location(depth: int, package: str = "") -> str:  # pragma: no mutate 
         frame = sys._getframe(depth + 1)
     except ValueError:
         return ""
-    return f"{short_path(frame.f_code.co_filename, package)}:{frame.f_lineno}"
+    return f"{_short_code_path(frame.f_code.co_filename, package)}:{frame.f_lineno}"
+
+
+#: :func:`short_path` of a code object's file name (always a ``str``), asked again for every item a
+#: plug-in registers from the same file.
+_short_code_path = lru_cache(maxsize=1024)(short_path)
 
 
 def at(location: str) -> str:

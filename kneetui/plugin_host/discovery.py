@@ -41,13 +41,18 @@ class FoundDistribution:
     @property
     def files(self) -> list[PurePosixPath] | None:
         """The paths its ``RECORD`` lists (None when it has none, as ``importlib.metadata`` says)."""
+        listed = self.listed_paths()
+        return None if listed is None else [PurePosixPath(path) for path in listed]
+
+    def listed_paths(self) -> list[str] | None:
+        """:attr:`files` as the strings its ``RECORD`` has, without making a path of each."""
         if self.info is None:
             return None
         try:
             text = (self.info / "RECORD").read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return None
-        return [PurePosixPath(path) for path in _record_paths(text)]
+        return _record_paths(text)
 
     def locate_file(self, path: PurePosixPath | str) -> Path:
         base = self.info.parent if self.info is not None else Path()

@@ -10,6 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kneetui.plugin_host.discovery import FoundDistribution
+
 if TYPE_CHECKING:
     import importlib.metadata
 
@@ -87,12 +89,19 @@ def shadowed_modules(distribution: importlib.metadata.Distribution) -> list[str]
     if name == OWN_DISTRIBUTION:
         return []
     tops = set()
-    for file in distribution.files or ():
+    for file in _listed(distribution):
         top = _top(file)
         if not top or top.endswith((".dist-info", ".egg-info")) or top == "..":
             continue
         tops.add(top.removesuffix(".py"))
     return sorted(tops & RESERVED_MODULES)
+
+
+def _listed(distribution: importlib.metadata.Distribution | FoundDistribution) -> list[str]:
+    """The paths a distribution's ``RECORD`` lists, as text."""
+    if isinstance(distribution, FoundDistribution):
+        return distribution.listed_paths() or []
+    return [str(file) for file in distribution.files or ()]
 
 
 def _top(file: object) -> str:
