@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from kneetui import __version__
+
+if TYPE_CHECKING:
+    import argparse
 
 #: Each module under ``kneetui.cli`` adds its own subcommands through ``add_commands(commands)``.
 #: They are imported only when needed: ``kneetui paths`` must not pay for the SSH server's imports.
@@ -52,6 +55,8 @@ DESCRIPTION = (
 
 def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     """The ``kneetui`` parser with the commands of ``modules`` (by default every command)."""
+    import argparse
+
     parser = argparse.ArgumentParser(prog="kneetui", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"kneetui {__version__}")
     parser.add_argument("--theme", metavar="NAME", help="use this theme for this run only")
@@ -82,16 +87,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     degrade_gracefully(sys.stdout, sys.stderr)
     arguments = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser(modules_needed(arguments)).parse_args(arguments)
+    # The app with no arguments has nothing to parse: argparse is not imported on its way to Home.
+    args = build_parser(modules_needed(arguments)).parse_args(arguments) if arguments else None
     from kneetui.storage.config import load_settings
 
     loaded_settings = load_settings()
     for notice in loaded_settings.notices:
         print(f"kneetui: {notice}", file=sys.stderr)
-    if args.command is None:
+    if args is None or args.command is None:
         from kneetui.tui.launch import run_app
 
-        return run_app(loaded_settings, theme=args.theme)
+        return run_app(loaded_settings, theme=None if args is None else args.theme)
     from kneetui.exchange.installed import load_installed_plugins
 
     # A command that loads plug-ins its own way (doctor, install) must not pay for loading them all first.

@@ -19,7 +19,6 @@ import contextlib
 import fcntl
 import json
 import os
-import secrets
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -138,7 +137,8 @@ class Journal:
     """This process's journal of queued writes, locked for as long as it is open."""
 
     def __init__(self, history: Path) -> None:
-        self.token = secrets.token_hex(8)
+        # A random name, as secrets.token_hex(8) would give (which imports hmac and hashlib at start-up).
+        self.token = os.urandom(8).hex()
         self.path = history.with_name(f"{history.name}.pending-{self.token}.jsonl")
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
         self._descriptor = os.open(self.path, flags, 0o600)
