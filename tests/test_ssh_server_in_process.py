@@ -211,6 +211,7 @@ async def test_a_key_not_listed_for_the_name_is_refused_and_audited_as_such(serv
         await served.connect("nobody", served.keys["bob"])
     fingerprint = served.keys["bob"].get_fingerprint("sha256")
     failed = [line for line in served.audit() if line.startswith("auth-failed ")]
+    assert all(re.match(r"auth-failed peer=127\.0\.0\.1 port=\d+ ", line) for line in failed), failed
     assert [line.split(" ", 3)[3] for line in failed] == [
         f"user=anna key={fingerprint} reason=key-not-listed",
         f"user=nobody key={fingerprint} reason=no-such-patient",
@@ -342,15 +343,43 @@ def test_the_default_cap_is_half_the_memory_at_34_mib_a_patient_and_at_least_one
     )
 
 
-async def test_an_idle_patient_is_told_and_their_app_ended(served):
+async def test_an_idle_patient_is_told_and_their_app_ended(served, caplog):
+    caplog.set_level(logging.INFO, logger="kneetui.serve")
     served.service.options = replace(served.options, idle_timeout=0.3)
-    conn = await served.connect("anna")
+    client = Client()
+    conn = await served.connect("anna", client=client)
     async with conn:
         process = await conn.create_process(term_type="xterm", encoding=None)
         seen = await read_until(process, b"without input.")
         result = await asyncio.wait_for(process.wait(), WAIT)
+        # Then the server closes the connection itself: an idle patient does not keep a place.
+        await asyncio.wait_for(client.closed, WAIT)
     assert b"kneetui closed this connection after 0.3 seconds without input.\r\n" in seen
     assert result.exit_status in (128 + 1, 128 + 9)
+    said = [record.getMessage() for record in caplog.records if record.name == "kneetui.serve"]
+    assert any(re.fullmatch(r"127\.0\.0\.1 port \d+: anna idle for 0\.3 seconds", line) for line in said), said
+
+
+async def test_what_a_patient_types_counts_as_activity(served):
+    """Each keystroke restarts the patient's idle time, so someone in a session is never cut off."""
+    touched = asyncio.Event()
+
+    class Watch:
+        def touch(self) -> None:
+            touched.set()
+
+        def cancel(self) -> None:
+            pass
+
+    conn = await served.connect("anna")
+    async with conn:
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        await read_until(process, b"user=anna")
+        (patient,) = [patient for patient in served.service.admitted.values() if patient.user == "anna"]
+        patient._idle = Watch()
+        process.stdin.write(b"0\r")
+        await asyncio.wait_for(touched.wait(), WAIT)
+        await asyncio.wait_for(process.wait(), WAIT)
 
 
 async def test_a_connection_that_leaves_before_logging_in_is_audited_as_abandoned(served):
