@@ -34,7 +34,10 @@ from kneetui.serve.trust import TrustError
 APP = r"""
 import os, sys
 print("home=" + os.environ["HOME"], "term=" + os.environ["TERM"], "user=" + os.environ["USER"], flush=True)
-os.write(int(os.environ["KNEETUI_REFUSALS_FD"]), b"export\toutside\t/etc/passwd\nbad\tline\n")
+refusals = int(os.environ["KNEETUI_REFUSALS_FD"])
+print("cwd=" + os.getcwd(), "refusals-blocking=" + str(os.get_blocking(refusals)), flush=True)
+print("said on stderr", file=sys.stderr, flush=True)
+os.write(refusals, b"export\toutside\t/etc/passwd\nbad\tline\n")
 typed = sys.stdin.readline().strip()
 print("typed=" + typed, flush=True)
 sys.exit(int(typed))
@@ -145,8 +148,12 @@ async def test_a_patient_logs_in_gets_their_own_app_and_its_exit_status(served):
     async with conn:
         process = await conn.create_process(term_type="xterm-256color", term_size=(100, 30), encoding=None)
         home = served.options.users_dir / "anna"
-        assert f"home={home} term=xterm-256color user=anna".encode() in await read_until(process, b"user=anna")
+        seen = await read_until(process, b"said on stderr")
+        assert f"home={home} term=xterm-256color user=anna".encode() in seen
         assert read_sessions(served.options.state_dir / SESSIONS_FILE).live[0].user == "anna"
+        # In a folder no patient can write, on the patient's own terminal for errors too, and a
+        # full refusals pipe makes its writes fail rather than stall it.
+        assert b"cwd=/ refusals-blocking=False" in seen
         process.stdin.write(b"7\r")
         assert b"typed=7" in await read_until(process, b"typed=7")
         result = await asyncio.wait_for(process.wait(), WAIT)
@@ -229,8 +236,9 @@ async def test_a_window_over_the_limits_is_capped_said_and_audited(served):
         result = await asyncio.wait_for(process.wait(), WAIT)
     assert result.exit_status == 0
     assert b"Your window is 900x30; kneetui uses at most 500x200 of it." in result.stderr
-    limited = [line.split(" ", 3)[3] for line in served.audit() if line.startswith("window-limited ")]
-    assert limited == ["user=anna asked=900x30", "user=anna asked=600x40"]
+    limited = [line for line in served.audit() if line.startswith("window-limited ")]
+    assert all(re.match(r"window-limited peer=127\.0\.0\.1 port=\d+ ", line) for line in limited), limited
+    assert [line.split(" ", 3)[3] for line in limited] == ["user=anna asked=900x30", "user=anna asked=600x40"]
 
 
 async def test_one_app_per_connection(served):
@@ -448,9 +456,12 @@ async def test_the_servers_own_log_says_why_kneetui_could_not_start_and_why_a_na
     async with await served.connect("anna") as conn:
         process = await conn.create_process(term_type="xterm", encoding=None)
         await asyncio.wait_for(process.wait(), WAIT)
-    said = [record.getMessage().split(": ", 1)[1] for record in caplog.records if record.name == "kneetui.serve"]
-    assert said[0] == f"no keys file for 'nobody' in {served.options.authorized_keys_dir}"
-    assert said[1].startswith("cannot start kneetui for anna: [Errno 2] No such file or directory")
+    said = [record.getMessage() for record in caplog.records if record.name == "kneetui.serve"]
+    peer = r"127\.0\.0\.1 port \d+"
+    assert re.fullmatch(
+        f"{peer}: no keys file for 'nobody' in {re.escape(str(served.options.authorized_keys_dir))}", said[0]
+    )
+    assert re.fullmatch(f"{peer}: cannot start kneetui for anna: \\[Errno 2\\] No such file or directory.*", said[1])
 
 
 async def test_no_forwarding_of_any_kind_is_allowed(served, tmp_path):
@@ -701,3 +712,96 @@ async def test_a_unix_socket_on_the_server_cannot_be_reached_through_the_connect
     async with conn, listening:
         with pytest.raises(asyncssh.ChannelOpenError):
             await conn.open_unix_connection(str(tmp_path / "other.sock"))
+
+
+async def test_a_patient_logging_in_over_ipv6_gets_their_app(tmp_path):
+    root = tmp_path / "server"
+    (root / "keys").mkdir(parents=True)
+    options = server_options(root, host="::1")
+    check_paths(options)
+    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.ipv6-login")
+    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE))
+    await service.start(load_or_create_host_key(options.host_key_file))
+    served = Served(service, options, root, {})
+    served.add_patient("anna")
+    try:
+        conn = await asyncio.wait_for(
+            asyncssh.connect(
+                "::1",
+                service.port,
+                username="anna",
+                client_keys=[served.keys["anna"]],
+                known_hosts=None,
+                agent_path=None,
+                config=[],
+            ),
+            WAIT,
+        )
+        async with conn:
+            process = await conn.create_process(term_type="xterm", encoding=None)
+            await read_until(process, b"user=anna")
+            process.stdin.write(b"0\r")
+            assert (await asyncio.wait_for(process.wait(), WAIT)).exit_status == 0
+        assert (await served.audit_until("logout"))[0].startswith("login peer=::1 port=")
+    finally:
+        await asyncio.wait_for(service.stop(), WAIT)
+        audit.close()
+
+
+class StandInForkServer:
+    """Forks nothing: starts the stand-in app as the SSH server would spawn it, or says it is gone."""
+
+    alive = True
+
+    def __init__(self, command: tuple[str, ...], gone: bool = False) -> None:
+        self.command, self.gone, self.asked = command, gone, 0
+
+    async def fork(self, terminal, env, cwd, limits, pass_fds):
+        from kneetui.serve.fork_client import ForkServerGone
+        from kneetui.serve.terminal import spawn
+
+        self.asked += 1
+        if self.gone:
+            raise ForkServerGone("its socket is closed")
+        return await spawn(self.command, env, terminal, cwd, limits, pass_fds)
+
+    async def close(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("gone", [False, True])
+async def test_each_kneetui_comes_from_the_fork_server_and_is_spawned_when_it_has_gone(served, caplog, gone):
+    caplog.set_level(logging.INFO, logger="kneetui.serve")
+    forks = StandInForkServer(served.options.app_command, gone=gone)
+    served.service.fork_server = forks
+    async with await served.connect("anna") as conn:
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        await read_until(process, b"user=anna")
+        process.stdin.write(b"3\r")
+        assert (await asyncio.wait_for(process.wait(), WAIT)).exit_status == 3
+    assert forks.asked == 1
+    said = [record.getMessage() for record in caplog.records if record.name == "kneetui.serve"]
+    fell_back = [line for line in said if "fork server" in line]
+    if gone:
+        assert len(fell_back) == 1
+        assert re.fullmatch(
+            r"127\.0\.0\.1 port \d+: the fork server could not start kneetui \(its socket is closed\); spawning it",
+            fell_back[0],
+        )
+    else:
+        assert fell_back == []
+
+
+async def test_a_patients_folder_others_can_read_is_not_used(served, caplog):
+    caplog.set_level(logging.INFO, logger="kneetui.serve")
+    home = served.options.users_dir / "anna"
+    home.mkdir(parents=True)
+    home.chmod(0o755)
+    async with await served.connect("anna") as conn:
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        result = await asyncio.wait_for(process.wait(), WAIT)
+    assert result.exit_status == 1
+    assert b"kneetui could not start here; please tell the clinic." in result.stderr
+    said = [record.getMessage() for record in caplog.records if record.name == "kneetui.serve"]
+    wanted = f"cannot start kneetui for anna: {home} can be used by other users (mode 0755); run 'chmod 700 {home}'"
+    assert any(line.endswith(wanted) for line in said), said
