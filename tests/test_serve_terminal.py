@@ -98,3 +98,22 @@ def test_asking_whether_a_server_is_running_sends_it_no_signal():
         sleeper.kill()
         sleeper.wait()
     assert not pid_alive(sleeper.pid)
+
+
+async def test_typing_more_than_the_terminal_holds_waits_for_room_and_all_of_it_arrives():
+    """The child reads nothing for a while and says nothing until it has all: the write waits for room."""
+    child = await start(
+        "import os, sys, time, tty\n"
+        "tty.setraw(0)\n"
+        "time.sleep(0.5)\n"
+        "got = 0\n"
+        "while got < 200000:\n"
+        "    got += len(os.read(0, 65536))\n"
+        "print('got', got, flush=True)\n"
+    )
+    try:
+        await asyncio.sleep(0.2)  # raw mode set, so nothing is echoed or held back for a line
+        await asyncio.wait_for(child.write(b"k" * 200_000), WAIT)
+        await read_until(child, b"got 200000")
+    finally:
+        await child.end(grace=0.5)

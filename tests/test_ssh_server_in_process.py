@@ -150,7 +150,8 @@ async def test_a_patient_logs_in_gets_their_own_app_and_its_exit_status(served):
         home = served.options.users_dir / "anna"
         seen = await read_until(process, b"said on stderr")
         assert f"home={home} term=xterm-256color user=anna".encode() in seen
-        assert read_sessions(served.options.state_dir / SESSIONS_FILE).live[0].user == "anna"
+        live = read_sessions(served.options.state_dir / SESSIONS_FILE).live[0]
+        assert (live.user, live.peer) == ("anna", "127.0.0.1")
         # In a folder no patient can write, on the patient's own terminal for errors too, and a
         # full refusals pipe makes its writes fail rather than stall it.
         assert b"cwd=/ refusals-blocking=False" in seen
@@ -205,7 +206,10 @@ async def test_a_terminal_type_that_is_not_a_plain_name_is_refused_and_quoted_in
         process = await conn.create_process(term_type="xterm;rm -rf", encoding=None)
         result = await asyncio.wait_for(process.wait(), WAIT)
     assert result.exit_status == 1
-    assert b"Set TERM to a plain name such as xterm-256color" in result.stderr
+    assert result.stderr == (
+        b"kneetui cannot use the terminal type your client sent. "
+        b"Set TERM to a plain name such as xterm-256color and connect again.\r\n"
+    )
     refused = [line for line in served.audit() if line.startswith("refused ")]
     assert refused[0].endswith(' user=anna asked=bad-terminal-type term="xterm;rm?-rf"')
 
@@ -249,10 +253,13 @@ async def test_one_app_per_connection(served):
         second = await conn.create_process(term_type="xterm", encoding=None)
         result = await asyncio.wait_for(second.wait(), WAIT)
         assert result.exit_status == 1
-        assert b"kneetui runs one app per connection; open a new connection for another." in result.stderr
+        assert result.stderr == b"kneetui runs one app per connection; open a new connection for another.\r\n"
         first.stdin.write(b"0\r")
         assert (await asyncio.wait_for(first.wait(), WAIT)).exit_status == 0
-    assert any(line.startswith("refused ") and line.endswith("asked=second-app") for line in served.audit())
+    refused = [line for line in served.audit() if line.startswith("refused ")]
+    assert len(refused) == 1
+    assert re.fullmatch(r"refused peer=127\.0\.0\.1 port=\d+ user=anna asked=second-app", refused[0])
+    assert served.service._sessions == set()  # a finished session is not kept
 
 
 async def test_an_app_ended_by_a_signal_exits_like_a_shell_would(served):
@@ -287,14 +294,16 @@ async def test_a_full_server_turns_the_next_patient_away(served):
     assert isinstance(closed, asyncssh.DisconnectError)
     assert closed.code == asyncssh.DISC_TOO_MANY_CONNECTIONS
     assert closed.reason.startswith("kneetui is busy with other patients right now. Please try again in a few minutes.")
-    turned_away = [line.split(" ", 3)[3] for line in served.audit() if line.startswith("turned-away ")]
-    assert turned_away == ["user=bob reason=server-full"]
+    turned_away = [line for line in served.audit() if line.startswith("turned-away ")]
+    assert len(turned_away) == 1 and re.fullmatch(
+        r"turned-away peer=127\.0\.0\.1 port=\d+ user=bob reason=server-full", turned_away[0]
+    )
 
 
 async def test_one_patient_cannot_take_more_than_their_places(served):
-    served.service.options = replace(served.options, max_per_patient=1)
+    served.service.options = replace(served.options, max_per_patient=2)
     served.add_patient("bob")
-    async with await served.connect("anna"), await served.connect("bob"):
+    async with await served.connect("anna"), await served.connect("anna"), await served.connect("bob"):
         again = Client()
         await served.connect("anna", client=again)
         closed = await asyncio.wait_for(again.closed, WAIT)
@@ -405,15 +414,20 @@ async def test_too_many_connections_waiting_to_log_in_from_one_address_are_turne
     await asyncio.wait_for(reader.readline(), WAIT)
     try:
         second = Client()
-        with pytest.raises((asyncssh.DisconnectError, ConnectionError)):
+        with pytest.raises((asyncssh.DisconnectError, ConnectionError)) as refused:
             await served.connect("anna", client=second)
     finally:
         writer.close()
         await writer.wait_closed()
+    if isinstance(refused.value, asyncssh.DisconnectError):  # else the server closed before its reason arrived
+        assert refused.value.code == asyncssh.DISC_TOO_MANY_CONNECTIONS
+        assert refused.value.reason == "Too many connections from your address."
     lines = await served.audit_until("too-many-unauthenticated")
-    assert any(line.startswith("too-many-unauthenticated ") and line.endswith(" limit=1") for line in lines)
-    # Once the first has gone, the address may log in again.
+    assert any(re.fullmatch(r"too-many-unauthenticated peer=127\.0\.0\.1 port=\d+ limit=1", line) for line in lines)
+    # Once the first has gone, the address may log in again; only the first counts as abandoned.
     await served.audit_until("abandoned")
+    await asyncio.sleep(0.2)
+    assert len([line for line in served.audit() if line.startswith("abandoned ")]) == 1
     async with await served.connect("anna"):
         pass
 
@@ -805,3 +819,139 @@ async def test_a_patients_folder_others_can_read_is_not_used(served, caplog):
     said = [record.getMessage() for record in caplog.records if record.name == "kneetui.serve"]
     wanted = f"cannot start kneetui for anna: {home} can be used by other users (mode 0755); run 'chmod 700 {home}'"
     assert any(line.endswith(wanted) for line in said), said
+
+
+async def test_a_patient_logged_in_no_longer_counts_as_waiting_to_log_in(served):
+    """With one connection allowed to wait per address, a second patient logs in beside one logged in."""
+    served.service.options = replace(served.options, max_unauthenticated_per_address=1)
+    served.add_patient("bob")
+    async with await served.connect("anna"), await served.connect("bob"):
+        pass
+
+
+@pytest.mark.parametrize("error", [asyncssh.ChannelOpenError(1, "gone"), BrokenPipeError()])
+def test_an_exit_status_for_a_client_already_gone_is_dropped(error):
+    from kneetui.serve.ssh_server import exit_quietly
+
+    class Gone:
+        def exit(self, status: int) -> None:
+            raise error
+
+    exit_quietly(Gone(), 3)  # type: ignore[arg-type]
+
+
+def test_the_sessions_board_keeps_times_in_utc_to_the_second():
+    from datetime import UTC
+
+    from kneetui.serve.clinic import now_utc
+
+    now = now_utc()
+    assert now.tzinfo is UTC and now.microsecond == 0
+
+
+async def test_a_service_stopped_before_it_started_stops_quietly_and_keeps_its_fork_server(tmp_path):
+    root = tmp_path / "server"
+    (root / "keys").mkdir(parents=True)
+    options = server_options(root)
+    check_paths(options)
+    forks = StandInForkServer(options.app_command)
+    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.unstarted")
+    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE), fork_server=forks)
+    try:
+        assert service.fork_server is forks
+        await asyncio.wait_for(service.stop(), WAIT)
+    finally:
+        audit.close()
+
+
+def test_the_server_starts_again_on_its_own_folders(tmp_path):
+    """A restart finds the folders it made and a patient's folder in place, and checks them again."""
+    root = tmp_path / "server"
+    (root / "keys").mkdir(parents=True)
+    options = server_options(root)
+    check_paths(options)
+    (options.users_dir / "anna").mkdir(mode=0o700)
+    check_paths(options)
+    (options.users_dir / "anna").chmod(0o777)
+    with pytest.raises(TrustError):
+        check_paths(options)
+
+
+async def test_the_servers_ssh_options_allow_a_terminal_and_keys_and_nothing_else(tmp_path, monkeypatch):
+    """What asyncssh is asked for, pinned whole. Each option's effect is tested above where a client can
+    show it; here the values themselves, so that no default of asyncssh's, which may change, is relied on."""
+    asked: dict[str, object] = {}
+    create_server = asyncssh.create_server
+
+    async def recorded(*args, **options):
+        asked.update(options)
+        return await create_server(*args, **options)
+
+    monkeypatch.setattr(asyncssh, "create_server", recorded)
+    root = tmp_path / "server"
+    (root / "keys").mkdir(parents=True)
+    options = server_options(root)
+    check_paths(options)
+    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.options")
+    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE))
+    try:
+        await service.start(load_or_create_host_key(options.host_key_file))
+        left_to_other_tests = ("server_host_keys", "process_factory", "login_timeout", "keepalive_interval")
+        assert {name: value for name, value in asked.items() if name not in left_to_other_tests} == {
+            "encoding": None,
+            "line_editor": False,
+            "allow_pty": True,
+            "sftp_factory": None,
+            "allow_scp": False,
+            "agent_forwarding": False,
+            "x11_forwarding": False,
+            "public_key_auth": True,
+            "password_auth": False,
+            "kbdint_auth": False,
+            "host_based_auth": False,
+            "gss_host": None,
+            "keepalive_count_max": 3,
+        }
+    finally:
+        await asyncio.wait_for(service.stop(), WAIT)
+        audit.close()
+
+
+@pytest.mark.parametrize(("allowed_from", "admitted"), [("127.0.0.1", True), ("192.0.2.1", False)])
+async def test_a_keys_from_option_is_honoured(served, allowed_from, admitted):
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    line = f'from="{allowed_from}" '.encode() + key.export_public_key()
+    (served.options.authorized_keys_dir / "carl").write_bytes(line)
+    if admitted:
+        async with await served.connect("carl", key):
+            pass
+    else:
+        with pytest.raises(asyncssh.PermissionDenied):
+            await served.connect("carl", key)
+
+
+@pytest.mark.parametrize(("principals", "admitted"), [("", True), (',principals="carl-phone"', False)])
+async def test_a_certificate_from_a_listed_authority_logs_in_and_is_audited_as_such(served, principals, admitted):
+    authority = asyncssh.generate_private_key("ssh-ed25519")
+    (served.options.authorized_keys_dir / "carl").write_bytes(
+        f"cert-authority{principals} ".encode() + authority.export_public_key()
+    )
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    certificate = authority.generate_user_certificate(key, "carl", principals=["carl"])
+    connecting = asyncssh.connect(
+        "127.0.0.1",
+        served.service.port,
+        username="carl",
+        client_keys=[(key, certificate)],
+        known_hosts=None,
+        agent_path=None,
+        config=[],
+    )
+    if not admitted:
+        with pytest.raises(asyncssh.PermissionDenied):
+            await asyncio.wait_for(connecting, WAIT)
+        return
+    async with await asyncio.wait_for(connecting, WAIT):
+        pass
+    logins = [line for line in await served.audit_until("logout") if line.startswith("login ")]
+    assert logins[0].endswith(" user=carl key=certificate")
