@@ -8,8 +8,10 @@ cuts the path, keeps at most a bounded partial line, and never stops reading on 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from kneetui.serve.ssh_server import MAX_REFUSAL_LINES, RefusalNotes
@@ -45,60 +47,54 @@ async def notes_on_a_pipe() -> tuple[RefusalNotes, int, Audit]:
     return RefusalNotes(read_end, Patient(), audit), write_end, audit  # type: ignore[arg-type]
 
 
-async def test_each_line_is_audited_as_it_comes_with_the_patients_address():
+@contextlib.asynccontextmanager
+async def reading_refusals() -> AsyncIterator[tuple[RefusalNotes, int, Audit]]:
+    """Notes reading a pipe whose writing end (kneetui's) is given; both closed at the end."""
     notes, writer, audit = await notes_on_a_pipe()
     try:
+        yield notes, writer, audit
+    finally:
+        os.close(writer)
+        notes.close()
+
+
+async def test_each_line_is_audited_as_it_comes_with_the_patients_address():
+    async with reading_refusals() as (_notes, writer, audit):
         os.write(writer, b"import\tdot-dot\t../a\n")
         # Read while kneetui runs, not only when it ends.
         assert await audited(audit, 1) == [
             'path-refused peer=192.0.2.7 port=50123 user=anna purpose=import reason=dot-dot path="../a"'
         ]
-    finally:
-        os.close(writer)
-        notes.close()
 
 
 async def test_a_line_written_in_pieces_is_one_line():
-    notes, writer, audit = await notes_on_a_pipe()
-    try:
+    async with reading_refusals() as (_notes, writer, audit):
         os.write(writer, b"export\tout")
         await asyncio.sleep(0.05)
         os.write(writer, b"side\t/etc/passwd\n")
         assert (await audited(audit, 1))[0].endswith('purpose=export reason=outside path="/etc/passwd"')
-    finally:
-        os.close(writer)
-        notes.close()
 
 
 async def test_an_unknown_purpose_or_reason_is_recorded_as_unknown_and_a_long_path_is_cut():
-    notes, writer, audit = await notes_on_a_pipe()
-    try:
+    async with reading_refusals() as (_notes, writer, audit):
         os.write(writer, b"import\tbogus\t../x\nbogus\tdot-dot\t../y\nreport\tlink\t" + b"p" * 300 + b"\n")
         lines = await audited(audit, 3)
         assert lines[0].endswith('purpose=path reason=unknown path="../x"')
         assert lines[1].endswith('purpose=path reason=unknown path="../y"')
         assert lines[2].endswith('purpose=report reason=link path="' + "p" * 120 + '..."')
-    finally:
-        os.close(writer)
-        notes.close()
 
 
 async def test_bytes_that_are_not_utf8_are_replaced_and_reading_goes_on():
-    notes, writer, audit = await notes_on_a_pipe()
-    try:
+    async with reading_refusals() as (_notes, writer, audit):
         os.write(writer, b"import\tdot-dot\t../\xff\xfe\n")
         os.write(writer, b"import\tdot-dot\t../after\n")
         lines = await audited(audit, 2)
         assert lines[0].endswith('path="../??"')
         assert lines[1].endswith('path="../after"')
-    finally:
-        os.close(writer)
-        notes.close()
 
 
 async def test_an_endless_line_keeps_only_a_bounded_tail_and_the_next_line_is_read():
-    notes, writer, audit = await notes_on_a_pipe()
-    try:
+    async with reading_refusals() as (notes, writer, audit):
         for _ in range(20):
             os.write(writer, b"z" * 4000)
             await asyncio.sleep(0.01)
@@ -107,9 +103,6 @@ async def test_an_endless_line_keeps_only_a_bounded_tail_and_the_next_line_is_re
         os.write(writer, b"\nimport\tdot-dot\t../next\n")
         lines = await audited(audit, 2)
         assert lines[-1].endswith('path="../next"')
-    finally:
-        os.close(writer)
-        notes.close()
 
 
 async def test_more_than_the_limit_is_counted_once_at_the_end_with_the_patients_address():

@@ -9,11 +9,13 @@ with the status it is typed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import re
 import sys
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import asyncssh
@@ -52,6 +54,7 @@ class Served:
     options: SshServeOptions
     root: Path
     keys: dict[str, asyncssh.SSHKey]
+    addresses: list[tuple[str, int]] = field(default_factory=list)
 
     def audit(self) -> list[str]:
         """The audit lines so far, without the time and process id."""
@@ -74,19 +77,23 @@ class Served:
     async def connect(
         self, name: str, key: asyncssh.SSHKey | None = None, client: Client | None = None
     ) -> asyncssh.SSHClientConnection:
-        return await asyncio.wait_for(
-            asyncssh.connect(
-                "127.0.0.1",
-                self.service.port,
-                username=name,
-                client_keys=[key or self.keys[name]],
-                known_hosts=None,
-                agent_path=None,
-                config=[],
-                client_factory=lambda: client or Client(),
-            ),
-            WAIT,
+        return await connect_as(
+            self.options.host,
+            self.service.port,
+            name,
+            [key or self.keys[name]],
+            client_factory=lambda: client or Client(),
         )
+
+
+async def connect_as(
+    host: str, port: int, name: str, client_keys: list, **options: object
+) -> asyncssh.SSHClientConnection:
+    """A client connection as ``name`` with these keys only: no known hosts, no agent, no ssh config."""
+    settings: dict[str, object] = {"known_hosts": None, "agent_path": None, "config": [], **options}
+    return await asyncio.wait_for(
+        asyncssh.connect(host, port, username=name, client_keys=client_keys, **settings), WAIT
+    )
 
 
 class Client(asyncssh.SSHClient):
@@ -115,23 +122,35 @@ def server_options(root: Path, **changes: object) -> SshServeOptions:
     return replace(options, **changes)
 
 
-@pytest.fixture
-async def served(tmp_path):
+@contextlib.asynccontextmanager
+async def serving(
+    tmp_path: Path, name: str, start: bool = True, fork_server: object = None, **changes: object
+) -> AsyncIterator[Served]:
+    """A whole server on its own folders under ``tmp_path`` (audit logger ``kneetui.audit.<name>``),
+    listening when ``start``, with no patients yet; stopped at the end."""
     root = tmp_path / "server"
     (root / "keys").mkdir(parents=True)
-    options = server_options(root)
+    options = server_options(root, **changes)
     check_paths(options)
-    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.in-process")
-    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE))
-    addresses = await service.start(load_or_create_host_key(options.host_key_file))
-    assert addresses == [("127.0.0.1", service.port)] and service.port > 0
+    audit = AuditLog.to_file(options.audit_log, name=f"kneetui.audit.{name}")
+    board = SessionBoard.open(options.state_dir / SESSIONS_FILE)
+    service = KneeSSHService(options, audit, board, fork_server=fork_server)  # type: ignore[arg-type]
     served = Served(service, options, root, {})
-    served.add_patient("anna")
     try:
+        if start:
+            served.addresses = await service.start(load_or_create_host_key(options.host_key_file))
         yield served
     finally:
         await asyncio.wait_for(service.stop(), WAIT)
         audit.close()
+
+
+@pytest.fixture
+async def served(tmp_path):
+    async with serving(tmp_path, "in-process") as served:
+        assert served.addresses == [("127.0.0.1", served.service.port)] and served.service.port > 0
+        served.add_patient("anna")
+        yield served
 
 
 async def read_until(process: asyncssh.SSHClientProcess, text: bytes) -> bytes:
@@ -537,13 +556,7 @@ async def test_a_failed_or_turned_away_connection_is_not_also_counted_as_abandon
 
 async def test_a_client_that_gives_a_name_but_no_key_is_audited_as_abandoned_under_that_name(served):
     with pytest.raises(asyncssh.PermissionDenied):
-        await asyncio.wait_for(
-            asyncssh.connect(
-                "127.0.0.1", served.service.port, username="anna", client_keys=[],
-                known_hosts=None, agent_path=None, config=[],
-            ),
-            WAIT,
-        )  # fmt: skip
+        await connect_as("127.0.0.1", served.service.port, "anna", [])
     lines = await served.audit_until("abandoned")
     assert re.fullmatch(r"abandoned peer=127\.0\.0\.1 port=\d+ user=anna", lines[-1])
 
@@ -598,23 +611,13 @@ async def test_a_connection_that_does_not_log_in_in_time_is_closed(tmp_path, mon
     from kneetui.serve import ssh_server
 
     monkeypatch.setattr(ssh_server, "LOGIN_TIMEOUT_SECONDS", 0.3)
-    root = tmp_path / "server"
-    (root / "keys").mkdir(parents=True)
-    options = server_options(root)
-    check_paths(options)
-    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.login-timeout")
-    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE))
-    await service.start(load_or_create_host_key(options.host_key_file))
-    try:
-        reader, writer = await asyncio.open_connection("127.0.0.1", service.port)
+    async with serving(tmp_path, "login-timeout") as served:
+        reader, writer = await asyncio.open_connection("127.0.0.1", served.service.port)
         assert (await asyncio.wait_for(reader.readline(), WAIT)).startswith(b"SSH-2.0-")
         # The client says nothing more; the server must not keep its place for ever.
         while await asyncio.wait_for(reader.read(4096), WAIT):
             pass
         writer.close()
-    finally:
-        await asyncio.wait_for(service.stop(), WAIT)
-        audit.close()
 
 
 async def test_the_server_listens_on_the_port_it_is_given(tmp_path):
@@ -623,67 +626,35 @@ async def test_the_server_listens_on_the_port_it_is_given(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         free = probe.getsockname()[1]
-    root = tmp_path / "server"
-    (root / "keys").mkdir(parents=True)
-    options = server_options(root, port=free)
-    check_paths(options)
-    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.port")
-    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE))
-    try:
-        assert await service.start(load_or_create_host_key(options.host_key_file)) == [("127.0.0.1", free)]
-    finally:
-        await asyncio.wait_for(service.stop(), WAIT)
-        audit.close()
+    async with serving(tmp_path, "port", port=free) as served:
+        assert served.addresses == [("127.0.0.1", free)]
 
 
 async def test_a_patient_whose_client_stops_answering_is_let_go(tmp_path, monkeypatch):
     from kneetui.serve import ssh_server
 
     monkeypatch.setattr(ssh_server, "KEEPALIVE_SECONDS", 0.2)
-    root = tmp_path / "server"
-    (root / "keys").mkdir(parents=True)
-    options = server_options(root)
-    check_paths(options)
-    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.keepalive")
-    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE))
-    await service.start(load_or_create_host_key(options.host_key_file))
-    served = Served(service, options, root, {})
-    served.add_patient("anna")
-    try:
+    async with serving(tmp_path, "keepalive") as served:
+        served.add_patient("anna")
         conn = await served.connect("anna")
         # A client that has gone without a word (its machine asleep, its network gone) reads nothing.
         conn._transport.pause_reading()
         lines = await served.audit_until("logout")
-        assert lines[-1].startswith("logout ") and service.admitted == {}
+        assert lines[-1].startswith("logout ") and served.service.admitted == {}
         conn.abort()
-    finally:
-        await asyncio.wait_for(service.stop(), WAIT)
-        audit.close()
 
 
 async def test_listening_on_ipv6_gives_each_address_as_host_and_port(tmp_path):
-    root = tmp_path / "server"
-    (root / "keys").mkdir(parents=True)
-    options = server_options(root, host="::1")
-    check_paths(options)
-    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.ipv6")
-    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE))
-    try:
-        assert await service.start(load_or_create_host_key(options.host_key_file)) == [("::1", service.port)]
-    finally:
-        await asyncio.wait_for(service.stop(), WAIT)
-        audit.close()
+    async with serving(tmp_path, "ipv6", host="::1") as served:
+        assert served.addresses == [("::1", served.service.port)]
 
 
 async def test_a_patients_ssh_agent_is_never_made_reachable_on_the_server(served, tmp_path):
     # Every patient's kneetui runs as the server's user: a forwarded agent's socket on the
     # server could be used by another patient's process to log in wherever this patient can.
-    conn = await asyncio.wait_for(
-        asyncssh.connect(
-            "127.0.0.1", served.service.port, username="anna", client_keys=[served.keys["anna"]],
-            known_hosts=None, agent_path=str(tmp_path / "agent.sock"), agent_forwarding=True, config=[],
-        ),
-        WAIT,
+    conn = await connect_as(
+        "127.0.0.1", served.service.port, "anna", [served.keys["anna"]],
+        agent_path=str(tmp_path / "agent.sock"), agent_forwarding=True,
     )  # fmt: skip
     async with conn:
         process = await conn.create_process(term_type="xterm", encoding=None)
@@ -698,13 +669,7 @@ async def test_an_x11_request_is_refused_and_opens_no_display_on_the_server(serv
     # An X11 display on the server would be a listener every patient's kneetui (same user) could reach.
     authority = tmp_path / "Xauthority"
     authority.write_bytes(b"")
-    conn = await asyncio.wait_for(
-        asyncssh.connect(
-            "127.0.0.1", served.service.port, username="anna", client_keys=[served.keys["anna"]],
-            known_hosts=None, config=[],
-        ),
-        WAIT,
-    )  # fmt: skip
+    conn = await connect_as("127.0.0.1", served.service.port, "anna", [served.keys["anna"]])
     async with conn:
         with pytest.raises(asyncssh.ChannelOpenError, match="X11"):
             await conn.create_process(
@@ -715,13 +680,7 @@ async def test_an_x11_request_is_refused_and_opens_no_display_on_the_server(serv
 
 async def test_a_unix_socket_on_the_server_cannot_be_reached_through_the_connection(served, tmp_path):
     # Every patient's kneetui runs as the server's user: a forwarded Unix socket could reach another patient's.
-    conn = await asyncio.wait_for(
-        asyncssh.connect(
-            "127.0.0.1", served.service.port, username="anna", client_keys=[served.keys["anna"]],
-            known_hosts=None, config=[],
-        ),
-        WAIT,
-    )  # fmt: skip
+    conn = await connect_as("127.0.0.1", served.service.port, "anna", [served.keys["anna"]])
     listening = await asyncio.start_unix_server(lambda reader, writer: writer.close(), str(tmp_path / "other.sock"))
     async with conn, listening:
         with pytest.raises(asyncssh.ChannelOpenError):
@@ -729,37 +688,14 @@ async def test_a_unix_socket_on_the_server_cannot_be_reached_through_the_connect
 
 
 async def test_a_patient_logging_in_over_ipv6_gets_their_app(tmp_path):
-    root = tmp_path / "server"
-    (root / "keys").mkdir(parents=True)
-    options = server_options(root, host="::1")
-    check_paths(options)
-    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.ipv6-login")
-    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE))
-    await service.start(load_or_create_host_key(options.host_key_file))
-    served = Served(service, options, root, {})
-    served.add_patient("anna")
-    try:
-        conn = await asyncio.wait_for(
-            asyncssh.connect(
-                "::1",
-                service.port,
-                username="anna",
-                client_keys=[served.keys["anna"]],
-                known_hosts=None,
-                agent_path=None,
-                config=[],
-            ),
-            WAIT,
-        )
-        async with conn:
+    async with serving(tmp_path, "ipv6-login", host="::1") as served:
+        served.add_patient("anna")
+        async with await served.connect("anna") as conn:
             process = await conn.create_process(term_type="xterm", encoding=None)
             await read_until(process, b"user=anna")
             process.stdin.write(b"0\r")
             assert (await asyncio.wait_for(process.wait(), WAIT)).exit_status == 0
         assert (await served.audit_until("logout"))[0].startswith("login peer=::1 port=")
-    finally:
-        await asyncio.wait_for(service.stop(), WAIT)
-        audit.close()
 
 
 class StandInForkServer:
@@ -850,18 +786,9 @@ def test_the_sessions_board_keeps_times_in_utc_to_the_second():
 
 
 async def test_a_service_stopped_before_it_started_stops_quietly_and_keeps_its_fork_server(tmp_path):
-    root = tmp_path / "server"
-    (root / "keys").mkdir(parents=True)
-    options = server_options(root)
-    check_paths(options)
-    forks = StandInForkServer(options.app_command)
-    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.unstarted")
-    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE), fork_server=forks)
-    try:
-        assert service.fork_server is forks
-        await asyncio.wait_for(service.stop(), WAIT)
-    finally:
-        audit.close()
+    forks = StandInForkServer(server_options(tmp_path).app_command)
+    async with serving(tmp_path, "unstarted", start=False, fork_server=forks) as served:
+        assert served.service.fork_server is forks
 
 
 def test_the_server_starts_again_on_its_own_folders(tmp_path):
@@ -888,14 +815,7 @@ async def test_the_servers_ssh_options_allow_a_terminal_and_keys_and_nothing_els
         return await create_server(*args, **options)
 
     monkeypatch.setattr(asyncssh, "create_server", recorded)
-    root = tmp_path / "server"
-    (root / "keys").mkdir(parents=True)
-    options = server_options(root)
-    check_paths(options)
-    audit = AuditLog.to_file(options.audit_log, name="kneetui.audit.options")
-    service = KneeSSHService(options, audit, SessionBoard.open(options.state_dir / SESSIONS_FILE))
-    try:
-        await service.start(load_or_create_host_key(options.host_key_file))
+    async with serving(tmp_path, "options"):
         left_to_other_tests = ("server_host_keys", "process_factory", "login_timeout", "keepalive_interval")
         assert {name: value for name, value in asked.items() if name not in left_to_other_tests} == {
             "encoding": None,
@@ -912,9 +832,6 @@ async def test_the_servers_ssh_options_allow_a_terminal_and_keys_and_nothing_els
             "gss_host": None,
             "keepalive_count_max": 3,
         }
-    finally:
-        await asyncio.wait_for(service.stop(), WAIT)
-        audit.close()
 
 
 @pytest.mark.parametrize(("allowed_from", "admitted"), [("127.0.0.1", True), ("192.0.2.1", False)])
@@ -938,20 +855,12 @@ async def test_a_certificate_from_a_listed_authority_logs_in_and_is_audited_as_s
     )
     key = asyncssh.generate_private_key("ssh-ed25519")
     certificate = authority.generate_user_certificate(key, "carl", principals=["carl"])
-    connecting = asyncssh.connect(
-        "127.0.0.1",
-        served.service.port,
-        username="carl",
-        client_keys=[(key, certificate)],
-        known_hosts=None,
-        agent_path=None,
-        config=[],
-    )
+    connecting = connect_as("127.0.0.1", served.service.port, "carl", [(key, certificate)])
     if not admitted:
         with pytest.raises(asyncssh.PermissionDenied):
-            await asyncio.wait_for(connecting, WAIT)
+            await connecting
         return
-    async with await asyncio.wait_for(connecting, WAIT):
+    async with await connecting:
         pass
     logins = [line for line in await served.audit_until("logout") if line.startswith("login ")]
     assert logins[0].endswith(" user=carl key=certificate")
