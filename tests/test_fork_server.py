@@ -84,12 +84,27 @@ async def test_a_forked_kneetui_is_isolated_like_a_spawned_one(tmp_path, server_
     env = patient_env(tmp_path)
     refusals_read, refusals_write = os.pipe()
     env["KNEETUI_REFUSALS_FD"] = str(refusals_write)  # as the SSH server passes its refusals pipe
-    forks = await ForkServer.start(PASSED_THROUGH)
+    # Whatever the SSH server's own stdin is (here a pipe), the fork server does not hold it.
+    stdin_read, stdin_write = os.pipe()
+    own_stdin = os.dup(0)
+    os.dup2(stdin_read, 0)
+    try:
+        forks = await ForkServer.start(PASSED_THROUGH)
+    finally:
+        os.dup2(own_stdin, 0)
+        for descriptor in (own_stdin, stdin_read, stdin_write):
+            os.close(descriptor)
+    cwd = Path(env["HOME"])
     try:
         assert server_secret not in environment_of(forks.pid), "the fork server's environment is built from nothing"
+        # Its own session (a Ctrl-C at the server's terminal does not reach it), no hold on the
+        # server's folder or streams.
+        assert int(stat_fields(forks.pid)[3]) == forks.pid
+        assert os.readlink(f"/proc/{forks.pid}/cwd") == "/"
+        assert [os.readlink(f"/proc/{forks.pid}/fd/{number}") for number in (0, 1)] == ["/dev/null"] * 2
         child = await PtyChild.open(
             TerminalSize(80, 24),
-            lambda terminal: forks.fork(terminal, env, Path("/"), LIMITS, pass_fds=(refusals_write,)),
+            lambda terminal: forks.fork(terminal, env, cwd, LIMITS, pass_fds=(refusals_write,)),
         )
         await read_until(child, b"Before you exercise")
         pid = child.pid
@@ -98,7 +113,7 @@ async def test_a_forked_kneetui_is_isolated_like_a_spawned_one(tmp_path, server_
         assert int(fields[3]) == pid == int(fields[2]), "it leads its own session and process group"
         assert int(fields[4]) != 0, "the pty is its controlling terminal"
         assert os.readlink(f"/proc/{pid}/fd/0").startswith("/dev/pts/")
-        assert os.readlink(f"/proc/{pid}/cwd") == "/"
+        assert os.readlink(f"/proc/{pid}/cwd") == str(cwd)
         status = Path(f"/proc/{pid}/status").read_text()
         assert "Umask:\t0077" in status
         limits = Path(f"/proc/{pid}/limits").read_text()
@@ -132,6 +147,49 @@ async def test_the_exit_status_of_a_forked_child_is_reported(tmp_path, argv, exp
         assert await child.end(2.0) == expected
     finally:
         await forks.close()
+
+
+async def test_a_child_forked_without_limits_runs_with_the_fork_servers_own(tmp_path):
+    forks = await ForkServer.start(PASSED_THROUGH)
+    try:
+        child = await PtyChild.open(
+            TerminalSize(80, 24),
+            lambda terminal: forks.fork(
+                terminal, patient_env(tmp_path), Path("/"), None, argv=["kneetui", "--version"]
+            ),
+        )
+        while await child.read():
+            pass
+        assert await child.end(2.0) == 0
+    finally:
+        await forks.close()
+
+
+def test_the_fork_servers_environment_is_built_from_nothing(monkeypatch):
+    monkeypatch.setenv("HOME", "/home/clinic")
+    monkeypatch.setenv(SERVER_SECRET, "the server's own")
+    monkeypatch.delenv("LANG", raising=False)
+    env = fork_client_module.fork_server_environment(["HOME", "LANG", "NOT_SET_ANYWHERE"])
+    # Room for each child to write its patient's environment where ps reads it.
+    assert env == {"HOME": "/home/clinic", "LANG": "C.UTF-8", fork_server_module.ROOM_VARIABLE: "x" * 8192}
+    monkeypatch.setenv("LANG", "de_DE.UTF-8")
+    assert fork_client_module.fork_server_environment(["LANG"])["LANG"] == "de_DE.UTF-8"
+
+
+async def test_a_fork_server_that_never_gets_ready_is_killed_and_given_up(monkeypatch):
+    monkeypatch.setattr(fork_client_module, "READY_TIMEOUT_SECONDS", 0.3)
+    silent = (sys.executable, "-c", "import time; time.sleep(60)")
+    with pytest.raises(ForkServerGone, match="did not get ready"):
+        await asyncio.wait_for(ForkServer.start(PASSED_THROUGH, command=silent), 10)
+
+
+def test_a_reply_to_a_server_that_has_gone_is_dropped_quietly():
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    ours.close()
+    try:
+        fork_server_module._send(theirs, {"exited": 1, "returncode": 0})  # EPIPE, not an exception
+    finally:
+        theirs.close()
 
 
 def test_becoming_a_patient_leaves_only_the_terminal_and_the_descriptors_passed(tmp_path, server_secret):
@@ -184,7 +242,7 @@ async def test_a_fork_server_that_has_died_says_so_and_refuses_new_children(tmp_
         await asyncio.sleep(0.02)
     assert not forks.alive
     assert "the fork server" in caplog.text and "has gone" in caplog.text
-    with pytest.raises(ForkServerGone):
+    with pytest.raises(ForkServerGone, match=r"^the fork server has gone$"):
         await forks.fork(0, patient_env(tmp_path, "bob"), Path("/"), LIMITS)
     # Its child goes on; its end is still noticed, though its status can no longer be known.
     assert Path(f"/proc/{child.pid}").exists()
@@ -392,7 +450,9 @@ def test_a_forked_child_ends_as_an_interpreter_would(tmp_path, monkeypatch):
     try:
         request = {"id": 1, "env": patient_env(tmp_path), "pass_fds": [target]}
         fork_server_module._fork_one(theirs, request, [slave, go_on_read])
-        pid = json.loads(ours.recv(65536))["pid"]
+        reply = json.loads(ours.recv(65536))
+        assert sorted(reply) == ["id", "pid"] and reply["id"] == 1
+        pid = reply["pid"]
         os.write(go_on_write, b"x")
         _, status = os.waitpid(pid, 0)
     finally:
