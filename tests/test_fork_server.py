@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import json
 import os
 import signal
@@ -202,7 +203,7 @@ def test_becoming_a_patient_leaves_only_the_terminal_and_the_descriptors_passed(
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the child
         try:
-            become_patient({"env": env, "cwd": "/", "pass_fds": [target]}, [slave, report_write])
+            become_patient({"env": env, "cwd": "/", "umask": 0o077, "pass_fds": [target]}, [slave, report_write])
             found = {
                 "environ": dict(os.environ),
                 "fds": sorted(int(name) for name in os.listdir("/proc/self/fd")),
@@ -241,17 +242,25 @@ async def test_a_fork_server_that_has_died_says_so_and_refuses_new_children(tmp_
             break
         await asyncio.sleep(0.02)
     assert not forks.alive
-    assert "the fork server" in caplog.text and "has gone" in caplog.text
+    assert said(caplog) == [
+        f"the fork server (pid {forks.pid}) has gone (it closed its socket); each kneetui is now started afresh"
+    ]
     with pytest.raises(ForkServerGone, match=r"^the fork server has gone$"):
         await forks.fork(0, patient_env(tmp_path, "bob"), Path("/"), LIMITS)
+    # Closed while its child still runs: the child is watched once, not twice.
+    await forks.close()
     # Its child goes on; its end is still noticed, though its status can no longer be known.
     assert Path(f"/proc/{child.pid}").exists()
     assert await child.end(2.0) == UNKNOWN_EXIT_STATUS
-    await forks.close()
+    await asyncio.sleep(0.1)
+    assert said(caplog)[1:] == [
+        f"kneetui pid {child.pid} ended after its fork server; its exit status is not known (given as 255)"
+    ]
+    assert not forks._pidfds
 
 
 async def test_a_fork_server_that_cannot_start_is_an_error_to_fall_back_on(monkeypatch):
-    with pytest.raises(ForkServerGone):
+    with pytest.raises(ForkServerGone, match=r"^the fork server did not get ready: it closed its socket$"):
         await ForkServer.start(PASSED_THROUGH, command=("/bin/false",))
 
 
@@ -359,6 +368,60 @@ async def test_a_fork_server_with_a_third_party_plugin_imported_refuses_to_serve
         await ForkServer.start(PASSED_THROUGH, command=fork_server_seeing(site, imported_first=module))
 
 
+def said(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [record.getMessage() for record in caplog.records if record.name == "kneetui.serve"]
+
+
+class FakeProcess:
+    """Stands in for the fork server's process where only the socket's messages matter."""
+
+    pid = 4000
+
+    def __init__(self, already_reaped: bool = False) -> None:
+        self.already_reaped, self.killed = already_reaped, False
+
+    def kill(self) -> None:
+        if self.already_reaped:
+            raise ProcessLookupError  # as asyncio's Process.kill() for a process it has reaped
+        self.killed = True
+
+    async def wait(self) -> int:
+        return -signal.SIGKILL
+
+
+async def test_messages_in_any_order_reach_the_right_child_and_nothing_goes_wrong_in_the_loop(tmp_path, caplog):
+    """An exit read before the reply with its pid, a reply to a request given up, an exit of no one known."""
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    ours.setblocking(False)
+    forks = ForkServer(FakeProcess(already_reaped=True), ours)
+    master, slave = os.openpty()
+    try:
+        for message in (
+            {"ready": 4000},
+            {"exited": 42, "returncode": 3},
+            {"id": 99, "pid": 7},
+        ):
+            theirs.send(json.dumps(message).encode())
+        asked = asyncio.ensure_future(forks.fork(slave, patient_env(tmp_path), Path("/"), None))
+        await wait_for_condition(lambda: forks._requests)
+        request = json.loads(theirs.recv(65536))
+        assert request["cwd"] == "/" and request["umask"] == 0o077 and request["limits"] is None
+        theirs.send(json.dumps({"id": request["id"], "pid": 42}).encode())
+        child = await asyncio.wait_for(asked, 5)
+        assert (child.pid, child.returncode) == (42, 3)
+        # Its socket closed with the process already reaped: given up without an error.
+        theirs.close()
+        await wait_for_condition(lambda: not forks.alive)
+        await forks.close()
+    finally:
+        for descriptor in (master, slave):
+            os.close(descriptor)
+        with contextlib.suppress(OSError):
+            theirs.close()
+    assert not [record for record in caplog.records if record.levelname == "ERROR" and record.name == "asyncio"]
+    assert not forks._children and not forks._requests and not forks._early_exits
+
+
 async def wait_for_condition(condition, tries: int = 1000) -> None:
     for _ in range(tries):
         if condition():
@@ -373,18 +436,24 @@ async def test_a_busy_fork_server_is_waited_for_not_taken_for_gone(tmp_path):
     # A small buffer, so that a few requests fill it as many logins at once would fill the default one.
     forks._control.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
     os.kill(forks.pid, signal.SIGSTOP)
-    terminals = [os.openpty() for _ in range(12)]
+    terminals: list[tuple[int, int]] = []
     env = patient_env(tmp_path)
     try:
-        asked = [
-            asyncio.ensure_future(forks.fork(slave, env, Path("/"), LIMITS, argv=["kneetui", "--version"]))
-            for _master, slave in terminals
-        ]
-        await wait_for_condition(lambda: forks._send_waiters, tries=500)
+        # One request more than the socket holds, so that exactly one waits for room.
+        asked = []
+        while not forks._send_waiters:
+            assert len(asked) < 100, "the socket never filled"
+            terminals.append(os.openpty())
+            fork = forks.fork(terminals[-1][1], env, Path("/"), LIMITS, argv=["kneetui", "--version"])
+            asked.append(asyncio.ensure_future(fork))
+            for _ in range(5):
+                await asyncio.sleep(0)
+        assert len(forks._send_waiters) == 1
         os.kill(forks.pid, signal.SIGCONT)
-        children = await asyncio.wait_for(asyncio.gather(*asked), 30)
+        children = await asyncio.wait_for(asyncio.gather(*asked), 15)
         assert forks.alive
         assert [await asyncio.wait_for(child.wait(), 30) for child in children] == [0] * len(terminals)
+        assert not forks._requests and not forks._children, "nothing is kept of a request answered, a child reaped"
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.kill(forks.pid, signal.SIGCONT)
@@ -394,15 +463,19 @@ async def test_a_busy_fork_server_is_waited_for_not_taken_for_gone(tmp_path):
         await forks.close()
 
 
-async def test_a_stuck_fork_server_is_killed_and_given_up_after_a_timeout(tmp_path, monkeypatch):
+async def test_a_stuck_fork_server_is_killed_and_given_up_after_a_timeout(tmp_path, monkeypatch, caplog):
     monkeypatch.setattr(fork_client_module, "REPLY_TIMEOUT_SECONDS", 0.5)
     forks = await ForkServer.start(PASSED_THROUGH)
     os.kill(forks.pid, signal.SIGSTOP)
     master, slave = os.openpty()
     try:
-        with pytest.raises(ForkServerGone):
+        with pytest.raises(ForkServerGone, match=r"^the fork server did not answer in time$"):
             await asyncio.wait_for(forks.fork(slave, patient_env(tmp_path), Path("/"), LIMITS), 10)
         assert not forks.alive
+        assert said(caplog) == [
+            f"the fork server (pid {forks.pid}) has gone (it did not answer a request in 0.5 s); "
+            "each kneetui is now started afresh"
+        ]
         # Killed, so that it can never fork the request it had queued onto a terminal given to another.
         assert await asyncio.wait_for(forks._process.wait(), 10) == -signal.SIGKILL
     finally:
@@ -420,6 +493,28 @@ async def test_children_still_running_when_the_fork_server_is_closed_are_noticed
     await forks.close()
     # No one can reap it once its fork server is gone (this test process is no subreaper), but its end is seen.
     assert await asyncio.wait_for(child.end(2.0), 10) == UNKNOWN_EXIT_STATUS
+
+
+@pytest.fixture
+def subreaper():
+    """This test process adopts orphaned descendants, as the SSH server does, until the test ends."""
+    assert fork_client_module.become_subreaper()
+    yield
+    libc = ctypes.CDLL(None, use_errno=True)
+    assert libc.prctl(fork_client_module.PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0) == 0
+
+
+async def test_a_server_that_adopts_orphans_learns_their_real_exit_status(tmp_path, subreaper):
+    forks = await ForkServer.start(PASSED_THROUGH)
+    child = await PtyChild.open(
+        TerminalSize(80, 24), lambda terminal: forks.fork(terminal, patient_env(tmp_path), Path("/"), LIMITS)
+    )
+    await read_until(child, b"Before you exercise")
+    os.kill(forks.pid, signal.SIGKILL)
+    await wait_for_condition(lambda: not forks.alive)
+    assert await asyncio.wait_for(child.end(2.0), 10) == -signal.SIGHUP
+    assert not Path(f"/proc/{child.pid}").exists(), "reaped, not left a zombie"
+    await forks.close()
 
 
 def test_a_forked_child_ends_as_an_interpreter_would(tmp_path, monkeypatch):
@@ -448,7 +543,7 @@ def test_a_forked_child_ends_as_an_interpreter_would(tmp_path, monkeypatch):
     master, slave = os.openpty()
     atexit.register(note, "fork-server-atexit")
     try:
-        request = {"id": 1, "env": patient_env(tmp_path), "pass_fds": [target]}
+        request = {"id": 1, "env": patient_env(tmp_path), "cwd": "/", "umask": 0o077, "pass_fds": [target]}
         fork_server_module._fork_one(theirs, request, [slave, go_on_read])
         reply = json.loads(ours.recv(65536))
         assert sorted(reply) == ["id", "pid"] and reply["id"] == 1

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kneetui.serve.terminal import PtyChild, TerminalSize
+from kneetui.serve.terminal import PtyChild, TerminalSize, spawn
 
 WAIT = 20.0
 #: Prints its window's size whenever it is sent a line, and stops at "q".
@@ -26,9 +26,8 @@ for line in sys.stdin:
 
 
 async def start(program: str) -> PtyChild:
-    return await PtyChild.start(
-        (sys.executable, "-I", "-c", program), {"PATH": os.environ["PATH"]}, TerminalSize(80, 24), Path("/")
-    )
+    argv, env = (sys.executable, "-I", "-c", program), {"PATH": os.environ["PATH"]}
+    return await PtyChild.open(TerminalSize(80, 24), lambda terminal: spawn(argv, env, terminal, Path("/"), None))
 
 
 async def read_until(child: PtyChild, text: bytes) -> bytes:

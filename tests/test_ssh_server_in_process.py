@@ -281,6 +281,21 @@ async def test_one_app_per_connection(served):
     assert served.service._sessions == set()  # a finished session is not kept
 
 
+async def test_a_patient_who_quits_is_not_hung_up_on_by_the_server(served, monkeypatch):
+    """Only an ending the server decided (idle, shutting down) closes the connection after the goodbye."""
+    from kneetui.serve import ssh_server as ssh_server_module
+
+    monkeypatch.setattr(ssh_server_module, "GOODBYE_SECONDS", 0.05)
+    async with await served.connect("anna") as conn:
+        first = await conn.create_process(term_type="xterm", encoding=None)
+        await read_until(first, b"user=anna")
+        first.stdin.write(b"0\r")
+        assert (await asyncio.wait_for(first.wait(), WAIT)).exit_status == 0
+        await asyncio.sleep(0.3)  # six goodbyes' time: still connected
+        second = await conn.create_process(term_type="xterm", encoding=None)
+        assert (await asyncio.wait_for(second.wait(), WAIT)).exit_status == 1
+
+
 async def test_an_app_ended_by_a_signal_exits_like_a_shell_would(served):
     served.service.options = replace(
         served.options,
@@ -705,12 +720,14 @@ class StandInForkServer:
 
     def __init__(self, command: tuple[str, ...], gone: bool = False) -> None:
         self.command, self.gone, self.asked = command, gone, 0
+        self.cwd = self.limits = None
 
     async def fork(self, terminal, env, cwd, limits, pass_fds):
         from kneetui.serve.fork_client import ForkServerGone
         from kneetui.serve.terminal import spawn
 
         self.asked += 1
+        self.cwd, self.limits = cwd, limits
         if self.gone:
             raise ForkServerGone("its socket is closed")
         return await spawn(self.command, env, terminal, cwd, limits, pass_fds)
@@ -730,6 +747,8 @@ async def test_each_kneetui_comes_from_the_fork_server_and_is_spawned_when_it_ha
         process.stdin.write(b"3\r")
         assert (await asyncio.wait_for(process.wait(), WAIT)).exit_status == 3
     assert forks.asked == 1
+    # The same folder and limits as a spawned kneetui.
+    assert (forks.cwd, forks.limits) == (Path("/"), served.options.child_limits)
     said = [record.getMessage() for record in caplog.records if record.name == "kneetui.serve"]
     fell_back = [line for line in said if "fork server" in line]
     if gone:

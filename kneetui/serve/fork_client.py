@@ -85,7 +85,7 @@ class ForkServer:
         self._pidfds: dict[int, int] = {}
         self._numbers = iter(range(1, sys.maxsize))
         self._send_waiters: list[asyncio.Future[None]] = []
-        self._ready: asyncio.Future[int] = self._loop.create_future()
+        self._ready: asyncio.Future[None] = self._loop.create_future()
         self.alive = True
         self._loop.add_reader(control.fileno(), self._read)
 
@@ -156,9 +156,11 @@ class ForkServer:
             raise ForkServerGone("the fork server did not answer in time") from None
         finally:
             self._requests.pop(number, None)
-        ended = self._children.setdefault(pid, self._loop.create_future())
+        ended: asyncio.Future[int] = self._loop.create_future()
         if pid in self._early_exits:
             ended.set_result(self._early_exits.pop(pid))
+        else:
+            self._children[pid] = ended
         return ForkedChild(pid, ended)
 
     async def _ask(self, message: bytes, fds: list[int], started: asyncio.Future[int]) -> int:
@@ -208,7 +210,7 @@ class ForkServer:
     def _answer(self, message: Mapping[str, Any]) -> None:
         if "ready" in message:
             if not self._ready.done():
-                self._ready.set_result(int(message["ready"]))
+                self._ready.set_result(None)
         elif "refused" in message:
             if not self._ready.done():
                 self._ready.set_exception(ForkServerGone(f"it refused to serve: {message['refused']}"))
@@ -252,10 +254,9 @@ class ForkServer:
         # on forking the requests already queued, onto terminals given to spawned children.
         with contextlib.suppress(ProcessLookupError):
             self._process.kill()
-        with contextlib.suppress(ValueError, OSError):
-            self._loop.remove_reader(self._control.fileno())
-        with contextlib.suppress(ValueError, OSError):
-            self._loop.remove_writer(self._control.fileno())
+        # The socket is still open here: only this method closes it, and only once.
+        self._loop.remove_reader(self._control.fileno())
+        self._loop.remove_writer(self._control.fileno())
         waiters, self._send_waiters = self._send_waiters, []
         for waiter in waiters:
             if not waiter.done():

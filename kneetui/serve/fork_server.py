@@ -228,8 +228,8 @@ def become_patient(request: Mapping[str, Any], fds: Sequence[int]) -> None:
     _arrange_descriptors(slave, dict(zip(targets, passed, strict=True)))
     # The pty becomes the controlling terminal: the kernel sends SIGWINCH and SIGHUP to this group.
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-    os.umask(int(request.get("umask", 0o077)))
-    os.chdir(str(request.get("cwd", "/")))
+    os.umask(int(request["umask"]))
+    os.chdir(str(request["cwd"]))
     environment = {str(key): str(value) for key, value in dict(request["env"]).items()}
     os.environ.clear()
     os.environ.update(environment)

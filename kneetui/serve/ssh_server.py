@@ -166,7 +166,6 @@ class PatientConnection(asyncssh.SSHServer):
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self._conn = conn
         self.host, self.port = conn.get_extra_info("peername")[:2]
-        self._since = asyncio.get_running_loop().time()
         if not self._service.arrive(self):
             self._turned_away = True
             self.audit.event(
@@ -231,7 +230,8 @@ class PatientConnection(asyncssh.SSHServer):
 
     def auth_completed(self) -> None:
         self.user = self.conn.get_extra_info("username")
-        accepted = self._keys.accepted if self._keys is not None else None
+        assert self._keys is not None, "a login completes only with keys read by begin_auth"
+        accepted = self._keys.accepted
         self.key_fingerprint = accepted.get_fingerprint("sha256") if accepted is not None else "certificate"
         self._service.authenticated(self)
         why_not = self._service.admit(self)

@@ -154,19 +154,6 @@ class PtyChild:
         self._ended = False
 
     @classmethod
-    async def start(
-        cls,
-        argv: Sequence[str],
-        env: Mapping[str, str],
-        size: TerminalSize,
-        cwd: Path,
-        limits: ChildLimits | None = None,
-        pass_fds: Sequence[int] = (),
-    ) -> PtyChild:
-        """A freshly spawned ``argv`` in a new pty of ``size``."""
-        return await cls.open(size, lambda terminal: spawn(argv, env, terminal, cwd, limits, pass_fds))
-
-    @classmethod
     async def open(cls, size: TerminalSize, launch: Launch) -> PtyChild:
         """A new pty of ``size`` with the child ``launch`` starts on it."""
         master, slave = os.openpty()
