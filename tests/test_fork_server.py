@@ -256,7 +256,7 @@ async def test_a_fork_server_that_has_died_says_so_and_refuses_new_children(tmp_
     assert said(caplog)[1:] == [
         f"kneetui pid {child.pid} ended after its fork server; its exit status is not known (given as 255)"
     ]
-    assert not forks._pidfds
+    assert not forks._pidfds and not open_pidfds(), "each child's pidfd is closed once it has ended"
 
 
 async def test_a_fork_server_that_cannot_start_is_an_error_to_fall_back_on(monkeypatch):
@@ -366,6 +366,15 @@ async def test_a_fork_server_with_a_third_party_plugin_imported_refuses_to_serve
     module = install_recording_plugin(site, log)
     with pytest.raises(ForkServerGone, match=module):
         await ForkServer.start(PASSED_THROUGH, command=fork_server_seeing(site, imported_first=module))
+
+
+def open_pidfds() -> list[str]:
+    found = []
+    for entry in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):
+            if os.readlink(entry) == "anon_inode:[pidfd]":
+                found.append(entry.name)
+    return found
 
 
 def said(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -515,6 +524,23 @@ async def test_a_server_that_adopts_orphans_learns_their_real_exit_status(tmp_pa
     assert await asyncio.wait_for(child.end(2.0), 10) == -signal.SIGHUP
     assert not Path(f"/proc/{child.pid}").exists(), "reaped, not left a zombie"
     await forks.close()
+
+
+async def test_an_adopted_child_that_exits_after_its_fork_server_gives_its_own_status(tmp_path, subreaper):
+    forks = await ForkServer.start(PASSED_THROUGH)
+    master, slave = os.openpty()
+    try:
+        # Ctrl-S: the terminal takes no output, so the child's usage message (and its exit) waits.
+        os.write(master, b"\x13")
+        child = await forks.fork(slave, patient_env(tmp_path), Path("/"), LIMITS, argv=["kneetui", "no-such-command"])
+        os.kill(forks.pid, signal.SIGKILL)
+        await wait_for_condition(lambda: not forks.alive)
+        os.write(master, b"\x11")  # Ctrl-Q: it may write, then exit
+        assert await asyncio.wait_for(child.wait(), 30) == 2
+    finally:
+        os.close(master)
+        os.close(slave)
+        await forks.close()
 
 
 def test_a_forked_child_ends_as_an_interpreter_would(tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import re
@@ -294,6 +295,22 @@ async def test_a_patient_who_quits_is_not_hung_up_on_by_the_server(served, monke
         await asyncio.sleep(0.3)  # six goodbyes' time: still connected
         second = await conn.create_process(term_type="xterm", encoding=None)
         assert (await asyncio.wait_for(second.wait(), WAIT)).exit_status == 1
+
+
+async def test_a_client_that_vanishes_ends_its_session_with_no_error_left_in_the_servers_log(served, caplog):
+    caplog.set_level(logging.DEBUG, logger="asyncio")
+    conn = await served.connect("anna")
+    process = await conn.create_process(term_type="xterm", encoding=None)
+    await read_until(process, b"user=anna")
+    conn.abort()
+    for _ in range(1000):
+        if not served.service._sessions and not served.service.admitted:
+            break
+        await asyncio.sleep(0.01)
+    assert not served.service._sessions
+    gc.collect()  # a task whose error nobody awaited says so when it is collected
+    await asyncio.sleep(0)
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR] == []
 
 
 async def test_an_app_ended_by_a_signal_exits_like_a_shell_would(served):

@@ -146,6 +146,7 @@ class ForkServer:
             "argv": list(argv),
         }
         started: asyncio.Future[int] = self._loop.create_future()
+        # Forgotten when its reply is read, or all at once when the fork server is given up.
         self._requests[number] = started
         try:
             pid = await asyncio.wait_for(
@@ -154,8 +155,6 @@ class ForkServer:
         except TimeoutError:
             self._gone(f"it did not answer a request in {REPLY_TIMEOUT_SECONDS:g} s")
             raise ForkServerGone("the fork server did not answer in time") from None
-        finally:
-            self._requests.pop(number, None)
         ended: asyncio.Future[int] = self._loop.create_future()
         if pid in self._early_exits:
             ended.set_result(self._early_exits.pop(pid))
@@ -311,7 +310,7 @@ def become_subreaper() -> bool:
     if not sys.platform.startswith("linux"):
         return False
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
+        libc = ctypes.CDLL(None)
         return bool(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
     except (OSError, AttributeError):
         return False
