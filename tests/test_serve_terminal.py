@@ -88,14 +88,20 @@ async def test_an_ended_child_has_its_terminal_closed_and_reads_as_ended():
 def test_asking_whether_a_server_is_running_sends_it_no_signal():
     from kneetui.serve.clinic import pid_alive
 
-    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    # SIGHUP at its default even under nohup, which the checks may run in.
+    program = (
+        "import signal, time; signal.signal(signal.SIGHUP, signal.SIG_DFL); print('ready', flush=True); time.sleep(30)"
+    )
+    sleeper = subprocess.Popen([sys.executable, "-c", program], stdout=subprocess.PIPE)
     try:
+        assert sleeper.stdout is not None and sleeper.stdout.readline() == b"ready\n"
         assert pid_alive(sleeper.pid)
         with pytest.raises(subprocess.TimeoutExpired):
             sleeper.wait(timeout=0.3)  # a signal such as SIGHUP would have ended it
     finally:
         sleeper.kill()
         sleeper.wait()
+        sleeper.stdout.close()
     assert not pid_alive(sleeper.pid)
 
 
