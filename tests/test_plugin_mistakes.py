@@ -53,6 +53,14 @@ def test_a_misspelt_hook_gets_did_you_mean():
     )
 
 
+def test_a_marked_function_without_the_hook_prefix_gets_did_you_mean():
+    record = load_with("unprefixed_hook").record("unprefixed_hook")
+    assert record.status is Status.FAILED
+    assert record.reason == (
+        "unknown hook 'register_faq'; did you mean 'kneetui_register_faq'? (at fixture_plugins/unprefixed_hook.py:6)"
+    )
+
+
 def test_a_hook_without_hookimpl_and_a_hook_with_wrong_arguments_are_named():
     record = load_with("unmarked_hook").record("unmarked_hook")
     assert "kneetui_register_faq asks for 'add', which kneetui does not pass" in record.failure

@@ -37,7 +37,7 @@ def did_you_mean(name: str) -> str:
 
 def _functions(plugin: Any) -> list[tuple[str, Any]]:
     found = []
-    for name, value in _named_like_hooks(plugin):
+    for name, value in _attributes(plugin):
         if isinstance(value, (staticmethod, classmethod)):
             value = value.__func__
         if inspect.isfunction(value) or inspect.ismethod(value):
@@ -45,20 +45,22 @@ def _functions(plugin: Any) -> list[tuple[str, Any]]:
     return found
 
 
-def _named_like_hooks(plugin: Any) -> list[tuple[str, Any]]:
-    """The plug-in's attributes whose names start ``kneetui_``, read without running its code where that can be."""
+def _attributes(plugin: Any) -> list[tuple[str, Any]]:
+    """The plug-in's attributes, by name, read without running its code where that can be.
+
+    All of them, not only those named ``kneetui_...``: a function marked ``@hookimpl`` under
+    another name is a mistake to say in kneetui's words (with the hook it probably meant).
+    """
     if isinstance(plugin, ModuleType):
         # Its namespace, which is what getattr_static finds there: dir() would call a module's own __dir__.
         namespace = vars(plugin)
-        names = sorted(name for name in namespace if isinstance(name, str) and name.startswith("kneetui_"))
-        return [(name, namespace[name]) for name in names]
+        return [(name, namespace[name]) for name in sorted(name for name in namespace if isinstance(name, str))]
     found = []
     for name in dir(plugin):
-        if name.startswith("kneetui_"):
-            try:
-                found.append((name, inspect.getattr_static(plugin, name)))
-            except AttributeError:
-                continue
+        try:
+            found.append((name, inspect.getattr_static(plugin, name)))
+        except AttributeError:
+            continue
     return found
 
 

@@ -315,6 +315,45 @@ plugin = Coach()
 """
 
 
+def test_a_plugin_that_cannot_be_read_is_placed_where_its_own_code_failed(tmp_path, monkeypatch):
+    """The place is given from the plug-in's package on, however deep in it the failing code is."""
+    import importlib
+
+    from kneetui.plugin_host.records import Origin, PluginRecord
+
+    package = tmp_path / "site" / "kneetui_deep_coach"
+    (package / "screens").mkdir(parents=True)
+    (package / "__init__.py").write_text("def __getattr__(name):\n    from .screens.lookup import fail\n    fail()\n")
+    (package / "screens" / "__init__.py").write_text("")
+    (package / "screens" / "lookup.py").write_text("def fail():\n    raise SystemExit('bye')\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    record = PluginRecord(
+        name="deep-coach", origin=Origin.ENTRY_POINT, location="kneetui-deep-coach: kneetui_deep_coach"
+    )
+    result = load_plugins(tmp_path / "none", extra=[(record, lambda: importlib.import_module("kneetui_deep_coach"))])
+    assert result.record("deep-coach").failure == (
+        "could not be read: SystemExit: bye (at kneetui_deep_coach/screens/lookup.py:2)"
+    )
+
+
+def test_a_plugin_object_without_a_dict_registers(tmp_path):
+    """An object plug-in with __slots__ has no __dict__; its hooks are found all the same."""
+    from kneetui.api import FaqEntry, hookimpl
+    from kneetui.plugin_host.records import Origin, PluginRecord
+
+    class Slotted:
+        __slots__ = ()
+
+        @hookimpl
+        def kneetui_register_faq(self, register):
+            register(FaqEntry(id="slotted-question", question="Is this found?", answer="Yes."))
+
+    record = PluginRecord(name="slotted", origin=Origin.ENTRY_POINT, location="slotted: slotted", package="slotted")
+    result = load_plugins(tmp_path, extra=[(record, Slotted)])
+    assert result.record("slotted").status == Status.OK, result.record("slotted").failure
+    assert "slotted-question" in {entry.id for entry in result.catalog.faq}
+
+
 @pytest.mark.parametrize("exit", ["SystemExit('bye')", "KeyboardInterrupt()"])
 def test_reading_a_plugins_attributes_runs_its_code_contained(tmp_path, capsys, exit):
     """A module's __getattr__ or __dir__, or an object's property, runs when kneetui reads the plug-in:
