@@ -52,6 +52,15 @@ async def read_until(child: PtyChild, text: bytes, timeout: float = 20.0) -> byt
     return seen
 
 
+async def forked_to_its_first_screen(forks: ForkServer, tmp_path: Path) -> PtyChild:
+    """A patient's kneetui forked by ``forks``, once it shows its first screen."""
+    child = await PtyChild.open(
+        TerminalSize(80, 24), lambda terminal: forks.fork(terminal, patient_env(tmp_path), Path("/"), LIMITS)
+    )
+    await read_until(child, b"Before you exercise")
+    return child
+
+
 def stat_fields(pid: int) -> list[str]:
     return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
 
@@ -232,16 +241,9 @@ def test_becoming_a_patient_leaves_only_the_terminal_and_the_descriptors_passed(
 
 async def test_a_fork_server_that_has_died_says_so_and_refuses_new_children(tmp_path, caplog):
     forks = await ForkServer.start(PASSED_THROUGH)
-    child = await PtyChild.open(
-        TerminalSize(80, 24), lambda terminal: forks.fork(terminal, patient_env(tmp_path), Path("/"), LIMITS)
-    )
-    await read_until(child, b"Before you exercise")
+    child = await forked_to_its_first_screen(forks, tmp_path)
     os.kill(forks.pid, signal.SIGKILL)
-    for _ in range(200):
-        if not forks.alive:
-            break
-        await asyncio.sleep(0.02)
-    assert not forks.alive
+    await wait_for_condition(lambda: not forks.alive)
     assert said(caplog) == [
         f"the fork server (pid {forks.pid}) has gone (it closed its socket); each kneetui is now started afresh"
     ]
@@ -495,10 +497,7 @@ async def test_a_stuck_fork_server_is_killed_and_given_up_after_a_timeout(tmp_pa
 
 async def test_children_still_running_when_the_fork_server_is_closed_are_noticed_when_they_end(tmp_path):
     forks = await ForkServer.start(PASSED_THROUGH)
-    child = await PtyChild.open(
-        TerminalSize(80, 24), lambda terminal: forks.fork(terminal, patient_env(tmp_path), Path("/"), LIMITS)
-    )
-    await read_until(child, b"Before you exercise")
+    child = await forked_to_its_first_screen(forks, tmp_path)
     await forks.close()
     # No one can reap it once its fork server is gone (this test process is no subreaper), but its end is seen.
     assert await asyncio.wait_for(child.end(2.0), 10) == UNKNOWN_EXIT_STATUS
@@ -509,16 +508,13 @@ def subreaper():
     """This test process adopts orphaned descendants, as the SSH server does, until the test ends."""
     assert fork_client_module.become_subreaper()
     yield
-    libc = ctypes.CDLL(None, use_errno=True)
+    libc = ctypes.CDLL(None)
     assert libc.prctl(fork_client_module.PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0) == 0
 
 
 async def test_a_server_that_adopts_orphans_learns_their_real_exit_status(tmp_path, subreaper):
     forks = await ForkServer.start(PASSED_THROUGH)
-    child = await PtyChild.open(
-        TerminalSize(80, 24), lambda terminal: forks.fork(terminal, patient_env(tmp_path), Path("/"), LIMITS)
-    )
-    await read_until(child, b"Before you exercise")
+    child = await forked_to_its_first_screen(forks, tmp_path)
     os.kill(forks.pid, signal.SIGKILL)
     await wait_for_condition(lambda: not forks.alive)
     assert await asyncio.wait_for(child.end(2.0), 10) == -signal.SIGHUP
