@@ -1,13 +1,16 @@
-"""Home is drawn before the plug-ins are loaded (as ``kneetui`` starts it): nothing of theirs shows until they are.
+"""Home is drawn before the plug-ins are loaded and the history is open (as ``kneetui`` starts it).
 
-The app gets a function that loads the plug-ins instead of what was loaded; it
-is called in a thread once Home is on screen. These tests hold that function on
-an event, so what Home shows and does while the plug-ins load can be seen.
+Nothing of the plug-ins shows until they are loaded. The app gets a function
+that loads the plug-ins instead of what was loaded (and may get one that opens
+the history); they are called in a thread once Home is on screen, the history
+first. These tests hold them on an event, so what Home shows and does
+meanwhile can be seen.
 """
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 
 import pytest
@@ -16,7 +19,7 @@ from history_samples import TODAY, at, chronic_doses, clock_on
 from kneetui.engine.recording import SafetyAnswers, SessionStart
 from kneetui.engine.safety import ARTICLE_RULE, REASON_PAIN_WORSE
 from kneetui.exchange.user_programs import UserPrograms
-from kneetui.history.store import HistoryStore
+from kneetui.history.store import HistoryOpen, HistoryStore
 from kneetui.plugin_host.loader import LoadResult, load_plugins
 from kneetui.storage.config import LoadedSettings, Settings
 from kneetui.tui import app as app_module
@@ -60,7 +63,32 @@ class HeldLoader:
         raise AssertionError("the app never took in the loaded plug-ins")
 
 
-def app_loading_with(loader: HeldLoader, history: HistoryStore | None = None, clock=None) -> KneeApp:
+class HeldHistory:
+    """Opens ``store`` when released (with ``notices``); ``fail`` makes it raise instead."""
+
+    def __init__(self, store: HistoryStore, notices: tuple[str, ...] = (), fail: bool = False) -> None:
+        self.store = store
+        self.notices = notices
+        self.release = threading.Event()
+        self.fail = fail
+
+    def __call__(self) -> HistoryOpen:
+        self.release.wait(WAIT_SECONDS)
+        if self.fail:
+            raise RuntimeError("the disk went away")
+        return HistoryOpen(self.store, list(self.notices))
+
+
+async def until(pilot, condition) -> None:
+    """Let the app run until ``condition()`` holds; fail if it never does."""
+    for _ in range(200):
+        await pilot.pause()
+        if condition():
+            return
+    raise AssertionError("it never happened")
+
+
+def app_loading_with(loader, history: HistoryStore | HeldHistory | None = None, clock=None) -> KneeApp:
     settings = LoadedSettings(Settings(safety_acknowledged=True))
     return KneeApp(loader, settings, clock=clock or clock_on(), save=False, history=history)
 
@@ -91,7 +119,7 @@ async def test_home_shows_the_menu_at_once_and_the_programme_once_the_plugins_ar
         assert not app.plugins_loaded
         assert len(home.query_one("#menu").options) == 11  # type: ignore[attr-defined]
         assert today_text(home) == ""
-        assert not home.query_one(DueToday).display
+        assert not home.query(DueToday), "what is due is added once the plug-ins are loaded"
         assert app.catalog.programs == []
         await loader.finish(app, pilot)
         assert app.catalog.programs
@@ -188,3 +216,85 @@ async def test_loading_that_fails_is_told_and_home_says_no_programme_is_availabl
         messages = [str(notice.message) for notice in app._notifications]
         assert any("The plug-ins could not be loaded: the loader broke" in message for message in messages)
         assert "No programme is available" in today_text(app.screen)  # type: ignore[arg-type]
+
+
+async def test_the_stop_notice_shows_once_the_history_is_open_even_while_a_plugin_hangs():
+    loader = HeldLoader()
+    history = HeldHistory(stopped_history())
+    app = app_loading_with(loader, history=history)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            home = app.screen
+            assert isinstance(home, HomeScreen)
+            assert not app.history_open and not home.has_class("-stopped")
+            with pytest.raises(LookupError):
+                app.history  # noqa: B018 - reading it is the test
+            history.release.set()
+            await until(pilot, lambda: home.has_class("-stopped"))
+            assert not app.plugins_loaded, "the plug-ins are still held"
+            assert ARTICLE_RULE in str(home.query_one("#stop-notice").render())
+            await pilot.press("k")
+            assert not home.has_class("-stopped")
+            assert app.history.unacknowledged_stop() is None
+            await loader.finish(app, pilot)
+    finally:
+        loader.release.set()
+
+
+async def test_what_opening_the_history_said_is_shown_and_sessions_go_to_it():
+    loader = HeldLoader()
+    store = HistoryStore.in_memory()
+    history = HeldHistory(store, notices=("The history could not be read; it was kept aside.",))
+    app = app_loading_with(loader, history=history)
+    async with app.run_test(size=(80, 24)) as pilot:
+        history.release.set()
+        await loader.finish(app, pilot)
+        assert app.history is store
+        shown = [(notice.title, str(notice.message)) for notice in app._notifications]
+        assert ("History", "The history could not be read; it was kept aside.") in shown
+
+
+async def test_a_history_that_cannot_be_opened_leaves_one_in_memory_and_says_so():
+    loader = HeldLoader()
+    history = HeldHistory(HistoryStore.in_memory(), fail=True)
+    app = app_loading_with(loader, history=history)
+    async with app.run_test(size=(80, 24)) as pilot:
+        history.release.set()
+        await loader.finish(app, pilot)
+        assert app.history.in_memory_only and app.history is not history.store
+        messages = [str(notice.message) for notice in app._notifications]
+        assert any(
+            message.startswith("The history could not be opened (the disk went away).")
+            and "kept in memory only" in message
+            for message in messages
+        )
+
+
+async def test_with_the_plugins_given_the_sections_still_wait_for_the_history():
+    history = HeldHistory(stopped_history())
+    settings = LoadedSettings(Settings(safety_acknowledged=True))
+    plugins = load_plugins(extra=[UserPrograms().candidate()])
+    app = KneeApp(plugins, settings, clock=clock_on(), save=False, history=history)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("g")  # the progress screen reads the history
+        assert isinstance(app.screen, HomeScreen) and not app.plugins_loaded
+        history.release.set()
+        await until(pilot, lambda: not isinstance(app.screen, HomeScreen))
+        assert app.history_open
+
+
+async def test_a_history_opened_after_the_person_quit_is_closed_all_the_same():
+    loader = HeldLoader()
+    store = HistoryStore.in_memory()
+    history = HeldHistory(store)
+    app = app_loading_with(loader, history=history)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("q")
+    assert not app.history_open
+    history.release.set()
+    loader.release.set()
+    app.finish_loading_plugins(timeout=WAIT_SECONDS)
+    app.close_history()
+    with pytest.raises(sqlite3.ProgrammingError):
+        store.sessions()

@@ -648,7 +648,8 @@ class HistoryOpen:
         return not self.store.in_memory_only
 
 
-_NOT_KEPT = "Sessions you do now are kept in memory only and will be lost when kneetui closes."
+#: Said whenever the history cannot be kept on disk.
+NOT_KEPT = "Sessions you do now are kept in memory only and will be lost when kneetui closes."
 
 
 def open_history_store(path: Path | None = None, now: datetime | None = None) -> HistoryOpen:
@@ -663,10 +664,10 @@ def open_history_store(path: Path | None = None, now: datetime | None = None) ->
         return _replace_broken(path, str(broken), now)
     except NewerSchemaError:
         return _in_memory(
-            f"The history {path} was written by a newer version of kneetui; this one leaves it untouched. {_NOT_KEPT}"
+            f"The history {path} was written by a newer version of kneetui; this one leaves it untouched. {NOT_KEPT}"
         )
     except (sqlite3.Error, OSError) as error:
-        return _in_memory(f"The history {path} cannot be opened for writing ({reason(error)}). {_NOT_KEPT}")
+        return _in_memory(f"The history {path} cannot be opened for writing ({reason(error)}). {NOT_KEPT}")
 
 
 def _open_file(path: Path) -> HistoryStore:
@@ -742,7 +743,7 @@ def _replace_broken(path: Path, why: str, now: datetime | None) -> HistoryOpen:
     except OSError as error:
         return _in_memory(
             f"The history {path} cannot be read ({why}) and could not be moved aside "
-            f"({reason(error)}); it was left as it is. {_NOT_KEPT}"
+            f"({reason(error)}); it was left as it is. {NOT_KEPT}"
         )
     # The write-ahead log may hold the last sessions: keep it with the backup,
     # under the name SQLite looks for when the backup itself is opened.
@@ -762,7 +763,7 @@ def _replace_broken(path: Path, why: str, now: datetime | None) -> HistoryOpen:
     try:
         store = _open_file(path)
     except (sqlite3.Error, OSError, _BrokenFile, NewerSchemaError) as error:
-        opened = _in_memory(f"{notice} The new history cannot be written either ({reason(error)}). {_NOT_KEPT}")
+        opened = _in_memory(f"{notice} The new history cannot be written either ({reason(error)}). {NOT_KEPT}")
         opened.backup = backup
         return opened
     return HistoryOpen(store, [notice], backup)

@@ -8,6 +8,7 @@ import os
 import sys
 import threading
 import weakref
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -20,7 +21,6 @@ from textual.screen import Screen
 
 from kneetui.content.catalog import Catalog
 from kneetui.engine.clock import Clock, SystemClock
-from kneetui.history.store import HistoryStore
 from kneetui.storage.config import LoadedSettings, Settings, save_settings
 from kneetui.terminal import ColorDepth, read_terminal, should_go_light
 from kneetui.tui.literal import heading
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from kneetui.content.model import Dose, Program
     from kneetui.exchange.user_programs import UserPrograms
+    from kneetui.history.store import HistoryOpen, HistoryStore
     from kneetui.plugin_host.loader import LoadResult
     from kneetui.tui.plugin_screens import PluginScreenGuard
 
@@ -72,6 +73,16 @@ def with_user_programs(plugins: LoadResult) -> UserPrograms:
     return own if isinstance(own, UserPrograms) else UserPrograms()
 
 
+def _already_loaded(plugins: LoadResult) -> LoadResult:
+    return plugins
+
+
+def _history_in_memory() -> HistoryStore:
+    from kneetui.history.store import HistoryStore
+
+    return HistoryStore.in_memory()
+
+
 class PluginsLoaded(Message):
     """The plug-ins loaded in the background (or the reason they could not be); posted from that thread."""
 
@@ -80,6 +91,14 @@ class PluginsLoaded(Message):
         self.plugins = plugins
         self.user_programs = user_programs
         self.problem = problem
+
+
+class HistoryOpened(Message):
+    """The history opened in the background (see ``KneeApp.first_frame_shown``); posted from that thread."""
+
+    def __init__(self, opened: HistoryOpen) -> None:
+        super().__init__()
+        self.opened = opened
 
 
 class HistoryProblem(Message):
@@ -99,6 +118,10 @@ class KneeApp(App[None]):
     plug-in is shown (the catalogue is empty and Home's today panel blank), and
     what needs content (a section, the session, the palette) waits for it; a
     plug-in that hangs leaves the app usable (quit, help, settings, the safety notice).
+
+    ``history`` is an open history, or a function that opens one: that one is
+    called in the same thread, before the plug-ins load, so that the history is
+    open whenever they are. Home shows the stop of a previous session once it is.
     """
 
     #: What the plug-ins contributed; set when they are loaded (at once, or from the loading thread).
@@ -128,7 +151,7 @@ class KneeApp(App[None]):
         clock: Clock | None = None,
         save: bool = True,
         themes: ThemeLoad | None = None,
-        history: HistoryStore | None = None,
+        history: HistoryStore | Callable[[], HistoryOpen] | None = None,
     ) -> None:
         super().__init__()
         #: Empty until the plug-ins are loaded.
@@ -152,10 +175,21 @@ class KneeApp(App[None]):
         self.closed_plugin_guards: list[PluginScreenGuard] = []
         #: A plug-in's session screen and any screen it opened: kneetui's frame is on each.
         self.framed_screens: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
-        self.history = history if history is not None else HistoryStore.in_memory()
-        self.history.on_problem = self.history_problem
-        # A second login holding the history's lock must not freeze a countdown.
-        self.history.write_in_background()
+        self._history: HistoryStore | None = None
+        #: What waits for the history to be open (``when_history_open``); ``None`` once it is.
+        self._waiting_for_history: list[Callable[[], object]] | None = []
+        self._open_history: Callable[[], HistoryOpen] | None = None
+        #: What the loading thread opened, kept here too: the app may have ended before its message arrives.
+        self._opened_in_thread: HistoryOpen | None = None
+        if callable(history):
+            self._open_history = history
+            if not callable(plugins):
+                # Through the loading thread as well: the history opens first, and what needs
+                # content (which may read the history) waits for the plug-ins.
+                plugins = partial(_already_loaded, plugins)
+                self._load_plugins = plugins
+        else:
+            self.use_history(history if history is not None else _history_in_memory())
         if not callable(plugins):
             self.use_plugins(plugins, with_user_programs(plugins))
             self.startup_notices.extend(self.user_program_notices())
@@ -266,6 +300,11 @@ class KneeApp(App[None]):
 
     def _load_in_background(self) -> None:
         assert self._load_plugins is not None
+        opener: threading.Thread | None = None
+        if self._open_history is not None:
+            # Beside the plug-ins: a new history waits on the disk (several fsyncs) while they import.
+            opener = threading.Thread(target=self._open_in_background, name="kneetui-history-open", daemon=True)
+            opener.start()
         try:
             plugins = self._load_plugins()
             loaded = PluginsLoaded(plugins, with_user_programs(plugins))
@@ -273,7 +312,14 @@ class KneeApp(App[None]):
             from kneetui.content.text import reason
 
             loaded = PluginsLoaded(None, None, reason(error))
+        if opener is not None:
+            opener.join()  # the history is open whenever the plug-ins are: their sections may read it
         self.post_message(loaded)
+
+    def _open_in_background(self) -> None:
+        assert self._open_history is not None
+        self._opened_in_thread = opened = self._history_from(self._open_history)
+        self.post_message(HistoryOpened(opened))
 
     def on_plugins_loaded(self, message: PluginsLoaded) -> None:
         plugins, user_programs = message.plugins, message.user_programs
@@ -298,6 +344,57 @@ class KneeApp(App[None]):
         for callback in waiting:
             callback()
         self._play_held_key()
+
+    @staticmethod
+    def _history_from(open_history: Callable[[], HistoryOpen]) -> HistoryOpen:
+        try:
+            return open_history()
+        except Exception as error:  # noqa: BLE001 - opening the history never raises: this is a bug of ours
+            from kneetui.content.text import reason
+            from kneetui.history.store import NOT_KEPT, HistoryOpen
+
+            return HistoryOpen(_history_in_memory(), [f"The history could not be opened ({reason(error)}). {NOT_KEPT}"])
+
+    def on_history_opened(self, message: HistoryOpened) -> None:
+        self.use_history(message.opened.store)
+        for notice in message.opened.notices:
+            self.notify(notice, title="History", severity="warning", timeout=20, markup=False)
+
+    def use_history(self, store: HistoryStore) -> None:
+        """Record sessions in ``store`` from now on, and run what waited for it."""
+        self._history = store
+        store.on_problem = self.history_problem
+        # A second login holding the history's lock must not freeze a countdown.
+        store.write_in_background()
+        waiting, self._waiting_for_history = self._waiting_for_history or [], None
+        for callback in waiting:
+            callback()
+
+    @property
+    def history(self) -> HistoryStore:
+        """The person's history; open once ``when_history_open`` has called back (it is, once the plug-ins are loaded)."""
+        if self._history is None:
+            raise LookupError("the history is not open yet: wait for it with when_history_open")
+        return self._history
+
+    @property
+    def history_open(self) -> bool:
+        return self._history is not None
+
+    def when_history_open(self, callback: Callable[[], object]) -> bool:
+        """Call ``callback`` now if the history is open, else once it is; whether it was called now."""
+        if self._waiting_for_history is None:
+            callback()
+            return True
+        self._waiting_for_history.append(callback)
+        return False
+
+    def close_history(self) -> None:
+        """Close the history: the one in use, or the one the loading thread opened after the app ended."""
+        opened = self._opened_in_thread
+        store = self._history or (opened.store if opened is not None else None)
+        if store is not None:
+            store.close()
 
     def _still_loading(self) -> None:
         if not self.plugins_loaded:
@@ -475,8 +572,8 @@ class KneeApp(App[None]):
 
     async def on_unmount(self) -> None:
         # Whatever is still queued for the history is written before the app is gone.
-        if self.history.writes_pending:
-            await asyncio.to_thread(self.history.flush)
+        if self._history is not None and self._history.writes_pending:
+            await asyncio.to_thread(self._history.flush)
 
     # -- settings -----------------------------------------------------------------
 

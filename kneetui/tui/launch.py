@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TextIO
 from kneetui.storage.config import LoadedSettings
 
 if TYPE_CHECKING:
+    from kneetui.history.store import HistoryOpen
     from kneetui.plugin_host.loader import LoadResult
 
 
@@ -20,43 +21,39 @@ def run_app(loaded_settings: LoadedSettings, theme: str | None = None) -> int:
     # (KneeApp.collect_garbage_again).
     gc.disable()
 
-    from concurrent.futures import ThreadPoolExecutor
+    from textual.theme import BUILTIN_THEMES
 
-    from kneetui.history.store import open_history_store
+    from kneetui.tui.app import KneeApp
+    from kneetui.tui.themes import load_themes
 
-    # Opening the history mostly waits on the disk (a new one is made with several fsyncs): it runs
-    # in a thread while this one imports the app and loads the themes, and is joined below.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kneetui-history-open") as opener:
-        opening = opener.submit(open_history_store)
-
-        from textual.theme import BUILTIN_THEMES
-
-        from kneetui.tui.app import KneeApp
-        from kneetui.tui.themes import load_themes
-
-        themes = load_themes()
-        known = [*themes.names, *BUILTIN_THEMES]
-        if theme is not None and theme not in known:
-            print(f"kneetui: there is no theme called {theme!r}; choose one of: {', '.join(known)}", file=sys.stderr)
-            opening.result().store.close()
-            return 2
-        history = opening.result()
-    loaded_settings.notices.extend(history.notices)
-    # The plug-ins load in a thread once Home is on screen (KneeApp.first_frame_shown): its menu does not need them.
+    themes = load_themes()
+    known = [*themes.names, *BUILTIN_THEMES]
+    if theme is not None and theme not in known:
+        print(f"kneetui: there is no theme called {theme!r}; choose one of: {', '.join(known)}", file=sys.stderr)
+        return 2
+    # The history and then the plug-ins open in a thread once Home is on screen
+    # (KneeApp.first_frame_shown): its menu needs neither.
     plugins = partial(load_installed, tuple(loaded_settings.settings.disabled_plugins))
-    app = KneeApp(plugins, loaded_settings, theme_override=theme, themes=themes, history=history.store)
+    app = KneeApp(plugins, loaded_settings, theme_override=theme, themes=themes, history=open_history)
     draw_in_utf8(sys.__stderr__)
     output = sys.stdout, sys.stderr
     try:
         app.run()
     finally:
         gc.enable()
-        history.store.close()
         # Plug-ins still loading when the person quit print into a capture of their own, and put back
         # on ending what was there when they began: Textual's capture of the app's output, gone now.
         app.finish_loading_plugins(timeout=1.0)
+        app.close_history()
         sys.stdout, sys.stderr = output
     return app.return_code or 0
+
+
+def open_history() -> HistoryOpen:
+    """The person's history, opened (or made) where it belongs (imported here, in the loading thread)."""
+    from kneetui.history.store import open_history_store
+
+    return open_history_store()
 
 
 def load_installed(disabled: tuple[str, ...]) -> LoadResult:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import getters, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,14 +13,15 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from kneetui.engine.safety import ARTICLE_RULE, describe_stop
 from kneetui.history.days import local_day
 from kneetui.tui.app import KneeApp
 from kneetui.tui.hanging import Hanging
 from kneetui.tui.sections import SECTIONS, key_label
-from kneetui.tui.widgets.due_today import DueToday
 from kneetui.tui.widgets.key_footer import KeyFooter
 from kneetui.tui.widgets.title_bar import TitleBar
+
+if TYPE_CHECKING:
+    from kneetui.tui.widgets.due_today import DueToday
 
 #: The sections whose keys the footer shows; the menu shows every key.
 FOOTER_SECTIONS = {"session", "library", "faq", "help"}
@@ -81,7 +84,7 @@ class HomeScreen(Screen[None]):
             with VerticalScroll(id="today-panel") as panel:
                 panel.border_title = "Today"
                 yield Static(id="stop-notice")
-                yield DueToday()
+                # What is due today (DueToday) comes before this once the plug-ins are loaded.
                 yield Static(id="today")
                 yield Static(
                     "Stop and seek professional help if the pain gets worse, or with swelling "
@@ -104,12 +107,24 @@ class HomeScreen(Screen[None]):
         """Today's programme and what is due, once the plug-ins are loaded; the stop notice at once."""
         if self.app.plugins_loaded:
             self.query_one("#today", Static).update(Hanging(self.app.today_summary()))
-            self.query_one(DueToday).refresh_due()
+            self.due_today().refresh_due()
         elif not self._filled_when_loaded:
-            # The first frame shows the menu without waiting for the plug-ins; the programme follows them.
+            # The first frame shows the menu without waiting for the plug-ins (nor the history);
+            # the programme, what is due and a previous session's stop follow them.
             self._filled_when_loaded = True
             self.app.when_plugins_loaded(self.refresh_today)
-        self.show_stop()
+        self.app.when_history_open(self.show_stop)
+
+    def due_today(self) -> DueToday:
+        """What is due today, added to the today panel the first time it is asked for."""
+        from kneetui.tui.widgets.due_today import DueToday
+
+        found = self.query(DueToday)
+        if found:
+            return found.first()
+        widget = DueToday()
+        self.query_one("#today-panel").mount(widget, before="#today")
+        return widget
 
     def show_stop(self) -> None:
         """After a session that stopped with the advice to see a professional: what happened, until read."""
@@ -118,6 +133,8 @@ class HomeScreen(Screen[None]):
         self.refresh_bindings()
         if stopped is None:
             return
+        from kneetui.engine.safety import ARTICLE_RULE, describe_stop
+
         day = local_day(stopped.stopped_at or stopped.started_at).strftime("%A %d %B")
         self.query_one("#stop-notice", Static).update(
             Content("\n").join(
@@ -164,7 +181,7 @@ class HomeScreen(Screen[None]):
             return
         from kneetui.tui.screens.confirm import ConfirmScreen
 
-        question = self.query_one(DueToday).question_before_starting()
+        question = self.due_today().question_before_starting()
         if question is not None and not await self.app.push_screen_wait(ConfirmScreen(question, yes="Start")):
             return
         self.app.action_open("session")
