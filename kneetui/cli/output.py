@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import json
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -95,6 +94,8 @@ def degrade_gracefully(*streams: TextIO) -> None:
 
 
 def print_json(value: Any, out: TextIO = sys.stdout) -> None:
+    import json  # not before the full-screen app's first frame, which imports this module
+
     json.dump(value, out, indent=2, ensure_ascii=False)
     out.write("\n")
 

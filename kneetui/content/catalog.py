@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from kneetui.content.model import Aid, Category, Exercise, FaqEntry, Program, Source, Topic
+if TYPE_CHECKING:
+    from kneetui.content.model import Aid, Category, Exercise, FaqEntry, Program, Source, Topic
 
-#: The register hooks in the order they are called, with the type each accepts.
-KINDS: dict[str, type] = {
-    "sources": Source,
-    "exercises": Exercise,
-    "aids": Aid,
-    "faq": FaqEntry,
-    "topics": Topic,
-    "programs": Program,
-}
+#: The kinds of content, in the order their register hooks are called; ``content.model.KINDS`` gives
+#: the type each accepts. Not imported here: an empty catalogue is made before the first frame.
+KIND_NAMES = ("sources", "exercises", "aids", "faq", "topics", "programs")
 
 
 @dataclass
 class Catalog:
     """Content by kind, each kind an insertion-ordered dict of id to item."""
 
-    items: dict[str, dict[str, object]] = field(default_factory=lambda: {kind: {} for kind in KINDS})
+    items: dict[str, dict[str, object]] = field(default_factory=lambda: {kind: {} for kind in KIND_NAMES})
     #: Which plug-in contributed each item, keyed by (kind, id).
     owner: dict[tuple[str, str], str] = field(default_factory=dict)
 

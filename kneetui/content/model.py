@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from kneetui.content.catalog import KIND_NAMES
+
 
 class Category(StrEnum):
     """What kind of movement an exercise is."""
@@ -423,3 +425,7 @@ class Program:
     def provenances(self) -> set[Provenance]:
         """Every provenance in this programme: its own and its advice's."""
         return {self.provenance, *(line.provenance or self.provenance for line in self.advice)}
+
+
+#: The register hooks in the order they are called, with the type each accepts.
+KINDS: dict[str, type] = dict(zip(KIND_NAMES, (Source, Exercise, Aid, FaqEntry, Topic, Program), strict=True))

@@ -15,8 +15,8 @@ from typing import Any
 import msgspec
 
 from kneetui.api import Register, hookimpl
-from kneetui.content.catalog import KINDS, Catalog
-from kneetui.content.model import Advice, Dosage, Dose, Drawing, Exercise, Program, ProgramStep, Range
+from kneetui.content.catalog import Catalog
+from kneetui.content.model import KINDS, Advice, Dosage, Dose, Drawing, Exercise, Program, ProgramStep, Range
 from kneetui.content.model import Step as ContentStep
 from kneetui.content.text import shown
 from kneetui.content.toml_data import SchemaError, convert, parse_toml, read_toml_bytes

@@ -20,8 +20,8 @@ import pluggy
 
 from kneetui import hookspecs
 from kneetui.api import API_VERSION
-from kneetui.content.catalog import KINDS, Catalog
-from kneetui.content.model import Program, Provenance
+from kneetui.content.catalog import Catalog
+from kneetui.content.model import KINDS, Program, Provenance
 from kneetui.content.text import clean_text, one_line
 from kneetui.content.validation import ContentError, provenances_in, validate
 from kneetui.plugin_host import discovery

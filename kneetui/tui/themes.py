@@ -8,9 +8,9 @@ becomes a :class:`ThemeFailure` for the UI to show once; loading never raises.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -87,12 +87,18 @@ def load_themes(user_dir: Path | None = None) -> ThemeLoad:
 
 
 def _builtin_files(result: ThemeLoad) -> list[tuple[Path, ReadBytes]]:
+    # The package's own folder: kneetui is installed as files, never zipped, and importlib.resources
+    # would import zipfile and its readers before the first frame to list five files.
     try:
-        found = [entry for entry in files("kneetui_themes").iterdir() if entry.name.endswith(".toml")]
+        package = importlib.import_module("kneetui_themes")
+        if package.__file__ is None:
+            raise ImportError("kneetui_themes is not a folder of files")
+        folder = Path(package.__file__).parent
+        found = sorted(entry for entry in folder.iterdir() if entry.name.endswith(".toml"))
     except (ImportError, OSError) as error:
         result.failed.append(ThemeFailure(Path("kneetui_themes"), f"built-in themes missing: {one_line(error)}"))
         return []
-    return [(Path(str(entry)), entry.read_bytes) for entry in sorted(found, key=lambda entry: entry.name)]
+    return [(entry, entry.read_bytes) for entry in found]
 
 
 def _user_files(folder: Path, result: ThemeLoad) -> list[tuple[Path, ReadBytes]]:
