@@ -73,6 +73,31 @@ def with_user_programs(plugins: LoadResult) -> UserPrograms:
     return own if isinstance(own, UserPrograms) else UserPrograms()
 
 
+class Readiness:
+    """What waits for something to be ready (the plug-ins, the history): called in order once it is, at once after."""
+
+    def __init__(self) -> None:
+        self._waiting: list[Callable[[], object]] | None = []
+
+    @property
+    def ready(self) -> bool:
+        return self._waiting is None
+
+    def when_ready(self, callback: Callable[[], object]) -> bool:
+        """Call ``callback`` now if ready, else once ready; whether it was called now."""
+        if self._waiting is None:
+            callback()
+            return True
+        self._waiting.append(callback)
+        return False
+
+    def become_ready(self) -> None:
+        """Ready from now on: call what waited, in the order it came."""
+        waiting, self._waiting = self._waiting or [], None
+        for callback in waiting:
+            callback()
+
+
 def _already_loaded(plugins: LoadResult) -> LoadResult:
     return plugins
 
@@ -156,8 +181,8 @@ class KneeApp(App[None]):
         super().__init__()
         #: Empty until the plug-ins are loaded.
         self.catalog = Catalog()
-        #: What waits for the plug-ins to be loaded (``when_plugins_loaded``); ``None`` once they are.
-        self._waiting_for_plugins: list[Callable[[], object]] | None = []
+        #: What waits for the plug-ins to be loaded (``when_plugins_loaded``).
+        self._plugins_ready = Readiness()
         self._load_plugins = plugins if callable(plugins) else None
         self._plugin_thread: threading.Thread | None = None
         #: Keys pressed on Home while the plug-ins load (see ``holds_key``).
@@ -176,8 +201,8 @@ class KneeApp(App[None]):
         #: A plug-in's session screen and any screen it opened: kneetui's frame is on each.
         self.framed_screens: weakref.WeakSet[Screen[Any]] = weakref.WeakSet()
         self._history: HistoryStore | None = None
-        #: What waits for the history to be open (``when_history_open``); ``None`` once it is.
-        self._waiting_for_history: list[Callable[[], object]] | None = []
+        #: What waits for the history to be open (``when_history_open``).
+        self._history_ready = Readiness()
         self._open_history: Callable[[], HistoryOpen] | None = None
         #: What the loading thread opened, kept here too: the app may have ended before its message arrives.
         self._opened_in_thread: HistoryOpen | None = None
@@ -192,6 +217,7 @@ class KneeApp(App[None]):
             self.use_history(history if history is not None else _history_in_memory())
         if not callable(plugins):
             self.use_plugins(plugins, with_user_programs(plugins))
+            self._plugins_ready.become_ready()
             self.startup_notices.extend(self.user_program_notices())
         self._environment_animation_level = self.animation_level
         self.terminal = read_terminal(os.environ)
@@ -340,9 +366,7 @@ class KneeApp(App[None]):
         for notice in self.user_program_notices():
             self.notify(notice, title="Settings", severity="warning", timeout=10, markup=False)
         self.notify_failed_plugins()
-        waiting, self._waiting_for_plugins = self._waiting_for_plugins or [], None
-        for callback in waiting:
-            callback()
+        self._plugins_ready.become_ready()
         self._play_held_key()
 
     @staticmethod
@@ -366,9 +390,7 @@ class KneeApp(App[None]):
         store.on_problem = self.history_problem
         # A second login holding the history's lock must not freeze a countdown.
         store.write_in_background()
-        waiting, self._waiting_for_history = self._waiting_for_history or [], None
-        for callback in waiting:
-            callback()
+        self._history_ready.become_ready()
 
     @property
     def history(self) -> HistoryStore:
@@ -379,15 +401,11 @@ class KneeApp(App[None]):
 
     @property
     def history_open(self) -> bool:
-        return self._history is not None
+        return self._history_ready.ready
 
     def when_history_open(self, callback: Callable[[], object]) -> bool:
         """Call ``callback`` now if the history is open, else once it is; whether it was called now."""
-        if self._waiting_for_history is None:
-            callback()
-            return True
-        self._waiting_for_history.append(callback)
-        return False
+        return self._history_ready.when_ready(callback)
 
     def close_history(self) -> None:
         """Close the history: the one in use, or the one the loading thread opened after the app ended."""
@@ -411,20 +429,14 @@ class KneeApp(App[None]):
         self.plugins = plugins
         self.catalog = plugins.catalog
         self.user_programs = user_programs
-        if self._waiting_for_plugins == []:
-            self._waiting_for_plugins = None
 
     @property
     def plugins_loaded(self) -> bool:
-        return self._waiting_for_plugins is None
+        return self._plugins_ready.ready
 
     def when_plugins_loaded(self, callback: Callable[[], object]) -> bool:
         """Call ``callback`` now if the plug-ins are loaded, else once they are; whether it was called now."""
-        if self._waiting_for_plugins is None:
-            callback()
-            return True
-        self._waiting_for_plugins.append(callback)
-        return False
+        return self._plugins_ready.when_ready(callback)
 
     def _handle_exception(self, error: Exception) -> None:
         # Every unhandled exception in a handler, timer or render ends up here; one
