@@ -145,8 +145,9 @@ class KneeApp(App[None]):
     plug-in that hangs leaves the app usable (quit, help, settings, the safety notice).
 
     ``history`` is an open history, or a function that opens one: that one is
-    called in the same thread, before the plug-ins load, so that the history is
-    open whenever they are. Home shows the stop of a previous session once it is.
+    called in a thread of its own beside the plug-ins' loading, which reports
+    them loaded only once the history is open. Home shows the stop of a
+    previous session as soon as it is.
     """
 
     #: What the plug-ins contributed; set when they are loaded (at once, or from the loading thread).

@@ -31,7 +31,7 @@ def run_app(loaded_settings: LoadedSettings, theme: str | None = None) -> int:
     if theme is not None and theme not in known:
         print(f"kneetui: there is no theme called {theme!r}; choose one of: {', '.join(known)}", file=sys.stderr)
         return 2
-    # The history and then the plug-ins open in a thread once Home is on screen
+    # The history opens and the plug-ins load in threads once Home is on screen
     # (KneeApp.first_frame_shown): its menu needs neither.
     plugins = partial(load_installed, tuple(loaded_settings.settings.disabled_plugins))
     app = KneeApp(plugins, loaded_settings, theme_override=theme, themes=themes, history=open_history)
