@@ -28,9 +28,8 @@ from kneetui.plugin_host.containment import (
 )
 from kneetui.plugin_host.mistakes import (
     did_you_mean,
+    hook_mistakes,
     returned_instead_of_registering,
-    unknown_hooks,
-    unmarked_hooks,
     wrong_arguments,
 )
 from kneetui.plugin_host.records import Origin, PluginRecord, Status
@@ -272,13 +271,13 @@ HOOKS = (
 
 
 def test_an_unknown_hook_with_no_near_name_lists_kneetuis_hooks_and_where_it_is(plugin_module):
-    assert unknown_hooks(plugin_module["Coach"](), "kneetui_coach") == [
+    assert hook_mistakes(plugin_module["Coach"](), "kneetui_coach")[1] == [
         f"unknown hook 'kneetui_make_coffee'; kneetui has: {HOOKS} (at kneetui_coach/screens/hooks.py:16)"
     ]
 
 
 def test_a_hook_not_marked_is_placed_in_the_plugins_package(plugin_module):
-    problems = unmarked_hooks(plugin_module["Coach"](), "kneetui_coach")
+    problems, _ = hook_mistakes(plugin_module["Coach"](), "kneetui_coach")
     assert [problem.split()[0] for problem in problems] == ["kneetui_register_faq", "kneetui_session_screen"]
     assert problems[0].endswith("(at kneetui_coach/screens/hooks.py:20)")
 

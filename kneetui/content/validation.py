@@ -54,70 +54,127 @@ def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls, vars(model))
 
 
+class _Shape:
+    """What checking against one type hint takes, worked out once per hint."""
+
+    __slots__ = ("expected", "inner", "kind")
+
+    def __init__(self, kind: str, expected: Any, inner: _Shape | None = None) -> None:
+        #: "optional", "union", "tuple", "dataclass", "enum" or "plain".
+        self.kind = kind
+        #: The hint itself.
+        self.expected = expected
+        #: The shape of what an optional, a union or a tuple holds.
+        self.inner = inner
+
+
 @cache
-def _shape(expected: Any) -> tuple[str, Any]:
-    """What checking against the hint ``expected`` takes, worked out once per hint."""
+def _shape(expected: Any) -> _Shape:
     origin = typing.get_origin(expected)
     if origin in (types.UnionType, typing.Union):
         options = typing.get_args(expected)
         non_none = [option for option in options if option is not type(None)]
-        return ("optional" if type(None) in options else "union", non_none[0])
+        return _Shape("optional" if type(None) in options else "union", expected, _shape(non_none[0]))
     if origin is tuple:
-        return "tuple", typing.get_args(expected)[0]
+        return _Shape("tuple", expected, _shape(typing.get_args(expected)[0]))
     if isinstance(expected, type) and dataclasses.is_dataclass(expected):
-        return "dataclass", expected
+        return _Shape("dataclass", expected)
     if isinstance(expected, type) and issubclass(expected, Enum):
-        return "enum", expected
-    return "plain", expected
+        return _Shape("enum", expected)
+    return _Shape("plain", expected)
 
 
-def _check_type(value: Any, expected: Any, path: str) -> list[tuple[str, str]]:
-    shape, inner = _shape(expected)
-    if shape == "optional" and value is None:
-        return []
-    if shape in ("optional", "union"):
-        return _check_type(value, inner, path)
-    if shape == "tuple":
+@cache
+def _copy_plan(expected: type, made: type) -> tuple[tuple[tuple[str, _Shape | None], ...], bool]:
+    """How to copy a ``made`` where the dataclass ``expected`` is asked for.
+
+    Each of its fields with the shape to check it against (None for a field only a
+    subclass has), and whether ``__init__`` sets them all.
+    """
+    copied = _copied_fields(made)
+    names, every_one_in_init = copied if copied is not None else ((), True)  # a subclass of a dataclass is one
+    shapes = {name: _shape(hint) for name, hint in _hints(expected).items()}
+    return tuple((name, shapes.get(name)) for name in names), every_one_in_init
+
+
+class _Problem(Exception):
+    """The first thing wrong with an item: the field's path and why."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(field, reason)
+        self.field, self.reason = field, reason
+
+
+def _checked_copy(value: Any, shape: _Shape, path: str, provenances: set[model.Provenance]) -> Any:
+    """``value`` checked against the hint of ``shape`` and copied with its text cleaned, in one pass.
+
+    Raises :class:`_Problem` at the first thing wrong; adds each provenance met to ``provenances``.
+    """
+    kind, expected, inner = shape.kind, shape.expected, shape.inner
+    if inner is not None and kind != "tuple":  # an optional or a union
+        return None if kind == "optional" and value is None else _checked_copy(value, inner, path, provenances)
+    if inner is not None:  # a tuple
         if not isinstance(value, tuple):
-            return [(path, f"expected a tuple, got {type(value).__name__}")]
+            raise _Problem(path, f"expected a tuple, got {type(value).__name__}")
         if len(value) > MAX_ITEMS:
-            return [(path, f"has {len(value)} items, at most {MAX_ITEMS} are allowed")]
-        problems: list[tuple[str, str]] = []
+            raise _Problem(path, f"has {len(value)} items, at most {MAX_ITEMS} are allowed")
+        copies = []
         for index, item in enumerate(value):
-            if not _plainly_fine(item, inner):
-                problems += _check_type(item, inner, f"{path}[{index}]")
-        return problems
-    if shape == "dataclass":
-        if not isinstance(value, inner):
-            return [(path, f"expected {inner.__name__}, got {type(value).__name__}")]
-        problems = []
-        for name, hint in _hints(inner).items():
+            if (copy := _plain_copy(item, inner)) is _NOT_PLAIN:
+                copy = _checked_copy(item, inner, f"{path}[{index}]", provenances)
+            copies.append(copy)
+        return tuple(copies)
+    if kind == "dataclass":
+        if not isinstance(value, expected):
+            raise _Problem(path, f"expected {expected.__name__}, got {type(value).__name__}")
+        made: type = type(value)
+        fields, every_one_in_init = _copy_plan(expected, made)
+        changes = {}
+        for name, field_shape in fields:
             field_value = getattr(value, name)
-            if not _plainly_fine(field_value, hint):
-                problems += _check_type(field_value, hint, f"{path}.{name}" if path else name)
-        return problems
-    if shape == "enum":
-        if not isinstance(value, inner):
-            allowed = ", ".join(member.value for member in inner)
-            return [(path, f"expected one of: {allowed}")]
-        return []
+            if field_shape is None:  # a field a subclass added: kneetui never reads it, so it is only cleaned
+                copy = _cleaned(field_value)
+            elif (copy := _plain_copy(field_value, field_shape)) is _NOT_PLAIN:
+                copy = _checked_copy(field_value, field_shape, f"{path}.{name}" if path else name, provenances)
+            changes[name] = copy
+        # Always a copy: what the catalogue holds is kneetui's own, whatever the plug-in does with its objects later.
+        # Made as dataclasses.replace makes it, without its per-field checks when every field is set by __init__.
+        return made(**changes) if every_one_in_init else dataclasses.replace(value, **changes)
+    if kind == "enum":
+        if not isinstance(value, expected):
+            allowed = ", ".join(member.value for member in expected)
+            raise _Problem(path, f"expected one of: {allowed}")
+        if isinstance(value, model.Provenance):
+            provenances.add(value)
+        return value
     if expected is float:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        return [] if ok else [(path, f"expected a number, got {type(value).__name__}")]
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise _Problem(path, f"expected a number, got {type(value).__name__}")
+        return value
     if expected is int and isinstance(value, bool):
-        return [(path, "expected a whole number, got bool")]
+        raise _Problem(path, "expected a whole number, got bool")
     if not isinstance(value, expected):
-        return [(path, f"expected {expected.__name__}, got {type(value).__name__}")]
-    if expected is str and len(value) > MAX_TEXT:
-        return [(path, f"text is longer than {MAX_TEXT} characters")]
-    return []
+        raise _Problem(path, f"expected {expected.__name__}, got {type(value).__name__}")
+    if expected is str:
+        if len(value) > MAX_TEXT:
+            raise _Problem(path, f"text is longer than {MAX_TEXT} characters")
+        return clean_text(value)
+    return value
 
 
-def _plainly_fine(value: Any, expected: Any) -> bool:
-    """The common case, decided without building the field's path: exactly a ``str`` of allowed length
-    or exactly an ``int`` where one is expected (a subclass, which may run its own code, takes the full check)."""
-    kind = type(value)
-    return (kind is str and expected is str and len(value) <= MAX_TEXT) or (kind is int and expected is int)
+_NOT_PLAIN = object()
+
+
+def _plain_copy(value: Any, shape: _Shape) -> Any:
+    """The copy of the common case, made without building the field's path: exactly a ``str`` of allowed
+    length or exactly an ``int`` where one is expected. For any other value (a subclass, which may run its
+    own code, among them) :data:`_NOT_PLAIN`, and the full check."""
+    kind, expected = type(value), shape.expected
+    if kind is str and expected is str and len(value) <= MAX_TEXT:
+        return clean_text(value)
+    if kind is int and expected is int:
+        return value
+    return _NOT_PLAIN
 
 
 def _check_sense(item: Any) -> list[tuple[str, str]]:
@@ -162,15 +219,24 @@ def _check_sense(item: Any) -> list[tuple[str, str]]:
 
 def validate(item: Any, expected: type, plugin: str) -> Any:
     """Return a cleaned copy of ``item`` or raise :class:`ContentError`."""
-    kind = expected.__name__.lower()
-    item_id = getattr(item, "id", "?") if isinstance(getattr(item, "id", None), str) else "?"
-    problems = _check_type(item, expected, "")
-    if not problems:
+    return checked(item, expected, plugin)[0]
+
+
+def checked(item: Any, expected: type, plugin: str) -> tuple[Any, set[model.Provenance]]:
+    """A cleaned copy of ``item`` and every provenance it states (its own and those of its dosage, steps and
+    lines of advice), or :class:`ContentError`."""
+    provenances: set[model.Provenance] = set()
+    try:
+        copy = _checked_copy(item, _shape(expected), "", provenances)
         problems = _check_sense(item)
+    except _Problem as problem:
+        problems = [(problem.field, problem.reason)]
     if problems:
+        kind = expected.__name__.lower()
+        item_id = getattr(item, "id", "?") if isinstance(getattr(item, "id", None), str) else "?"
         field, reason = problems[0]
         raise ContentError(plugin, kind, item_id, field or kind, reason)
-    return _cleaned(item)
+    return copy, provenances
 
 
 def _cleaned(value: Any) -> Any:
@@ -198,25 +264,3 @@ def _copied_fields(cls: type) -> tuple[tuple[str, ...], bool] | None:
         return None
     fields = dataclasses.fields(cls)
     return tuple(field.name for field in fields), all(field.init for field in fields)
-
-
-def provenances_in(item: Any) -> set[model.Provenance]:
-    """Every provenance an item states, its own and those of its dosage, steps and lines of advice."""
-    found: set[model.Provenance] = set()
-    _add_provenances(item, found)
-    return found
-
-
-def _add_provenances(item: Any, found: set[model.Provenance]) -> None:
-    if isinstance(item, model.Provenance):
-        found.add(item)
-    elif item is None or isinstance(item, (str, int, float, Enum)):
-        return
-    elif isinstance(item, tuple):
-        for part in item:
-            _add_provenances(part, found)
-    else:
-        kind: type = type(item)
-        copied = _copied_fields(kind)
-        for name in copied[0] if copied is not None else ():
-            _add_provenances(getattr(item, name), found)

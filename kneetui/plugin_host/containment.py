@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import sys
 import time
-from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from types import CodeType, FunctionType, TracebackType
@@ -51,17 +49,31 @@ class PrintedLines(io.TextIOBase):
             self.lines.append(line[:500])
 
 
-@contextlib.contextmanager
-def printed_to(lines: PrintedLines) -> Iterator[None]:
+def printed_to(lines: PrintedLines) -> _PrintedTo:
     """Send what is printed to ``sys.stdout`` (and ``sys.stderr``) meanwhile into ``lines``.
 
     kneetui's own output (``--json`` above all) must stay exactly what kneetui wrote.
     """
-    with contextlib.redirect_stdout(lines), contextlib.redirect_stderr(lines):
-        try:
-            yield
-        finally:
-            lines.close_line()
+    return _PrintedTo(lines)
+
+
+class _PrintedTo:
+    """What :func:`contextlib.redirect_stdout` does for one stream, for both at once: the loader
+    enters one a few times for every plug-in."""
+
+    __slots__ = ("_lines", "_saved")
+
+    def __init__(self, lines: PrintedLines) -> None:
+        self._lines = lines
+        self._saved: tuple[Any, Any] = (None, None)
+
+    def __enter__(self) -> None:
+        self._saved = sys.stdout, sys.stderr
+        sys.stdout = sys.stderr = self._lines
+
+    def __exit__(self, *exc_info: object) -> None:
+        sys.stdout, sys.stderr = self._saved
+        self._lines.close_line()
 
 
 def append_to_log(plugin: str, lines: list[str], log_file: Path) -> None:

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import inspect
 import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FunctionType, MethodType, ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pluggy
 
@@ -23,7 +24,7 @@ from kneetui.api import API_VERSION
 from kneetui.content.catalog import Catalog
 from kneetui.content.model import KINDS, Program, Provenance
 from kneetui.content.text import clean_text, one_line
-from kneetui.content.validation import ContentError, provenances_in, validate
+from kneetui.content.validation import ContentError, checked
 from kneetui.plugin_host import discovery
 from kneetui.plugin_host.containment import (
     PrintedLines,
@@ -34,9 +35,10 @@ from kneetui.plugin_host.containment import (
     printed_to,
 )
 from kneetui.plugin_host.mistakes import (
+    MARKER,
+    hook_mistakes,
+    hook_names,
     returned_instead_of_registering,
-    unknown_hooks,
-    unmarked_hooks,
     wrong_arguments,
 )
 from kneetui.plugin_host.records import Origin, PluginRecord
@@ -77,6 +79,7 @@ class LoadResult:
             _clean_record(record)
             return
         self.objects[record.name] = plugin
+        _note_hooks(self.manager, {record.name: record})
         _collect(self.manager, {record.name: record}, self.catalog, [kind for kind in KINDS if kind != "programs"])
         self._problems_before_programs[record.name] = list(record.problems)
         self.collect_programs()
@@ -106,24 +109,33 @@ class LoadResult:
             _clean_record(record)
 
 
-#: What ``getattr_static`` finds on a module before its own namespace: names of the module type itself.
-_MODULE_TYPE_NAMES = frozenset(dir(ModuleType))
+#: Names a module's type holds as data descriptors, which ``getattr_static`` finds before the module's namespace.
+_MODULE_TYPE_DESCRIPTORS = frozenset(
+    name for name in dir(ModuleType) if hasattr(type(inspect.getattr_static(ModuleType, name)), "__set__")
+)
 _HOOKABLE = (FunctionType, MethodType, classmethod, staticmethod)
+_ABSENT = object()
 
 
 class _PluginManager(pluggy.PluginManager):
-    """pluggy's manager, quicker to pass over a plug-in module's names that cannot be hooks.
+    """pluggy's manager, quicker to read a plug-in module's names.
 
     pluggy looks each name of a plug-in up with ``inspect.getattr_static`` (so that no
     property of an untrusted plug-in runs), which costs more than the rest of loading a
-    small plug-in. For a module, a name in its own namespace that holds no function
-    cannot be a hook, and needs no such look-up; every other name is pluggy's to judge.
+    small plug-in. For a plain module, ``getattr_static`` finds what the module's own
+    namespace holds, unless its type holds the name as a data descriptor: a value there
+    that is not a function cannot be a hook, and a function's hook options are read from
+    it as pluggy reads them. Every other name, and every other kind of plug-in, is pluggy's
+    to judge.
     """
 
     def parse_hookimpl_opts(self, plugin: Any, name: str) -> pluggy.HookimplOpts | None:
-        if isinstance(plugin, ModuleType) and name not in _MODULE_TYPE_NAMES:
-            value = plugin.__dict__.get(name, _HOOKABLE)
-            if value is not _HOOKABLE and not isinstance(value, _HOOKABLE):
+        if type(plugin) is ModuleType and name not in _MODULE_TYPE_DESCRIPTORS:
+            value = plugin.__dict__.get(name, _ABSENT)
+            if type(value) is FunctionType:
+                options = getattr(value, MARKER, None)
+                return cast(pluggy.HookimplOpts, options) if isinstance(options, dict) else None
+            if value is not _ABSENT and not isinstance(value, _HOOKABLE):
                 return None
         return super().parse_hookimpl_opts(plugin, name)
 
@@ -292,8 +304,8 @@ def _check_and_register(manager: pluggy.PluginManager, record: PluginRecord, plu
         return None
     if not record.version:
         record.version = str(getattr(plugin, "__version__", ""))
-    record.problems.extend(unmarked_hooks(plugin, record.package))
-    unknown = unknown_hooks(plugin, record.package)
+    unmarked, unknown = hook_mistakes(plugin, record.package)
+    record.problems.extend(unmarked)
     if unknown:
         record.failure = unknown[0]
         return None
@@ -311,8 +323,18 @@ def _check_and_register(manager: pluggy.PluginManager, record: PluginRecord, plu
         manager.unregister(plugin)
         record.failure = f"unknown hook: {one_line(error)}"
         return None
-    record.hooks = sorted(caller.name for caller in manager.get_hookcallers(plugin) or [])
     return plugin
+
+
+def _note_hooks(manager: pluggy.PluginManager, records: dict[str, PluginRecord]) -> None:
+    """Fill each record's ``hooks``: one pass over the hooks, where asking per plug-in would pass over them all
+    for each plug-in."""
+    for record in records.values():
+        record.hooks = []
+    for hook in hook_names():  # sorted, and so is each record's list
+        for implementation in getattr(manager.hook, hook).get_hookimpls():
+            if (owner := records.get(implementation.plugin_name)) is not None:
+                owner.hooks.append(hook)
 
 
 def _collect(
@@ -358,7 +380,7 @@ def _collect(
                 )
             for item, location in received:
                 try:
-                    cleaned = validate(item, item_type, record.name)
+                    cleaned, provenances = checked(item, item_type, record.name)
                 except ContentError as error:
                     record.problems.append(f"{error}{at(location)}")
                     continue
@@ -367,7 +389,7 @@ def _collect(
                         f"{caller.name}: an item could not be checked: {one_line(error)}{at(location)}"
                     )
                     continue
-                if record.origin is not Origin.BUILT_IN and Provenance.KNEETUI in provenances_in(cleaned):
+                if record.origin is not Origin.BUILT_IN and Provenance.KNEETUI in provenances:
                     # The mark ◇ is kneetui speaking; another author's reading is theirs (Provenance.PLUGIN).
                     record.problems.append(
                         f"{kind} {cleaned.id!r}: only kneetui's own plug-ins may mark content as kneetui's reading; "
@@ -440,6 +462,7 @@ def load_plugins(
         plugin = _register(manager, record, load)
         if plugin is not None:
             objects[record.name] = plugin
+    _note_hooks(manager, records)
     catalog = Catalog()
     _collect(manager, records, catalog, [kind for kind in KINDS if kind != "programs"])
     result = LoadResult(catalog, list(records.values()), manager, objects)

@@ -6,7 +6,7 @@ import difflib
 import inspect
 import re
 from functools import cache
-from types import ModuleType
+from types import FunctionType, MethodType, ModuleType
 from typing import Any
 
 import pluggy
@@ -40,7 +40,7 @@ def _functions(plugin: Any) -> list[tuple[str, Any]]:
     for name, value in _attributes(plugin):
         if isinstance(value, (staticmethod, classmethod)):
             value = value.__func__
-        if inspect.isfunction(value) or inspect.ismethod(value):
+        if isinstance(value, (FunctionType, MethodType)):  # inspect's isfunction or ismethod
             found.append((name, value))
     return found
 
@@ -64,24 +64,32 @@ def _attributes(plugin: Any) -> list[tuple[str, Any]]:
     return found
 
 
-def unmarked_hooks(plugin: Any, package: str = "") -> list[str]:
-    """Functions named like a hook but without ``@hookimpl``: kneetui never calls them."""
+def hook_mistakes(plugin: Any, package: str = "") -> tuple[list[str], list[str]]:
+    """What is wrong with ``plugin``'s hooks, its attributes read once for both lists.
+
+    First, functions named like a hook but without ``@hookimpl`` (kneetui never calls
+    them); then functions marked ``@hookimpl`` whose name is not a kneetui hook.
+    """
+    functions = _functions(plugin)
+    return _unmarked(functions, package), _unknown(functions, package)
+
+
+def _unmarked(functions: list[tuple[str, Any]], package: str) -> list[str]:
     known = set(_hook_names())
     return [
         f"{name} is not marked @hookimpl, so kneetui never calls it: add '@hookimpl' above it "
         f"(from kneetui.api import hookimpl){at(code_location(function, package))}"
-        for name, function in _functions(plugin)
+        for name, function in functions
         if name in known and not hasattr(function, MARKER)
     ]
 
 
-def unknown_hooks(plugin: Any, package: str = "") -> list[str]:
-    """Functions marked ``@hookimpl`` whose name is not a kneetui hook."""
+def _unknown(functions: list[tuple[str, Any]], package: str) -> list[str]:
     known = set(_hook_names())
     return [
         f"unknown hook {name!r}{did_you_mean(name) or '; kneetui has: ' + ', '.join(sorted(known))}"
         f"{at(code_location(function, package))}"
-        for name, function in _functions(plugin)
+        for name, function in functions
         if hasattr(function, MARKER) and name not in known
     ]
 
