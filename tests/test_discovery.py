@@ -159,7 +159,7 @@ def test_entry_points_are_read_as_importlib_metadata_reads_them(tmp_path):
         ("spaced", "kneetui_spaced : plugin", "kneetui-coach", "1.2.post1"),
     ]
     assert {point.group for point in found} == {"kneetui"}
-    assert {point.dist.info for point in found} == {site / "kneetui_coach-1.2.dist-info"}
+    assert {point.dist.info for point in found} == {str(site / "kneetui_coach-1.2.dist-info")}
 
 
 def test_lines_that_are_not_entries_are_passed_over(tmp_path):

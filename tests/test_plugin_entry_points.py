@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import importlib.metadata
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kneetui.plugin_host import discovery
 from kneetui.plugin_host.loader import load_plugins
@@ -158,3 +161,42 @@ def test_kneetuis_own_content_loads_when_another_distributions_copy_is_not_the_o
     assert result.record("copy").status is Status.FAILED
     assert result.record("medial-knee").status is Status.OK
     assert result.catalog.exercises != []
+
+
+#: Pieces of a RECORD's paths: kneetui's module names, names like them, and what can end a path's part.
+_RECORD_PIECES = st.sampled_from(
+    [
+        "kneetui",
+        "kneetui_medial_knee",
+        "kneetui_themes",
+        "kneetui_coach",
+        ".py",
+        ".pyc",
+        "/",
+        "./",
+        "..",
+        ",",
+        '"',
+        "\r",
+        "\n",
+        "\x0c",
+        "\x1e",
+        "\x85",
+        "\u2028",
+        "x",
+    ],
+)
+_RECORD_PATHS = st.lists(_RECORD_PIECES, min_size=1, max_size=6).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(paths=st.lists(_RECORD_PATHS, max_size=5), quoted=st.booleans())
+def test_the_quick_look_at_a_record_misses_no_module_the_full_reading_finds(tmp_path_factory, paths, quoted):
+    info = tmp_path_factory.mktemp("site") / "knee_extras-0.1.dist-info"
+    info.mkdir()
+    lines = [f'"{path.replace(chr(34), chr(34) * 2)}",,' if quoted else f"{path},," for path in paths]
+    (info / "RECORD").write_bytes("\n".join(lines).encode("utf-8", "surrogatepass"))
+    found = discovery.FoundDistribution("knee-extras", "0.1", str(info))
+    # The same distribution read as any other: every path its RECORD lists, then their first parts.
+    whole_reading = SimpleNamespace(metadata=found.metadata, files=found.files)
+    assert shadowed_modules(found) == shadowed_modules(whole_reading)

@@ -7,10 +7,11 @@ command; one that reuses the entry-point name of kneetui's own content hides it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kneetui.plugin_host.discovery import FoundDistribution
+from kneetui.plugin_host.discovery import FoundDistribution, record_paths
 
 if TYPE_CHECKING:
     import importlib.metadata
@@ -83,25 +84,35 @@ def reserved_name_reason(name: str) -> str:
     return ""
 
 
-def shadowed_modules(distribution: importlib.metadata.Distribution) -> list[str]:
+#: Where a path's first part can end: at a "/", at the end of the ``RECORD``'s first column, or at a line's end
+#: (as ``str.splitlines`` ends lines).
+_PART_ENDS = '/,"\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029'
+#: A reserved module's name where it could be a path's first part: a ``RECORD`` without one lists none of them.
+_MAY_LIST_RESERVED = re.compile(
+    f"(?:{'|'.join(map(re.escape, sorted(RESERVED_MODULES)))})(?:\\.py)?(?:[{re.escape(_PART_ENDS)}]|$)"
+)
+
+
+def shadowed_modules(distribution: importlib.metadata.Distribution | FoundDistribution) -> list[str]:
     """kneetui's own top-level modules that ``distribution`` installs (none for kneetui itself)."""
     name = (distribution.metadata["Name"] or "").lower()
     if name == OWN_DISTRIBUTION:
         return []
+    if isinstance(distribution, FoundDistribution):
+        # Its RECORD's lines are parsed only when one of kneetui's names appears where a listed path could begin.
+        text = distribution.record()
+        if text is None or not _MAY_LIST_RESERVED.search(text):
+            return []
+        listed = record_paths(text)
+    else:
+        listed = [str(file) for file in distribution.files or ()]
     tops = set()
-    for file in _listed(distribution):
+    for file in listed:
         top = _top(file)
         if not top or top.endswith((".dist-info", ".egg-info")) or top == "..":
             continue
         tops.add(top.removesuffix(".py"))
     return sorted(tops & RESERVED_MODULES)
-
-
-def _listed(distribution: importlib.metadata.Distribution | FoundDistribution) -> list[str]:
-    """The paths a distribution's ``RECORD`` lists, as text."""
-    if isinstance(distribution, FoundDistribution):
-        return distribution.listed_paths() or []
-    return [str(file) for file in distribution.files or ()]
 
 
 def _top(file: object) -> str:
