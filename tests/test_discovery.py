@@ -11,6 +11,7 @@ import pytest
 
 from kneetui.plugin_host import discovery
 from kneetui.plugin_host.discovery import FoundDistribution, FoundEntryPoint, read_entry_points
+from kneetui.plugin_host.reserved import shadowed_modules
 
 
 def dist_info(folder, name, version, entry_points):
@@ -236,3 +237,22 @@ def test_an_entry_point_loads_the_attribute_it_names(monkeypatch):
     dist = FoundDistribution("kneetui-coach", "1.0")
     assert FoundEntryPoint("c", "kneetui_coach_loaded : plugin.hooks", "kneetui", dist).load().name == "the hooks"
     assert FoundEntryPoint("c", "kneetui_coach_loaded", "kneetui", dist).load() is module
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_headers_are_read_whatever_the_files_line_endings(tmp_path, newline):
+    info = install(tmp_path, "kneetui_coach-1.2.dist-info", "[kneetui]\ncoach = kneetui_coach\n")
+    lines = ["Metadata-Version: 2.1", "Name: kneetui-coach", "Version: 1.3", "", "Name: not-this"]
+    (info / "METADATA").write_bytes(newline.join(lines).encode())
+    (point,) = read_entry_points("kneetui", [str(tmp_path)]) or []
+    assert (point.dist.name, point.dist.version) == ("kneetui-coach", "1.3")
+
+
+def test_a_record_longer_than_one_read_is_read_whole(tmp_path):
+    info = install(tmp_path, "kneetui_coach-1.2.dist-info", "[kneetui]\ncoach = kneetui_coach\n")
+    filler = "".join(f"kneetui_coach/data/{number:05d}.txt,,\n" for number in range(2114))  # 65,534 bytes
+    (info / "RECORD").write_text(f"{filler}kneetui_medial_knee/__init__.py,,\n", encoding="utf-8")
+    assert len(filler) < 65_536 < len(filler) + len("kneetui_medial_knee")  # the name spans the first read's end
+    (point,) = read_entry_points("kneetui", [str(tmp_path)]) or []
+    assert point.dist.listed_paths()[-1] == "kneetui_medial_knee/__init__.py"
+    assert shadowed_modules(point.dist) == ["kneetui_medial_knee"]

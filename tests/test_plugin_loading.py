@@ -6,10 +6,11 @@ import importlib
 import sys
 import types
 
+import pluggy
 import pytest
 
 from kneetui.api import FaqEntry, Program, ProgramStep, Provenance, hookimpl
-from kneetui.plugin_host.loader import load_plugins
+from kneetui.plugin_host.loader import load_plugins, new_manager
 from kneetui.plugin_host.records import Origin, PluginRecord, Status
 
 
@@ -449,3 +450,44 @@ def test_a_user_folder_plugins_import_error_inside_a_library_it_calls_is_placed_
     record = load_plugins(user_plugin_dir=tmp_path).record("steps")
     assert record.failure.startswith("import failed: TypeError")
     assert record.failure.endswith(f"(at {tmp_path.name}/steps.py:3)")
+
+
+# A module with every kind of name pluggy meets: hooks marked and not, a marker that is not pluggy's
+# options, wrapped functions, classes, built-ins, the marker itself and a name the module type holds.
+QUIRKY_MODULE = """
+from kneetui.api import hookimpl
+
+@hookimpl
+def kneetui_register_faq(register):
+    pass
+
+@hookimpl(tryfirst=True)
+def kneetui_register_aids(register):
+    pass
+
+def kneetui_register_topics(register):
+    pass
+
+def looks_marked(register):
+    pass
+
+looks_marked.kneetui_impl = "yes"
+wrapped = staticmethod(kneetui_register_faq)
+also_wrapped = classmethod(kneetui_register_faq)
+a_class = type("AClass", (), {"kneetui_impl": {}})
+a_builtin = len
+marker = hookimpl
+
+@hookimpl
+def __class__(register):  # in the namespace, but the module type's own __class__ is what is found
+    pass
+"""
+
+
+def test_kneetuis_quick_reading_of_a_modules_names_agrees_with_pluggys():
+    module = types.ModuleType("kneetui_quirky")
+    exec(QUIRKY_MODULE, module.__dict__)
+    ours, pluggys = new_manager(), pluggy.PluginManager("kneetui")
+    for name in [*dir(module), "__dict__", "__class__", "__doc__", "not_there"]:
+        assert ours.parse_hookimpl_opts(module, name) == pluggys.parse_hookimpl_opts(module, name), name
+    assert ours.parse_hookimpl_opts(module, "kneetui_register_aids")["tryfirst"] is True

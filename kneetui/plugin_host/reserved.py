@@ -106,12 +106,9 @@ def shadowed_modules(distribution: importlib.metadata.Distribution | FoundDistri
         listed = record_paths(text)
     else:
         listed = [str(file) for file in distribution.files or ()]
-    tops = set()
-    for file in listed:
-        top = _top(file)
-        if not top or top.endswith((".dist-info", ".egg-info")) or top == "..":
-            continue
-        tops.add(top.removesuffix(".py"))
+    # A listed path's first part: a module (its ".py" taken off), or what can never be one of kneetui's
+    # (a *.dist-info folder, "..", nothing).
+    tops = {_top(file).removesuffix(".py") for file in listed}
     return sorted(tops & RESERVED_MODULES)
 
 
