@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -79,9 +80,15 @@ def test_a_slow_plugin_is_flagged_in_the_plugins_listing(subprocess_env):
         "def kneetui_register_faq(register):\n"
         "    time.perf_counter = _real\n"
     )
+    # The measured time is the 0.5 s the plug-in adds plus the import's own real time, which a
+    # busy machine can stretch by a few milliseconds.
     listing = kneetui("plugins", env=subprocess_env)
     line = next(line for line in listing.stdout.splitlines() if line.startswith("sluggish"))
-    assert "(slow to import: 0.50 s; see 'kneetui plugins doctor sluggish')" in line
+    listed = re.search(r"\(slow to import: (\d+\.\d\d) s; see 'kneetui plugins doctor sluggish'\)", line)
+    assert listed is not None, line
+    assert 0.5 <= float(listed[1]) < 0.6
     doctor = kneetui("plugins", "doctor", "sluggish", env=subprocess_env)
-    assert "import:      500 ms (slow: over 100 ms; every kneetui command waits for it)" in doctor.stdout
+    shown = re.search(r"import:      (\d+) ms \(slow: over 100 ms; every kneetui command waits for it\)", doctor.stdout)
+    assert shown is not None, doctor.stdout
+    assert 500 <= int(shown[1]) < 600
     assert doctor.returncode == 1
