@@ -60,6 +60,12 @@ def shown(path: Path, home: Path) -> str:
     return "~" if not inside.parts else f"~/{inside.as_posix()}"
 
 
+def for_patient(path: Path) -> str:
+    """``path`` as a message shows it: ``~/...`` when served (never the server's folders), else whole."""
+    home = served_home()
+    return str(path) if home is None else shown(path, home)
+
+
 def confine(path: Path, home: Path | None = None, purpose: str = "path", suffix: str = EXCHANGE_SUFFIX) -> Path:
     """``path`` if a served patient may use it (relative paths start at their folder); raises otherwise.
 
@@ -99,7 +105,9 @@ def _confined(path: Path, home: Path, suffix: str = EXCHANGE_SUFFIX) -> Path:
         current = current / part
         try:
             mode = os.lstat(current).st_mode
-        except FileNotFoundError:
+        except OSError:
+            # Nothing further along exists or can be reached (missing, a file where a folder
+            # should be, a name too long): no link beyond here, and using the path fails.
             break
         if stat.S_ISLNK(mode):
             raise OutsideYourFolder(

@@ -121,6 +121,7 @@ async def test_building_a_programme_saves_its_exercises_in_order_with_their_dose
 async def test_a_built_programme_survives_export_delete_and_import_unchanged(make_app, user_programs, tmp_path):
     app = make_app(user_programs=user_programs)
     exported = tmp_path / "shared" / "knee.toml"
+    exported.parent.mkdir()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("r")
         await build_my_knee_plan(pilot)

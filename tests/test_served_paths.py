@@ -213,3 +213,79 @@ def test_the_app_never_imports_the_servers_and_served_mode_imports_neither():
     assert not any(
         module.startswith(("textual", "kneetui.tui", "kneetui.serve")) for module in imports(package / "served.py")
     )
+
+
+def test_a_path_through_a_file_or_a_name_too_long_is_left_to_the_write_to_refuse(clinic):
+    anna, _ = clinic
+    (anna / "history.sqlite3").write_bytes(b"")
+    through_a_file = Path("history.sqlite3/x.toml")
+    assert confine(through_a_file, anna) == anna / through_a_file
+    too_long = Path("a" * 300 + ".toml")
+    assert confine(too_long, anna) == anna / too_long
+
+
+async def open_export(pilot, app) -> None:
+    await pilot.press("r")
+    await pilot.pause()
+    app.screen.query_one("#programs").highlighted = [program.id for program in app.catalog.programs].index(
+        "anna-plan"
+    )
+    await pilot.press("x")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize(
+    ("typed", "told"),
+    [
+        ("data/kneetui/history.sqlite3/x.toml", "There is no folder ~/data/kneetui/history.sqlite3;"),
+        ("Downloads/x.toml", "There is no folder ~/Downloads;"),
+        ("a" * 300 + ".toml", "Cannot write ~/aaa"),
+    ],
+)
+async def test_a_path_that_cannot_be_written_is_a_message_in_the_patients_words(make_app, clinic, typed, told):
+    anna, _ = clinic
+    (anna / "data" / "kneetui" / "history.sqlite3").write_bytes(b"")
+    programs = UserPrograms(anna / "data" / "kneetui" / "programs")
+    programs.save(PLAN)
+    app = make_app(user_programs=programs)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_export(pilot, app)
+        problem = await answer(pilot, typed)
+        assert problem.startswith(told)
+        assert str(anna) not in problem
+        assert isinstance(app.screen, PathPromptScreen)
+        await pilot.press("escape")
+        await pilot.press("i")
+        await pilot.pause()
+        problem = await answer(pilot, typed)
+        assert "Nothing was imported" in problem
+        assert str(anna) not in problem
+    assert (anna / "data" / "kneetui" / "history.sqlite3").read_bytes() == b""
+    assert not (anna / "Downloads").exists()
+
+
+async def test_the_export_names_the_file_in_the_patients_words(make_app, clinic):
+    anna, _ = clinic
+    programs = UserPrograms(anna / "data" / "kneetui" / "programs")
+    programs.save(PLAN)
+    app = make_app(user_programs=programs)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_export(pilot, app)
+        assert await answer(pilot, "mine.toml") == ""
+        [notice] = [str(message.message) for message in app._notifications]
+        assert notice == "Exported \"Anna's plan\" to ~/mine.toml."
+        await pilot.press("i")
+        await pilot.pause()
+        assert app.screen.query_one("#path", Input).value == "~/mine.toml"
+
+
+async def test_a_name_too_long_is_a_message_when_not_served_too(make_app, tmp_path, monkeypatch):
+    monkeypatch.delenv(SERVED_HOME_VARIABLE, raising=False)
+    programs = UserPrograms(tmp_path / "programs")
+    programs.save(PLAN)
+    app = make_app(user_programs=programs)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_export(pilot, app)
+        problem = await answer(pilot, str(tmp_path / ("a" * 300 + ".toml")))
+        assert "File name too long" in problem
+        assert isinstance(app.screen, PathPromptScreen)

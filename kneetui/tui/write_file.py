@@ -13,7 +13,7 @@ from typing import Any
 from textual.content import Content
 
 from kneetui.content.text import reason
-from kneetui.served import EXCHANGE_SUFFIX, OutsideYourFolder, confine
+from kneetui.served import EXCHANGE_SUFFIX, OutsideYourFolder, confine, for_patient
 from kneetui.storage.atomic import write_atomic
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.screens.path_prompt import PathPromptScreen
@@ -46,17 +46,25 @@ async def write_where_asked(
         except OutsideYourFolder as error:
             problem = str(error)
             continue
-        if path.is_dir():
-            problem = f"{path} is a folder; give a file name, e.g. {path / file_name}"
+        try:
+            is_folder, exists, in_a_folder = path.is_dir(), path.exists(), path.parent.is_dir()
+        except OSError as error:  # a name too long, a folder that cannot be read
+            problem = f"Cannot write {for_patient(path)}: {reason(error)}"
             continue
-        if path.exists():
-            replace = Content(f"{path} already exists. Replace it {replacing}?")
+        if not in_a_folder:  # no folder is made for a typed path: a typo would make one
+            problem = f"There is no folder {for_patient(path.parent)}; give a file in a folder that exists."
+            continue
+        if is_folder:
+            problem = f"{for_patient(path)} is a folder; give a file name, e.g. {for_patient(path / file_name)}"
+            continue
+        if exists:
+            replace = Content(f"{for_patient(path)} already exists. Replace it {replacing}?")
             if not await app.push_screen_wait(ConfirmScreen(replace, yes="Replace")):
                 problem = "Not replaced; give another file name, or Escape to cancel."
                 continue
         try:
             write_atomic(path, data())
         except OSError as error:
-            problem = f"Cannot write {path}: {reason(error)}"
+            problem = f"Cannot write {for_patient(path)}: {reason(error)}"
             continue
         return path

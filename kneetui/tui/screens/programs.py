@@ -23,7 +23,7 @@ from kneetui.exchange.program_file import (
     read_program_file,
 )
 from kneetui.exchange.user_programs import kept_apart
-from kneetui.served import OutsideYourFolder, confine, read_confined, served_home
+from kneetui.served import OutsideYourFolder, confine, for_patient, read_confined, served_home
 from kneetui.tui.hanging import Hanging
 from kneetui.tui.literal import heading, labelled
 from kneetui.tui.provenance import ProvenanceLegend, mark, marked, marked_lines
@@ -313,11 +313,11 @@ class ProgramsScreen(SectionScreen):
         )
         if path is not None:
             self.last_path = path
-            self.notify(f"Exported {program.name!r} to {path}.", markup=False)
+            self.notify(f"Exported {program.name!r} to {for_patient(path)}.", markup=False)
 
     @work(exclusive=True, group="programme-dialogs")
     async def action_import_file(self) -> None:
-        value = str(self.last_path) if self.last_path else "~/"
+        value = for_patient(self.last_path) if self.last_path else "~/"
         problem: Content | str = ""
         while True:
             path = await self.app.push_screen_wait(PathPromptScreen("Import the programme file:", value, problem))

@@ -20,6 +20,7 @@ from kneetui.history.progression import Change, ProgressionHint, suggest_dose
 from kneetui.history.records import ExerciseTotals, PainPoint, RecordedSession
 from kneetui.history.report import report_for
 from kneetui.history.report_html import report_html
+from kneetui.served import for_patient
 from kneetui.tui.literal import heading
 from kneetui.tui.provenance import ProvenanceLegend, marked
 from kneetui.tui.screens.base import SectionScreen
@@ -216,7 +217,7 @@ class ProgressScreen(SectionScreen):
         path = await write_where_asked(
             self.app,
             question,
-            str(self.last_report_path) if self.last_report_path else "~/kneetui-report.html",
+            for_patient(self.last_report_path) if self.last_report_path else "~/kneetui-report.html",
             lambda: report_html(report).encode("utf-8"),
             purpose="report",
             file_name="kneetui-report.html",
@@ -227,7 +228,7 @@ class ProgressScreen(SectionScreen):
             self.last_report_path = path
             count = len(report.sessions)
             self.notify(
-                f"Wrote the report ({count} session{'s' * (count != 1)}) to {path}. "
+                f"Wrote the report ({count} session{'s' * (count != 1)}) to {for_patient(path)}. "
                 "Open it in a web browser; print it to PDF from there.",
                 markup=False,
             )
