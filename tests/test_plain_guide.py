@@ -176,6 +176,22 @@ def test_bad_answers_are_asked_again_with_a_hint(loaded):
     assert "Traceback" not in result.out
 
 
+def test_digits_that_are_not_ascii_and_numbers_too_long_are_asked_again(loaded):
+    typed = "\u00b2\n" + "9" * 5000 + "\n3\nn\nn\n" + "\u2460\n" + "7" * 5000 + "\nd\n" + "\u0663\n2\n"
+    result = guide(loaded, typed, "wall-slides", "--plain", "--get-ready", "0")
+    assert result.code == 0
+    assert "Traceback" not in result.out
+    assert result.out.count("Please type a whole number from 0 to 10.") == 2
+    assert result.recorder.sessions[1]["pain_after"] == 2
+
+
+@pytest.mark.parametrize("typed", ["!!", "! !", " !!! "])
+def test_exclamation_marks_typed_in_a_hurry_still_say_the_pain_is_worse(loaded, typed):
+    result = guide(loaded, CALM + "\n\n" + typed + "\n", "wall-slides", "--plain", "--get-ready", "0")
+    assert result.code == 1
+    assert result.recorder.stops == [(1, "pain worse")]
+
+
 def test_a_number_sets_the_rep_count(loaded):
     result = guide(loaded, CALM + "7\n\n\n\n2\n2\n", "wall-slides", "--plain", "--get-ready", "0")
     assert "7 of 10" in result.lines and "10 of 10" in result.lines

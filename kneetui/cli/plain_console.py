@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TextIO
 
+from kneetui.content.text import typed_whole_number
+
 SKIP_WARNING = "Skipping means the stop rule cannot look at your pain now. Type s to skip, or your pain from 0 to 10."
 
 
@@ -59,7 +61,7 @@ class PlainConsole:
         if line == "":
             raise InputClosed
         text = line.strip().lower()
-        if text == "!":
+        if text and not text.strip("! "):  # "!", and "!!" or "! !" typed in a hurry
             raise PainWorse
         if text == "q":
             raise QuitRequested
@@ -71,8 +73,9 @@ class PlainConsole:
             text = self.read(prompt)
             if text == "s" and allow_skip:
                 return None
-            if text.isdigit() and 0 <= int(text) <= 10:
-                return int(text)
+            score = typed_whole_number(text)
+            if score is not None and score <= 10:
+                return score
             self.say(SKIP_WARNING if allow_skip else "Please type a whole number from 0 to 10.")
 
     def ask_yes_no(self, prompt: str) -> bool:

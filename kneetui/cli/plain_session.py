@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from kneetui.cli.plain_console import InputClosed, PainWorse, PlainConsole, QuitRequested
+from kneetui.content.text import typed_whole_number
 from kneetui.engine.clock import Clock
 from kneetui.engine.cues import STOP_ADVICE, Cue, CueKind
 from kneetui.engine.plan import PhaseKind
@@ -282,8 +283,8 @@ class PlainSession(PlainConsole):
             self.announce(self.runner.count_rep())
         elif text == "d":
             self.announce(self.runner.complete_reps())
-        elif text.isdigit() and int(text) <= target:
-            self.announce(self.runner.set_reps(int(text)))
+        elif (count := typed_whole_number(text)) is not None and count <= target:
+            self.announce(self.runner.set_reps(count))
         elif text == "n":
             self.announce(self.runner.skip())
         elif text == "b":

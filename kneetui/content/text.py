@@ -24,6 +24,15 @@ def clean_text(text: str) -> str:
     return CONTROL.sub("\ufffd", text)
 
 
+#: The digits a typed number may have: ``str.isdigit`` also says yes to ² and ①, which ``int`` refuses.
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def typed_whole_number(text: str) -> int | None:
+    """The whole number a person typed (ASCII digits only, at most nine), or None."""
+    return int(text) if _WHOLE_NUMBER.fullmatch(text) else None
+
+
 def one_line(error: BaseException) -> str:
     """An exception as a single line a person can read, cleaned of control characters."""
     text = str(error).strip().splitlines()

@@ -15,7 +15,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from kneetui.content.model import Exercise, Frequency, Program, ProgramStep, Provenance, Range
-from kneetui.content.text import reason
+from kneetui.content.text import reason, typed_whole_number
 from kneetui.content.validation import ID_PATTERN
 from kneetui.exchange.program_file import ProgramFileError, export_program, parse_program
 from kneetui.exchange.schema import MAX_NAME
@@ -362,8 +362,9 @@ class ProgramBuilderScreen(Screen[str | None]):
         # Only what the person types counts; values put there by the builder are already in the dose.
         if not isinstance(field, DoseInput) or not field.has_focus:
             return
-        if event.value.isdigit():
-            self.set_quantity(field.quantity, int(event.value))
+        typed = typed_whole_number(event.value)
+        if typed is not None:
+            self.set_quantity(field.quantity, typed)
         else:
             self.say(f"Type a whole number from {field.span.low} to {field.span.high}.")
 

@@ -8,6 +8,7 @@ from textual.validation import Integer
 from textual.widgets import Input
 
 from kneetui.content.model import Range
+from kneetui.content.text import typed_whole_number
 
 #: How each quantity of a dose is labelled.
 QUANTITY_LABELS = {
@@ -66,5 +67,6 @@ class DoseInput(Input):
         self.value = str(value)
 
     def action_step(self, direction: int) -> None:
-        current = int(self.value) if self.value.isdigit() else self.span.low
+        typed = typed_whole_number(self.value)
+        current = self.span.low if typed is None else typed
         self.post_message(self.Stepped(self, current + direction * self.step))

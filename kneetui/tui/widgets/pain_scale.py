@@ -10,6 +10,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from kneetui.content.text import typed_whole_number
+
 #: Columns the whole scale takes with room around each number: 0 to 9 and 10, each padded.
 FULL_WIDTH = 34
 
@@ -55,7 +57,7 @@ class PainScale(Widget, can_focus=True):
         return FULL_WIDTH
 
     def on_key(self, event: events.Key) -> None:
-        if event.character and event.character.isdigit():
+        if event.character and typed_whole_number(event.character) is not None:
             digit = int(event.character)
             # "1" then "0" means ten; any other digit replaces the score.
             self.value = 10 if (digit == 0 and self.value == 1) else digit
