@@ -206,11 +206,21 @@ def test_skipping_a_set_after_some_reps_records_those_reps():
     assert [(b.planned, b.done) for b in session.blocks] == [(10, 4)]
 
 
+def test_a_skip_meant_for_the_countdown_never_passes_a_pain_check():
+    session = Session([(WALL_SLIDES, None), (SQUEEZE, None)], get_ready_seconds=0)
+    session.start()
+    session.runner.complete_reps()
+    assert session.kind is PhaseKind.PAIN_CHECK
+    assert session.runner.skip() == []
+    assert session.kind is PhaseKind.PAIN_CHECK
+    assert session.recorder.notes == []
+
+
 def test_skipping_a_pain_check_moves_on_but_says_and_records_that_the_rule_could_not_look():
     session = Session([(WALL_SLIDES, None), (SQUEEZE, None)], get_ready_seconds=0)
     session.start()
     session.runner.complete_reps()
-    cues = session.runner.skip()
+    cues = session.runner.answer_pain(None)
     assert kinds(cues)[0] is CueKind.NOTICE
     assert "starting 2" in cues[0].text and "press !" in cues[0].text
     assert session.runner.phase.exercise == SQUEEZE

@@ -342,12 +342,12 @@ class SessionRunner:
     def skip(self) -> list[Cue]:
         """Move on now. Work already done in this block is recorded as a shorter block.
 
-        Skipping a pain check is never silent: see :meth:`answer_pain`.
+        A pain check is never skipped this way: a key meant for the countdown that arrives
+        as the check begins must not pass it. Skipping a check is its own answer, said and
+        recorded: ``answer_pain(None)``.
         """
-        if self.state is not RunnerState.RUNNING:
+        if self.state is not RunnerState.RUNNING or self.phase.kind is PhaseKind.PAIN_CHECK:
             return []
-        if self.phase.kind is PhaseKind.PAIN_CHECK:
-            return self.answer_pain(None)
         self._record_partial()
         self._enter(self._index + 1, self.clock.now())
         return self._entry_cues()

@@ -15,6 +15,7 @@ from textual import events
 from textual._context import active_message_pump  # Textual's record of whose timer or handler runs now
 from textual.app import App
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from kneetui.history.store import HistoryOpen, HistoryStore
     from kneetui.plugin_host.loader import LoadResult
     from kneetui.tui.plugin_screens import PluginScreenGuard
+    from kneetui.tui.screens.session import SessionScreen
 
 #: Sections that show the catalogue as it was loaded: made once and kept when the person goes back,
 #: so going back and forth builds no new screens (and leaves nothing behind for the collector).
@@ -463,7 +465,9 @@ class KneeApp(App[None]):
         return self.plugin_screen_guard is not None and self.screen in self.framed_screens
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("frame_pain_worse", "frame_quit"):
+        if action == "frame_pain_worse":
+            return self.in_plugin_frame() or self.covering_a_session()
+        if action == "frame_quit":
             return self.in_plugin_frame()
         if action == "help":
             return not self.showing_help()
@@ -507,10 +511,31 @@ class KneeApp(App[None]):
         self.post_message(self._playing)
         self.call_after_refresh(self._play_held_key)
 
+    @staticmethod
+    def covers_a_session(screen: Screen[Any]) -> bool:
+        """Whether ``screen`` is one that opens over a session without being part of it: Help, the palette."""
+        help_module = sys.modules.get("kneetui.tui.screens.help")
+        return isinstance(screen, CommandPalette) or (
+            help_module is not None and isinstance(screen, help_module.HelpScreen)
+        )
+
+    def covering_a_session(self) -> bool:
+        """Whether Help or the palette is open over a session under way (``!`` still stops it there)."""
+        session = self.session_under_way()
+        if session is None or self.screen is session:
+            return False
+        return self.covers_a_session(self.screen)
+
     def action_frame_pain_worse(self) -> None:
-        """The pain is worse, said on a plug-in's screen: kneetui stops the session."""
+        """The pain is worse, said on a plug-in's screen or over a session: kneetui stops the session."""
         from kneetui.tui.plugin_screens import PluginExit
 
+        session = self.session_under_way()
+        if session is not None and self.covering_a_session():
+            self.uncover(session)
+            if self.screen is session:
+                session.action_pain_worse()
+                return
         guard = self.plugin_screen_guard
         if guard is not None and guard.handover is not None:
             guard.handover.done(PluginExit.PAIN_WORSE)
@@ -544,6 +569,10 @@ class KneeApp(App[None]):
         return pushed
 
     async def action_quit(self) -> None:
+        if self.session_under_way() is not None:
+            # Quitting in the middle would skip the pain check: the session ends first, as with q.
+            self.end_session_first()
+            return
         self._quit_asked = True  # the person asked: even a plug-in's screen on top does not stop it
         await super().action_quit()
 
@@ -657,15 +686,15 @@ class KneeApp(App[None]):
             self.when_plugins_loaded(lambda: self.action_open(name, **options))
             return
         if not options and name in KEPT_SECTIONS:
-            self.action_home_quietly()
-            self.push_screen(self.kept_section(name))
+            if self.action_home_quietly():
+                self.push_screen(self.kept_section(name))
             return
         screen = self.screen_for(name, **options)
         if screen is None:
             self.notify(f"There is no section called {name!r}.", severity="error", markup=False)
             return
-        self.action_home_quietly()
-        self.push_screen(screen)
+        if self.action_home_quietly():
+            self.push_screen(screen)
 
     def kept_section(self, name: str) -> str:
         """The installed screen of a section kept between visits, made on the first."""
@@ -676,11 +705,51 @@ class KneeApp(App[None]):
             self.install_screen(screen, installed)
         return installed
 
-    def action_home_quietly(self) -> None:
-        """Pop back to Home without a sound, so sections never pile up on the stack."""
+    def action_home_quietly(self) -> bool:
+        """Pop back to Home without a sound, so sections never pile up on the stack.
+
+        Never past a session under way: it ends the way the person ends it, with its pain check
+        (False, and the session asks to end instead).
+        """
         from kneetui.tui.screens.home import HomeScreen
 
+        if self.session_under_way() is not None:
+            self.end_session_first()
+            return False
         while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+        return True
+
+    def session_under_way(self) -> SessionScreen | None:
+        """The guided session on the stack that has begun and not ended (its pain after unasked), if any."""
+        session_module = sys.modules.get("kneetui.tui.screens.session")
+        if session_module is None:
+            return None
+        sessions: list[SessionScreen] = [
+            screen for screen in self.screen_stack if isinstance(screen, session_module.SessionScreen)
+        ]
+        return next((session for session in sessions if session.under_way), None)
+
+    def end_session_first(self) -> None:
+        """Something would leave a session under way: say so, and offer to end it (with its pain check)."""
+        session = self.session_under_way()
+        if session is None:
+            return
+        self.notify(
+            "A session is under way. End it first (q), so kneetui can ask how your knee is.",
+            title="Session",
+            severity="warning",
+            markup=False,
+        )
+        self.uncover(session)
+        if self.screen is session:
+            session.action_quit_session()
+        elif self.in_plugin_frame():
+            self.action_frame_quit()
+
+    def uncover(self, session: Screen[Any]) -> None:
+        """Close Help or the palette opened over a session, so the session (or its plug-in screen) shows."""
+        while self.screen is not session and self.covers_a_session(self.screen):
             self.pop_screen()
 
     def action_guide_exercise(self, exercise_id: str) -> None:

@@ -54,7 +54,10 @@ class HelpScreen(SectionScreen):
                 classes="item",
                 markup=False,
             )
-            yield Static(self.table("Everywhere", [*bindings_of(type(self.app)), *bindings_of(Screen)]), classes="item")
+            # The app's own ! and q keys belong to a session (on a plug-in's screen): the Session
+            # section lists them; everywhere else q does what each screen says.
+            general = [binding for binding in bindings_of(type(self.app)) if not binding.action.startswith("frame_")]
+            yield Static(self.table("Everywhere", [*general, *bindings_of(Screen)]), classes="item")
             everywhere = {binding.key for binding in bindings_of(Screen)}
             for title, cls in help_sections():
                 bindings = [b for b in bindings_of(cls) if b.description and b.key not in everywhere]

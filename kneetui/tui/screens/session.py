@@ -335,8 +335,17 @@ class SessionScreen(Screen[None]):
                 drawing.set_animate(animate)
         self.refresh_bindings()
 
+    @property
+    def under_way(self) -> bool:
+        """Begun and not yet ended: leaving now would skip the pain check, so nothing else may leave it."""
+        runner = self.runner
+        return runner is not None and runner.state is not RunnerState.NOT_STARTED and not self.over
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         running = self.runner is not None and self.runner.state is RunnerState.RUNNING and not self.over
+        checking = running and self.runner is not None and self.runner.phase.kind is PhaseKind.PAIN_CHECK
+        if checking and action in ("toggle_pause", "skip", "back", "adjust"):
+            return False  # the check is asked, or about to be: no key meant for the countdown passes it
         if action == "leave":
             return self.over
         if action == "count_rep":
@@ -426,6 +435,8 @@ class SessionScreen(Screen[None]):
             self.asking = False
             if yes and self.runner is not None:
                 self.act(self.runner.quit())
+            else:
+                self.follow_phase()  # a check that fell due meanwhile is asked now, not at the next tick
 
         def worse() -> None:
             self.asking = False
