@@ -227,9 +227,7 @@ def test_a_path_through_a_file_or_a_name_too_long_is_left_to_the_write_to_refuse
 async def open_export(pilot, app) -> None:
     await pilot.press("r")
     await pilot.pause()
-    app.screen.query_one("#programs").highlighted = [program.id for program in app.catalog.programs].index(
-        "anna-plan"
-    )
+    app.screen.query_one("#programs").highlighted = [program.id for program in app.catalog.programs].index("anna-plan")
     await pilot.press("x")
     await pilot.pause()
 
@@ -273,7 +271,7 @@ async def test_the_export_names_the_file_in_the_patients_words(make_app, clinic)
         await open_export(pilot, app)
         assert await answer(pilot, "mine.toml") == ""
         [notice] = [str(message.message) for message in app._notifications]
-        assert notice == "Exported \"Anna's plan\" to ~/mine.toml."
+        assert notice == 'Exported "Anna\'s plan" to ~/mine.toml.'
         await pilot.press("i")
         await pilot.pause()
         assert app.screen.query_one("#path", Input).value == "~/mine.toml"
