@@ -152,14 +152,21 @@ class Journal:
         """Write ``make()`` durably (one line, fsync'd) and return its number in this journal.
 
         ``make`` runs under the journal's lock, so what it reads (a session's real id) cannot
-        change before the line is written.
+        change before the line is written. Raises :class:`OSError` (a full disk) with the
+        journal as it was before: a line written in part is cut off, so it cannot spoil the next.
         """
         with self._lock:
             write = make()
             seq = self._next_seq
             line = json.dumps({"seq": seq, **asdict(write)}, separators=(",", ":")) + "\n"
-            os.write(self._descriptor, line.encode())
-            os.fsync(self._descriptor)
+            size = os.lseek(self._descriptor, 0, os.SEEK_END)
+            try:
+                os.write(self._descriptor, line.encode())
+                os.fsync(self._descriptor)
+            except OSError:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self._descriptor, size)
+                raise
             self._next_seq += 1
             self._uncommitted += 1
             return seq

@@ -216,6 +216,8 @@ class HistoryStore:
         self._next_provisional = -1
         #: Each queued write, on disk until it is committed (write_in_background only).
         self._journal: Journal | None = None
+        # The person is told once that the journal cannot be written, not at every block.
+        self._journal_failed = False
 
     @classmethod
     def in_memory(cls) -> HistoryStore:
@@ -407,7 +409,17 @@ class HistoryStore:
     def _enqueue(self, write: Write) -> None:
         assert self._queue is not None
         # On disk before it is queued: a kill -9 while it waits for the lock does not lose it.
-        seq = self._journal.append(lambda: self._with_real_id(write)) if self._journal is not None else None
+        seq = None
+        if self._journal is not None:
+            try:
+                seq = self._journal.append(lambda: self._with_real_id(write))
+            except OSError as error:
+                # A full disk must not stop the session: the write is queued all the same.
+                if not self._journal_failed:
+                    self._journal_failed = True
+                    self._tell(
+                        f"Writes waiting for the history cannot be kept on disk ({reason(error)}); a crash may lose them."
+                    )
         self._queue.put(lambda: self._run_queued(write, seq))
 
     def _with_real_id(self, write: Write) -> Write:

@@ -269,3 +269,32 @@ def test_a_journal_whose_writes_were_all_committed_replays_nothing(tmp_path, mon
     assert [block.set_number for block in session.blocks] == [1, 2]
     store.close()
     assert not list(tmp_path.glob("history.sqlite3.pending-*"))
+
+
+def test_a_full_disk_while_queueing_a_write_is_told_and_the_session_goes_on(tmp_path, monkeypatch):
+    """No space left for the journal's line: the write still goes ahead, and the person is told once."""
+    import errno
+
+    from kneetui.history import journal
+
+    path = tmp_path / "history.sqlite3"
+    store = open_history_store(path).store
+    told: list[str] = []
+    store.on_problem = told.append
+    store.write_in_background()
+    session_id = store.start_session(SessionStart(1000.0, None, ("wall-slides",)))
+    store.flush()
+
+    def disk_full(descriptor: int, data: bytes) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(journal.os, "write", disk_full)
+    for number in (1, 2):
+        store.record_block(session_id, block(number))
+    store.finish_session(session_id, 1, 1100.0)
+    monkeypatch.undo()
+    assert len(told) == 1 and "No space left on device" in told[0], "told once, not at every block"
+    [session] = store.sessions()
+    assert [b.set_number for b in session.blocks] == [1, 2] and session.ended_at == 1100.0
+    store.close()
+    assert not list(tmp_path.glob("history.sqlite3.pending-*"))
