@@ -517,3 +517,56 @@ def test_a_write_that_fails_after_opening_moves_the_history_into_memory(tmp_path
     assert store.in_memory_only
     assert "kept in memory only" in store.problems[0]
     assert [block.set_number for block in store.session(session_id).blocks] == [1, 2]
+
+
+def _open_without_writing(monkeypatch, path: Path) -> object:
+    """open_history_store on ``path`` as a file the history can read but never write (root ignores chmod)."""
+    from kneetui.history import store as store_module
+
+    real_connect = store_module.connect
+
+    def read_only(target):
+        if str(target) == ":memory:":
+            return real_connect(target)
+        return sqlite3.connect(f"file:{target}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+
+    monkeypatch.setattr(store_module, "connect", read_only)
+    return open_history_store(path)
+
+
+def test_a_history_that_cannot_be_written_still_shows_every_session_and_the_stop_for_pain(tmp_path, monkeypatch):
+    path = tmp_path / "history.sqlite3"
+    with open_history_store(path).store as store:
+        for day in range(3):
+            session_id = store.start_session(start(MORNING + day * DAY))
+            store.record_block(session_id, reps("wall-slides", 1, MORNING + day * DAY))
+        store.record_stop(session_id, "pain rose from 2 to 4 after Wall slides", MORNING + 2 * DAY + 60)
+    before = path.read_bytes()
+    opened = _open_without_writing(monkeypatch, path)
+    store = opened.store
+    assert store.in_memory_only and "kept in memory only" in opened.notices[0]
+    assert "recorded before" in opened.notices[0]
+    assert len(store.sessions()) == 3, "the past is shown, not an empty history"
+    assert store.previous_stop() is not None, "the stop for pain last time still holds"
+    session_id = store.start_session(start(MORNING + 3 * DAY))
+    store.record_block(session_id, reps("wall-slides", 1, MORNING + 3 * DAY))
+    assert len(store.sessions()) == 4
+    store.close()
+    assert path.read_bytes() == before
+
+
+def test_a_history_that_can_be_neither_written_nor_read_says_the_past_cannot_be_checked(tmp_path, monkeypatch):
+    from kneetui.history import store as store_module
+
+    path = tmp_path / "history.sqlite3"
+    with open_history_store(path).store as store:
+        store.start_session(start())
+
+    def unreadable(target):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(store_module, "_read_only_connection", unreadable)
+    opened = _open_without_writing(monkeypatch, path)
+    assert opened.store.in_memory_only and opened.store.sessions() == []
+    assert "cannot be read either" in opened.notices[0] and "stop for pain" in opened.notices[0]
+    assert "kept in memory only" in opened.notices[0]

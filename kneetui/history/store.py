@@ -679,7 +679,43 @@ def open_history_store(path: Path | None = None, now: datetime | None = None) ->
             f"The history {path} was written by a newer version of kneetui; this one leaves it untouched. {NOT_KEPT}"
         )
     except (sqlite3.Error, OSError) as error:
-        return _in_memory(f"The history {path} cannot be opened for writing ({reason(error)}). {NOT_KEPT}")
+        return _read_only_copy(path, f"The history {path} cannot be opened for writing ({reason(error)})")
+
+
+def _read_only_connection(path: Path) -> sqlite3.Connection:
+    """``path`` opened only to read it, even in a folder where SQLite cannot make its ``-shm`` file."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        connection.execute("PRAGMA user_version").fetchone()
+    except sqlite3.OperationalError:
+        # Without -wal and -shm (kneetui closed cleanly), the file alone holds every session.
+        connection = sqlite3.connect(f"file:{path}?immutable=1", uri=True, check_same_thread=False)
+        connection.execute("PRAGMA user_version").fetchone()
+    return connection
+
+
+def _read_only_copy(path: Path, why: str) -> HistoryOpen:
+    """A store in memory holding what ``path`` holds: the past is shown (and a stop for pain last time
+    still holds) although new sessions cannot be saved."""
+    if not path.exists():
+        return _in_memory(f"{why}. {NOT_KEPT}")
+    memory = connect(":memory:")
+    try:
+        source = _read_only_connection(path)
+        try:
+            source.backup(memory)
+        finally:
+            source.close()
+        migrate(memory)
+    except (sqlite3.Error, OSError, NewerSchemaError) as error:
+        memory.close()
+        return _in_memory(
+            f"{why}, and it cannot be read either ({reason(error)}): past sessions are not shown, so a stop "
+            f"for pain last time cannot be checked. {NOT_KEPT}"
+        )
+    return HistoryOpen(
+        HistoryStore(memory), [f"{why}. Every session recorded before is shown, but none can be added. {NOT_KEPT}"]
+    )
 
 
 def _open_file(path: Path) -> HistoryStore:
