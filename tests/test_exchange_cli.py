@@ -218,14 +218,15 @@ def test_history_takes_one_format_at_a_time(subprocess_env):
     assert kneetui("history", "--csv", "--json", env=subprocess_env).returncode == 2
 
 
-def test_a_corrupt_history_is_reported_on_stderr_and_kept(subprocess_env):
+def test_a_corrupt_history_is_reported_on_stderr_and_left_where_it_is(subprocess_env):
     path = locations.history_file()
     path.parent.mkdir(parents=True)
     path.write_bytes(b"not a database at all" * 100)
     result = kneetui("history", env=subprocess_env)
     assert result.returncode == 0
-    assert "could not be read" in result.stderr and ".broken-" in result.stderr
-    assert len(list(path.parent.glob("history.sqlite3.broken-*"))) == 1
+    assert "cannot be read" in result.stderr and "left as it is" in result.stderr
+    assert path.read_bytes() == b"not a database at all" * 100, "a command that only reads moves nothing aside"
+    assert not list(path.parent.glob("history.sqlite3.broken-*"))
 
 
 def test_help_lists_the_new_commands(subprocess_env):

@@ -448,6 +448,7 @@ def test_a_damaged_page_inside_a_real_database_is_kept_aside(tmp_path):
     opened = open_history_store(path)
     assert opened.backup is not None and opened.backup.exists()
     assert opened.kept_on_disk and opened.store.sessions() == []
+    assert "damaged" in opened.notices[0] and "***" not in opened.notices[0]
 
 
 def test_a_data_folder_that_cannot_be_created_gives_an_in_memory_history(isolated_home):
@@ -570,3 +571,63 @@ def test_a_history_that_can_be_neither_written_nor_read_says_the_past_cannot_be_
     assert opened.store.in_memory_only and opened.store.sessions() == []
     assert "cannot be read either" in opened.notices[0] and "stop for pain" in opened.notices[0]
     assert "kept in memory only" in opened.notices[0]
+
+
+def _fifty_days(path: Path) -> None:
+    with open_history_store(path).store as store:
+        for day in range(50):
+            session_id = store.start_session(start(MORNING + day * DAY))
+            for set_number in range(1, 20):
+                store.record_block(session_id, reps("wall-slides", set_number, MORNING + day * DAY))
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _damage_index(path: Path, index: str = "sessions_by_start") -> bytes:
+    """Overwrite the first page of ``index`` with noise; every table stays readable."""
+    with sqlite3.connect(path) as connection:
+        [(page_number,)] = connection.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (index,))
+    data = bytearray(path.read_bytes())
+    page = 4096
+    data[(page_number - 1) * page : page_number * page] = os.urandom(page)
+    path.write_bytes(bytes(data))
+    return bytes(data)
+
+
+def test_a_damaged_index_is_rebuilt_from_the_tables_and_nothing_is_lost(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    _fifty_days(path)
+    damaged = _damage_index(path)
+    opened = open_history_store(path, now=datetime(2026, 3, 4, 5, 6, 7))
+    assert opened.kept_on_disk
+    [notice] = opened.notices
+    assert "rebuilt" in notice and "no session was lost" in notice
+    assert "***" not in notice and "btree" not in notice, "one sentence for the person, not SQLite's report"
+    sessions = opened.store.sessions()
+    assert len(sessions) == 50 and all(len(session.blocks) == 19 for session in sessions)
+    assert opened.store.integrity() == "ok"
+    assert opened.backup is not None and opened.backup.read_bytes() == damaged, "the file as it was is kept"
+    assert "btreeInitPage" in Path(f"{opened.backup}.txt").read_text(), "SQLite's own report is kept beside it"
+    opened.store.close()
+    assert open_history_store(path).notices == []
+
+
+def test_reading_a_damaged_history_never_moves_it_aside(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    _fifty_days(path)
+    damaged = _damage_index(path)
+    opened = open_history_store(path, for_reading=True)
+    assert len(opened.store.sessions()) == 50
+    assert "damaged" in opened.notices[0]
+    opened.store.close()
+    assert path.read_bytes() == damaged and opened.backup is None
+    assert sorted(item.name for item in tmp_path.iterdir()) == ["history.sqlite3"]
+
+
+def test_reading_a_history_that_is_not_one_says_so_and_leaves_it(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    garbage = os.urandom(8192)
+    path.write_bytes(garbage)
+    opened = open_history_store(path, for_reading=True)
+    assert opened.store.sessions() == [] and "cannot be read" in opened.notices[0]
+    assert path.read_bytes() == garbage and sorted(item.name for item in tmp_path.iterdir()) == ["history.sqlite3"]

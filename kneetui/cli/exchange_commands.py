@@ -83,11 +83,14 @@ def import_command(args: argparse.Namespace, loaded: LoadResult) -> int:
 
 
 def open_history_for_reading() -> HistoryStore:
-    """The history, or an empty one when nothing has been recorded, so reading creates no file."""
+    """The history, or an empty one when nothing has been recorded, so reading creates no file.
+
+    A damaged history is read from a copy repaired in memory and never moved aside here.
+    """
     path = locations.history_file()
     if not path.exists():
         return HistoryStore.in_memory()
-    opened = open_history_store(path)
+    opened = open_history_store(path, for_reading=True)
     for notice in opened.notices:
         print(f"kneetui: {notice}", file=sys.stderr)
     return opened.store

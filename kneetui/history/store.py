@@ -46,7 +46,7 @@ from kneetui.history.records import (
 )
 from kneetui.history.writer import WriteQueue
 from kneetui.storage import locations
-from kneetui.storage.atomic import keep_aside
+from kneetui.storage.atomic import keep_aside, write_atomic
 
 #: How long a writer waits for another process's transaction before giving up.
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -129,7 +129,16 @@ class UnknownSessionError(LookupError):
 
 
 class _BrokenFile(Exception):
-    """The file is not a readable SQLite database."""
+    """The file is not a readable SQLite database; ``str()`` is SQLite's own report, for a note."""
+
+    def __init__(self, detail: str, *, not_sqlite: bool = False) -> None:
+        super().__init__(detail)
+        self.not_sqlite = not_sqlite
+
+    @property
+    def plainly(self) -> str:
+        """What is wrong, in a few words for the person."""
+        return "it is not a kneetui history" if self.not_sqlite else "it is damaged"
 
 
 def connect(target: Path | str) -> sqlite3.Connection:
@@ -664,16 +673,23 @@ class HistoryOpen:
 NOT_KEPT = "Sessions you do now are kept in memory only and will be lost when kneetui closes."
 
 
-def open_history_store(path: Path | None = None, now: datetime | None = None) -> HistoryOpen:
+def open_history_store(
+    path: Path | None = None, now: datetime | None = None, *, for_reading: bool = False
+) -> HistoryOpen:
     """Open (creating and upgrading as needed) the history at ``path``; never raises.
 
-    ``now`` stamps the name of a backup, when an unreadable file has to be moved aside.
+    A damaged file whose tables can all be read is rebuilt from them, the damaged one kept
+    aside; one that cannot be rebuilt is moved aside and a new one started. ``now`` stamps
+    the name of the file kept aside. ``for_reading`` is for a command that only reads: a
+    damaged file is then read from a copy rebuilt in memory and left where it is.
     """
     path = path or locations.history_file()
     try:
         return HistoryOpen(_open_file(path))
     except _BrokenFile as broken:
-        return _replace_broken(path, str(broken), now)
+        if for_reading:
+            return _read_damaged(path, broken)
+        return _rebuild_in_place(path, broken, now) or _replace_broken(path, broken, now)
     except NewerSchemaError:
         return _in_memory(
             f"The history {path} was written by a newer version of kneetui; this one leaves it untouched. {NOT_KEPT}"
@@ -726,10 +742,11 @@ def _open_file(path: Path) -> HistoryStore:
             verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
         except sqlite3.DatabaseError as error:
             if getattr(error, "sqlite_errorname", "") in _BROKEN_FILE_ERRORS:
-                raise _BrokenFile(reason(error)) from error
+                not_sqlite = getattr(error, "sqlite_errorname", "") == "SQLITE_NOTADB"
+                raise _BrokenFile(reason(error), not_sqlite=not_sqlite) from error
             raise
         if verdict != "ok":
-            raise _BrokenFile(f"damaged: {verdict}")
+            raise _BrokenFile(verdict)
         # Checked before switching to WAL, which would already change the file.
         found = connection.execute("PRAGMA user_version").fetchone()[0]
         if found > SCHEMA_VERSION:
@@ -785,14 +802,89 @@ def _check_writable(connection: sqlite3.Connection) -> None:
         connection.execute("ROLLBACK")
 
 
-def _replace_broken(path: Path, why: str, now: datetime | None) -> HistoryOpen:
+def _rebuild(path: Path, target: sqlite3.Connection) -> None:
+    """Copy every table of the damaged history at ``path`` into the empty ``target`` and make its
+    indexes anew from them; raise :class:`sqlite3.Error` if a table cannot be read or the copy is unsound.
+
+    SQLite's ``REINDEX`` and ``VACUUM`` give up on an index page that is not a page at all, while
+    the tables, read without their indexes, hold every session.
+    """
+    source = _read_only_connection(path)
     try:
-        backup = keep_aside(path, now)
-    except OSError as error:
-        return _in_memory(
-            f"The history {path} cannot be read ({why}) and could not be moved aside "
-            f"({reason(error)}); it was left as it is. {NOT_KEPT}"
-        )
+        version = int(source.execute("PRAGMA user_version").fetchone()[0])
+        schema = source.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid"
+        ).fetchall()
+        # Rows are copied as they are, orphans included: nothing is dropped on the way.
+        target.execute("PRAGMA foreign_keys = OFF")
+        target.execute("BEGIN")
+        for kind, name, sql in schema:
+            if kind != "table":
+                continue
+            target.execute(sql)
+            rows = source.execute(f'SELECT * FROM "{name}" NOT INDEXED')
+            marks = ",".join("?" * len(rows.description))
+            target.executemany(f'INSERT INTO "{name}" VALUES ({marks})', rows)
+        for kind, _name, sql in schema:
+            if kind != "table":
+                target.execute(sql)
+        target.execute(f"PRAGMA user_version = {version}")
+        target.execute("COMMIT")
+        target.execute("PRAGMA foreign_keys = ON")
+    finally:
+        source.close()
+    verdict = target.execute("PRAGMA integrity_check").fetchone()[0]
+    if verdict != "ok":
+        raise sqlite3.DatabaseError(f"still damaged after rebuilding: {verdict}")
+
+
+def _rebuild_in_place(path: Path, broken: _BrokenFile, now: datetime | None) -> HistoryOpen | None:
+    """The history rebuilt from its tables, the damaged file kept aside; ``None`` when it cannot be rebuilt."""
+    if broken.not_sqlite:
+        return None
+    rebuilt = path.with_name(f".{path.name}.rebuilding")
+    try:
+        rebuilt.unlink(missing_ok=True)
+        target = sqlite3.connect(rebuilt, isolation_level=None)
+        try:
+            _rebuild(path, target)
+        finally:
+            target.close()
+        backup, left_behind = _move_aside(path, now)
+        os.replace(rebuilt, path)
+    except (sqlite3.Error, OSError):
+        with contextlib.suppress(OSError):
+            rebuilt.unlink(missing_ok=True)
+        return None
+    _keep_note(backup, str(broken))
+    notice = (
+        f"The history {path} was damaged; kneetui rebuilt it from the sessions it holds and no session was lost "
+        f"(the damaged file is kept as {backup})."
+    )
+    return _open_new(path, notice, left_behind, backup)
+
+
+def _read_damaged(path: Path, broken: _BrokenFile) -> HistoryOpen:
+    """For a command that only reads: the damaged history rebuilt in memory, the file left as it is."""
+    if not broken.not_sqlite:
+        memory = connect(":memory:")
+        try:
+            _rebuild(path, memory)
+            migrate(memory)
+        except (sqlite3.Error, OSError, NewerSchemaError):
+            memory.close()
+        else:
+            notice = (
+                f"The history {path} is damaged; what is shown was read from a repaired copy, "
+                "and the file is left as it is until kneetui next records a session."
+            )
+            return HistoryOpen(HistoryStore(memory), [notice])
+    return _in_memory(f"The history {path} cannot be read ({broken.plainly}); it is left as it is.")
+
+
+def _move_aside(path: Path, now: datetime | None) -> tuple[Path, list[str]]:
+    """Move the history to a backup beside it; its backup, and the names of companions that had to stay."""
+    backup = keep_aside(path, now)
     # The write-ahead log may hold the last sessions: keep it with the backup,
     # under the name SQLite looks for when the backup itself is opened.
     left_behind = []
@@ -803,15 +895,39 @@ def _replace_broken(path: Path, why: str, now: datetime | None) -> HistoryOpen:
                 os.replace(companion, Path(f"{backup}{suffix}"))
             except OSError:
                 left_behind.append(companion.name)
+    return backup, left_behind
+
+
+def _keep_note(backup: Path, detail: str) -> None:
+    """SQLite's own report on the damage, beside the backup, for whoever looks into it."""
+    with contextlib.suppress(OSError):
+        write_atomic(Path(f"{backup}.txt"), f"What SQLite found wrong with {backup.name}:\n{detail}\n".encode())
+
+
+def _replace_broken(path: Path, broken: _BrokenFile, now: datetime | None) -> HistoryOpen:
+    try:
+        backup, left_behind = _move_aside(path, now)
+    except OSError as error:
+        return _in_memory(
+            f"The history {path} cannot be read ({broken.plainly}) and could not be moved aside "
+            f"({reason(error)}); it was left as it is. {NOT_KEPT}"
+        )
+    _keep_note(backup, str(broken))
     notice = (
-        f"The history {path} could not be read ({why}). It was kept as {backup} and a new, empty history was started."
+        f"The history {path} could not be read ({broken.plainly}). "
+        f"It was kept as {backup} and a new, empty history was started."
     )
+    return _open_new(path, notice, left_behind, backup)
+
+
+def _open_new(path: Path, notice: str, left_behind: list[str], backup: Path) -> HistoryOpen:
+    """The history at ``path`` just put in place, told with ``notice``."""
     if left_behind:
         notice += f" Its {' and '.join(left_behind)} could not be moved with it."
     try:
         store = _open_file(path)
     except (sqlite3.Error, OSError, _BrokenFile, NewerSchemaError) as error:
-        opened = _in_memory(f"{notice} The new history cannot be written either ({reason(error)}). {NOT_KEPT}")
+        opened = _in_memory(f"{notice} The history cannot be written now ({reason(error)}). {NOT_KEPT}")
         opened.backup = backup
         return opened
     return HistoryOpen(store, [notice], backup)
