@@ -631,3 +631,25 @@ def test_reading_a_history_that_is_not_one_says_so_and_leaves_it(tmp_path):
     opened = open_history_store(path, for_reading=True)
     assert opened.store.sessions() == [] and "cannot be read" in opened.notices[0]
     assert path.read_bytes() == garbage and sorted(item.name for item in tmp_path.iterdir()) == ["history.sqlite3"]
+
+
+def test_a_lock_held_at_opening_does_not_keep_the_run_in_memory(tmp_path, monkeypatch):
+    """Another login in the middle of a write when kneetui starts: the writes wait for it, they are not lost."""
+    from kneetui.history import store as store_module
+
+    path = tmp_path / "history.sqlite3"
+    open_history_store(path).store.close()
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_SECONDS", 0.2)
+    try:
+        opened = open_history_store(path)
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    assert opened.notices == [] and opened.kept_on_disk
+    with opened.store as store:
+        session_id = store.start_session(start())
+        store.record_block(session_id, reps("wall-slides", 1, MORNING))
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM blocks").fetchone() == (1,)

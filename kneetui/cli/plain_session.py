@@ -27,6 +27,7 @@ from kneetui.engine.plan import PhaseKind
 from kneetui.engine.recording import SafetyAnswers
 from kneetui.engine.safety import CHOICE_LABELS, StartChoice
 from kneetui.engine.session import OutcomeKind, RunnerState, SessionRunner
+from kneetui.history.store import HistoryStore
 
 SAFETY_NOTICE = (
     "kneetui does not replace a professional. Stop and seek help if the pain gets worse, "
@@ -205,7 +206,12 @@ class PlainSession(PlainConsole):
 
     def _kept(self) -> str:
         blocks = len(self.runner.recorded_blocks)
-        return f"{blocks} block{'' if blocks == 1 else 's'} recorded."
+        done = f"{blocks} block{'' if blocks == 1 else 's'}"
+        recorder = self.runner.recorder
+        if isinstance(recorder, HistoryStore) and recorder.in_memory_only:
+            # Never "recorded" when nothing reached the disk: the person may count on it.
+            return f"{done} done, not saved: the history is kept in memory only."
+        return f"{done} recorded."
 
     # Countdowns and reps
 

@@ -756,9 +756,11 @@ def _open_file(path: Path) -> HistoryStore:
             raise sqlite3.OperationalError(f"cannot use write-ahead logging (journal mode {mode})")
         # FULL: a block is on disk, not just in the OS cache, when record_block returns.
         connection.execute("PRAGMA synchronous = FULL")
-        migrate(connection)
-        _check_writable(connection)
-        _replay_journals(connection, path)
+        if found < SCHEMA_VERSION:
+            # Only an upgrade needs the write lock now; a current history's writes wait for it as they come.
+            migrate(connection)
+        if _check_writable(connection):
+            _replay_journals(connection, path)
     except BaseException:
         connection.close()
         raise
@@ -782,8 +784,7 @@ def _use_write_ahead_log(connection: sqlite3.Connection) -> str:
         try:
             mode = str(connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]).lower()
         except sqlite3.OperationalError as error:
-            busy = getattr(error, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
-            if not busy or time.monotonic() > deadline:
+            if not _is_busy(error) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
         else:
@@ -791,15 +792,35 @@ def _use_write_ahead_log(connection: sqlite3.Connection) -> str:
     return mode
 
 
-def _check_writable(connection: sqlite3.Connection) -> None:
-    """Raise now, not at the first block, if the file only opened for reading."""
-    # BEGIN IMMEDIATE alone succeeds on a read-only WAL database; writing the
-    # header (rolled back) does not.
-    connection.execute("BEGIN IMMEDIATE")
+def _is_busy(error: sqlite3.Error) -> bool:
+    """Whether ``error`` says another connection holds the lock."""
+    return getattr(error, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
+def _check_writable(connection: sqlite3.Connection) -> bool:
+    """Raise now, not at the first block, if the file only opened for reading; False if another process
+    holds the write lock.
+
+    A file locked by another kneetui (a second login) is not waited for here: the writes wait for
+    it when they come, on the app's writer thread or within the busy timeout, so a lock held at
+    start-up does not make the whole run memory-only.
+    """
+    connection.execute("PRAGMA busy_timeout = 0")
+    try:
+        # BEGIN IMMEDIATE alone succeeds on a read-only WAL database; writing the
+        # header (rolled back) does not.
+        connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if _is_busy(error):
+            return False
+        raise
+    finally:
+        connection.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
     try:
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     finally:
         connection.execute("ROLLBACK")
+    return True
 
 
 def _rebuild(path: Path, target: sqlite3.Connection) -> None:

@@ -210,4 +210,5 @@ def test_plain_mode_says_at_once_when_the_history_stops_taking_writes(tmp_path):
     lines = out.getvalue().splitlines()
     said = next(index for index, line in enumerate(lines) if "kept in memory only" in line)
     assert said < next(index for index, line in enumerate(lines) if "10 of 10" in line), "said when it happened"
+    assert lines[-1].endswith("1 block done, not saved: the history is kept in memory only."), "the end is truthful"
     assert path.read_bytes() == before
