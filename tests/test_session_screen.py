@@ -377,3 +377,20 @@ async def test_a_screen_that_was_beneath_a_session_is_drawn_whole_again_after_it
         await pilot.press("e")
         await pilot.pause()
         assert app.export_screenshot() == library
+
+
+async def test_the_end_says_when_nothing_was_saved_and_only_then(make_app, tmp_path):
+    from kneetui.history.store import open_history_store
+
+    for history, says in ((HistoryStore.in_memory(), True), (open_history_store(tmp_path / "h.sqlite3").store, False)):
+        app = make_app(
+            settings=Settings(safety_acknowledged=True, get_ready_seconds=0), clock=FakeClock(), history=history
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            await start_single(pilot, "wall-slides")
+            await pilot.press("q", "y")
+            await pilot.pause()
+            await pilot.press("2", "enter")
+            await pilot.pause()
+            outcome = str(session(app).query_one("#outcome", Static).render())
+            assert ("Not saved: the history is kept in memory only" in outcome) is says, outcome

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kneetui.engine.clock import FakeClock
-from kneetui.history.store import HistoryStore
+from kneetui.history.store import open_history_store
 from kneetui.storage.config import Settings
 
 STILL = {"safety_acknowledged": True, "animations": False, "flash": False, "get_ready_seconds": 3}
@@ -26,7 +26,7 @@ SECTION_KEYS = {
 
 def still_app(make_app, *plugins, **settings):
     return make_app(
-        *plugins, settings=Settings(**{**STILL, **settings}), clock=FakeClock(), history=HistoryStore.in_memory()
+        *plugins, settings=Settings(**{**STILL, **settings}), clock=FakeClock(), history=open_history_store().store
     )
 
 

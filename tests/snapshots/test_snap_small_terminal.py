@@ -15,7 +15,7 @@ from kneetui.content.model import Dose, Program, ProgramStep
 from kneetui.engine.clock import FakeClock
 from kneetui.exchange.program_file import export_program
 from kneetui.exchange.user_programs import UserPrograms
-from kneetui.history.store import HistoryStore
+from kneetui.history.store import open_history_store
 from kneetui.storage.config import Settings
 
 SMALL = (40, 12)
@@ -98,7 +98,7 @@ SCENES: dict[str, Sequence[Step]] = {
 
 def still_app(make_app, **options):
     settings = Settings(**{**STILL, **options.pop("settings", {})})
-    return make_app(settings=settings, clock=FakeClock(), history=HistoryStore.in_memory(), **options)
+    return make_app(settings=settings, clock=FakeClock(), history=open_history_store().store, **options)
 
 
 async def play(pilot, steps: Sequence[Step]) -> None:

@@ -478,6 +478,9 @@ class SessionScreen(Screen[None]):
         recorded = None
         extra = [message] if message else []
         if runner is not None and runner.session_id is not None:
+            if self.app.history.in_memory_only:
+                # Never let the person count on a record that will be gone when kneetui closes.
+                extra.append("Not saved: the history is kept in memory only, and is lost when kneetui closes.")
             if self.app.history.writes_pending:
                 # Another login may hold the history's lock: show the outcome now, what was recorded once written.
                 extra.append("Saving to your history…")
