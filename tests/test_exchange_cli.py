@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from kneetui.content.model import Provenance
 from kneetui.engine.recording import BlockKind, BlockRecord, SafetyAnswers, SessionStart
 from kneetui.exchange.program_file import parse_program
+from kneetui.exchange.user_programs import as_own
 from kneetui.history.store import open_history_store
 from kneetui.plugin_host.loader import load_plugins
 from kneetui.storage import locations
@@ -44,11 +46,37 @@ def test_exporting_chronic_and_importing_it_back_needs_force(subprocess_env, tmp
     imported = kneetui("import", str(exported), "--force", env=subprocess_env)
     assert imported.returncode == 0, imported.stderr
     assert "(chronic, 6 exercises)" in imported.stdout
+    assert "It is used instead of the programme 'chronic' from the plug-in 'medial-knee'." in imported.stdout
     saved = locations.programs_dir() / "chronic.toml"
-    assert parse_program(saved.read_text(encoding="utf-8"), CATALOG) == CATALOG.program("chronic")
+    assert parse_program(saved.read_text(encoding="utf-8"), CATALOG) == as_own(CATALOG.program("chronic"))
+    exported_again = kneetui("export", "program", "chronic", env=subprocess_env)
+    assert 'provenance = "yours"' in exported_again.stdout, "the person's copy is the one used"
 
     again = kneetui("import", str(exported), env=subprocess_env)
     assert again.returncode == 1 and f"saved as {saved}" in again.stderr
+
+
+def test_kneetuis_programme_exported_renamed_and_imported_is_usable_as_yours(subprocess_env, tmp_path):
+    exported = tmp_path / "c.toml"
+    assert kneetui("export", "program", "chronic", "-o", str(exported), env=subprocess_env).returncode == 0
+    text = exported.read_text(encoding="utf-8")
+    assert 'provenance = "kneetui"' in text, "the file says where the programme came from"
+    exported.write_text(
+        text.replace('id = "chronic"', 'id = "mine"').replace(
+            'name = "Chronic pain: stretch and strengthen"', 'name = "Mine"'
+        ),
+        encoding="utf-8",
+    )
+
+    imported = kneetui("import", str(exported), env=subprocess_env)
+    assert imported.returncode == 0, imported.stderr
+    assert "Imported 'Mine' (mine, 6 exercises)" in imported.stdout
+
+    mine = kneetui("export", "program", "mine", env=subprocess_env)
+    assert mine.returncode == 0, mine.stderr
+    assert parse_program(mine.stdout, CATALOG).provenance is Provenance.YOURS
+    plugins = kneetui("plugins", env=subprocess_env)
+    assert "kneetui's reading" not in plugins.stdout + plugins.stderr
 
 
 def test_an_imported_programme_can_be_exported_by_its_id(subprocess_env, tmp_path):

@@ -151,6 +151,22 @@ async def test_a_built_programme_survives_export_delete_and_import_unchanged(mak
         assert app.catalog.program("my-knee-plan") == built == MY_KNEE_PLAN
 
 
+async def test_importing_kneetuis_own_programme_under_a_new_id_makes_it_yours(make_app, user_programs, tmp_path):
+    app = make_app(user_programs=user_programs)
+    chronic = app.catalog.program("chronic")
+    copy = tmp_path / "mine.toml"
+    copy.write_text(export_program(chronic).replace('id = "chronic"', 'id = "mine"'), encoding="utf-8")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r", "i")
+        await pilot.pause()
+        await type_path(pilot, copy)
+        assert isinstance(app.screen, ProgramsScreen)
+        mine = app.catalog.program("mine")
+        assert mine is not None and mine.provenance is Provenance.YOURS
+        assert app.screen.highlighted_id() == "mine"
+        assert "Imported" in notices(app)
+
+
 async def test_importing_a_broken_file_names_the_field_and_imports_nothing(make_app, user_programs, tmp_path):
     broken = tmp_path / "too-much.toml"
     broken.write_text(export_program(MY_KNEE_PLAN).replace("reps = 12", "reps = 20"), encoding="utf-8")

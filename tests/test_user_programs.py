@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from kneetui.content.model import Dose, Frequency, Program, ProgramStep
-from kneetui.exchange.program_file import export_program
-from kneetui.exchange.user_programs import ProgramExistsError, UserPrograms, kept_apart
+from kneetui.content.model import Advice, Dose, Frequency, Program, ProgramStep, Provenance
+from kneetui.exchange.program_file import ProgramFileError, export_program
+from kneetui.exchange.user_programs import ProgramExistsError, UserPrograms, as_own, kept_apart, unusable
 from kneetui.plugin_host.loader import load_plugins
 from kneetui.storage import locations
 
@@ -100,3 +100,40 @@ def test_a_programme_kept_apart_takes_the_first_free_id_and_name():
     kept = kept_apart(longest, {longest.id})
     assert (len(kept.id), len(kept.name)) == (64, 100)
     assert kept.id.endswith("-2") and kept.name.endswith(" (2)")
+
+
+KNEETUI_READING = replace(
+    PLAN,
+    provenance=Provenance.KNEETUI,
+    advice=(Advice("Start slowly."), Advice("Build up as tolerated.", Provenance.ARTICLE)),
+)
+
+
+def test_an_imported_programme_marked_as_kneetuis_reading_is_saved_as_yours_and_loads():
+    assert "only kneetui's own plug-ins may mark content as kneetui's reading" in unusable(KNEETUI_READING, CATALOG)
+    programs = UserPrograms()
+    saved, path = programs.save_imported(KNEETUI_READING, CATALOG)
+    assert path == locations.programs_dir() / "my-knee-plan.toml"
+    assert saved.provenance is Provenance.YOURS
+    assert [line.provenance for line in saved.advice] == [Provenance.YOURS, Provenance.ARTICLE]
+    assert unusable(saved, CATALOG) == ""
+    assert programs.load_all(CATALOG) == ([saved], [])
+    loaded = load_plugins(extra=[programs.candidate()])
+    assert loaded.catalog.program(PLAN.id) == saved
+    assert loaded.record("your-programmes").problems == []
+
+
+def test_a_programme_the_loader_would_refuse_is_not_imported_and_nothing_is_written():
+    wrong_dose = replace(PLAN, steps=(ProgramStep("adductor-squeeze", Dose(reps=30, sets=2)),))
+    programs = UserPrograms()
+    with pytest.raises(ProgramFileError, match="outside the range"):
+        programs.save_imported(wrong_dose, CATALOG)
+    assert programs.list() == []
+
+
+def test_a_file_saved_as_kneetuis_reading_before_imports_made_it_yours_still_loads(tmp_path):
+    programs = UserPrograms(tmp_path)
+    programs.save(KNEETUI_READING)
+    loaded = load_plugins(extra=[programs.candidate()])
+    assert loaded.catalog.program(PLAN.id) == as_own(KNEETUI_READING)
+    assert loaded.record("your-programmes").problems == []

@@ -70,7 +70,9 @@ def import_command(args: argparse.Namespace, loaded: LoadResult) -> int:
                 "use --force to replace it, or change the id in the file"
             )
     try:
-        saved = user_programs.save(program, overwrite=args.force)
+        program, saved = user_programs.save_imported(program, loaded.catalog, overwrite=args.force)
+    except ProgramFileError as error:
+        return fail(f"cannot import {source}: {error}")
     except ProgramExistsError as error:
         return fail(f"{error}")
     except OSError as error:

@@ -17,9 +17,9 @@ from typing import Any, NamedTuple
 
 from kneetui.api import Register, hookimpl
 from kneetui.content.catalog import Catalog
-from kneetui.content.model import Program
+from kneetui.content.model import Program, Provenance
 from kneetui.content.text import reason
-from kneetui.content.validation import ID_PATTERN
+from kneetui.content.validation import ID_PATTERN, ContentError, checked
 from kneetui.plugin_host.records import Origin, PluginRecord
 from kneetui.storage import locations
 from kneetui.storage.atomic import write_atomic
@@ -27,6 +27,34 @@ from kneetui.storage.atomic import write_atomic
 SUFFIX = ".toml"
 #: The plug-in name the person's own programmes are registered under, and their owner in the catalog.
 PLUGIN_NAME = "your-programmes"
+
+
+def as_own(program: Program) -> Program:
+    """``program`` as one of the person's own: what it marks as kneetui's reading is marked as theirs.
+
+    Only kneetui's own plug-ins speak for kneetui (the loader refuses the mark from anyone else), and a
+    file that passed through a person's hands may have changed since kneetui wrote it. The other marks
+    (the article's, a plug-in author's) stay as the file gives them.
+    """
+    if Provenance.KNEETUI not in program.provenances():
+        return program
+    advice = tuple(
+        replace(line, provenance=Provenance.YOURS) if line.provenance is Provenance.KNEETUI else line
+        for line in program.advice
+    )
+    provenance = Provenance.YOURS if program.provenance is Provenance.KNEETUI else program.provenance
+    return replace(program, provenance=provenance, advice=advice)
+
+
+def unusable(program: Program, catalog: Catalog) -> str:
+    """Why kneetui would not load ``program`` from the person's folder ('' when it would): the loader's checks."""
+    from kneetui.plugin_host.loader import kneetui_reading_problem, program_problem
+
+    try:
+        cleaned, provenances = checked(program, Program, PLUGIN_NAME)
+    except ContentError as error:
+        return str(error)
+    return kneetui_reading_problem("programs", cleaned.id, provenances, Origin.OWN) or program_problem(cleaned, catalog)
 
 
 def kept_apart(program: Program, taken_ids: Collection[str], taken_names: Collection[str] = ()) -> Program:
@@ -95,7 +123,8 @@ class UserPrograms:
         loaded = self.load_all(catalog)
         self.failures = loaded.failures
         for program in loaded.programs:
-            register(program)
+            # A file saved before imports were made the person's own may still say it is kneetui's reading.
+            register(as_own(program))
 
     def signature(self) -> object:
         """Changes whenever a programme file is added, removed or written (by kneetui or anyone else)."""
@@ -134,10 +163,29 @@ class UserPrograms:
         """
         from kneetui.exchange.program_file import export_program
 
-        path = self.path_for(program.id)
+        return self._write(program.id, export_program(program), overwrite)
+
+    def save_imported(self, program: Program, catalog: Catalog, overwrite: bool = False) -> tuple[Program, Path]:
+        """Save ``program`` :func:`as_own`, only if kneetui will load it back from the file; the programme and path.
+
+        The file's text is read back as kneetui reads the folder before anything is written, so
+        what is saved is always usable. Raises :class:`~kneetui.exchange.program_file.ProgramFileError`
+        when it would not be (nothing is written), and :class:`ProgramExistsError` as :meth:`save` does.
+        """
+        from kneetui.exchange.program_file import ProgramFileError, export_program, parse_program
+
+        own = as_own(program)
+        text = export_program(own)
+        problem = unusable(parse_program(text, catalog), catalog)
+        if problem:
+            raise ProgramFileError("", f"kneetui could not use it: {problem}")
+        return own, self._write(own.id, text, overwrite)
+
+    def _write(self, program_id: str, text: str, overwrite: bool) -> Path:
+        path = self.path_for(program_id)
         if path.exists() and not overwrite:
-            raise ProgramExistsError(program.id, path)
-        write_atomic(path, export_program(program).encode("utf-8"))
+            raise ProgramExistsError(program_id, path)
+        write_atomic(path, text.encode("utf-8"))
         return path
 
     def delete(self, program_id: str) -> bool:

@@ -389,18 +389,26 @@ def _collect(
                         f"{caller.name}: an item could not be checked: {one_line(error)}{at(location)}"
                     )
                     continue
-                if record.origin is not Origin.BUILT_IN and Provenance.KNEETUI in provenances:
-                    # The mark ◇ is kneetui speaking; another author's reading is theirs (Provenance.PLUGIN).
-                    record.problems.append(
-                        f"{kind} {cleaned.id!r}: only kneetui's own plug-ins may mark content as kneetui's reading; "
-                        f"use Provenance.PLUGIN for your own{at(location)}"
-                    )
+                misclaimed = kneetui_reading_problem(kind, cleaned.id, provenances, record.origin)
+                if misclaimed:
+                    record.problems.append(f"{misclaimed}{at(location)}")
                     continue
                 refused = catalog.add(kind, cleaned, record.name)
                 if refused:
                     record.problems.append(f"{refused}{at(location)}")
                 else:
                     record.contributions[kind] += 1
+
+
+def kneetui_reading_problem(kind: str, item_id: str, provenances: set[Provenance], origin: Origin) -> str:
+    """Why an item from a plug-in of ``origin`` may not state ``provenances`` ('' when it may)."""
+    if origin is not Origin.BUILT_IN and Provenance.KNEETUI in provenances:
+        # The mark ◇ is kneetui speaking; another author's reading is theirs (Provenance.PLUGIN).
+        return (
+            f"{kind} {item_id!r}: only kneetui's own plug-ins may mark content as kneetui's reading; "
+            "use Provenance.PLUGIN for your own"
+        )
+    return ""
 
 
 def _check_programs(catalog: Catalog, records: dict[str, PluginRecord]) -> None:

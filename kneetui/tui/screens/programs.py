@@ -339,7 +339,10 @@ class ProgramsScreen(SectionScreen):
                 return
             program = chosen
             try:
-                self.app.user_programs.save(program, overwrite=True)
+                program, _ = self.app.user_programs.save_imported(program, self.app.catalog, overwrite=True)
+            except ProgramFileError as error:
+                problem = Content.assemble(("Nothing was imported. ", "bold"), str(error))
+                continue
             except OSError as error:
                 problem = f"Cannot save the programme: {reason(error)}"
                 continue
