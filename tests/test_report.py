@@ -12,6 +12,7 @@ from history_samples import TODAY, at, chronic_doses, record_session
 
 from kneetui.engine.recording import BlockKind, BlockRecord, SafetyAnswers, SessionStart
 from kneetui.history.adherence import DayKind
+from kneetui.history.progression import suggest_dose
 from kneetui.history.report import build_report, report_for
 from kneetui.history.report_html import report_html
 from kneetui.history.store import HistoryStore, open_history_store
@@ -60,6 +61,37 @@ def test_the_report_gathers_adherence_pain_stops_and_safety_answers():
     assert report.safety.asked == 9 and report.safety.swollen == 1 and report.safety.continued_despite_advice == 1
     assert [exercise.name for exercise in report.exercises][:2] == ["Gentle cycling", "Sitting adductor stretch"]
     assert report.exercises[2].planned == "10–15 reps" and report.exercises[2].lately == "11 reps"
+
+
+def cut_short(store: HistoryStore, day: date, *blocks: BlockRecord) -> None:
+    """A session on ``day`` that recorded ``blocks`` and then ended."""
+    session_id = store.start_session(
+        SessionStart(at(day, 9), "chronic", ("gentle-cycling",), SafetyAnswers(2, False, False))
+    )
+    for block in blocks:
+        store.record_block(session_id, block)
+    store.finish_session(session_id, 2, at(day, 9) + 600)
+
+
+def test_the_dose_last_done_is_what_was_done_and_says_when_it_was_not_completed():
+    store = HistoryStore.in_memory()
+    record_session(store, TODAY - timedelta(days=2), chronic_doses(0), 2, 2)
+    start = at(TODAY, 9)
+    cut_short(
+        store,
+        TODAY,
+        BlockRecord("gentle-cycling", BlockKind.TIMED, 1, None, 600, 7, start, start + 7),
+        BlockRecord("sitting-adductor-stretch", BlockKind.HOLD, 1, "left", 15, 10, start + 10, start + 20),
+        BlockRecord("sitting-adductor-stretch", BlockKind.HOLD, 1, "right", 15, 2, start + 20, start + 22),
+    )
+    report = report_for(store, CATALOG, CHRONIC, TODAY)
+    lately = {exercise.exercise_id: exercise.lately for exercise in report.exercises}
+    assert lately["gentle-cycling"] == "not completed (7 s of 10 min)"
+    assert lately["sitting-adductor-stretch"] == "not completed (10 s of 15 s)"
+    assert lately["wall-slides"] == "10 reps", "a dose done in full is shown as it was done"
+    progress = suggest_dose(CATALOG.exercise("gentle-cycling"), store.sessions(), at(TODAY, 12))
+    assert "Not completed last time (7 s of 10 min)" in progress.reason, "the report agrees with Progress"
+    assert "not completed (7 s of 10 min)" in report_html(report)
 
 
 def test_a_period_reads_only_its_own_days_but_keeps_the_rhythm_from_before():

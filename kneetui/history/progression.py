@@ -24,7 +24,7 @@ screen, the builder and the tests all get the same answer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from itertools import pairwise
@@ -248,7 +248,11 @@ def suggest_dose(
 
 def _what_was_done(session: RecordedSession, exercise: Exercise) -> str:
     """What was done of a session's blocks, e.g. '8 s of 10 min' or '2 of 10 reps'."""
-    blocks = session.blocks_of(exercise.id)
+    return what_was_done(session.blocks_of(exercise.id))
+
+
+def what_was_done(blocks: Sequence[BlockRecord]) -> str:
+    """What was done of one exercise's blocks in a session: the first one cut short, e.g. '8 s of 10 min'."""
     short = next((block for block in blocks if block.done < block.planned), None)
     if short is None:
         return f"{len(blocks)} block{'' if len(blocks) == 1 else 's'} done"

@@ -12,15 +12,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from kneetui.content.catalog import Catalog
-from kneetui.content.model import Frequency, Program
+from kneetui.content.model import Exercise, Frequency, Program
 from kneetui.history.adherence import LOOKBACK_DAYS, DayKind, DayMark, SessionHistory, plan_days, stopped_for_pain
 from kneetui.history.days import local_day
+from kneetui.history.progression import completed_dose, was_completed, what_was_done
 from kneetui.history.records import RecordedSession, dose_of_blocks
 
 
 @dataclass(frozen=True)
 class PlannedExercise:
-    """One step of the programme: the dose it asks for, and the dose last done in the period."""
+    """One step of the programme: the dose it asks for, and what was last done of it in the period."""
 
     exercise_id: str
     name: str
@@ -107,6 +108,21 @@ def _stop(session: RecordedSession, names: dict[str, str]) -> Stop:
     )
 
 
+def _last_done(session: RecordedSession, exercise_id: str, exercise: Exercise | None) -> str:
+    """What was done of an exercise in ``session``, read as the Progress screen reads it.
+
+    The dose completed ('11 reps'), or 'not completed (7 s of 10 min)' when a block was cut short.
+    """
+    blocks = session.blocks_of(exercise_id)
+    if exercise is not None:
+        completed = completed_dose(blocks, exercise.dosage.per) if was_completed(session, exercise) else None
+    else:  # its plug-in is gone: every block done in full is all that can be told
+        completed = dose_of_blocks(blocks) if all(block.done >= block.planned for block in blocks) else None
+    if completed is None:
+        return f"not completed ({what_was_done(blocks)})"
+    return completed.describe()
+
+
 def build_report(
     sessions: Sequence[RecordedSession],
     catalog: Catalog,
@@ -135,14 +151,13 @@ def build_report(
     for step in program.steps if program is not None else ():
         exercise = catalog.exercise(step.exercise_id)
         dose = step.dose.describe() if step.dose else exercise.dosage.describe() if exercise else "not known"
-        done = [session.blocks_of(step.exercise_id) for session in inside if session.blocks_of(step.exercise_id)]
-        lately = dose_of_blocks(done[-1]) if done else None
+        done = [session for session in inside if session.blocks_of(step.exercise_id)]
         planned.append(
             PlannedExercise(
                 step.exercise_id,
                 names.get(step.exercise_id, step.exercise_id),
                 dose,
-                lately.describe() if lately else None,
+                _last_done(done[-1], step.exercise_id, exercise) if done else None,
             )
         )
     pain_by_exercise: dict[str, list[PainReading]] = defaultdict(list)
