@@ -165,8 +165,17 @@ def test_report_command_writes_the_page_and_never_overwrites_without_force(subpr
 def test_report_command_checks_its_dates(subprocess_env):
     backwards = kneetui("report", "--from", "2026-03-10", "--to", "2026-03-01", env=subprocess_env)
     assert backwards.returncode == 1 and "is after --to" in backwards.stderr
+    future = kneetui("report", "--from", "2999-12-31", env=subprocess_env)
+    assert future.returncode == 1 and "--from 2999-12-31 is after today" in future.stderr
     wrong = kneetui("report", "--from", "10/03/2026", env=subprocess_env)
     assert wrong.returncode == 2 and "is not a date like 2026-03-15" in wrong.stderr
+    for option, day in (("--from", "0001-01-01"), ("--to", "9999-12-31"), ("--from", "1969-12-31")):
+        outside = kneetui("report", option, day, env=subprocess_env)
+        assert outside.returncode == 2, outside.stderr
+        assert outside.stderr.splitlines()[-1] == (
+            f"kneetui report: error: argument {option}: {day} is not a day a report can cover "
+            "(1970-01-01 to 2999-12-31)"
+        )
     printed = kneetui("report", "--from", "2026-03-01", "--to", "2026-03-10", env=subprocess_env)
     assert printed.returncode == 0 and "Sun 1 Mar 2026 to Tue 10 Mar 2026" in printed.stdout
     assert not locations.history_file().exists(), "reading the report must not create a history"

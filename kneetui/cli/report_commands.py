@@ -14,18 +14,28 @@ from kneetui.history.report_html import report_html
 from kneetui.plugin_host.loader import LoadResult
 from kneetui.storage.config import load_settings
 
+#: The days a report can cover: nothing is recorded before 1970, and a period reaching the end of the
+#: calendar cannot be laid out (the plan and the weeks around it run past 9999-12-31).
+EARLIEST_DAY = date(1970, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
+
 
 def iso_day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-03-15") from None
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise argparse.ArgumentTypeError(f"{text} is not a day a report can cover ({EARLIEST_DAY} to {LATEST_DAY})")
+    return day
 
 
 def report_command(args: argparse.Namespace, loaded: LoadResult) -> int:
     today = date.today()
     if args.start and args.end and args.start > args.end:
         return fail(f"--from {args.start} is after --to {args.end}")
+    if args.start and not args.end and args.start > today:
+        return fail(f"--from {args.start} is after today ({today}), where the report ends unless --to says otherwise")
     user_program_failures(loaded)
     programs = {program.id: program for program in loaded.catalog.programs}
     chosen = load_settings().settings.program
