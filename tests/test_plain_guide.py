@@ -296,3 +296,25 @@ def test_the_pain_rule_follows_the_setting_a_physiotherapist_allowed(loaded):
     beyond = guide(loaded, CALM + "5\n", "acute", "--plain", "--get-ready", "0")
     assert beyond.code == 1
     assert beyond.recorder.stops == [(1, "pain rose from 3 to 5 after Gentle cycling")]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ("--get-ready", "1e12"),
+            "argument --get-ready: '1e12': give --get-ready a whole number of seconds from 0 to 60",
+        ),
+        (("--get-ready", "61"), "argument --get-ready: '61': give --get-ready a whole number of seconds from 0 to 60"),
+        (("--rest", "-1"), "argument --rest: '-1': give --rest a whole number of seconds from 0 to 600"),
+        (("--tempo", "fast"), "argument --tempo: 'fast': give --tempo in seconds per rep, from 0.5 to 60"),
+        (("--tempo", "nan"), "argument --tempo: 'nan': give --tempo in seconds per rep, from 0.5 to 60"),
+    ],
+)
+def test_a_wrong_number_of_seconds_names_the_option_and_its_range(capsys, argv, message):
+    with pytest.raises(SystemExit) as exited:
+        build_parser().parse_args(["guide", "--plain", *argv])
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert error.splitlines()[-1] == f"kneetui guide: error: {message}"
+    assert "_seconds" not in error and "_tempo" not in error

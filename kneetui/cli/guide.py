@@ -190,17 +190,28 @@ def guide(args: argparse.Namespace, loaded: LoadResult) -> int:
     return run_guide(args, loaded)
 
 
-def _seconds(text: str) -> int:
-    value = int(text)
-    if not 0 <= value <= 600:
-        raise argparse.ArgumentTypeError("give a whole number of seconds from 0 to 600")
-    return value
+def _whole_seconds(option: str, most: int) -> Callable[[str], int]:
+    """The argument type of ``option``: whole seconds from 0 to ``most``, as its setting allows."""
+
+    def seconds(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = -1
+        if not 0 <= value <= most:
+            raise argparse.ArgumentTypeError(f"{text!r}: give {option} a whole number of seconds from 0 to {most}")
+        return value
+
+    return seconds
 
 
 def _tempo(text: str) -> float:
-    value = float(text)
-    if not 0.5 <= value <= 60:
-        raise argparse.ArgumentTypeError("give seconds per rep from 0.5 to 60")
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0.5 <= value <= 60:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text!r}: give --tempo in seconds per rep, from 0.5 to 60")
     return value
 
 
@@ -216,10 +227,18 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--no-bell", action="store_true", help="do not ring the terminal bell at each change")
     parser.add_argument("--speak", action="store_true", help="also speak each cue with espeak-ng, if installed")
     parser.add_argument(
-        "--get-ready", type=_seconds, metavar="SECONDS", help="seconds to get ready (overrides Settings)"
+        "--get-ready",
+        type=_whole_seconds("--get-ready", 60),
+        metavar="SECONDS",
+        help="seconds to get ready, 0 to 60 (overrides Settings)",
     )
     parser.add_argument(
-        "--rest", type=_seconds, metavar="SECONDS", help="seconds of rest between sets (overrides Settings)"
+        "--rest",
+        type=_whole_seconds("--rest", 600),
+        metavar="SECONDS",
+        help="seconds of rest between sets, 0 to 600 (overrides Settings)",
     )
-    parser.add_argument("--tempo", type=_tempo, metavar="SECONDS", help="pace reps: one every SECONDS, counted for you")
+    parser.add_argument(
+        "--tempo", type=_tempo, metavar="SECONDS", help="pace reps: one every SECONDS (0.5 to 60), counted for you"
+    )
     parser.set_defaults(run=guide)
