@@ -142,6 +142,17 @@ def test_export_to_a_file_refuses_to_overwrite_without_force(subprocess_env, tmp
     assert [path.name for path in tmp_path.iterdir()] == ["out.toml"]  # no temporary file left
 
 
+def test_export_into_a_folder_that_does_not_exist_is_refused_and_makes_no_folder(subprocess_env, tmp_path):
+    target = tmp_path / "nonexistent" / "dir" / "x.toml"
+    refused = kneetui("export", "program", "acute", "-o", str(target), env=subprocess_env)
+    assert refused.returncode == 1
+    assert refused.stderr == (f"kneetui: there is no folder {target.parent}; give a file in a folder that exists\n")
+    assert not (tmp_path / "nonexistent").exists()
+    report = kneetui("report", "-o", str(tmp_path / "typo" / "report.html"), env=subprocess_env)
+    assert report.returncode == 1 and "there is no folder" in report.stderr
+    assert not (tmp_path / "typo").exists()
+
+
 def test_exporting_an_unknown_programme_lists_the_known_ones(subprocess_env):
     result = kneetui("export", "program", "nope", env=subprocess_env)
     assert result.returncode == 1

@@ -24,9 +24,15 @@ def write_output(target: Path, data: bytes, force: bool, example_name: str) -> s
 
     ``example_name`` is the file name suggested when ``target`` is a folder.
     """
-    if target.is_dir():
+    try:
+        is_folder, exists, in_a_folder = target.is_dir(), target.exists(), target.parent.is_dir()
+    except OSError as error:  # a name too long, a folder that cannot be read
+        return f"cannot write {target}: {reason(error)}"
+    if not in_a_folder:  # no folder is made for a typed path: a typo would make one
+        return f"there is no folder {target.parent}; give a file in a folder that exists"
+    if is_folder:
         return f"{target} is a folder; give a file name, e.g. {target / example_name}"
-    if target.exists() and not force:
+    if exists and not force:
         return f"{target} already exists; use --force to replace it"
     try:
         write_atomic(target, data)
