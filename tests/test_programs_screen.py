@@ -167,6 +167,34 @@ async def test_importing_kneetuis_own_programme_under_a_new_id_makes_it_yours(ma
         assert "Imported" in notices(app)
 
 
+async def test_a_file_name_typed_alone_is_exported_to_and_imported_from_the_home_folder(
+    make_app, user_programs, isolated_home, tmp_path, monkeypatch
+):
+    elsewhere = tmp_path / "started-here"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    app = make_app(user_programs=user_programs)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("r")
+        await pilot.pause()
+        app.screen.query_one("#programs", OptionList).highlighted = 0  # acute
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press(*"mine2.toml", "enter")
+        await pilot.pause()
+        assert (isolated_home / "mine2.toml").is_file(), "as the ~/ the prompt offers"
+        assert list(elsewhere.iterdir()) == []
+
+        copy = (isolated_home / "mine2.toml").read_text(encoding="utf-8").replace('id = "acute"', 'id = "mine2"')
+        (isolated_home / "mine2.toml").write_text(copy, encoding="utf-8")
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*"mine2.toml", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ProgramsScreen)
+        assert app.catalog.program("mine2") is not None
+
+
 async def test_importing_a_broken_file_names_the_field_and_imports_nothing(make_app, user_programs, tmp_path):
     broken = tmp_path / "too-much.toml"
     broken.write_text(export_program(MY_KNEE_PLAN).replace("reps = 12", "reps = 20"), encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -10,11 +11,18 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Static
 
+from kneetui.served import served_home
 from kneetui.tui.screens.dialog import Dialog
 
 
 class PathPromptScreen(Dialog[Path | None]):
-    """Dismisses with the path typed (``~`` expanded) on Enter, or None on Escape."""
+    """Dismisses with the path typed (``~`` expanded) on Enter, or None on Escape.
+
+    A relative path starts at the home folder, as the ``~/`` the prompt offers does: the
+    person's working folder is wherever kneetui happened to be started, and a name typed over
+    the offered ``~/`` should not land there. When served, it is left relative:
+    :func:`kneetui.served.confine` starts it at the patient's own folder.
+    """
 
     DEFAULT_CSS = """
     PathPromptScreen > Vertical { width: 72; }
@@ -50,6 +58,9 @@ class PathPromptScreen(Dialog[Path | None]):
             # "~name" for a user this system does not know.
             self.show_problem(f"There is no home folder {text.split('/')[0]}; give a path such as ~/file.toml")
             return
+        if not path.is_absolute() and served_home() is None:
+            with contextlib.suppress(RuntimeError):  # no home folder at all: the working folder is all there is
+                path = Path.home() / path
         self.dismiss(path)
 
     def show_problem(self, problem: str) -> None:
