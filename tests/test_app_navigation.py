@@ -211,6 +211,42 @@ async def test_a_settings_change_is_saved_at_once(make_app):
         assert load_settings().settings.rest_seconds == 99
 
 
+async def test_a_number_field_left_blank_goes_back_to_what_was_saved_and_says_so(make_app):
+    app = make_app(settings=Settings(safety_acknowledged=True, rest_seconds=45))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        rest = app.screen.query_one("#rest_seconds", Input)
+        rest.focus()
+        await pilot.press("end", "backspace", "backspace")
+        await pilot.pause()
+        note = app.screen.query_one("#rest_seconds-note", Static)
+        assert note.display and "Not saved: give a whole number from 0 to 600" in str(note.render())
+        await pilot.press("tab")
+        await pilot.pause()
+        assert rest.value == "45" and load_settings().settings.rest_seconds == 45 == app.settings.rest_seconds
+        assert "A blank field was not saved; it is 45 again." in str(note.render())
+
+        rest.focus()
+        await pilot.press("end", "backspace", "backspace", *"60")
+        await pilot.pause()
+        assert load_settings().settings.rest_seconds == 60 and not note.display
+
+
+async def test_leaving_settings_with_a_blank_number_keeps_what_was_there_before(make_app):
+    app = make_app(settings=Settings(safety_acknowledged=True, rest_seconds=45))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("o")
+        await pilot.pause()
+        app.screen.query_one("#rest_seconds", Input).focus()
+        await pilot.press("end", "backspace", "backspace", "escape")
+        await pilot.pause()
+        assert load_settings().settings.rest_seconds == 45 == app.settings.rest_seconds
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.screen.query_one("#rest_seconds", Input).value == "45"
+
+
 @pytest.mark.parametrize("size", [(40, 12), (60, 20), (20, 8)])
 async def test_every_screen_opens_and_closes_in_small_terminals(make_app, size):
     app = make_app()

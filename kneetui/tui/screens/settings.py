@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.validation import Integer
@@ -25,6 +26,8 @@ NUMBERS = (
     ("get_ready_seconds", "Get-ready seconds", 0, 60),
     ("rest_seconds", "Rest between sets (seconds)", 0, 600),
 )
+#: The lowest and highest value of each number setting, by setting.
+LIMITS = {name: (low, high) for name, _, low, high in NUMBERS}
 #: The pain rule: 0 is the article's; a wider tolerance only on a physiotherapist's word.
 TOLERANCE_CHOICES = [
     ("0: any rise stops (the article's rule)", 0),
@@ -38,7 +41,8 @@ TOLERANCE_NOTE = (
 
 
 class SettingsScreen(SectionScreen):
-    """Each change is validated and saved at once; a bad number is never saved."""
+    """Each change is validated and saved at once; a bad number is never saved, and a number field left blank
+    or out of range goes back to the value it had, so what it shows is what is saved."""
 
     SECTION_TITLE = "Settings"
     # Below 60 columns each label sits above its field, so every value stays readable.
@@ -53,7 +57,12 @@ class SettingsScreen(SectionScreen):
     SettingsScreen.-narrow .setting Label { width: 1fr; padding: 1 0 0 0; }
     SettingsScreen.-narrow .setting Select { width: 1fr; }
     SettingsScreen #tolerance-note { color: $text-muted; padding: 0 1 1 0; }
+    SettingsScreen .number-note { color: $warning; display: none; }
+    SettingsScreen .number-note.-shown { display: block; }
     """
+
+    #: Each number setting as it was saved when its field last took focus: what an unusable entry goes back to.
+    before_edit: dict[str, int]
 
     def compose_body(self) -> ComposeResult:
         settings = self.app.settings
@@ -82,9 +91,11 @@ class SettingsScreen(SectionScreen):
                         validators=[Integer(minimum=low, maximum=high)],
                         id=name,
                     )
+                yield Static("", id=f"{name}-note", classes="number-note", markup=False)
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.before_edit = {}
         self.query_one("#theme").focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
@@ -106,8 +117,49 @@ class SettingsScreen(SectionScreen):
         if event.checkbox.id == "animations":
             self.app.apply_animation_setting()
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        name = event.widget.id
+        if isinstance(event.widget, Input) and name in LIMITS:
+            self.before_edit[name] = getattr(self.app.settings, name)
+
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.validation_result is None or not event.validation_result.is_valid:
+        name = str(event.input.id)
+        if name not in LIMITS:
             return
-        setattr(self.app.settings, str(event.input.id), int(event.value))
+        if event.validation_result is None or not event.validation_result.is_valid:
+            low, high = LIMITS[name]
+            saved = getattr(self.app.settings, name)
+            self.show_note(name, f"Not saved: give a whole number from {low} to {high}. Saved now: {saved}.")
+            return
+        self.show_note(name, "")
+        setattr(self.app.settings, name, int(event.value))
         self.app.save_settings()
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        if event.input.id in LIMITS:
+            self.put_back_if_unusable(event.input)
+
+    def on_screen_suspend(self) -> None:
+        # Leaving the screen (Escape) blurs nothing: settle the field being typed in here.
+        for name in LIMITS:
+            self.put_back_if_unusable(self.query_one(f"#{name}", Input))
+
+    def put_back_if_unusable(self, field: Input) -> None:
+        """A field left blank or out of range goes back to what it was, so it always shows what is saved."""
+        result = field.validate(field.value)
+        if result is None or result.is_valid:
+            return
+        name = str(field.id)
+        kept = self.before_edit.get(name, getattr(self.app.settings, name))
+        if getattr(self.app.settings, name) != kept:  # a number typed on the way there was saved
+            setattr(self.app.settings, name, kept)
+            self.app.save_settings()
+        typed = repr(field.value) if field.value.strip() else "A blank field"
+        with field.prevent(Input.Changed):
+            field.value = str(kept)
+        self.show_note(name, f"{typed} was not saved; it is {kept} again.")
+
+    def show_note(self, name: str, note: str) -> None:
+        shown = self.query_one(f"#{name}-note", Static)
+        shown.update(note)
+        shown.set_class(bool(note), "-shown")
