@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from kneetui.storage import locations
 from kneetui.storage.config import Settings, load_settings, save_settings
 
@@ -49,7 +52,7 @@ def test_values_of_the_wrong_type_fall_back_one_by_one():
     assert loaded.settings.theme == "kneetui-light"
     assert loaded.settings.bell is True
     assert loaded.settings.rest_seconds == 30
-    assert len(loaded.notices) == 3
+    assert len([notice for notice in loaded.notices if "is not valid" in notice]) == 3
 
 
 def test_a_config_that_is_a_directory_is_reported_not_raised():
@@ -87,3 +90,51 @@ async def test_the_app_tells_once_and_drops_the_old_threshold_from_the_file(make
         await pilot.pause()
     again = load_settings()
     assert not again.outdated and again.notices == []
+
+
+WRONG_TYPES = 'theme = "kneetui-light"\nrest_seconds = "long"\n'
+
+
+def test_a_config_with_values_it_could_not_use_is_kept_aside_the_first_time_it_is_rewritten():
+    path = locations.config_file()
+    path.parent.mkdir(parents=True)
+    path.write_text(WRONG_TYPES, encoding="utf-8")
+    loaded = load_settings()
+    assert loaded.notices[-1] == (
+        f"The settings file {path} is left as it is until a setting is saved; it is then kept beside it as "
+        "config.toml.broken-<date>-<time>."
+    )
+    assert path.read_text(encoding="utf-8") == WRONG_TYPES, "reading changes nothing"
+
+    loaded.settings.bell = False
+    kept = save_settings(loaded.settings)
+    assert kept is not None and kept.parent == path.parent and kept.name.startswith("config.toml.broken-")
+    assert kept.read_text(encoding="utf-8") == WRONG_TYPES
+    again = load_settings()
+    assert again.notices == [] and again.settings.bell is False and again.settings.theme == "kneetui-light"
+
+    assert save_settings(again.settings) is None, "a file kneetui wrote itself is simply replaced"
+    assert list(path.parent.glob("config.toml.broken-*")) == [kept]
+
+
+def test_a_file_of_usable_settings_is_replaced_without_a_backup():
+    save_settings(Settings(rest_seconds=45))
+    assert save_settings(Settings(rest_seconds=50)) is None
+    assert [path.name for path in locations.config_dir().iterdir()] == ["config.toml"]
+
+
+def test_the_command_that_rewrites_the_config_says_where_the_old_one_is(subprocess_env):
+    path = locations.config_file()
+    path.parent.mkdir(parents=True)
+    path.write_text(WRONG_TYPES, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "kneetui", "plugins", "disable", "medial-knee"],
+        capture_output=True,
+        text=True,
+        env=subprocess_env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    [kept] = path.parent.glob("config.toml.broken-*")
+    assert f"it was kept as {kept}" in result.stderr
+    assert kept.read_text(encoding="utf-8") == WRONG_TYPES

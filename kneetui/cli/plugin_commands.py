@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 
 from kneetui.cli import doctor, listing
@@ -26,9 +27,11 @@ def set_enabled(args: argparse.Namespace, loaded: LoadResult) -> int:
         disabled.append(args.name)
     settings.disabled_plugins = disabled
     try:
-        save_settings(settings)
+        kept = save_settings(settings)
     except OSError as error:
         return fail(f"cannot save the settings: {reason(error)}")
+    if kept is not None:
+        print(f"kneetui: the settings file had values kneetui could not use; it was kept as {kept}", file=sys.stderr)
     print(f"{args.name}: {args.plugin_action}d. It takes effect the next time kneetui starts.")
     return 0
 

@@ -1,7 +1,8 @@
 """The user's settings, kept as TOML in the user config dir.
 
 A file that cannot be read is moved aside to a timestamped backup and the app
-starts with defaults; a value of the wrong type falls back to its default. In
+starts with defaults; a value of the wrong type falls back to its default, and the
+file is moved aside the same way the first time the settings are saved over it. In
 both cases a notice says what happened, and nothing is overwritten silently.
 """
 
@@ -67,8 +68,8 @@ class LoadedSettings:
     outdated: bool = False
 
 
-def _coerce(raw: dict[str, Any], notices: list[str]) -> Settings:
-    """The settings in ``raw``; a value that does not fit falls back to its default, with a notice."""
+def _coerced(raw: dict[str, Any], notices: list[str]) -> tuple[Settings, list[str]]:
+    """The settings in ``raw`` and the names of the values that did not fit (each falls back, with a notice)."""
     known = {spec.name for spec in dataclasses.fields(Settings)}
     values = {name: value for name, value in raw.items() if name in known}
     defaults = Settings()
@@ -78,15 +79,17 @@ def _coerce(raw: dict[str, Any], notices: list[str]) -> Settings:
             "as the source article advises. If your physiotherapist allows a small rise, set it under "
             "Settings (o)."
         )
+    dropped: list[str] = []
     # Each pass drops the one value the schema named; a file has only so many keys.
     while True:
         try:
-            return convert(values, Settings)
+            return convert(values, Settings), dropped
         except SchemaError as error:
             name = error.field.split(".")[0].split("[")[0]
             if name not in values:
                 raise
             notices.append(f"Setting {name!r} = {values.pop(name)!r} is not valid; using {getattr(defaults, name)!r}.")
+            dropped.append(name)
 
 
 def _read(path: Path) -> str:
@@ -124,8 +127,32 @@ def load_settings(path: Path | None = None) -> LoadedSettings:
                 f"The settings file {path} cannot be {verb} ({why}); it was kept as {backup}. Using defaults."
             )
         return LoadedSettings(Settings(), notices)
-    return LoadedSettings(_coerce(raw, notices), notices, outdated="pain_rise_to_stop" in raw)
+    settings, dropped = _coerced(raw, notices)
+    if dropped:
+        notices.append(
+            f"The settings file {path} is left as it is until a setting is saved; it is then kept beside it as "
+            f"{path.name}.broken-<date>-<time>."
+        )
+    return LoadedSettings(settings, notices, outdated="pain_rise_to_stop" in raw)
 
 
-def save_settings(settings: Settings, path: Path | None = None) -> None:
-    write_atomic(path or locations.config_file(), settings.to_toml())
+def save_settings(settings: Settings, path: Path | None = None) -> Path | None:
+    """Write ``settings``; the path of the old file when it held values kneetui could not use and was kept aside.
+
+    Raises OSError when the file cannot be written, or cannot be kept aside when it has to be.
+    """
+    path = path or locations.config_file()
+    backup = keep_aside(path) if _holds_unusable_values(path) else None
+    write_atomic(path, settings.to_toml())
+    return backup
+
+
+def _holds_unusable_values(path: Path) -> bool:
+    """Whether the file at ``path`` holds what saving would lose: a value that does not fit, or text unreadable."""
+    try:
+        raw = tomllib.loads(_read(path))
+    except FileNotFoundError:
+        return False
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+        return True  # made unreadable since it was loaded: kept, never replaced
+    return bool(_coerced(raw, [])[1])
