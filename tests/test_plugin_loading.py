@@ -180,6 +180,7 @@ def test_a_plugin_added_later_is_registered_and_its_content_collected_once():
     assert record.problems == ["programme 'lost': field 'steps[0].exercise_id': unknown exercise 'no-such-exercise'"]
     assert record.status is Status.PROBLEMS
     assert result.record("medial-knee").contributions["programs"] == 1, "its acute is the one replaced"
+    assert result.record("medial-knee").problems == [], "a programme the person replaced is not the plug-in's fault"
 
 
 def test_collecting_programmes_again_follows_the_persons_changes_and_counts_afresh():

@@ -393,6 +393,9 @@ def _collect(
                 if misclaimed:
                     record.problems.append(f"{misclaimed}{at(location)}")
                     continue
+                taken_by = records.get(catalog.owner_of(kind, cleaned.id))
+                if taken_by is not None and taken_by.origin is Origin.OWN and record.origin is not Origin.OWN:
+                    continue  # the person's own programme of this id replaces it, as they chose: not a fault
                 refused = catalog.add(kind, cleaned, record.name)
                 if refused:
                     record.problems.append(f"{refused}{at(location)}")
