@@ -26,6 +26,7 @@ from kneetui.serve.audit import AuditLog
 from kneetui.serve.clinic import SESSIONS_FILE, SessionBoard, read_sessions
 from kneetui.serve.host_key import load_or_create_host_key
 from kneetui.serve.ssh_server import (
+    MAX_AUTH_FAILURES,
     KneeSSHService,
     SshServeOptions,
     check_paths,
@@ -247,6 +248,23 @@ async def test_a_key_not_listed_for_the_name_is_refused_and_audited_as_such(serv
         f"user=anna key={fingerprint} reason=key-not-listed",
         f"user=nobody key={fingerprint} reason=no-such-patient",
     ]
+
+
+async def test_a_connection_offering_key_after_key_is_closed_after_six_with_one_line_saying_so(served):
+    strangers = [asyncssh.generate_private_key("ssh-ed25519") for _ in range(20)]
+    with pytest.raises((asyncssh.PermissionDenied, asyncssh.DisconnectError)):
+        await connect_as("127.0.0.1", served.service.port, "anna", [*strangers, served.keys["anna"]])
+    lines = await served.audit_until("auth-too-many")
+    failed = [line.split(" ", 3)[3] for line in lines if line.startswith("auth-failed ")]
+    assert failed == [
+        f"user=anna key={key.get_fingerprint('sha256')} reason=key-not-listed" for key in strangers[:MAX_AUTH_FAILURES]
+    ]
+    assert MAX_AUTH_FAILURES == 6
+    assert [line.split(" ", 3)[3] for line in lines if line.startswith("auth-too-many ")] == ["user=anna limit=6"]
+    async with asyncio.timeout(WAIT):
+        while served.service._waiting:
+            await asyncio.sleep(0.01)
+    assert not any(line.startswith(("login ", "abandoned ")) for line in served.audit())
 
 
 async def test_a_window_over_the_limits_is_capped_said_and_audited(served):

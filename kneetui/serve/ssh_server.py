@@ -54,6 +54,8 @@ TERMINAL_TYPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
 #: Refused paths one session may add to the audit log; more are counted in one line at its end.
 MAX_REFUSAL_LINES = 50
 REFUSAL_PURPOSES = ("export", "import", "report", "path")
+#: Keys one connection may offer that are not listed before it is closed (OpenSSH's MaxAuthTries).
+MAX_AUTH_FAILURES = 6
 #: The interpreter runs isolated (-I): no current folder, PYTHON* variables or user site on sys.path.
 APP_COMMAND = (sys.executable, "-I", "-m", "kneetui")
 
@@ -206,7 +208,12 @@ class PatientConnection(asyncssh.SSHServer):
         return True
 
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
-        """Called only for a key the name's keys file does not list: a failed attempt."""
+        """Called only for a key the name's keys file does not list: a failed attempt.
+
+        After MAX_AUTH_FAILURES the connection is closed, so one connection cannot fill the audit log.
+        """
+        if self.failed_attempts >= MAX_AUTH_FAILURES:
+            return False
         self.failed_attempts += 1
         reason = "key-not-listed" if self._keys_problem is None else "no-such-patient"
         self.audit.event(
@@ -217,6 +224,9 @@ class PatientConnection(asyncssh.SSHServer):
             key=key.get_fingerprint("sha256"),
             reason=reason,
         )
+        if self.failed_attempts == MAX_AUTH_FAILURES:
+            self.audit.event("auth-too-many", self.host, self.port, user=client_text(username), limit=MAX_AUTH_FAILURES)
+            self.conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "Too many authentication failures.")
         return False
 
     def password_auth_supported(self) -> bool:
