@@ -386,6 +386,7 @@ def test_sftp_and_scp_are_refused(server, tmp_path):
         sftp = server.run_ssh(key, "hugo", "-s", remote=("sftp",))
     assert sftp.returncode != 0
     assert "subsystem request failed" in sftp.stderr
+    server.audit_shows("refused ", "user=hugo asked=subsystem name=sftp")
     if Path("/usr/bin/scp").exists():
         scp = subprocess.run(
             ["/usr/bin/scp", "-O", *options, "hugo@127.0.0.1:/etc/passwd", str(tmp_path / "copied")],
@@ -402,6 +403,10 @@ def test_port_forwarding_is_refused(server, forwarding):
     result = server.run_ssh(key, "ines", "-o", "ExitOnForwardFailure=yes", *forwarding)
     assert result.returncode == 255
     assert re.search(r"open failed|forwarding failed", result.stderr), result.stderr
+    if forwarding[0] == "-W":
+        server.audit_shows("refused ", 'user=ines asked=port-forward to="127.0.0.1:22"')
+    else:
+        server.audit_shows("refused ", 'user=ines asked=remote-port-forward listen="localhost:0"')
 
 
 @needs_ssh

@@ -27,6 +27,7 @@ from kneetui.serve.clinic import SESSIONS_FILE, SessionBoard, read_sessions
 from kneetui.serve.host_key import load_or_create_host_key
 from kneetui.serve.ssh_server import (
     MAX_AUTH_FAILURES,
+    MAX_REFUSALS,
     KneeSSHService,
     SshServeOptions,
     check_paths,
@@ -564,6 +565,53 @@ async def test_no_forwarding_of_any_kind_is_allowed(served, tmp_path):
         await read_until(process, b"user=anna")
         process.stdin.write(b"0\r")
         assert (await asyncio.wait_for(process.wait(), WAIT)).exit_status == 0
+    port = served.service.port
+    assert [line.split(" ", 3)[3] for line in served.audit() if line.startswith("refused ")] == [
+        f'user=anna asked=port-forward to="127.0.0.1:{port}"',
+        f'user=anna asked=socket-forward to="{tmp_path / "socket"}"',
+        'user=anna asked=remote-port-forward listen="127.0.0.1:0"',
+        f'user=anna asked=remote-socket-forward listen="{tmp_path / "listen"}"',
+        "user=anna asked=tunnel",
+    ]
+
+
+async def test_sftp_is_refused_and_audited(served):
+    async with await served.connect("anna") as conn:
+        with pytest.raises(asyncssh.ChannelOpenError):
+            await asyncio.wait_for(conn.start_sftp_client(), WAIT)
+        # Still good for the app.
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        await read_until(process, b"user=anna")
+    refused = [line.split(" ", 3)[3] for line in served.audit() if line.startswith("refused ")]
+    assert refused == ["user=anna asked=subsystem name=sftp"]
+
+
+async def test_a_connection_that_keeps_asking_for_what_is_not_served_is_closed_after_ten_refusals(served):
+    client = Client()
+    conn = await served.connect("anna", client=client)
+    async with conn:
+        for _ in range(MAX_REFUSALS):
+            process = await conn.create_process(encoding=None)
+            assert (await asyncio.wait_for(process.wait(), WAIT)).exit_status == 1
+        await asyncio.wait_for(client.closed, WAIT)
+        with pytest.raises((asyncssh.ChannelOpenError, asyncssh.DisconnectError, OSError)):
+            await conn.create_process(encoding=None)
+    lines = await served.audit_until("logout")
+    assert MAX_REFUSALS == 10
+    assert [line.split(" ", 3)[3] for line in lines if line.startswith("refused")] == [
+        *["user=anna asked=no-terminal"] * 10,
+        "user=anna limit=10",
+    ]
+    assert [line.split()[0] for line in lines if line.startswith("refused")][-1] == "refused-too-many"
+
+
+async def test_refusals_sent_all_at_once_add_at_most_ten_lines(served):
+    async with await served.connect("anna") as conn:
+        for _ in range(40):
+            conn.create_task(conn.create_process(encoding=None))
+        lines = await served.audit_until("logout")
+    assert len([line for line in lines if line.startswith("refused ")]) == MAX_REFUSALS
+    assert len([line for line in lines if line.startswith("refused-too-many ")]) == 1
 
 
 async def test_stopping_the_server_closes_a_connection_without_an_app(served):

@@ -56,6 +56,8 @@ MAX_REFUSAL_LINES = 50
 REFUSAL_PURPOSES = ("export", "import", "report", "path")
 #: Keys one connection may offer that are not listed before it is closed (OpenSSH's MaxAuthTries).
 MAX_AUTH_FAILURES = 6
+#: Requests one connection may have refused (each an audit line) before it is closed.
+MAX_REFUSALS = 10
 #: The interpreter runs isolated (-I): no current folder, PYTHON* variables or user site on sys.path.
 APP_COMMAND = (sys.executable, "-I", "-m", "kneetui")
 
@@ -130,6 +132,26 @@ def exit_quietly(process: asyncssh.SSHServerProcess[bytes], status: int) -> None
         process.exit(status)
 
 
+class AppProcess(asyncssh.SSHServerProcess[bytes]):
+    """asyncssh's server process, except that a request for SFTP is audited before it is declined.
+
+    asyncssh declines SFTP itself when the server offers none, before any process starts, so
+    without this the refusal would never reach the audit log.
+    """
+
+    def __init__(
+        self, patient: PatientConnection, serve: Callable[[asyncssh.SSHServerProcess[bytes]], Awaitable[None]]
+    ):
+        super().__init__(serve, None, 0, False)
+        self._patient = patient
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        if subsystem == "sftp":
+            self._patient.refused("subsystem", name="sftp")
+            return False
+        return super().subsystem_requested(subsystem)
+
+
 class PatientConnection(asyncssh.SSHServer):
     """One client connection: authenticates against the login name's own keys file only."""
 
@@ -144,6 +166,7 @@ class PatientConnection(asyncssh.SSHServer):
         self.key_fingerprint = ""
         self.authenticated = False
         self.failed_attempts = 0
+        self.refusals = 0
         self._keys_problem: str | None = None
         self._keys: PatientKeys | None = None
         self._app_claimed = False
@@ -261,6 +284,23 @@ class PatientConnection(asyncssh.SSHServer):
         self._service.board.started(self.peer, self.user, self.host, now_utc())
         self._idle = IdleWatch(self._service.options.idle_timeout, self._on_idle, asyncio.get_running_loop())
 
+    def refused(self, asked: str, **details: object) -> None:
+        """Audit a request kneetui does not serve; the MAX_REFUSALS-th closes the connection.
+
+        So a client that keeps asking (thousands of sessions without a terminal, forwardings)
+        adds at most MAX_REFUSALS + 1 lines to the audit log.
+        """
+        if not self.authenticated or self.refusals >= MAX_REFUSALS:
+            return
+        self.refusals += 1
+        self.audit.event("refused", self.host, self.port, user=self.user, asked=asked, **details)
+        if self.refusals == MAX_REFUSALS:
+            self.audit.event("refused-too-many", self.host, self.port, user=self.user, limit=MAX_REFUSALS)
+            self.end("kneetui closed this connection: it asked too many times for what kneetui does not serve.")
+
+    def session_requested(self) -> AppProcess:
+        return AppProcess(self, self._service.serve_process)
+
     def claim_app(self) -> bool:
         """True the first time only: one kneetui per connection, even with connection sharing."""
         claimed, self._app_claimed = self._app_claimed, True
@@ -287,20 +327,25 @@ class PatientConnection(asyncssh.SSHServer):
         log.info("%s: %s idle for %s", self.peer, self.user, duration(self._service.options.idle_timeout))
         self.end(f"kneetui closed this connection after {duration(self._service.options.idle_timeout)} without input.")
 
-    # No forwarding of any kind; these are asyncssh's defaults, written out to be seen.
+    # No forwarding of any kind (asyncssh's defaults), each refusal audited.
     def connection_requested(self, dest_host: str, dest_port: int, orig_host: str, orig_port: int) -> bool:
+        self.refused("port-forward", to=client_text(f"{dest_host}:{dest_port}"))
         return False
 
     def server_requested(self, listen_host: str, listen_port: int) -> bool:
+        self.refused("remote-port-forward", listen=client_text(f"{listen_host}:{listen_port}"))
         return False
 
     def unix_connection_requested(self, dest_path: str) -> bool:
+        self.refused("socket-forward", to=client_text(dest_path, 120))
         return False
 
     def unix_server_requested(self, listen_path: str) -> bool:
+        self.refused("remote-socket-forward", listen=client_text(listen_path, 120))
         return False
 
     def tun_requested(self, unit: int | None) -> bool:
+        self.refused("tunnel")
         return False
 
 
@@ -358,7 +403,6 @@ class KneeSSHService:
             self.options.host,
             self.options.port,
             server_host_keys=[host_key.key],
-            process_factory=self._serve_process,
             encoding=None,
             line_editor=False,
             allow_pty=True,
@@ -398,7 +442,7 @@ class KneeSSHService:
         if self.fork_server is not None:
             await self.fork_server.close()
 
-    async def _serve_process(self, process: asyncssh.SSHServerProcess[bytes]) -> None:
+    async def serve_process(self, process: asyncssh.SSHServerProcess[bytes]) -> None:
         patient = self.admitted.get(process.get_extra_info("connection"))
         refusal = refusal_for(process, self.port)
         if patient is None:
@@ -406,14 +450,15 @@ class KneeSSHService:
         elif refusal is None and not patient.claim_app():
             refusal = "kneetui runs one app per connection; open a new connection for another."
         if refusal is not None:
+            process.stderr.write(refusal.encode() + b"\r\n")
+            exit_quietly(process, 1)
+            # After the message: the refusal that reaches the limit closes the connection.
             if patient is not None:
                 asked = what_was_asked(process) if refusal_for(process, self.port) else "second-app"
                 details = (
                     {"term": client_text(process.get_terminal_type() or "")} if asked == "bad-terminal-type" else {}
                 )
-                self.audit.event("refused", patient.host, patient.port, user=patient.user, asked=asked, **details)
-            process.stderr.write(refusal.encode() + b"\r\n")
-            exit_quietly(process, 1)
+                patient.refused(asked, **details)
             return
         assert patient is not None, "a refusal is set whenever there is no patient"
         task = asyncio.current_task()
