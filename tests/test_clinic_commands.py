@@ -98,9 +98,14 @@ def test_add_skips_comments_and_blank_lines_and_numbers_the_keys_it_refuses(fold
 
 def test_the_keys_and_users_folders_are_made_private_with_any_folder_above_them(tmp_path):
     clinic = Clinic(tmp_path / "srv" / "keys", tmp_path / "home" / "users", tmp_path / "state")
-    clinic.add("anna", public_key(tmp_path, "laptop").read_text(), "laptop.pub")
-    assert stat.S_IMODE((tmp_path / "srv" / "keys").stat().st_mode) == 0o700
-    assert stat.S_IMODE((tmp_path / "home" / "users").stat().st_mode) == 0o700
+    # As when the clinic is set up by hand from a shell with the usual umask.
+    before = os.umask(0o022)
+    try:
+        clinic.add("anna", public_key(tmp_path, "laptop").read_text(), "laptop.pub")
+    finally:
+        os.umask(before)
+    for folder in ("srv", "srv/keys", "home", "home/users"):
+        assert stat.S_IMODE((tmp_path / folder).stat().st_mode) == 0o700, folder
     assert stat.S_IMODE((tmp_path / "srv" / "keys" / "anna").stat().st_mode) == 0o600
 
 

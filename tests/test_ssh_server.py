@@ -680,6 +680,26 @@ def test_what_a_client_sent_is_quoted_and_cut_at_64_characters(value, shown):
     assert client_text(value) == shown
 
 
+def test_the_audit_log_and_its_folders_are_private_whatever_the_umask_and_after_rotating(tmp_path, monkeypatch):
+    from kneetui.serve import audit as audit_module
+
+    monkeypatch.setattr(audit_module, "ROTATE_BYTES", 200)
+    path = tmp_path / "data" / "serve" / "audit.log"
+    before = os.umask(0o022)
+    try:
+        audit = audit_module.AuditLog.to_file(path, name="kneetui.audit.private")
+        for number in range(10):
+            audit.event("login", "192.0.2.1", number, user="anna", key="SHA256:" + "x" * 43)
+        audit.close()
+    finally:
+        os.umask(before)
+    assert (tmp_path / "data" / "serve" / "audit.log.2").exists(), "it rotated"
+    for folder in (tmp_path / "data", path.parent):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+    for log_file in path.parent.glob("audit.log*"):
+        assert stat.S_IMODE(log_file.stat().st_mode) == 0o600, log_file
+
+
 class FakeLoop:
     """The two things IdleWatch asks of an event loop, on a clock that moves only when told."""
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -175,8 +177,12 @@ def test_a_foreign_host_header_is_refused_even_with_the_token(web_server):
 
 
 def test_each_refused_request_is_a_line_in_the_web_audit_log(subprocess_env, tmp_path):
-    audit = tmp_path / "web-audit.log"
-    process, announced = start_web_server(subprocess_env, tmp_path / "web-home", "--audit-log", str(audit))
+    audit = tmp_path / "serve" / "web-audit.log"
+    before = os.umask(0o022)
+    try:
+        process, announced = start_web_server(subprocess_env, tmp_path / "web-home", "--audit-log", str(audit))
+    finally:
+        os.umask(before)
     try:
         url = re.search(r"(http://127\.0\.0\.1:\d+)/", announced).group(1)
         token = re.search(r"token=(\S+)", announced).group(1)
@@ -189,6 +195,9 @@ def test_each_refused_request_is_a_line_in_the_web_audit_log(subprocess_env, tmp
     assert any("web-refused peer=127.0.0.1" in line and "reason=no-token" in line for line in lines)
     assert any("web-refused" in line and "reason=foreign-host" in line for line in lines), lines
     assert token not in audit.read_text(encoding="utf-8")
+    # Readable by the server's user alone, whatever the umask it was started with.
+    assert stat.S_IMODE(audit.stat().st_mode) == 0o600
+    assert stat.S_IMODE(audit.parent.stat().st_mode) == 0o700
 
 
 async def test_a_websocket_from_a_foreign_origin_or_without_the_token_is_refused(web_server):

@@ -8,12 +8,15 @@ client chooses are quoted and stripped of anything but printable ASCII.
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
+import os
 import re
 from pathlib import Path
 
 from kneetui.serve.patients import is_valid_user_name
+from kneetui.serve.trust import make_private_folder
 
 #: Events fail2ban counts against an address (docs/deploy/fail2ban-filter.conf names them).
 FAILURES = ("auth-failed", "abandoned", "too-many-unauthenticated")
@@ -32,6 +35,18 @@ def client_text(value: str, limit: int = 64) -> str:
     return f'"{cleaned}{"..." if len(value) > limit else ""}"'
 
 
+class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotated log whose every file, the first and each one after a rotation, is made 0600 whatever the umask.
+
+    Addresses, names and key fingerprints are for the server's user only; a server started by
+    hand under a umask of 022 would otherwise make the log readable by every user.
+    """
+
+    def _open(self) -> io.TextIOWrapper:
+        descriptor = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        return open(descriptor, "a", encoding=self.encoding, errors=self.errors)
+
+
 class AuditLog:
     """Writes audit lines to its own logger (a rotated file when served)."""
 
@@ -43,9 +58,8 @@ class AuditLog:
         logger = logging.getLogger(name)
         logger.setLevel(logging.INFO)
         logger.propagate = False
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=ROTATE_BYTES, backupCount=ROTATE_KEEP, encoding="utf-8"
-        )
+        make_private_folder(path.parent)
+        handler = PrivateRotatingFileHandler(path, maxBytes=ROTATE_BYTES, backupCount=ROTATE_KEEP, encoding="utf-8")
         handler.setFormatter(logging.Formatter(LINE_FORMAT, DATE_FORMAT))
         for old in list(logger.handlers):
             logger.removeHandler(old)

@@ -18,6 +18,7 @@ from pathlib import Path
 import asyncssh
 
 from kneetui.serve.patients import MAX_KEYS_FILE_BYTES, PatientHome, is_valid_user_name
+from kneetui.serve.trust import make_private_folder
 from kneetui.storage.atomic import write_atomic
 
 SESSIONS_FILE = "sessions.json"
@@ -147,8 +148,8 @@ class Clinic:
         """List the keys in ``key_text`` for ``name`` (added to any already listed); the file and keys added."""
         self.check_name(name)
         new_lines = read_public_keys(key_text, source)
-        self.keys_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        self.users_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_folder(self.keys_dir)
+        make_private_folder(self.users_dir)
         path = self.keys_dir / name
         existing = self.listed_keys(name)
         known = {line.split()[1] if len(line.split()) > 1 else line for line in existing}

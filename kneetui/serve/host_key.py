@@ -8,6 +8,7 @@ from pathlib import Path
 
 import asyncssh
 
+from kneetui.serve.trust import make_private_folder
 from kneetui.storage.atomic import write_atomic
 
 KEY_TYPE = "ssh-ed25519"
@@ -49,7 +50,7 @@ def load_or_create_host_key(path: Path) -> HostKey:
 
 def create_host_key(path: Path) -> HostKey:
     key = asyncssh.generate_private_key(KEY_TYPE, comment="kneetui serve")
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private_folder(path.parent)
     # write_atomic's temp file is made 0600 by mkstemp, so the key is never readable by others.
     write_atomic(path, key.export_private_key())
     return HostKey(key, path, created=True)

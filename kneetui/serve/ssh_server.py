@@ -37,7 +37,7 @@ from kneetui.serve.patients import (
 )
 from kneetui.serve.session import GOODBYE_SECONDS, AppSession
 from kneetui.serve.terminal import MAX_COLUMNS, MAX_ROWS, ChildLimits, ChildProcess, PtyChild, TerminalSize, spawn
-from kneetui.serve.trust import Kind, ServerPaths, TrustError, distrust
+from kneetui.serve.trust import Kind, ServerPaths, TrustError, distrust, make_private_folder
 from kneetui.served import REASONS, REFUSALS_FD_VARIABLE
 
 log = logging.getLogger("kneetui.serve")
@@ -614,7 +614,7 @@ class RefusalNotes:
 def check_paths(options: SshServeOptions) -> None:
     """Make the server's folders if missing, then refuse to start on anything others could change."""
     for folder in (options.users_dir, options.state_dir, options.audit_log.parent):
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_folder(folder)
     if not options.authorized_keys_dir.is_dir():
         missing = (
             f"the keys folder {options.authorized_keys_dir} does not exist; "

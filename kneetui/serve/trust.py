@@ -29,6 +29,18 @@ class TrustError(Exception):
         super().__init__("\n".join(problems))
 
 
+def make_private_folder(folder: Path) -> None:
+    """Make ``folder`` and any missing folder above it, each 0700 whatever the umask; existing ones are left as they are."""
+    missing = [folder, *folder.parents]
+    missing = [path for path in missing if not os.path.lexists(path)]
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        os.chmod(path, 0o700)
+
+
 def user_name(uid: int) -> str:
     try:
         return pwd.getpwuid(uid).pw_name

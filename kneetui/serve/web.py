@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 from kneetui.serve.audit import AuditLog, client_text
 from kneetui.serve.patients import PASSED_THROUGH
 from kneetui.serve.terminal import ChildLimits, TerminalSize
+from kneetui.serve.trust import make_private_folder
 from kneetui.served import SERVED_HOME_VARIABLE
 
 GOOGLE_FONTS_LINK = re.compile(r"<link\b[^>]*\bhref=\"https://fonts\.googleapis\.com/[^\"]*\"[^>]*>", re.DOTALL)
@@ -292,7 +293,6 @@ def make_server(options: WebServeOptions, token: str, templates: Path) -> Any:
         templates_path=templates,
     )
     if options.audit_log is not None:
-        options.audit_log.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         server.audit = AuditLog.to_file(options.audit_log, name="kneetui.web-audit")
     server.guard = RequestGuard(
         token,
@@ -306,7 +306,7 @@ def serve_web(options: WebServeOptions, announce: Callable[[str], None] = print)
     """Serve kneetui over HTTP until Ctrl+C, from a page that fetches nothing from elsewhere."""
     page = offline_index(textual_serve_index())
     token = options.token or new_token()
-    options.home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    make_private_folder(options.home)
     with tempfile.TemporaryDirectory(prefix="kneetui-web-") as templates:
         (Path(templates) / INDEX_TEMPLATE).write_text(page, encoding="utf-8")
         server = make_server(options, token, Path(templates))
