@@ -12,7 +12,7 @@ import asyncssh
 import pytest
 
 from kneetui.serve import session as session_module
-from kneetui.serve.session import READ_SIZE, AppSession
+from kneetui.serve.session import READ_SIZE, RESIZE_INTERVAL, AppSession, ResizePacer
 from kneetui.serve.terminal import TerminalSize
 from kneetui.terminal import TERMINAL_RESET
 
@@ -84,13 +84,47 @@ class Child:
         return self.status
 
 
+class FakeLoop:
+    """The clock and timers a ResizePacer asks of an event loop, on a clock that moves only when told."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.timers: list[tuple[float, object]] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def call_at(self, when: float, callback):
+        loop = self
+
+        class Handle:
+            def cancel(self) -> None:
+                loop.timers = [timer for timer in loop.timers if timer[1] is not callback]
+
+        self.timers.append((when, callback))
+        return Handle()
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+        while due := sorted((timer for timer in self.timers if timer[0] <= self.now), key=lambda timer: timer[0]):
+            self.timers.remove(due[0])
+            due[0][1]()
+
+
 class Joined:
     def __init__(self, screen: Screen | None = None, status: int = 0) -> None:
         self.process = Process(screen)
         self.child = Child(status)
         self.inputs = 0
         self.oversized: list[TerminalSize] = []
-        self.session = AppSession(self.process, self.child, self.count_input, self.oversized.append)  # type: ignore[arg-type]
+        self.clock = FakeLoop()
+        self.session = AppSession(
+            self.process,  # type: ignore[arg-type]
+            self.child,  # type: ignore[arg-type]
+            self.count_input,
+            self.oversized.append,
+            resize_loop=self.clock,  # type: ignore[arg-type]
+        )
 
     def count_input(self) -> None:
         self.inputs += 1
@@ -172,17 +206,72 @@ async def test_a_resized_window_resizes_kneetuis_terminal_and_only_an_oversized_
     joined.process.stdin.queue.put_nowait(asyncssh.TerminalSizeChanged(500, 200, 0, 0))
     joined.process.stdin.queue.put_nowait(b"x")
     await settle()
-    assert joined.child.sizes == [
-        TerminalSize(100, 30, 800, 600),
-        TerminalSize(501, 30, 0, 0),
-        TerminalSize(500, 201, 0, 0),
-        TerminalSize(500, 200, 0, 0),
-    ]
+    # The first at once; the rest came in the same instant, so only the latest follows, a moment later.
+    assert joined.child.sizes == [TerminalSize(100, 30, 800, 600)]
+    joined.clock.advance(RESIZE_INTERVAL)
+    assert joined.child.sizes == [TerminalSize(100, 30, 800, 600), TerminalSize(500, 200, 0, 0)]
     assert joined.oversized == [TerminalSize(501, 30, 0, 0), TerminalSize(500, 201, 0, 0)]
     # A resize is not the patient typing: only the key counts as input.
     assert joined.inputs == 1
     joined.session.stop()
     await running
+
+
+async def test_a_storm_of_window_changes_reaches_kneetui_at_most_ten_times_a_second_ending_with_the_latest():
+    joined = Joined()
+    running = joined.start()
+    for width in range(1, 2001):
+        joined.process.stdin.queue.put_nowait(asyncssh.TerminalSizeChanged(width, 40, 0, 0))
+        await settle()
+        joined.clock.advance(0.001)
+    joined.clock.advance(RESIZE_INTERVAL)
+    assert RESIZE_INTERVAL == 0.1
+    assert 20 <= len(joined.child.sizes) <= 21, "2000 changes over 2 seconds"
+    assert joined.child.sizes[0] == TerminalSize(1, 40) and joined.child.sizes[-1] == TerminalSize(2000, 40)
+    joined.session.stop()
+    await running
+
+
+async def test_a_window_change_after_a_quiet_moment_is_applied_at_once():
+    joined = Joined()
+    running = joined.start()
+    joined.process.stdin.queue.put_nowait(asyncssh.TerminalSizeChanged(100, 30, 0, 0))
+    await settle()
+    joined.clock.advance(RESIZE_INTERVAL)
+    joined.process.stdin.queue.put_nowait(asyncssh.TerminalSizeChanged(120, 40, 0, 0))
+    await settle()
+    assert joined.child.sizes == [TerminalSize(100, 30), TerminalSize(120, 40)]
+    joined.session.stop()
+    await running
+
+
+async def test_a_window_change_still_waiting_when_the_session_ends_is_dropped():
+    joined = Joined()
+    running = joined.start()
+    joined.process.stdin.queue.put_nowait(asyncssh.TerminalSizeChanged(100, 30, 0, 0))
+    joined.process.stdin.queue.put_nowait(asyncssh.TerminalSizeChanged(120, 40, 0, 0))
+    await settle()
+    joined.session.stop()
+    await running
+    joined.clock.advance(1)
+    assert joined.child.sizes == [TerminalSize(100, 30)]
+    assert joined.clock.timers == []
+
+
+def test_the_pacer_applies_the_latest_size_of_each_burst_once_the_interval_has_passed():
+    loop, applied = FakeLoop(), []
+    pacer = ResizePacer(applied.append, loop, interval=0.05)  # type: ignore[arg-type]
+    pacer.resize(TerminalSize(1, 1))
+    pacer.resize(TerminalSize(2, 2))
+    loop.advance(0.03)
+    pacer.resize(TerminalSize(3, 3))
+    assert applied == [TerminalSize(1, 1)]
+    loop.advance(0.02)
+    assert applied == [TerminalSize(1, 1), TerminalSize(3, 3)]
+    loop.advance(1)
+    assert applied == [TerminalSize(1, 1), TerminalSize(3, 3)], "nothing more without a change"
+    pacer.cancel()
+    pacer.cancel()
 
 
 async def test_an_oversized_window_is_not_reported_without_a_listener():

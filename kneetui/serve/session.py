@@ -14,6 +14,49 @@ from kneetui.terminal import TERMINAL_RESET
 #: How long a goodbye message may take to leave before the session gives up on it.
 GOODBYE_SECONDS = 2.0
 READ_SIZE = 65536
+#: Window changes reach kneetui at most this often. Each one makes kneetui draw its whole
+#: screen again, and a client can send thousands a second.
+RESIZE_INTERVAL = 0.1
+
+
+class ResizePacer:
+    """Passes window sizes to ``apply`` at most once per ``interval``: the first at once, then the latest of each burst.
+
+    Time comes from ``loop`` (its ``time`` and ``call_at``), so tests can move it by hand.
+    """
+
+    def __init__(
+        self, apply: Callable[[TerminalSize], None], loop: asyncio.AbstractEventLoop, interval: float = RESIZE_INTERVAL
+    ) -> None:
+        self._apply = apply
+        self._loop = loop
+        self._interval = interval
+        self._latest: TerminalSize | None = None
+        self._next_at = float("-inf")
+        self._handle: asyncio.TimerHandle | None = None
+
+    def resize(self, size: TerminalSize) -> None:
+        self._latest = size
+        if self._handle is not None:
+            return
+        if self._loop.time() >= self._next_at:
+            self._flush()
+        else:
+            self._handle = self._loop.call_at(self._next_at, self._flush)
+
+    def cancel(self) -> None:
+        """Drop a size still waiting; nothing more is applied."""
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+        self._latest = None
+
+    def _flush(self) -> None:
+        self._handle = None
+        size, self._latest = self._latest, None
+        if size is not None:
+            self._next_at = self._loop.time() + self._interval
+            self._apply(size)
 
 
 class AppSession:
@@ -25,12 +68,15 @@ class AppSession:
         child: PtyChild,
         on_input: Callable[[], None],
         on_oversize: Callable[[TerminalSize], None] = lambda size: None,
+        resize_loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         self._process = process
         self._child = child
         self._on_input = on_input
         self._on_oversize = on_oversize
-        self._stopped: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        self._stopped: asyncio.Future[str] = loop.create_future()
+        self._resizes = ResizePacer(child.resize, resize_loop or loop)
 
     @property
     def pid(self) -> int:
@@ -56,6 +102,7 @@ class AppSession:
     async def _end(self, output: asyncio.Task[None], typed: asyncio.Task[None], end_grace: float) -> int:
         for task in (output, typed):
             task.cancel()
+        self._resizes.cancel()
         # A channel closed under the copy raises there; that is how sessions end, not an error.
         await asyncio.gather(output, typed, return_exceptions=True)
         status = await self._child.end(end_grace)
@@ -77,7 +124,7 @@ class AppSession:
                 size = TerminalSize(change.width, change.height, change.pixwidth, change.pixheight)
                 if size.is_over_limits:
                     self._on_oversize(size)
-                self._child.resize(size)
+                self._resizes.resize(size)
                 continue
             except (asyncssh.BreakReceived, asyncssh.SignalReceived):
                 continue
