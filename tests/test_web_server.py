@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import gc
 import os
 import re
 import signal
@@ -477,3 +480,137 @@ def test_each_outside_reference_is_quoted_up_to_the_end_of_its_tag():
         "textual-serve's page still loads from the network: "
         'href="https://fonts.example/a.css">, src="//cdn.example/x.js">'
     )
+
+
+#: A stand-in for kneetui behind textual-serve: says it is ready, then waits for the quit message.
+STAND_IN_APP = r"""
+import sys
+sys.stdout.buffer.write(b"__GANGLION__\n" + b"D" + (5).to_bytes(4, "big") + b"ready")
+sys.stdout.buffer.flush()
+seen = b""
+while b'"quit"' not in seen:
+    chunk = sys.stdin.buffer.read1(4096)
+    if not chunk:
+        break
+    seen += chunk
+"""
+IN_PROCESS_TOKEN = "a-token-for-the-tests-only"
+
+
+class FakeLoop:
+    """The clock and timers IdleWatch asks of an event loop, moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.timers: list[tuple[float, object]] = []
+
+    def time(self) -> float:
+        return self.now
+
+    def call_at(self, when: float, callback):
+        loop = self
+
+        class Handle:
+            def cancel(self) -> None:
+                loop.timers = [timer for timer in loop.timers if timer[1] is not callback]
+
+        self.timers.append((when, callback))
+        return Handle()
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+        while due := [timer for timer in self.timers if timer[0] <= self.now]:
+            self.timers.remove(due[0])
+            due[0][1]()
+
+
+@contextlib.asynccontextmanager
+async def in_process_server(tmp_path: Path, **changes: object):
+    """``make_server``'s server in this process on 127.0.0.1, running the stand-in app for each browser."""
+    import shlex
+
+    from aiohttp.test_utils import TestServer
+
+    from kneetui.serve.web import INDEX_TEMPLATE, WebServeOptions, make_server
+
+    port = free_port()
+    options = WebServeOptions(
+        port=port, home=tmp_path / "home", audit_log=tmp_path / "serve" / "web-audit.log", **changes
+    )
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / INDEX_TEMPLATE).write_text(offline_index(textual_serve_index()), encoding="utf-8")
+    server = make_server(options, IN_PROCESS_TOKEN, templates)
+    server.command = shlex.join([sys.executable, "-I", "-c", STAND_IN_APP])
+    server.idle_loop = FakeLoop()
+    listening = TestServer(await server._make_app(), host="127.0.0.1", port=port)
+    await listening.start_server()
+    try:
+        yield server, f"http://127.0.0.1:{port}"
+    finally:
+        await listening.close()
+        async with asyncio.timeout(15):
+            while server.running:
+                await asyncio.sleep(0.01)
+        # textual-serve never closes an app's process transport; collected now, the loop is still open for it.
+        gc.collect()
+        await asyncio.sleep(0)
+        server.audit.close()
+
+
+async def open_app(session, url: str):
+    websocket = await session.ws_connect(f"{url}/ws?token={IN_PROCESS_TOKEN}", origin=url)
+    async with asyncio.timeout(15):
+        message = await websocket.receive()
+    return websocket, message
+
+
+async def test_browsers_past_the_cap_are_told_the_server_is_busy_and_audited(tmp_path):
+    import aiohttp
+
+    async with in_process_server(tmp_path, max_apps=2) as (server, url), aiohttp.ClientSession() as session:
+        first, said_first = await open_app(session, url)
+        second, said_second = await open_app(session, url)
+        assert said_first.data == said_second.data == b"ready"
+        third, said_third = await open_app(session, url)
+        assert (
+            said_third.data
+            == b"\r\nkneetui is busy with other patients right now. Please try again in a few minutes.\r\n"
+        )
+        async with asyncio.timeout(15):
+            assert (await third.receive()).type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        assert server.running == 2
+        await first.close()
+        async with asyncio.timeout(15):
+            while server.running != 1:
+                await asyncio.sleep(0.01)
+        # A place is free again.
+        fourth, said_fourth = await open_app(session, url)
+        assert said_fourth.data == b"ready"
+        await second.close()
+        await fourth.close()
+    lines = (tmp_path / "serve" / "web-audit.log").read_text().splitlines()
+    turned_away = [line.split(": ", 1)[1] for line in lines if "web-turned-away" in line]
+    assert turned_away == ["web-turned-away peer=127.0.0.1 port=0 reason=server-full limit=2"]
+
+
+async def test_a_browser_with_no_keypress_for_the_idle_timeout_is_told_and_its_app_ended(tmp_path):
+    import aiohttp
+
+    async with in_process_server(tmp_path, idle_timeout=60) as (server, url), aiohttp.ClientSession() as session:
+        websocket, said = await open_app(session, url)
+        assert said.data == b"ready"
+        server.idle_loop.advance(50)
+        await websocket.send_json(["stdin", "j"])
+        await websocket.send_json(["ping", "1"])
+        async with asyncio.timeout(15):
+            assert (await websocket.receive()).json() == ["pong", "1"]
+        server.idle_loop.advance(50)
+        assert server.running == 1, "the keypress counted as activity"
+        server.idle_loop.advance(10)
+        async with asyncio.timeout(15):
+            goodbye = await websocket.receive()
+            assert goodbye.data == b"\r\nkneetui closed this page after 1 minute without input.\r\n"
+            assert (await websocket.receive()).type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+            while server.running:
+                await asyncio.sleep(0.01)

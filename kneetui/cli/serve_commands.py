@@ -85,7 +85,7 @@ def serve_ssh(args: argparse.Namespace, loaded: object = None) -> int:
 
 
 def serve_web(args: argparse.Namespace, loaded: object = None) -> int:
-    from kneetui.serve.web import OfflinePageError, WebServeOptions, is_loopback
+    from kneetui.serve.web import OfflinePageError, WebServeOptions, default_max_apps, is_loopback
     from kneetui.serve.web import serve_web as run_server
 
     if not is_loopback(args.host) and not args.allow_remote:
@@ -113,6 +113,8 @@ def serve_web(args: argparse.Namespace, loaded: object = None) -> int:
         home=absolute_path(args.home or locations.serve_web_home()),
         token=token,
         audit_log=absolute_path(args.audit_log or locations.serve_web_audit_log()),
+        max_apps=args.max_apps or default_max_apps(),
+        idle_timeout=args.idle_timeout,
     )
     try:
         run_server(options, announce)
@@ -218,5 +220,18 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     web.add_argument("--home", metavar="DIR", type=Path, help="the folder the served kneetui keeps its files in")
     web.add_argument(
         "--audit-log", metavar="FILE", type=Path, help="where refused requests are written, rotated at 10 MB"
+    )
+    web.add_argument(
+        "--max-apps",
+        metavar="N",
+        type=positive_int,
+        help="browser tabs running kneetui at once (default: from the host's memory, about 54 MiB each, half of it)",
+    )
+    web.add_argument(
+        "--idle-timeout",
+        metavar="SECONDS",
+        type=positive_number,
+        default=1800,
+        help="end a tab's kneetui after this long without input (default: %(default)s)",
     )
     web.set_defaults(run=serve_web, needs_plugins=False)

@@ -14,6 +14,7 @@ gets a kneetui with a clean environment whose home is the served folder.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import ipaddress
 import logging
@@ -31,6 +32,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from kneetui.serve.audit import AuditLog, client_text
+from kneetui.serve.idle import IdleWatch, duration
 from kneetui.serve.patients import PASSED_THROUGH
 from kneetui.serve.terminal import ChildLimits, TerminalSize
 from kneetui.serve.trust import make_private_folder
@@ -100,6 +102,23 @@ TEXTUAL_SERVE_VARIABLES = (
 
 log = logging.getLogger("kneetui.serve.web")
 
+#: What one browser's kneetui costs: started afresh (no fork server), as measured over SSH
+#: with --no-fork-server (about 54 MiB each; benchmarks/README.md).
+APP_COST_BYTES = 54 * 1024 * 1024
+#: The share of the host's memory the default cap lets the apps take, as for serve ssh.
+MEMORY_SHARE = 0.5
+BUSY_MESSAGE = b"\r\nkneetui is busy with other patients right now. Please try again in a few minutes.\r\n"
+
+
+def host_memory_bytes() -> int:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def default_max_apps(memory_bytes: int | None = None) -> int:
+    """How many browsers' kneetui the host holds at once: half its memory at the measured cost each."""
+    memory = host_memory_bytes() if memory_bytes is None else memory_bytes
+    return max(1, int(memory * MEMORY_SHARE) // APP_COST_BYTES)
+
 
 @dataclass(frozen=True)
 class WebServeOptions:
@@ -112,6 +131,10 @@ class WebServeOptions:
     token: str | None = None
     #: Where refused requests and opened sessions are written, one stable line each; None: nowhere.
     audit_log: Path | None = None
+    #: Apps (one per browser tab) running at once; one more is told the server is busy.
+    max_apps: int = 10
+    #: An app with no keypress for this long is ended and the browser told why.
+    idle_timeout: float = 1800.0
 
 
 def is_loopback(host: str) -> bool:
@@ -196,7 +219,7 @@ def app_command(limits: ChildLimits | None = None) -> str:
 
 def make_server(options: WebServeOptions, token: str, templates: Path) -> Any:
     """A textual-serve Server that checks every request and gives each app a clean environment."""
-    from aiohttp import web
+    from aiohttp import WSMsgType, web
     from textual_serve.app_service import AppService
     from textual_serve.server import Server, to_int
 
@@ -212,6 +235,11 @@ def make_server(options: WebServeOptions, token: str, templates: Path) -> Any:
     class GuardedServer(Server):
         guard: RequestGuard
         audit: AuditLog | None = None
+        max_apps: int = options.max_apps
+        idle_timeout: float = options.idle_timeout
+        #: The clock the idle watch runs on: the event loop's unless a test gives its own.
+        idle_loop: asyncio.AbstractEventLoop | None = None
+        running: int = 0
 
         async def _make_app(self) -> web.Application:
             app = await super()._make_app()
@@ -246,10 +274,31 @@ def make_server(options: WebServeOptions, token: str, templates: Path) -> Any:
 
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             websocket = web.WebSocketResponse(heartbeat=15)
+            if self.running >= self.max_apps:
+                return await self.turn_away(request, websocket)
+            # Counted before the first await, so browsers arriving together cannot pass the cap.
+            self.running += 1
+            try:
+                return await self.run_app(request, websocket)
+            finally:
+                self.running -= 1
+
+        async def turn_away(self, request: web.Request, websocket: web.WebSocketResponse) -> web.WebSocketResponse:
+            log.warning("turned away %s: %d apps already running", request.remote, self.running)
+            if self.audit is not None:
+                self.audit.event("web-turned-away", request.remote or "-", 0, reason="server-full", limit=self.max_apps)
+            await websocket.prepare(request)
+            # The page writes bytes it is sent to its terminal: the patient reads why.
+            await websocket.send_bytes(BUSY_MESSAGE)
+            await websocket.close()
+            return websocket
+
+        async def run_app(self, request: web.Request, websocket: web.WebSocketResponse) -> web.WebSocketResponse:
             size = TerminalSize(
                 to_int(request.query.get("width", "80"), 80), to_int(request.query.get("height", "24"), 24)
             ).within_limits()
             app_service: AppService | None = None
+            idle: IdleWatch | None = None
             try:
                 await websocket.prepare(request)
 
@@ -265,8 +314,17 @@ def make_server(options: WebServeOptions, token: str, templates: Path) -> Any:
                     debug=False,
                 )
                 await app_service.start(size.columns, size.rows)
+
+                closing: list[asyncio.Future[None]] = []
+
+                def on_idle() -> None:
+                    log.info("%s: idle for %s", request.remote, duration(self.idle_timeout))
+                    message = f"\r\nkneetui closed this page after {duration(self.idle_timeout)} without input.\r\n"
+                    closing.append(asyncio.ensure_future(self.say_and_close(websocket, message.encode())))
+
+                idle = IdleWatch(self.idle_timeout, on_idle, self.idle_loop or asyncio.get_running_loop())
                 try:
-                    await self._process_messages(websocket, app_service)
+                    await self.relay(websocket, app_service, idle)
                 finally:
                     await app_service.stop()
             except asyncio.CancelledError:
@@ -275,9 +333,36 @@ def make_server(options: WebServeOptions, token: str, templates: Path) -> Any:
                 # One browser's failure must not stop the server.
                 log.exception("the app for %s failed", request.remote)
             finally:
+                if idle is not None:
+                    idle.cancel()
                 if app_service is not None:
                     await app_service.stop()
             return websocket
+
+        async def say_and_close(self, websocket: web.WebSocketResponse, message: bytes) -> None:
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await websocket.send_bytes(message)
+            await websocket.close()
+
+        async def relay(self, websocket: web.WebSocketResponse, app_service: AppService, idle: IdleWatch) -> None:
+            """textual-serve's ``_process_messages``, with each keypress counted as activity."""
+            async for message in websocket:
+                if message.type != WSMsgType.TEXT:
+                    continue
+                envelope = message.json()
+                assert isinstance(envelope, list)
+                kind = envelope[0]
+                if kind == "stdin":
+                    idle.touch()
+                    await app_service.send_bytes(envelope[1].encode("utf-8"))
+                elif kind == "resize":
+                    await app_service.set_terminal_size(envelope[1]["width"], envelope[1]["height"])
+                elif kind == "ping":
+                    await websocket.send_json(["pong", envelope[1]])
+                elif kind == "blur":
+                    await app_service.blur()
+                elif kind == "focus":
+                    await app_service.focus()
 
         def initialize_logging(self) -> None:
             logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
@@ -312,4 +397,5 @@ def serve_web(options: WebServeOptions, announce: Callable[[str], None] = print)
         server = make_server(options, token, Path(templates))
         announce(f"kneetui in a browser: {server.public_url}/?{TOKEN_PARAMETER}={token}")
         announce("Anyone with this address can use kneetui here; share it only with the patient. Ctrl+C to stop.")
+        announce(f"At most {options.max_apps} browser tabs at once")
         server.serve()
