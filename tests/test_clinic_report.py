@@ -84,6 +84,21 @@ def test_days_stopped_for_pain_are_not_counted_as_missed(clinic):
     assert (fay.done, fay.missed, fay.pain_stops) == (2, 0, 1) and fay.reasons == ("stopped for pain once in 14 days",)
 
 
+def test_a_chosen_programme_that_cannot_be_read_is_said_and_no_adherence_is_claimed(clinic):
+    patient(clinic, "gus", "my-own-plan", days_back=range(14))
+    patient(clinic, "hana", "uninstalled-plugin-plan")
+    rows = {row.name: row for row in clinic_overview(patients_in(clinic), CATALOG, PROGRAMMES, TODAY)}
+    gus, hana = rows["gus"], rows["hana"]
+    assert gus.programme is None and gus.adherence_percent is None and (gus.done, gus.missed) == (0, 0)
+    assert gus.problem == "programme 'my-own-plan' cannot be read"
+    assert gus.reasons == ("programme 'my-own-plan' cannot be read",) and gus.needs_a_call
+    # What does not depend on the programme is still there.
+    assert gus.last_session == TODAY
+    assert hana.programme is None and hana.problem == "programme 'uninstalled-plugin-plan' cannot be read"
+    assert hana.reasons == ("programme 'uninstalled-plugin-plan' cannot be read", "no session recorded yet")
+    assert rows["anna"].problem is None
+
+
 def test_a_history_is_opened_read_only(clinic):
     with open_read_only(clinic / "anna" / "data" / "kneetui" / "history.sqlite3") as store:
         assert len(store.sessions()) == 14

@@ -102,14 +102,24 @@ def summarise(
     days: int = DEFAULT_DAYS,
     tz: tzinfo | None = None,
 ) -> PatientSummary:
-    """One patient's line: the last ``days`` days up to ``today``, against their chosen programme."""
+    """One patient's line: the last ``days`` days up to ``today``, against their chosen programme.
+
+    A chosen programme that cannot be read (a file of theirs that is broken or gone, a plug-in's
+    that is not installed) is said so, and no adherence is claimed against any other.
+    """
     wanted = chosen_programme_id(patient.settings) or "chronic"
     program = programmes.get(wanted)
     if program is None:
         own = {found.id: found for found in UserPrograms(patient.programs).load_all(catalog).programs}
-        program = own.get(wanted) or next(iter(programmes.values()), None)
+        program = own.get(wanted)
+    unread = () if program is not None else (f"programme {wanted!r} cannot be read",)
     if not patient.history.exists():
-        return PatientSummary(patient.name, program.name if program else None, reasons=("no session recorded yet",))
+        return PatientSummary(
+            patient.name,
+            program.name if program else None,
+            problem=unread[0] if unread else None,
+            reasons=(*unread, "no session recorded yet"),
+        )
     first = today - timedelta(days=days - 1)
     try:
         with open_read_only(patient.history) as store:
@@ -141,7 +151,7 @@ def summarise(
         len(stops),
         max(stops, default=None),
     )
-    return replace(summary, reasons=_reasons(summary, today, days))
+    return replace(summary, problem=unread[0] if unread else None, reasons=(*unread, *_reasons(summary, today, days)))
 
 
 def _reasons(summary: PatientSummary, today: date, days: int) -> tuple[str, ...]:
