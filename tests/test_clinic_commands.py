@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
@@ -13,7 +15,15 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from kneetui.serve.clinic import SESSIONS_FILE, Clinic, ClinicError, SessionBoard, read_sessions
+from kneetui.serve.clinic import (
+    SESSIONS_FILE,
+    Clinic,
+    ClinicError,
+    SessionBoard,
+    end_kneetuis,
+    read_sessions,
+    runs_in,
+)
 from kneetui.serve.patients import authorized_keys_for
 
 
@@ -188,6 +198,98 @@ def test_remove_with_delete_data_deletes_it(folders, tmp_path, subprocess_env):
     result = clinic_cli(folders, "remove", "bob", "--delete-data", env=subprocess_env)
     assert result.returncode == 0, result.stderr
     assert not (folders["users"] / "bob").exists() and not (folders["users"] / ".removed").exists()
+
+
+def connected_now(folders, name: str, pid: int = 0) -> SessionBoard:
+    """The board as a running server (this test process) keeps it while ``name`` is connected."""
+    board = SessionBoard.open(folders["state"] / SESSIONS_FILE)
+    board.started("192.0.2.4 port 50000", name, "192.0.2.4", datetime(2026, 12, 3, 10, 0, tzinfo=UTC))
+    if pid:
+        board.running("192.0.2.4 port 50000", pid)
+    return board
+
+
+def stand_in_kneetui(home: Path, ignore_hangup: bool = False) -> subprocess.Popen:
+    """A process served in ``home`` as the server starts each kneetui: its own process group and session."""
+    code = "import signal, time\n"
+    code += "signal.signal(signal.SIGHUP, signal.SIG_IGN)\n" if ignore_hangup else ""
+    code += "print('ready', flush=True)\ntime.sleep(60)\n"
+    process = subprocess.Popen(
+        [sys.executable, "-c", code],
+        env={"KNEETUI_SERVED_HOME": str(home), "PATH": os.environ.get("PATH", "")},
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stdout.readline() == "ready\n"
+    return process
+
+
+def test_removing_a_connected_patient_is_refused_and_changes_nothing(folders, tmp_path, subprocess_env):
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    clinic.add("anna", public_key(tmp_path, "anna").read_text(), "anna.pub")
+    connected_now(folders, "anna")
+    result = clinic_cli(folders, "remove", "anna", env=subprocess_env)
+    assert result.returncode == 1
+    assert "anna is connected now (since 2026-12-03T10:00:00+00:00, from 192.0.2.4)" in result.stderr
+    assert "--force" in result.stderr
+    assert (folders["keys"] / "anna").exists() and (folders["users"] / "anna").is_dir()
+
+
+def test_removing_a_connected_patient_with_force_ends_their_kneetui_before_moving_their_folder(folders, tmp_path):
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    clinic.add("anna", public_key(tmp_path, "anna").read_text(), "anna.pub")
+    home = folders["users"] / "anna"
+    running = stand_in_kneetui(home)
+    try:
+        connected_now(folders, "anna", running.pid)
+        seen: list[bool] = []
+
+        def end(pids: list[int], served_home: Path) -> list[int]:
+            seen.append(home.is_dir() and not (folders["keys"] / "anna").exists())
+            return end_kneetuis(pids, served_home)
+
+        aside = clinic.remove("anna", delete_data=False, force=True, end=end)
+        assert seen == [True], "keys removed first, folder still in place while ending"
+        assert running.wait(timeout=10) == -signal.SIGHUP
+        assert aside is not None and aside.is_dir() and not home.exists()
+    finally:
+        running.kill()
+        running.wait()
+
+
+def test_a_kneetui_that_ignores_the_hangup_is_killed_after_the_grace(tmp_path):
+    home = tmp_path / "users" / "anna"
+    running = stand_in_kneetui(home, ignore_hangup=True)
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+        # Reaped as the server would; a signal takes a moment to land, whatever the clock says.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            running.wait(timeout=0.05)
+
+    try:
+        assert end_kneetuis([running.pid], home, grace=1.0, clock=lambda: now[0], sleep=sleep) == []
+        assert running.wait(timeout=10) == -signal.SIGKILL
+        assert 1.0 <= sum(slept) <= 1.2, "SIGKILL only once the grace had passed"
+    finally:
+        running.kill()
+        running.wait()
+
+
+def test_a_process_not_served_in_the_patients_folder_is_never_signalled(tmp_path):
+    other = stand_in_kneetui(tmp_path / "users" / "bob")
+    try:
+        assert not runs_in(other.pid, tmp_path / "users" / "anna")
+        assert runs_in(other.pid, tmp_path / "users" / "bob")
+        assert end_kneetuis([other.pid, 0], tmp_path / "users" / "anna") == []
+        assert other.poll() is None
+    finally:
+        other.kill()
+        other.wait()
 
 
 def test_removing_someone_who_is_not_there_says_so(folders, subprocess_env):

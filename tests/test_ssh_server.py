@@ -1201,6 +1201,9 @@ async def test_a_kneetui_that_cannot_be_spawned_gets_the_patient_a_message_not_a
         tmp_path / "keys", tmp_path / "host_key", users, tmp_path / "state", tmp_path / "audit.log", fork_server=False
     )
     (tmp_path / "state").mkdir(mode=0o700)
+    (tmp_path / "keys").mkdir(mode=0o700)
+    (tmp_path / "keys" / "anna").write_bytes(asyncssh.generate_private_key("ssh-ed25519").export_public_key())
+    (tmp_path / "keys" / "anna").chmod(0o600)
     monkeypatch.setattr(ssh_server, "spawn", fails_to_start)
     service = ssh_server.KneeSSHService(
         options, AuditLog(logging.getLogger("kneetui.test-audit")), SessionBoard.open(tmp_path / "state" / "s.json")

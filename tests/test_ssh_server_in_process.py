@@ -671,6 +671,28 @@ async def test_a_logout_says_from_where_and_how_long_the_patient_was_connected(s
     assert (login[0], logout[0]) == ("login", "logout") and logout[1:3] == login[1:3], "the same peer and port"
 
 
+async def test_the_board_has_each_running_kneetuis_process_id_so_clinic_remove_can_end_it(served):
+    async with await served.connect("anna") as conn:
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        await read_until(process, b"user=anna")
+        [record] = read_sessions(served.options.state_dir / SESSIONS_FILE).live
+        assert record.user == "anna" and record.pid > 0
+        environment = Path(f"/proc/{record.pid}/environ").read_bytes().split(b"\0")
+        assert f"KNEETUI_SERVED_HOME={served.options.users_dir / 'anna'}".encode() in environment
+        process.stdin.write(b"0\r")
+        await asyncio.wait_for(process.wait(), WAIT)
+
+
+async def test_a_patient_removed_while_logged_in_gets_no_kneetui_and_no_folder(served):
+    async with await served.connect("anna") as conn:
+        (served.options.authorized_keys_dir / "anna").unlink()
+        process = await conn.create_process(term_type="xterm", encoding=None)
+        result = await asyncio.wait_for(process.wait(), WAIT)
+    assert result.exit_status == 1
+    assert result.stderr == b"You are no longer a patient here; please contact the clinic.\r\n"
+    assert not (served.options.users_dir / "anna").exists()
+
+
 async def test_a_logged_out_patient_is_no_longer_on_the_board_and_their_session_is_their_last(served):
     async with await served.connect("anna"):
         assert [record.user for record in read_sessions(served.options.state_dir / SESSIONS_FILE).live] == ["anna"]

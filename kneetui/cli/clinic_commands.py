@@ -81,9 +81,9 @@ def clinic_remove(args: argparse.Namespace, loaded: object = None) -> int:
     from kneetui.serve.clinic import ClinicError
 
     clinic = clinic_of(args)
-    connected = any(record.user == args.name for record in clinic.sessions().live)
+    connected = bool(clinic.connected(args.name))
     try:
-        aside = clinic.remove(args.name, delete_data=args.delete_data)
+        aside = clinic.remove(args.name, delete_data=args.delete_data, force=args.force)
     except ClinicError as error:
         print(f"kneetui: {error}", file=sys.stderr)
         return 1
@@ -93,7 +93,7 @@ def clinic_remove(args: argparse.Namespace, loaded: object = None) -> int:
     elif args.delete_data:
         print("Their settings and history were deleted.")
     if connected:
-        print(f"{args.name} is connected now; that session goes on until they leave or it times out.")
+        print(f"{args.name} was connected; their kneetui was ended.")
     return 0
 
 
@@ -147,6 +147,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     )
     remove.add_argument("name")
     remove.add_argument("--delete-data", action="store_true", help="delete their settings and history too")
+    remove.add_argument(
+        "--force", action="store_true", help="if they are connected now, end their kneetui first (else refused)"
+    )
     add_folder_options(remove)
     remove.set_defaults(run=clinic_remove, needs_plugins=False)
 

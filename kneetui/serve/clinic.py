@@ -8,9 +8,13 @@ its only writer, ``kneetui clinic`` only reads it.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+import signal
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,11 +23,14 @@ import asyncssh
 
 from kneetui.serve.patients import MAX_KEYS_FILE_BYTES, PatientHome, is_valid_user_name
 from kneetui.serve.trust import make_private_folder
+from kneetui.served import SERVED_HOME_VARIABLE
 from kneetui.storage.atomic import write_atomic
 
 SESSIONS_FILE = "sessions.json"
 #: Where ``clinic remove`` keeps a removed patient's folder; not a valid login name, so never served.
 REMOVED_FOLDER = ".removed"
+#: How long ``clinic remove --force`` gives a patient's kneetui after SIGHUP, and then after SIGKILL.
+ENDING_SECONDS = 5.0
 
 
 class ClinicError(Exception):
@@ -40,6 +47,8 @@ class SessionRecord:
     peer: str
     since: str
     until: str = ""
+    #: The process id of the patient's kneetui while it runs (it leads its own process group); 0 before.
+    pid: int = 0
 
 
 @dataclass
@@ -60,6 +69,13 @@ class SessionBoard:
     def started(self, key: str, user: str, peer: str, when: datetime) -> None:
         self.live[key] = SessionRecord(user, peer, when.isoformat())
         self.save()
+
+    def running(self, key: str, pid: int) -> None:
+        """The session ``key`` now runs kneetui as ``pid``, so ``clinic remove --force`` can end it."""
+        record = self.live.get(key)
+        if record is not None:
+            self.live[key] = SessionRecord(record.user, record.peer, record.since, pid=pid)
+            self.save()
 
     def ended(self, key: str, when: datetime) -> None:
         record = self.live.pop(key, None)
@@ -103,6 +119,42 @@ def pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def runs_in(pid: int, home: Path) -> bool:
+    """Whether ``pid`` is a live kneetui served with ``home`` as its folder (its environment says so).
+
+    Checked before any signal, so a process id the board kept after its process ended, and
+    the system gave to another process since, is never signalled.
+    """
+    try:
+        environment = Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return False
+    return f"{SERVED_HOME_VARIABLE}={home}".encode() in environment.split(b"\0")
+
+
+def end_kneetuis(
+    pids: Iterable[int],
+    home: Path,
+    grace: float = ENDING_SECONDS,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[int]:
+    """End each patient's kneetui in ``pids`` served in ``home`` (SIGHUP to its process group, then SIGKILL,
+    as the server does when a connection drops); the ones still running after both, if any."""
+    running = [pid for pid in pids if pid > 0 and runs_in(pid, home)]
+    for signum in (signal.SIGHUP, signal.SIGKILL):
+        for pid in running:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signum)
+        deadline = clock() + grace
+        while running and clock() < deadline:
+            sleep(0.05)
+            running = [pid for pid in running if runs_in(pid, home)]
+        if not running:
+            break
+    return running
 
 
 @dataclass(frozen=True)
@@ -196,15 +248,46 @@ class Clinic:
     def sessions(self) -> SessionsRead:
         return read_sessions(self.state_dir / SESSIONS_FILE)
 
-    def remove(self, name: str, delete_data: bool, now: datetime | None = None) -> Path | None:
-        """Remove ``name``'s keys; their folder is moved aside (returned) or, if asked, deleted (None)."""
+    def connected(self, name: str) -> list[SessionRecord]:
+        """``name``'s live sessions, while the server that recorded them runs."""
+        sessions = self.sessions()
+        return [record for record in sessions.live if record.user == name] if sessions.server_running else []
+
+    def remove(
+        self,
+        name: str,
+        delete_data: bool,
+        now: datetime | None = None,
+        force: bool = False,
+        end: Callable[[list[int], Path], list[int]] = end_kneetuis,
+    ) -> Path | None:
+        """Remove ``name``'s keys; their folder is moved aside (returned) or, if asked, deleted (None).
+
+        While they are connected their kneetui would go on writing to their folder after it had
+        moved, making a new one under their name; so that is refused unless ``force``, which
+        ends their kneetui (with ``end``) after removing their keys and before moving the folder.
+        """
         self.check_name(name)
         keys = self.keys_dir / name
         home = PatientHome.of(self.users_dir, name).root
         if not os.path.lexists(keys) and not os.path.lexists(home):
             raise ClinicError(f"there is no patient {name!r} (no {keys}, no {home})")
+        live = self.connected(name)
+        if live and not force:
+            raise ClinicError(
+                f"{name} is connected now (since {live[0].since}, from {live[0].peer}), and their kneetui would go on "
+                "writing to their folder after it is moved; run this again once they have left "
+                "('kneetui clinic sessions' shows who is connected), or add --force to end their session first"
+            )
         if os.path.lexists(keys):
             keys.unlink()
+        if live:
+            left = end([record.pid for record in live], home)
+            if left:
+                raise ClinicError(
+                    f"{name}'s keys are removed, but their kneetui (process {', '.join(map(str, left))}) did not end; "
+                    f"their folder {home} is left where it is; run this again to move it"
+                )
         if not os.path.lexists(home):
             return None
         if delete_data:

@@ -471,6 +471,11 @@ class KneeSSHService:
         exit_quietly(process, status)
 
     async def _run_app(self, patient: PatientConnection, process: asyncssh.SSHServerProcess[bytes]) -> int:
+        if authorized_keys_for(self.options.authorized_keys_dir, patient.user).keys is None:
+            # Removed ('clinic remove') since logging in: a kneetui now would make their folder again.
+            log.info("%s: %s is no longer listed; kneetui not started", patient.peer, patient.user)
+            process.stderr.write(b"You are no longer a patient here; please contact the clinic.\r\n")
+            return 1
         home = PatientHome.of(self.options.users_dir, patient.user)
         client_host, client_port = process.get_extra_info("peername")[:2]
         server_host, server_port = process.get_extra_info("sockname")[:2]
@@ -505,6 +510,7 @@ class KneeSSHService:
             os.close(refusals_write)
         session = AppSession(process, child, on_input=patient.touch, on_oversize=self._oversize_noticer(patient))
         patient.session = session
+        self.board.running(patient.peer, session.pid)
         log.info("%s: %s runs kneetui, pid %d", patient.peer, patient.user, session.pid)
         refusals = RefusalNotes(refusals_read, patient, self.audit)
         try:
