@@ -219,7 +219,7 @@ def app_command(limits: ChildLimits | None = None) -> str:
 
 def make_server(options: WebServeOptions, token: str, templates: Path) -> Any:
     """A textual-serve Server that checks every request and gives each app a clean environment."""
-    from aiohttp import WSMsgType, web
+    from aiohttp import web
     from textual_serve.app_service import AppService
     from textual_serve.server import Server, to_int
 
@@ -228,9 +228,17 @@ def make_server(options: WebServeOptions, token: str, templates: Path) -> Any:
             size = TerminalSize(width, height).within_limits()
             return clean_environment(options.home, super()._build_environment(size.columns, size.rows))
 
+        #: Called for each keypress the browser sends, so the idle watch sees the patient at work.
+        on_input: Callable[[], None] | None = None
+
         async def set_terminal_size(self, width: int, height: int) -> None:
             size = TerminalSize(width, height).within_limits()
             await super().set_terminal_size(size.columns, size.rows)
+
+        async def send_bytes(self, data: bytes) -> bool:
+            if self.on_input is not None:
+                self.on_input()
+            return await super().send_bytes(data)
 
     class GuardedServer(Server):
         guard: RequestGuard
@@ -323,8 +331,9 @@ def make_server(options: WebServeOptions, token: str, templates: Path) -> Any:
                     closing.append(asyncio.ensure_future(self.say_and_close(websocket, message.encode())))
 
                 idle = IdleWatch(self.idle_timeout, on_idle, self.idle_loop or asyncio.get_running_loop())
+                app_service.on_input = idle.touch
                 try:
-                    await self.relay(websocket, app_service, idle)
+                    await self._process_messages(websocket, app_service)
                 finally:
                     await app_service.stop()
             except asyncio.CancelledError:
@@ -343,26 +352,6 @@ def make_server(options: WebServeOptions, token: str, templates: Path) -> Any:
             with contextlib.suppress(ConnectionError, RuntimeError):
                 await websocket.send_bytes(message)
             await websocket.close()
-
-        async def relay(self, websocket: web.WebSocketResponse, app_service: AppService, idle: IdleWatch) -> None:
-            """textual-serve's ``_process_messages``, with each keypress counted as activity."""
-            async for message in websocket:
-                if message.type != WSMsgType.TEXT:
-                    continue
-                envelope = message.json()
-                assert isinstance(envelope, list)
-                kind = envelope[0]
-                if kind == "stdin":
-                    idle.touch()
-                    await app_service.send_bytes(envelope[1].encode("utf-8"))
-                elif kind == "resize":
-                    await app_service.set_terminal_size(envelope[1]["width"], envelope[1]["height"])
-                elif kind == "ping":
-                    await websocket.send_json(["pong", envelope[1]])
-                elif kind == "blur":
-                    await app_service.blur()
-                elif kind == "focus":
-                    await app_service.focus()
 
         def initialize_logging(self) -> None:
             logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
