@@ -67,7 +67,9 @@ def test_a_wrong_value_for_any_setting_falls_back_to_its_default_with_a_notice(n
     )
     loaded = load_settings()
     assert getattr(loaded.settings, name) == getattr(Settings(), name)
-    assert len(loaded.notices) == 1 and repr(name) in loaded.notices[0]
+    value_notice, file_notice = loaded.notices
+    assert repr(name) in value_notice
+    assert "is left as it is until a setting is saved" in file_notice
     if name != "theme":
         assert loaded.settings.theme == "kneetui-light", "the good values are kept"
 
@@ -192,4 +194,5 @@ async def test_the_app_starts_with_defaults_and_says_what_happened(make_app, con
         await pilot.pause()
     assert load_settings().settings.bell is False
     backups = list(locations.config_dir().glob("config.toml.broken-*"))
-    assert [path.read_bytes() for path in backups] == ([content] if b"long" not in content else [])
+    # Unreadable, or holding a value kneetui could not use: either way kept byte for byte before the save.
+    assert [path.read_bytes() for path in backups] == [content]
