@@ -484,22 +484,11 @@ def test_a_read_only_data_folder_gives_an_in_memory_history(tmp_path, monkeypatc
 
 
 def test_a_read_only_history_file_gives_an_in_memory_history_and_is_left_alone(tmp_path, monkeypatch):
-    from kneetui.history import store as store_module
-
     path = tmp_path / "history.sqlite3"
     with open_history_store(path).store as store:
         store.start_session(start())
     before = path.read_bytes()
-    real_connect = store_module.connect
-
-    def read_only(target):
-        if str(target) == ":memory:":
-            return real_connect(target)
-        # What a file without write permission gives (root ignores chmod, so ask SQLite).
-        return sqlite3.connect(f"file:{target}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
-
-    monkeypatch.setattr(store_module, "connect", read_only)
-    opened = open_history_store(path)
+    opened = _open_without_writing(monkeypatch, path)
     assert opened.store.in_memory_only and opened.backup is None
     assert "cannot be opened for writing" in opened.notices[0]
     assert "readonly" in opened.notices[0]

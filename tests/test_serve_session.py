@@ -10,6 +10,7 @@ import asyncio
 
 import asyncssh
 import pytest
+from fake_loop import FakeLoop
 
 from kneetui.serve import session as session_module
 from kneetui.serve.session import READ_SIZE, RESIZE_INTERVAL, AppSession, ResizePacer
@@ -84,40 +85,13 @@ class Child:
         return self.status
 
 
-class FakeLoop:
-    """The clock and timers a ResizePacer asks of an event loop, on a clock that moves only when told."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.timers: list[tuple[float, object]] = []
-
-    def time(self) -> float:
-        return self.now
-
-    def call_at(self, when: float, callback):
-        loop = self
-
-        class Handle:
-            def cancel(self) -> None:
-                loop.timers = [timer for timer in loop.timers if timer[1] is not callback]
-
-        self.timers.append((when, callback))
-        return Handle()
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-        while due := sorted((timer for timer in self.timers if timer[0] <= self.now), key=lambda timer: timer[0]):
-            self.timers.remove(due[0])
-            due[0][1]()
-
-
 class Joined:
     def __init__(self, screen: Screen | None = None, status: int = 0) -> None:
         self.process = Process(screen)
         self.child = Child(status)
         self.inputs = 0
         self.oversized: list[TerminalSize] = []
-        self.clock = FakeLoop()
+        self.clock = FakeLoop(1000.0)
         self.session = AppSession(
             self.process,  # type: ignore[arg-type]
             self.child,  # type: ignore[arg-type]
@@ -259,7 +233,7 @@ async def test_a_window_change_still_waiting_when_the_session_ends_is_dropped():
 
 
 def test_the_pacer_applies_the_latest_size_of_each_burst_once_the_interval_has_passed():
-    loop, applied = FakeLoop(), []
+    loop, applied = FakeLoop(1000.0), []
     pacer = ResizePacer(applied.append, loop, interval=0.05)  # type: ignore[arg-type]
     pacer.resize(TerminalSize(1, 1))
     pacer.resize(TerminalSize(2, 2))

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import asyncssh
 import pytest
+from fake_loop import FakeLoop
 
 from kneetui.serve.host_key import HostKeyError, load_or_create_host_key
 from kneetui.serve.idle import IdleWatch, duration
@@ -698,33 +699,6 @@ def test_the_audit_log_and_its_folders_are_private_whatever_the_umask_and_after_
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
     for log_file in path.parent.glob("audit.log*"):
         assert stat.S_IMODE(log_file.stat().st_mode) == 0o600, log_file
-
-
-class FakeLoop:
-    """The two things IdleWatch asks of an event loop, on a clock that moves only when told."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.timers: list[tuple[float, object]] = []
-
-    def time(self) -> float:
-        return self.now
-
-    def call_at(self, when: float, callback):
-        loop = self
-
-        class Handle:
-            def cancel(self) -> None:
-                loop.timers = [timer for timer in loop.timers if timer[1] is not callback]
-
-        self.timers.append((when, callback))
-        return Handle()
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-        while due := [timer for timer in self.timers if timer[0] <= self.now]:
-            self.timers.remove(due[0])
-            due[0][1]()
 
 
 def test_typing_keeps_a_connection_from_going_idle():

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fake_loop import FakeLoop
 
 from kneetui.serve.terminal import MAX_PIXELS, TerminalSize
 from kneetui.serve.web import OfflinePageError, external_references, offline_index, textual_serve_index
@@ -495,33 +496,6 @@ while b'"quit"' not in seen:
     seen += chunk
 """
 IN_PROCESS_TOKEN = "a-token-for-the-tests-only"
-
-
-class FakeLoop:
-    """The clock and timers IdleWatch asks of an event loop, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.timers: list[tuple[float, object]] = []
-
-    def time(self) -> float:
-        return self.now
-
-    def call_at(self, when: float, callback):
-        loop = self
-
-        class Handle:
-            def cancel(self) -> None:
-                loop.timers = [timer for timer in loop.timers if timer[1] is not callback]
-
-        self.timers.append((when, callback))
-        return Handle()
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-        while due := [timer for timer in self.timers if timer[0] <= self.now]:
-            self.timers.remove(due[0])
-            due[0][1]()
 
 
 @contextlib.asynccontextmanager
