@@ -226,7 +226,7 @@ def test_paced_reps_are_counted_for_the_person(loaded):
     result = guide(loaded, CALM + "2\n2\n", "wall-slides", "--plain", "--get-ready", "0", "--tempo", "2")
     assert result.code == 0
     assert "10 reps, one every 2 s" in result.lines
-    assert [f"{n} of 10" for n in range(1, 10)] == [line for line in result.lines if line.endswith(" of 10")]
+    assert [f"{n} of 10" for n in range(1, 11)] == [line for line in result.lines if line.endswith(" of 10")]
     assert result.clock.now() - 1000 == 20
 
 

@@ -919,3 +919,13 @@ def test_back_after_a_long_pause_early_in_a_hold_goes_to_the_phase_before():
 
 def test_a_session_with_nothing_in_it_shows_no_progress_before_it_starts():
     assert Session([]).runner.progress() == 0.0
+
+
+def test_paced_reps_say_their_last_count_as_the_set_ends():
+    session = Session([(WALL_SLIDES, Dose(reps=3))], get_ready_seconds=0, tempo_seconds=2)
+    session.start()
+    said = []
+    for _ in range(6):
+        session.clock.advance(1)
+        said += [cue.text for cue in session.runner.tick() if cue.kind is CueKind.REP]
+    assert said == ["1 of 3", "2 of 3", "3 of 3"]

@@ -262,7 +262,12 @@ class SessionRunner:
         if self.state is not RunnerState.RUNNING or self.paused:
             return []
         entered: list[Phase] = []
+        last_rep: list[Cue] = []
         while self.state is RunnerState.RUNNING and self._timer is not None and self._timer.expired:
+            target = self.phase.target_reps or 0
+            if not entered and self.phase.tempo_seconds and self._last_rep_cue < target:
+                # Paced reps end with their last beat: that count is said too, before what comes next.
+                last_rep = [Cue(CueKind.REP, n=target, text=f"{target} of {target}")]
             ended_at = self._timer.deadline
             assert ended_at is not None  # a running (unpaused) countdown has a deadline
             self._record_completed(ended_at)
@@ -270,7 +275,7 @@ class SessionRunner:
             entered.append(self.phase)
         if not entered:
             return self._countdown_cues()
-        cues = self._entry_cues()
+        cues = last_rep + self._entry_cues()
         if CueKind.SWITCH_SIDES not in (cue.kind for cue in cues) and any(
             phase.kind is PhaseKind.SWITCH_SIDES for phase in entered
         ):
