@@ -624,9 +624,17 @@ class KneeApp(App[None]):
         if not self._save_enabled:
             return
         try:
-            save_settings(self.settings)
+            kept = save_settings(self.settings)
         except OSError as error:
             self.notify(f"Could not save settings: {error}", severity="error", markup=False)
+            return
+        if kept is not None:
+            self.notify(
+                f"Your settings file had values kneetui could not use; it was kept as {kept.name}, beside the new one.",
+                title="Settings",
+                timeout=15,
+                markup=False,
+            )
 
     def apply_light_mode(self) -> None:
         self.light = should_go_light(self.terminal, self.settings.light_mode)
