@@ -101,3 +101,17 @@ async def test_at_40_by_12_the_due_line_is_reached_with_tab(make_app):
         widget = app.screen.query_one(DueToday)
         assert "Your first session is due today." in due_text(app)
         assert widget.region.y < 12 and widget.region.height > 0
+
+
+async def test_a_chosen_programme_that_cannot_be_found_is_said_on_home_and_at_the_start(make_app):
+    from textual.widgets import Static
+
+    app = make_app(history=HistoryStore.in_memory(), clock=clock_on(), settings=settings("my-lost-plan"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        today = str(app.screen.query_one("#today", Static).render())
+        assert "Your chosen programme 'my-lost-plan' cannot be found" in today
+        assert f"Until then: {app.chosen_program().name}." in today
+        await pilot.press("s")
+        await pilot.pause()
+        assert any("'my-lost-plan' cannot be found" in str(note.message) for note in app._notifications)

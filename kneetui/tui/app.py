@@ -805,11 +805,24 @@ class KneeApp(App[None]):
     def chosen_program(self) -> Program | None:
         return self.catalog.program(self.settings.program) or next(iter(self.catalog.programs), None)
 
+    def chosen_program_missing(self) -> str | None:
+        """Why the programme in the settings is not the one followed (it cannot be found), or None."""
+        program = self.chosen_program()
+        if not self.settings.program or program is None or program.id == self.settings.program:
+            return None
+        return (
+            f"Your chosen programme {self.settings.program!r} cannot be found: its file may have a mistake, "
+            f"or its plug-in is gone (see Programmes, r, and Plug-ins, p). Until then: {program.name}."
+        )
+
     def today_summary(self) -> Content:
         program = self.chosen_program()
         if program is None:
             return Content("No programme is available. Check Plug-ins (p).")
         lines = [heading(program.name), Content(program.description), Content(f"Do it {program.frequency}.")]
+        missing = self.chosen_program_missing()
+        if missing:
+            lines.insert(0, Content.styled(missing, "bold $warning"))
         for number, step in enumerate(program.steps, 1):
             exercise = self.catalog.exercise(step.exercise_id)
             if exercise is not None:

@@ -185,6 +185,9 @@ class SessionScreen(Screen[None]):
         program = catalog.program(self.program_id) if self.program_id else self.app.chosen_program()
         if program is None:
             return "There is no programme to follow. Choose one under Programmes (r)."
+        missing = None if self.program_id else self.app.chosen_program_missing()
+        if missing:
+            self.notify(missing, title="Programme", severity="warning", timeout=15, markup=False)
         try:
             self.items = items_from_program(program, catalog.exercise)
         except UnknownExercise as error:
