@@ -642,3 +642,20 @@ def test_a_lock_held_at_opening_does_not_keep_the_run_in_memory(tmp_path, monkey
         store.record_block(session_id, reps("wall-slides", 1, MORNING))
     with sqlite3.connect(path) as connection:
         assert connection.execute("SELECT COUNT(*) FROM blocks").fetchone() == (1,)
+
+
+def test_a_run_cut_off_after_a_stop_for_pain_does_not_hide_that_stop():
+    store = HistoryStore.in_memory()
+    stopped = store.start_session(start())
+    store.record_stop(stopped, "pain rose from 2 to 4 after Wall slides", MORNING + 60)
+    store.finish_session(stopped, 4, MORNING + 90)
+    # The next run was cut off (kneetui killed, the terminal closed): it never ended.
+    cut_off = store.start_session(start(at=MORNING + 3600))
+    store.record_block(cut_off, reps("wall-slides", 1, MORNING + 3700))
+    assert store.previous_stop() is not None
+    assert store.previous_stop().reason == "pain rose from 2 to 4 after Wall slides"
+    assert store.unacknowledged_stop().id == stopped
+    # A session that ended after it is what counts again.
+    finished = store.start_session(start(at=MORNING + 7200))
+    store.finish_session(finished, 2, MORNING + 7300)
+    assert store.previous_stop() is None and store.unacknowledged_stop() is None

@@ -48,6 +48,8 @@ from kneetui.history.writer import WriteQueue
 from kneetui.storage import locations
 from kneetui.storage.atomic import keep_aside, write_atomic
 
+#: How many sessions back the stop gate looks, past runs that were cut off, for the last that ended.
+LAST_ENDED_LOOKBACK = 20
 #: How long a writer waits for another process's transaction before giving up.
 BUSY_TIMEOUT_SECONDS = 10.0
 
@@ -365,19 +367,29 @@ class HistoryStore:
         self._update_session(session_id, "acknowledge", (at,))
 
     def unacknowledged_stop(self) -> RecordedSession | None:
-        """The newest session, when it ended with the advice to consult a professional and the
+        """The last session, when it ended with the advice to consult a professional and the
         person has not acknowledged it yet."""
-        newest = self.sessions(limit=1)
-        if newest and is_advised_stop(newest[0].stop_reason) and newest[0].stop_acknowledged_at is None:
-            return newest[0]
+        last = self._last_that_ended()
+        if last is not None and is_advised_stop(last.stop_reason) and last.stop_acknowledged_at is None:
+            return last
         return None
 
     def previous_stop(self) -> PreviousStop | None:
-        """The newest session's stop, when it came with the advice to consult a professional."""
-        newest = self.sessions(limit=1)
-        if newest and is_advised_stop(newest[0].stop_reason):
-            session = newest[0]
-            return PreviousStop(session.stop_reason or "", session.stopped_at or session.started_at)
+        """The last session's stop, when it came with the advice to consult a professional."""
+        last = self._last_that_ended()
+        if last is not None and is_advised_stop(last.stop_reason):
+            return PreviousStop(last.stop_reason or "", last.stopped_at or last.started_at)
+        return None
+
+    def _last_that_ended(self) -> RecordedSession | None:
+        """The newest session that ended, or stopped with the advice to see a professional.
+
+        A run cut off without either (kneetui killed, the terminal closed, another login still
+        under way) is passed over: it must not hide a stop for pain before it.
+        """
+        for session in self.sessions(limit=LAST_ENDED_LOOKBACK):
+            if session.ended_at is not None or is_advised_stop(session.stop_reason):
+                return session
         return None
 
     def _update_session(self, session_id: int, change: str, values: tuple[Any, ...]) -> None:
