@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 import subprocess
 import sys
 from datetime import UTC, datetime
@@ -289,3 +291,21 @@ def test_an_imported_programme_is_guided_by_its_id(subprocess_env):
     assert "no programme" not in result.stderr, result.stderr
     assert "Programme: Example knee plan, 5 exercises." in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_force_never_replaces_a_link_a_pipe_or_a_device(tmp_path):
+    from kneetui.cli.output import write_output
+
+    kept = tmp_path / "kept.toml"
+    kept.write_text("my notes\n", encoding="utf-8")
+    link = tmp_path / "link.toml"
+    link.symlink_to(kept)
+    pipe = tmp_path / "pipe.toml"
+    os.mkfifo(pipe)
+    for target, told in ((link, "is a link"), (pipe, "is not a regular file"), (Path("/dev/null"), "not a regular")):
+        why = write_output(target, b"x", force=True, example_name="x.toml")
+        assert told in why, why
+    assert link.is_symlink() and stat.S_ISFIFO(os.lstat(pipe).st_mode)
+    assert kept.read_text(encoding="utf-8") == "my notes\n"
+    assert write_output(kept, b"new\n", force=True, example_name="x.toml") == ""
+    assert kept.read_text(encoding="utf-8") == "new\n"

@@ -287,3 +287,19 @@ async def test_a_name_too_long_is_a_message_when_not_served_too(make_app, tmp_pa
         problem = await answer(pilot, str(tmp_path / ("a" * 300 + ".toml")))
         assert "File name too long" in problem
         assert isinstance(app.screen, PathPromptScreen)
+
+
+async def test_the_app_never_replaces_a_pipe_or_a_link_it_is_asked_to_write(make_app, tmp_path, monkeypatch):
+    monkeypatch.delenv(SERVED_HOME_VARIABLE, raising=False)
+    programs = UserPrograms(tmp_path / "programs")
+    programs.save(PLAN)
+    pipe, link = tmp_path / "pipe.toml", tmp_path / "link.toml"
+    os.mkfifo(pipe)
+    link.symlink_to(tmp_path / "elsewhere.toml")
+    app = make_app(user_programs=programs)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_export(pilot, app)
+        assert "is not a regular file" in await answer(pilot, str(pipe))
+        assert "is a link" in await answer(pilot, str(link))
+        assert isinstance(app.screen, PathPromptScreen)
+    assert link.is_symlink() and not (tmp_path / "elsewhere.toml").exists()

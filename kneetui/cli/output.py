@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kneetui.content.text import reason
-from kneetui.storage.atomic import write_atomic
+from kneetui.storage.atomic import what_is_in_the_way, write_atomic
 
 
 def fail(message: str) -> int:
@@ -32,6 +32,12 @@ def write_output(target: Path, data: bytes, force: bool, example_name: str) -> s
         return f"there is no folder {target.parent}; give a file in a folder that exists"
     if is_folder:
         return f"{target} is a folder; give a file name, e.g. {target / example_name}"
+    try:
+        in_the_way = what_is_in_the_way(target)
+    except OSError as error:
+        return f"cannot write {target}: {reason(error)}"
+    if in_the_way:
+        return f"{target} is {in_the_way}; kneetui replaces only regular files, give another name"
     if exists and not force:
         return f"{target} already exists; use --force to replace it"
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -31,6 +32,23 @@ def write_atomic(path: Path, data: bytes) -> None:
         pass
     finally:
         os.close(directory)
+
+
+def what_is_in_the_way(path: Path) -> str | None:
+    """What stands at ``path`` that a write must not replace (a link, a device, a pipe), or None.
+
+    ``write_atomic`` renames a new file over ``path``: over a link or a device node that would
+    swap it for an ordinary file. A regular file, or nothing, is None; OSError if it cannot be told.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISLNK(mode):
+        return "a link"
+    return "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device or a pipe)"
 
 
 def keep_aside(path: Path, now: datetime | None = None) -> Path:
