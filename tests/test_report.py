@@ -189,3 +189,26 @@ def test_sessions_carry_their_year_when_the_period_spans_two():
     assert "Wed 31 Dec 2025 18:00" in spanning and "Fri 2 Jan 2026 18:00" in spanning
     within = report_html(report_for(store, CATALOG, CHRONIC, date(2026, 1, 2), first=date(2026, 1, 1)))
     assert "Fri 2 Jan 18:00" in within
+
+
+def test_advice_before_starting_is_counted_whatever_its_reason_and_going_on_is_said_as_it_was():
+    store = HistoryStore.in_memory()
+    day = TODAY
+    # After a stop for pain last time (no red flag), the person went on anyway.
+    went_on = store.start_session(
+        SessionStart(at(day, 9), "chronic", ("wall-slides",), SafetyAnswers(2, False, False), True)
+    )
+    store.finish_session(went_on, 2, at(day, 9) + 600)
+    # A high starting pain, and the person stopped as advised.
+    stopped = store.start_session(
+        SessionStart(at(TODAY, 9), "chronic", ("wall-slides",), SafetyAnswers(8, False, False))
+    )
+    store.record_stop(stopped, "pain high at the start", at(TODAY, 9) + 5)
+    store.finish_session(stopped, None, at(TODAY, 9) + 5)
+    report = report_for(store, CATALOG, CHRONIC, TODAY)
+    assert report.safety.advised == 2 and report.safety.continued_despite_advice == 1
+    page = report_html(report)
+    assert "gentlest" not in page
+    assert "Advised to see a professional 2 times; went on anyway, by their own choice, 1 time." in re.sub(
+        r"<[^>]+>", "", page
+    )

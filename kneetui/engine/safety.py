@@ -55,7 +55,8 @@ REASON_HIGH_PAIN = "pain high at the start"
 REASON_AFTER_STOP = "stopped last time"
 REASON_QUIT = "quit"
 _PAIN_REASONS = (REASON_PAIN_WORSE, "pain rose")
-_ADVISED_REASONS = (*_PAIN_REASONS, REASON_RED_FLAGS, REASON_HIGH_PAIN, REASON_AFTER_STOP)
+_START_REASONS = (REASON_RED_FLAGS, REASON_HIGH_PAIN, REASON_AFTER_STOP)
+_ADVISED_REASONS = (*_PAIN_REASONS, *_START_REASONS)
 
 
 def is_pain_stop(reason: str | None) -> bool:
@@ -66,6 +67,11 @@ def is_pain_stop(reason: str | None) -> bool:
 def is_advised_stop(reason: str | None) -> bool:
     """Whether a recorded stop came with the advice to consult a professional."""
     return reason is not None and reason.startswith(_ADVISED_REASONS)
+
+
+def is_start_advice(reason: str | None) -> bool:
+    """Whether a recorded stop was the advice given before starting (red flags, high pain, a stop last time)."""
+    return reason is not None and reason.startswith(_START_REASONS)
 
 
 def describe_stop(reason: str | None) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from kneetui.content.model import Dose
 from kneetui.engine.recording import BlockKind, BlockRecord
-from kneetui.engine.safety import is_advised_stop, is_pain_stop
+from kneetui.engine.safety import is_advised_stop, is_pain_stop, is_start_advice
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,12 @@ class RecordedSession:
     def stopped_for_pain(self) -> bool:
         """The pain got worse: the person pressed ! or a check rose above the start."""
         return is_pain_stop(self.stop_reason)
+
+    @property
+    def advised_before_start(self) -> bool:
+        """Whether the checks before this session advised a professional first: for swelling or
+        instability, a high starting pain or a stop for pain last time; gone on with or not."""
+        return self.advised_professional or self.continued_despite_advice or is_start_advice(self.stop_reason)
 
     @property
     def advised_stop(self) -> bool:

@@ -169,7 +169,7 @@ def build_report(
         asked=len(asked),
         swollen=sum(1 for session in asked if session.swollen),
         unstable=sum(1 for session in asked if session.unstable),
-        advised=sum(1 for session in inside if session.advised_professional),
+        advised=sum(1 for session in inside if session.advised_before_start),
         continued_despite_advice=sum(1 for session in inside if session.continued_despite_advice),
     )
     days = plan_days(sessions, frequency, first, last, today, started_on, tz)

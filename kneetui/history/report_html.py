@@ -433,14 +433,12 @@ def _safety(report: Report, tz: tzinfo | None) -> str:
             f"<p>Asked before {safety.asked} session{'s' * (safety.asked != 1)}: swelling <strong>yes "
             f"{safety.swollen}</strong> time{'s' * (safety.swollen != 1)}, the knee giving way or feeling unstable "
             f"<strong>yes {safety.unstable}</strong> time{'s' * (safety.unstable != 1)}. Advised to see a professional "
-            f"{safety.advised} time{'s' * (safety.advised != 1)}; went on with the gentlest exercises anyway "
+            f"{safety.advised} time{'s' * (safety.advised != 1)}; went on anyway, by their own choice, "
             f"{safety.continued_despite_advice} time{'s' * (safety.continued_despite_advice != 1)}.</p>"
         )
     ]
     flagged = [
-        session
-        for session in report.sessions
-        if session.swollen or session.unstable or session.advised_professional or session.continued_despite_advice
+        session for session in report.sessions if session.swollen or session.unstable or session.advised_before_start
     ]
     if flagged:
         rows = [
@@ -449,7 +447,7 @@ def _safety(report: Report, tz: tzinfo | None) -> str:
                     _when(session.started_at, tz),
                     _yes_no(session.swollen),
                     _yes_no(session.unstable),
-                    "yes" if session.advised_professional else "no",
+                    "yes" if session.advised_before_start else "no",
                     "yes" if session.continued_despite_advice else "no",
                 ),
                 "pain",
