@@ -243,3 +243,14 @@ def test_nothing_is_installed_until_asked(subprocess_env, tmp_path):
     after = [name for name in files_under(home) if not name.startswith("state")]
     assert after == [name for name in before if not name.startswith("state")]
     assert not (tmp_path / "crontab.txt").exists() and not os.path.exists(tmp_path / "systemctl.log")
+
+
+def test_a_failed_add_at_a_time_already_set_keeps_the_reminder_that_worked(subprocess_env, tmp_path):
+    env = remind_env(subprocess_env, tmp_path, "systemctl", "crontab", systemd=True)
+    units = Path(env["XDG_CONFIG_HOME"]) / "systemd" / "user"
+    assert kneetui("remind", "add", "--at", "08:00", env=env).returncode == 0
+    working = {path.name: path.read_text() for path in units.glob("kneetui-reminder-0800.*")}
+    failing = kneetui("remind", "add", "--at", "08:00", env={**env, "FAKE_SYSTEMCTL_FAIL": "enable"})
+    assert failing.returncode == 1 and "Traceback" not in failing.stderr
+    assert {path.name: path.read_text() for path in units.glob("kneetui-reminder-0800.*")} == working
+    assert "08:00" in kneetui("remind", "list", env=env).stdout

@@ -15,6 +15,7 @@ installed: ``installed()`` reads it back; kneetui keeps no list of its own.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import plistlib
 import re
@@ -136,13 +137,21 @@ class SystemdTimers:
             "[Install]\nWantedBy=timers.target\n"
         )
         self.unit_dir.mkdir(parents=True, exist_ok=True)
+        # A reminder already at this time is put back as it was if the new one cannot be enabled.
+        before = {path: path.read_text(encoding="utf-8") for path in (service, timer) if path.exists()}
         service.write_text(service_text, encoding="utf-8")
         timer.write_text(timer_text, encoding="utf-8")
         try:
             _check(_run(["systemctl", "--user", "daemon-reload"]), "systemctl --user daemon-reload")
             _check(_run(["systemctl", "--user", "enable", "--now", timer.name]), f"enabling {timer.name}")
         except ReminderError:
-            self.remove(at)
+            if len(before) < 2:
+                self.remove(at)
+            else:
+                for path, text in before.items():
+                    path.write_text(text, encoding="utf-8")
+                with contextlib.suppress(ReminderError):  # the error already raised is the one to tell
+                    _run(["systemctl", "--user", "daemon-reload"])
             raise
         return (str(timer), str(service))
 
