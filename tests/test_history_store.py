@@ -434,13 +434,7 @@ def test_a_corrupt_history_is_kept_aside_and_a_fresh_one_started(tmp_path):
 
 def test_a_damaged_page_inside_a_real_database_is_kept_aside(tmp_path):
     path = tmp_path / "history.sqlite3"
-    with open_history_store(path).store as store:
-        for day in range(50):
-            session_id = store.start_session(start(MORNING + day * DAY))
-            for set_number in range(1, 20):
-                store.record_block(session_id, reps("wall-slides", set_number, MORNING + day * DAY))
-    with sqlite3.connect(path) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _fifty_days(path)
     data = bytearray(path.read_bytes())
     page = 4096
     data[2 * page : 4 * page] = os.urandom(2 * page)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kneetui.content.text import reason
-from kneetui.storage.atomic import what_is_in_the_way, write_atomic
+from kneetui.storage.atomic import why_it_cannot_be_written, write_atomic
 
 
 def fail(message: str) -> int:
@@ -24,21 +24,10 @@ def write_output(target: Path, data: bytes, force: bool, example_name: str) -> s
 
     ``example_name`` is the file name suggested when ``target`` is a folder.
     """
-    try:
-        is_folder, exists, in_a_folder = target.is_dir(), target.exists(), target.parent.is_dir()
-    except OSError as error:  # a name too long, a folder that cannot be read
-        return f"cannot write {target}: {reason(error)}"
-    if not in_a_folder:  # no folder is made for a typed path: a typo would make one
-        return f"there is no folder {target.parent}; give a file in a folder that exists"
-    if is_folder:
-        return f"{target} is a folder; give a file name, e.g. {target / example_name}"
-    try:
-        in_the_way = what_is_in_the_way(target)
-    except OSError as error:
-        return f"cannot write {target}: {reason(error)}"
-    if in_the_way:
-        return f"{target} is {in_the_way}; kneetui replaces only regular files, give another name"
-    if exists and not force:
+    why_not = why_it_cannot_be_written(target, example_name)
+    if why_not:
+        return why_not
+    if target.exists() and not force:
         return f"{target} already exists; use --force to replace it"
     try:
         write_atomic(target, data)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+
+from kneetui.content.text import reason
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -49,6 +52,25 @@ def what_is_in_the_way(path: Path) -> str | None:
     if stat.S_ISLNK(mode):
         return "a link"
     return "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device or a pipe)"
+
+
+def why_it_cannot_be_written(path: Path, example_name: str, shown: Callable[[Path], str] = str) -> str | None:
+    """Why a file the person named cannot be written at ``path``, starting in lower case; None when it can.
+
+    No folder is made for a typed path (a typo would make one), and nothing but a regular file is
+    replaced. ``shown`` writes a path as the person knows it.
+    """
+    try:
+        if not path.parent.is_dir():
+            return f"there is no folder {shown(path.parent)}; give a file in a folder that exists"
+        if path.is_dir():
+            return f"{shown(path)} is a folder; give a file name, e.g. {shown(path / example_name)}"
+        in_the_way = what_is_in_the_way(path)
+    except OSError as error:  # a name too long, a folder that cannot be read
+        return f"cannot write {shown(path)}: {reason(error)}"
+    if in_the_way:
+        return f"{shown(path)} is {in_the_way}; kneetui replaces only regular files, give another name"
+    return None
 
 
 def keep_aside(path: Path, now: datetime | None = None) -> Path:

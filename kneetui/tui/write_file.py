@@ -14,7 +14,7 @@ from textual.content import Content
 
 from kneetui.content.text import reason
 from kneetui.served import EXCHANGE_SUFFIX, OutsideYourFolder, confine, for_patient
-from kneetui.storage.atomic import what_is_in_the_way, write_atomic
+from kneetui.storage.atomic import why_it_cannot_be_written, write_atomic
 from kneetui.tui.screens.confirm import ConfirmScreen
 from kneetui.tui.screens.path_prompt import PathPromptScreen
 
@@ -46,22 +46,11 @@ async def write_where_asked(
         except OutsideYourFolder as error:
             problem = str(error)
             continue
-        try:
-            is_folder, exists, in_a_folder = path.is_dir(), path.exists(), path.parent.is_dir()
-            in_the_way = what_is_in_the_way(path) if in_a_folder and not is_folder else None
-        except OSError as error:  # a name too long, a folder that cannot be read
-            problem = f"Cannot write {for_patient(path)}: {reason(error)}"
+        why_not = why_it_cannot_be_written(path, file_name, for_patient)
+        if why_not:
+            problem = f"{why_not[0].upper()}{why_not[1:]}."
             continue
-        if in_the_way:
-            problem = f"{for_patient(path)} is {in_the_way}; kneetui replaces only regular files, give another name."
-            continue
-        if not in_a_folder:  # no folder is made for a typed path: a typo would make one
-            problem = f"There is no folder {for_patient(path.parent)}; give a file in a folder that exists."
-            continue
-        if is_folder:
-            problem = f"{for_patient(path)} is a folder; give a file name, e.g. {for_patient(path / file_name)}"
-            continue
-        if exists:
+        if path.exists():
             replace = Content(f"{for_patient(path)} already exists. Replace it {replacing}?")
             if not await app.push_screen_wait(ConfirmScreen(replace, yes="Replace")):
                 problem = "Not replaced; give another file name, or Escape to cancel."
