@@ -127,6 +127,16 @@ def test_exclamation_mark_at_a_prompt_stops_with_the_advice(loaded):
     assert result.recorder.sessions[1]["ended_at"] is not None
 
 
+def test_exclamation_mark_before_the_start_stops_and_is_recorded(loaded):
+    result = guide(loaded, "3\n!\n", "acute", "--plain")
+    assert result.code == 1
+    assert result.lines.count(STOP_ADVICE) == 1
+    assert "You said the pain was worse before the session started, so nothing was started." in result.lines
+    assert result.recorder.stops == [(1, "pain worse")]
+    assert result.recorder.sessions[1]["start"].program_id == "acute"
+    assert result.recorder.sessions[1]["ended_at"] is not None and result.blocks == []
+
+
 def test_exclamation_mark_typed_during_a_hold_stops_it_there(loaded):
     result = guide(loaded, CALM + "!\n", "sitting-adductor-stretch", "--plain", input_at=(5 + 6,))
     assert result.code == 1

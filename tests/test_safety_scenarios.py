@@ -16,6 +16,7 @@ from kneetui.cli import guide as guide_module
 from kneetui.cli.main import build_parser
 from kneetui.engine.clock import FakeClock
 from kneetui.engine.safety import STOP_ADVICE
+from kneetui.engine.session import WORSE_BEFORE_START_NOTE
 from kneetui.history.store import HistoryStore, open_history_store
 from kneetui.plugin_host.loader import load_plugins
 from kneetui.storage.config import Settings
@@ -92,6 +93,11 @@ class AppDriver:
         if choice is not None:
             assert isinstance(self.app.screen, SafetyCheckScreen), "the policy asks before starting"
             await self.keys(*(["enter"] if choice == "stop" else ["tab", "enter"]))
+
+    async def pain_before(self, score: int) -> None:
+        """Only the first of the questions before the start: the pain now."""
+        assert isinstance(self.app.screen, SafetyCheckScreen)
+        await self.keys(*str(score), "enter")
 
     async def wait(self, seconds: float) -> None:
         left = seconds
@@ -178,6 +184,9 @@ class PlainDriver:
         if choice is not None:
             self.lines.append("s" if choice == "stop" else "g")
 
+    async def pain_before(self, score: int) -> None:
+        self.lines.append(str(score))
+
     async def wait(self, seconds: float) -> None:
         self.counting_down = True
         self.elapsed += seconds
@@ -207,6 +216,10 @@ class PlainDriver:
 
 
 # -- the scenarios -----------------------------------------------------------------------------
+
+
+def answer_pain_before(score):
+    return lambda driver: driver.pain_before(score)
 
 
 def safety(pain=2, swollen=False, unstable=False, choice=None):
@@ -282,6 +295,18 @@ SCENARIOS = {
         "adductor-squeeze",
         (safety(2), reps(10), wait(4), worse, pain(4)),
         Row("pain worse", 2, 4, (), ((None, 10),), False, ()),
+        advised=True,
+    ),
+    "! before the start": Scenario(
+        "acute",
+        (worse,),
+        Row("pain worse", None, None, (), (), False, (WORSE_BEFORE_START_NOTE,)),
+        advised=True,
+    ),
+    "! at the swelling question": Scenario(
+        "wall-slides",
+        (answer_pain_before(3), worse),
+        Row("pain worse", None, None, (), (), False, (WORSE_BEFORE_START_NOTE,)),
         advised=True,
     ),
     "swelling, then stop": Scenario(

@@ -10,7 +10,7 @@ from kneetui.engine.cues import STOP_ADVICE, Cue, CueKind
 from kneetui.engine.plan import PhaseKind, UnknownExercise, build_plan, items_from_program
 from kneetui.engine.recording import BlockKind, MemoryRecorder, SafetyAnswers, SessionStart
 from kneetui.engine.safety import GOING_ON_NOTE, REASON_AFTER_STOP, REASON_PAIN_WORSE, REASON_RED_FLAGS, PreviousStop
-from kneetui.engine.session import RunnerState, SessionRunner, skipped_check_text
+from kneetui.engine.session import WORSE_BEFORE_START_NOTE, OutcomeKind, RunnerState, SessionRunner, skipped_check_text
 from kneetui.engine.settings import RunnerSettings
 from kneetui.storage.config import Settings
 from kneetui_medial_knee.exercises import EXERCISES
@@ -647,10 +647,26 @@ def test_worse_pain_is_recorded_once_however_often_it_is_said():
     assert session.runner.summary()[:2] == [STOP_ADVICE, "The session stopped because you said the pain got worse."]
 
 
-def test_worse_pain_before_the_start_gives_the_advice_and_records_nothing():
+def test_worse_pain_before_the_start_gives_the_advice_and_records_the_stop():
     session = Session([(WALL_SLIDES, None)])
-    assert session.runner.pain_is_worse() == [Cue(CueKind.STOPPED, text=STOP_ADVICE)]
-    assert session.recorder.stops == [] and session.runner.state is RunnerState.NOT_STARTED
+    assert session.runner.pain_is_worse(program_id="acute") == [Cue(CueKind.STOPPED, text=STOP_ADVICE)]
+    assert session.recorder.stops == [(1, "pain worse")]
+    recorded = session.recorder.sessions[1]
+    assert recorded["start"].program_id == "acute" and recorded["start"].safety is None
+    assert recorded["start"].notes == (WORSE_BEFORE_START_NOTE,)
+    assert recorded["ended_at"] is not None and recorded["pain_after"] is None
+    runner = session.runner
+    assert runner.state is RunnerState.FINISHED and not runner.needs_pain_after
+    assert runner.outcome is OutcomeKind.ADVISED_STOP
+    assert runner.summary() == [
+        STOP_ADVICE,
+        "The session stopped because you said the pain got worse.",
+        WORSE_BEFORE_START_NOTE,
+    ]
+    assert runner.pain_is_worse() == [Cue(CueKind.STOPPED, text=STOP_ADVICE)]
+    assert session.recorder.stops == [(1, "pain worse")], "said again, it is recorded once"
+    with pytest.raises(RuntimeError):
+        runner.start()
 
 
 def test_a_rise_after_quitting_says_the_advice_and_keeps_the_score():

@@ -22,7 +22,7 @@ from typing import TextIO
 from kneetui.cli.plain_console import InputClosed, PainWorse, PlainConsole, QuitRequested
 from kneetui.content.text import typed_whole_number
 from kneetui.engine.clock import Clock
-from kneetui.engine.cues import STOP_ADVICE, Cue, CueKind
+from kneetui.engine.cues import Cue, CueKind
 from kneetui.engine.plan import PhaseKind
 from kneetui.engine.recording import SafetyAnswers
 from kneetui.engine.safety import CHOICE_LABELS, StartChoice
@@ -120,8 +120,8 @@ class PlainSession(PlainConsole):
         try:
             safety, go_on = self.ask_safety()
         except PainWorse:
-            self.say(STOP_ADVICE, bell=True, spoken=True)
-            return 1
+            self.announce(self.runner.pain_is_worse(program_id=self.program_id))
+            return self.end()
         except (QuitRequested, InputClosed, KeyboardInterrupt):
             self.say("Nothing was started.")
             return 1

@@ -65,6 +65,10 @@ class OutcomeKind(StrEnum):
     ENDED_EARLY = "ended early"
 
 
+#: Said, and recorded, when the pain is worse before the session has started.
+WORSE_BEFORE_START_NOTE = "You said the pain was worse before the session started, so nothing was started."
+
+
 def skipped_check_text(pain_before: int | None) -> str:
     """What the person is told when a pain check is skipped: the rule could not look."""
     start = "" if pain_before is None else f" with your starting {pain_before}"
@@ -432,9 +436,25 @@ class SessionRunner:
             return cues
         return cues + self._entry_cues()
 
-    def pain_is_worse(self) -> list[Cue]:
-        """The person says the pain is worse: stop at once, whatever the phase, even after the end."""
+    def pain_is_worse(self, program_id: str | None = None) -> list[Cue]:
+        """The person says the pain is worse: stop at once, whatever the phase, even after the end.
+
+        Said before the session started (during the checks), the session is recorded as one that
+        stopped with the advice before anything was done, for the programme ``program_id``; the
+        next session's start sees that stop as it sees any other.
+        """
         if self.state is RunnerState.NOT_STARTED:
+            self.session_id = self.recorder.start_session(
+                SessionStart(
+                    started_at=self.clock.wall(),
+                    program_id=program_id,
+                    exercise_ids=self.plan.exercise_ids,
+                    notes=(WORSE_BEFORE_START_NOTE,),
+                )
+            )
+            self.notes.append(WORSE_BEFORE_START_NOTE)
+            self._record_stop_reason(REASON_PAIN_WORSE)
+            self._close(None)
             return [Cue(CueKind.STOPPED, text=STOP_ADVICE)]
         if not is_pain_stop(self.stop_reason):
             if self.state in (RunnerState.RUNNING, RunnerState.DONE):

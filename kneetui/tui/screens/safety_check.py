@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,7 +20,7 @@ from textual.widgets import Button, Static
 from kneetui.engine.recording import SafetyAnswers
 from kneetui.engine.safety import CHOICE_LABELS, StartAdvice, StartChoice
 from kneetui.tui.literal import heading
-from kneetui.tui.screens.pain_question import SCALE_HINT
+from kneetui.tui.screens.pain_question import PAIN_WORSE, SCALE_HINT
 from kneetui.tui.widgets.pain_scale import PainScale
 
 
@@ -30,10 +31,11 @@ class SafetyCheckResult:
     go_on: bool
 
 
-class SafetyCheckScreen(ModalScreen[SafetyCheckResult | None]):
+class SafetyCheckScreen(ModalScreen[SafetyCheckResult | Literal["worse"] | None]):
     """Three questions, one at a time; Escape cancels the session before it starts.
 
-    Once answered, Escape chooses to stop, as the advice says.
+    Once answered, Escape chooses to stop, as the advice says. ``!`` at any moment answers
+    that the pain is worse (:data:`PAIN_WORSE`): the session then stops before it starts.
     """
 
     DEFAULT_CSS = """
@@ -51,6 +53,7 @@ class SafetyCheckScreen(ModalScreen[SafetyCheckResult | None]):
         Binding("escape", "cancel", "Cancel"),
         Binding("y", "answer(True)", "Yes"),
         Binding("n", "answer(False)", "No"),
+        Binding("exclamation_mark", "worse", "Pain worse"),
     ]
 
     QUESTIONS = ("Is your knee swollen?", "Does your knee feel unstable, or does it give way?")
@@ -114,6 +117,9 @@ class SafetyCheckScreen(ModalScreen[SafetyCheckResult | None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         assert self.advice is not None
         self.dismiss(SafetyCheckResult(self.advice.answers, go_on=event.button.id == "go-on"))
+
+    def action_worse(self) -> None:
+        self.dismiss(PAIN_WORSE)
 
     def action_cancel(self) -> None:
         if self.advice is not None:
