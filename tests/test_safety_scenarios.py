@@ -16,7 +16,7 @@ from kneetui.cli import guide as guide_module
 from kneetui.cli.main import build_parser
 from kneetui.engine.clock import FakeClock
 from kneetui.engine.safety import STOP_ADVICE
-from kneetui.engine.session import WORSE_BEFORE_START_NOTE
+from kneetui.engine.session import SKIPPED_AFTER_NOTE, WORSE_BEFORE_START_NOTE
 from kneetui.history.store import HistoryStore, open_history_store
 from kneetui.plugin_host.loader import load_plugins
 from kneetui.storage.config import Settings
@@ -352,6 +352,12 @@ SCENARIOS = {
         (safety(2), wait(6), quit_, pain(3)),
         Row("pain rose from 2 to 3 after the session ended early", 2, 3, (), (("left", 6),), False, ()),
         advised=True,
+    ),
+    "quit mid-exercise, pain after skipped": Scenario(
+        "sitting-adductor-stretch",
+        (safety(2), wait(6), quit_, skip_check),
+        Row("quit", 2, None, (), (("left", 6),), False, (SKIPPED_AFTER_NOTE,)),
+        advised=False,
     ),
     "skipping a check": Scenario(
         "wall-slides",

@@ -10,7 +10,15 @@ from kneetui.engine.cues import STOP_ADVICE, Cue, CueKind
 from kneetui.engine.plan import PhaseKind, UnknownExercise, build_plan, items_from_program
 from kneetui.engine.recording import BlockKind, MemoryRecorder, SafetyAnswers, SessionStart
 from kneetui.engine.safety import GOING_ON_NOTE, REASON_AFTER_STOP, REASON_PAIN_WORSE, REASON_RED_FLAGS, PreviousStop
-from kneetui.engine.session import WORSE_BEFORE_START_NOTE, OutcomeKind, RunnerState, SessionRunner, skipped_check_text
+from kneetui.engine.session import (
+    SKIPPED_AFTER_NOTE,
+    WORSE_BEFORE_START_NOTE,
+    OutcomeKind,
+    RunnerState,
+    SessionRunner,
+    skipped_after_text,
+    skipped_check_text,
+)
 from kneetui.engine.settings import RunnerSettings
 from kneetui.storage.config import Settings
 from kneetui_medial_knee.exercises import EXERCISES
@@ -667,6 +675,28 @@ def test_worse_pain_before_the_start_gives_the_advice_and_records_the_stop():
     assert session.recorder.stops == [(1, "pain worse")], "said again, it is recorded once"
     with pytest.raises(RuntimeError):
         runner.start()
+
+
+def test_the_pain_after_quitting_not_given_is_said_and_kept():
+    session = Session([(WALL_SLIDES, None)], get_ready_seconds=0)
+    session.start(SafetyAnswers(pain=2, swollen=False, unstable=False))
+    session.runner.quit()
+    assert session.runner.finish(None) == []
+    assert session.recorder.notes == [(1, SKIPPED_AFTER_NOTE)]
+    assert session.runner.summary()[-1] == skipped_after_text(2)
+    assert "starting 2" in skipped_after_text(2) and "consult a healthcare professional" in skipped_after_text(2)
+
+
+def test_no_pain_after_is_asked_after_the_advice_to_stop_so_none_is_noted_missing():
+    session = Session([(WALL_SLIDES, None)], get_ready_seconds=0)
+    session.start(SafetyAnswers(pain=2, swollen=True, unstable=False))
+    session.runner.finish(None)
+    assert session.recorder.notes == []
+    worse = Session([(WALL_SLIDES, None)], get_ready_seconds=0)
+    worse.start(SafetyAnswers(pain=2, swollen=False, unstable=False))
+    worse.runner.pain_is_worse()
+    worse.runner.finish(None)
+    assert worse.recorder.notes == []
 
 
 def test_a_rise_after_quitting_says_the_advice_and_keeps_the_score():

@@ -78,6 +78,19 @@ def skipped_check_text(pain_before: int | None) -> str:
     )
 
 
+#: Kept in the history when the pain after a session was asked and not given.
+SKIPPED_AFTER_NOTE = "pain after the session not given"
+
+
+def skipped_after_text(pain_before: int | None) -> str:
+    """What the person is told when the pain after the session is not given: the rule could not look."""
+    start = "" if pain_before is None else f" with your starting {pain_before}"
+    return (
+        f"Pain after the session not given: the stop rule could not compare it{start}. "
+        "If the pain is worse than when you started, stop and consult a healthcare professional."
+    )
+
+
 class SessionRunner:
     """Walks ``plan`` on ``clock``, reporting to ``recorder`` as each block completes."""
 
@@ -308,6 +321,10 @@ class SessionRunner:
             if verdict.stop:
                 self._record_stop_reason(verdict.reason)
                 cues.append(Cue(CueKind.STOPPED, text=STOP_ADVICE))
+        elif pain_after is None and not is_advised_stop(self.stop_reason) and self.session_id is not None:
+            # The pain afterwards was asked (no advice to stop was given) and not given: said and kept.
+            self.notes.append(skipped_after_text(self.pain_before))
+            self.recorder.record_note(self.session_id, SKIPPED_AFTER_NOTE, self.clock.wall())
         self._close(pain_after)
         return cues
 
