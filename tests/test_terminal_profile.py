@@ -68,3 +68,18 @@ def test_the_browser_terminal_of_textual_serve_is_full_colour_and_not_limited():
 
 def test_textuals_own_colour_setting_wins():
     assert read_terminal({"TERM": "xterm-256color", "TEXTUAL_COLOR_SYSTEM": "standard"}).colors is ColorDepth.SIXTEEN
+
+
+@pytest.mark.parametrize("animations", [False, True])
+async def test_a_text_fields_cursor_blinks_only_with_animations_on(make_app, animations):
+    app = make_app(settings=Settings(safety_acknowledged=True, animations=animations, light_mode="off"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f")  # the FAQ opens with its search field focused
+        await pilot.pause()
+        field = app.screen.query_one("#query")
+        assert app.focused is field
+        assert field.cursor_blink is animations
+        assert field._cursor_visible, "a cursor that does not blink is shown"
+        app.settings = Settings(safety_acknowledged=True, animations=not animations, light_mode="off")
+        app.apply_animation_setting()
+        assert field.cursor_blink is not animations, "a change of the setting reaches the field in use"

@@ -646,10 +646,20 @@ class KneeApp(App[None]):
 
     def apply_animation_setting(self) -> None:
         """Animations follow the setting, unless TEXTUAL_ANIMATIONS already turned them off."""
-        if self._environment_animation_level == "none":
-            return
-        wanted = self.settings.animations and not self.light
-        self.animation_level = self._environment_animation_level if wanted else "none"
+        if self._environment_animation_level != "none":
+            wanted = self.settings.animations and not self.light
+            self.animation_level = self._environment_animation_level if wanted else "none"
+        if self.screen_stack and self.focused is not None:
+            self.steady_cursor(self.focused)
+
+    def steady_cursor(self, widget: object) -> None:
+        """A text field's cursor blinks only while animations are on; otherwise it stands still, shown."""
+        if hasattr(widget, "cursor_blink"):
+            widget.cursor_blink = self.animation_level != "none"
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Textual starts the blink as a field takes focus; this runs just after.
+        self.steady_cursor(event.widget)
 
     def action_command_palette(self) -> None:
         # The palette searches the catalogue: it opens once there is one.
