@@ -17,7 +17,7 @@ FULL_WIDTH = 34
 
 
 class PainScale(Widget, can_focus=True):
-    """Pick a pain score. Typing 1 then 0 gives 10; the choice is shown in brackets, not just colour."""
+    """Pick a pain score. Typing 1 then 0 gives 10 (a 0 more keeps 10); the choice is shown in brackets, not just colour."""
 
     DEFAULT_CSS = """
     PainScale { height: 3; width: auto; max-width: 100%; padding: 0 1; border: round $primary; }
@@ -59,8 +59,9 @@ class PainScale(Widget, can_focus=True):
     def on_key(self, event: events.Key) -> None:
         if event.character and typed_whole_number(event.character) is not None:
             digit = int(event.character)
-            # "1" then "0" means ten; any other digit replaces the score.
-            self.value = 10 if (digit == 0 and self.value == 1) else digit
+            # "1" then "0" means ten, and a "0" more keeps ten: a key pressed twice in a hurry never
+            # turns the worst pain into none. Any other digit replaces the score.
+            self.value = 10 if (digit == 0 and self.value in (1, 10)) else digit
             event.stop()
 
     def action_move(self, step: int) -> None:
