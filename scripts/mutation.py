@@ -50,8 +50,12 @@ def prepare(area: str, project: dict[str, object], keep: bool) -> Path:
             link.symlink_to(ROOT / name, target_is_directory=True)
     # The tests need the rest of pyproject.toml (pytest's options); only [tool.mutmut] differs.
     config = dict(project)
+    pytest_options = dict(project["tool"]["pytest"]["ini_options"])  # type: ignore[index]
+    # mutmut collects its statistics in its own test process: no xdist workers there.
+    pytest_options["addopts"] = "-q"
     config["tool"] = {
         **project["tool"],  # type: ignore[dict-item]
+        "pytest": {"ini_options": pytest_options},
         "mutmut": {
             "source_paths": spec["source_paths"],
             "pytest_add_cli_args_test_selection": spec["tests"],
