@@ -62,6 +62,7 @@ def sample_log(path: Path) -> list[tuple[str, str | None]]:
         (("login", "127.0.0.1", 50000), {"user": "anna", "key": "SHA256:abc"}, None),
         (("auth-failed", "203.0.113.7", 50001), {"user": "anna", "key": "SHA256:d", "reason": "key-not-listed"}, "203.0.113.7"),
         (("auth-failed", "203.0.113.8", 50002), {"user": client_text("x peer=6.6.6.6 port=1 "), "key": "SHA256:d"}, "203.0.113.8"),
+        (("auth-too-many", "203.0.113.9", 50006), {"user": "anna", "limit": 6}, "203.0.113.9"),
         (("abandoned", "2001:db8::1", 50003), {"user": "-"}, "2001:db8::1"),
         (("too-many-unauthenticated", "198.51.100.2", 50004), {"limit": 10}, "198.51.100.2"),
         (("refused", "127.0.0.1", 50005), {"user": "anna", "asked": "command"}, None),
