@@ -254,3 +254,23 @@ def test_a_failed_add_at_a_time_already_set_keeps_the_reminder_that_worked(subpr
     assert failing.returncode == 1 and "Traceback" not in failing.stderr
     assert {path.name: path.read_text() for path in units.glob("kneetui-reminder-0800.*")} == working
     assert "08:00" in kneetui("remind", "list", env=env).stdout
+
+
+@pytest.mark.parametrize(
+    ("scheduler", "stand_ins", "failing"),
+    [
+        ("launchd", (), {}),  # launchctl is not installed (Linux)
+        ("launchd", ("launchctl",), {"FAKE_LAUNCHCTL_FAIL": "load"}),
+        ("systemd", (), {}),  # systemctl is not installed
+        ("systemd", ("systemctl",), {"FAKE_SYSTEMCTL_FAIL": "enable"}),
+    ],
+)
+def test_a_failed_add_leaves_no_file_and_no_folder_behind(subprocess_env, tmp_path, scheduler, stand_ins, failing):
+    env = remind_env(subprocess_env, tmp_path, *stand_ins, systemd=True)
+    home = Path(env["HOME"])
+    before = [name for name in files_under(home) if not name.startswith("state")]
+    refused = kneetui("remind", "add", "--at", "07:45", "--scheduler", scheduler, env={**env, **failing})
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr, refused.stderr
+    after = [name for name in files_under(home) if not name.startswith("state")]
+    assert after == before
+    assert "07:45" not in kneetui("remind", "list", env=env).stdout

@@ -90,6 +90,22 @@ def _check(result: subprocess.CompletedProcess[str], what: str) -> None:
         raise ReminderError(f"{what} failed: {said[-1] if said else f'exit status {result.returncode}'}")
 
 
+def make_folder(folder: Path) -> list[Path]:
+    """Make ``folder`` and its missing parents; return those made, deepest first, to undo with :func:`unmake`."""
+    missing = [path for path in (folder, *folder.parents) if not path.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+def unmake(made: list[Path]) -> None:
+    """Remove the folders :func:`make_folder` made, where they are still empty: a failed add leaves nothing."""
+    for path in made:
+        try:
+            path.rmdir()
+        except OSError:
+            return
+
+
 def passed_on(environ: Mapping[str, str]) -> dict[str, str]:
     return {name: environ[name] for name in PASSED_ON if environ.get(name)}
 
@@ -136,7 +152,7 @@ class SystemdTimers:
             f"[Timer]\nOnCalendar=*-*-* {at}:00\nPersistent=true\nUnit={service.name}\n\n"
             "[Install]\nWantedBy=timers.target\n"
         )
-        self.unit_dir.mkdir(parents=True, exist_ok=True)
+        made = make_folder(self.unit_dir)
         # A reminder already at this time is put back as it was if the new one cannot be enabled.
         before = {path: path.read_text(encoding="utf-8") for path in (service, timer) if path.exists()}
         service.write_text(service_text, encoding="utf-8")
@@ -147,6 +163,7 @@ class SystemdTimers:
         except ReminderError:
             if len(before) < 2:
                 self.remove(at)
+                unmake(made)
             else:
                 for path, text in before.items():
                     path.write_text(text, encoding="utf-8")
@@ -159,14 +176,17 @@ class SystemdTimers:
         timer, service = self.files(at)
         if not timer.exists() and not service.exists():
             return ()
-        # Disabling takes away the timers.target.wants link; a failure here must not keep the files.
-        _run(["systemctl", "--user", "disable", "--now", timer.name])
+        # Disabling takes away the timers.target.wants link; a failure here (systemctl missing or
+        # not answering) must not keep the files.
+        with contextlib.suppress(ReminderError):
+            _run(["systemctl", "--user", "disable", "--now", timer.name])
         removed = []
         for path in (timer, service):
             if path.exists():
                 path.unlink()
                 removed.append(str(path))
-        _run(["systemctl", "--user", "daemon-reload"])
+        with contextlib.suppress(ReminderError):
+            _run(["systemctl", "--user", "daemon-reload"])
         # Folders left empty go too (rmdir refuses any that still hold something).
         for folder in (self.unit_dir / "timers.target.wants", self.unit_dir, self.unit_dir.parent):
             try:
@@ -271,12 +291,13 @@ class LaunchAgents:
         }
         if passed_on(environ):
             agent["EnvironmentVariables"] = passed_on(environ)
-        self.agents_dir.mkdir(parents=True, exist_ok=True)
+        made = make_folder(self.agents_dir)
         path.write_bytes(plistlib.dumps(agent))
         try:
             _check(_run(["launchctl", "load", "-w", str(path)]), f"launchctl load {path.name}")
         except ReminderError:
             path.unlink(missing_ok=True)
+            unmake(made)
             raise
         return (str(path),)
 
