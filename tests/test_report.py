@@ -140,6 +140,13 @@ def test_the_page_is_self_contained_prints_and_escapes_what_it_is_given():
 def test_an_empty_history_still_makes_a_page_that_says_so():
     page = report_html(build_report([], CATALOG, CHRONIC, TODAY, TODAY, TODAY))
     assert "No sessions in this period." in page and "No pain scores were given in this period." in page
+    # What the words count is what the calendar shows: today, due.
+    assert "(every other day): 1 due today." in page
+
+
+def test_the_words_count_planned_days_as_the_calendar_shows_them():
+    page = report_html(build_report([], CATALOG, CHRONIC, TODAY, TODAY + timedelta(days=4), TODAY))
+    assert "(every other day): 2 rest days, 1 due today, 2 planned." in page
 
 
 def kneetui(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -176,6 +183,11 @@ def test_report_command_checks_its_dates(subprocess_env):
             f"kneetui report: error: argument {option}: {day} is not a day a report can cover "
             "(1970-01-01 to 2999-12-31)"
         )
+    too_long = kneetui("report", "--from", "1970-01-01", "--to", "2999-12-31", env=subprocess_env)
+    assert too_long.returncode == 1 and too_long.stdout == ""
+    assert "1970-01-01 to 2999-12-31 is 376,200 days; a report covers at most 3,660" in too_long.stderr
+    longest = kneetui("report", "--from", "2016-01-01", "--to", "2026-01-07", env=subprocess_env)
+    assert longest.returncode == 0 and len(longest.stdout) < 1_000_000
     printed = kneetui("report", "--from", "2026-03-01", "--to", "2026-03-10", env=subprocess_env)
     assert printed.returncode == 0 and "Sun 1 Mar 2026 to Tue 10 Mar 2026" in printed.stdout
     assert not locations.history_file().exists(), "reading the report must not create a history"

@@ -18,6 +18,8 @@ from kneetui.storage.config import load_settings
 #: calendar cannot be laid out (the plan and the weeks around it run past 9999-12-31).
 EARLIEST_DAY = date(1970, 1, 1)
 LATEST_DAY = date(2999, 12, 31)
+#: The longest period one report lays out, a square a day: about ten years (a page of well under 1 MB).
+MAX_REPORT_DAYS = 3660
 
 
 def iso_day(text: str) -> date:
@@ -42,6 +44,12 @@ def report_command(args: argparse.Namespace, loaded: LoadResult) -> int:
     program = programs.get(chosen) or next(iter(programs.values()), None)
     with open_history_for_reading() as store:
         report = report_for(store, loaded.catalog, program, today, args.start, args.end)
+    days = (report.last - report.first).days + 1
+    if days > MAX_REPORT_DAYS:
+        return fail(
+            f"{report.first} to {report.last} is {days:,} days; a report covers at most {MAX_REPORT_DAYS:,} "
+            "(about ten years). Choose a shorter period with --from and --to."
+        )
     page = report_html(report)
     if args.output is None:
         sys.stdout.write(page)

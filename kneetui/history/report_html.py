@@ -363,6 +363,8 @@ def _adherence(report: Report) -> str:
             DayKind.STOPPED_WITH_ADVICE,
             DayKind.PAUSED,
             DayKind.REST,
+            DayKind.DUE,
+            DayKind.PLANNED,
         )
     ]
     said = ", ".join(
@@ -373,7 +375,7 @@ def _adherence(report: Report) -> str:
     shown = [kind for kind in DAY_STYLE if DAY_STYLE[kind][3] and report.count(kind)]
     return (
         f"<p>Measured against the programme’s frequency ({escape(str(report.frequency))}): "
-        f"{escape(said) or 'no days in the period'}. The days after a session stopped for pain, or ended with the "
+        f"{escape(said) or 'no day of the plan in the period'}. The days after a session stopped for pain, or ended with the "
         "advice to consult a professional, are not counted as missed until the next session.</p>"
         f"<figure>{day_calendar(report.days)}</figure>{_legend(shown)}"
     )
