@@ -16,6 +16,7 @@ import asyncssh
 import pytest
 
 from kneetui.serve.clinic import (
+    ENDING_SECONDS,
     SESSIONS_FILE,
     Clinic,
     ClinicError,
@@ -256,6 +257,43 @@ def test_removing_a_connected_patient_with_force_ends_their_kneetui_before_movin
     finally:
         running.kill()
         running.wait()
+
+
+def test_with_force_a_kneetui_still_starting_is_waited_for_and_ended_too(folders, tmp_path):
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    clinic.add("anna", public_key(tmp_path, "anna").read_text(), "anna.pub")
+    home = folders["users"] / "anna"
+    board = connected_now(folders, "anna")  # logged in; their kneetui has no process id yet
+    running = stand_in_kneetui(home)
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+        if now[0] >= 0.2:  # the server starts their kneetui a moment later
+            board.running("192.0.2.4 port 50000", running.pid)
+
+    try:
+        aside = clinic.remove("anna", delete_data=False, force=True, clock=lambda: now[0], sleep=sleep)
+        assert running.wait(timeout=10) == -signal.SIGHUP
+        assert aside is not None and aside.is_dir() and not home.exists()
+        assert 0.2 <= now[0] < 1, "waited only until it had a process id"
+    finally:
+        running.kill()
+        running.wait()
+
+
+def test_with_force_a_login_that_never_starts_kneetui_delays_the_removal_only_a_little(folders, tmp_path):
+    clinic = Clinic(folders["keys"], folders["users"], folders["state"])
+    clinic.add("anna", public_key(tmp_path, "anna").read_text(), "anna.pub")
+    connected_now(folders, "anna")  # e.g. connected without asking for a terminal
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    aside = clinic.remove("anna", delete_data=False, force=True, clock=lambda: now[0], sleep=sleep)
+    assert aside is not None and not (folders["users"] / "anna").exists()
+    assert ENDING_SECONDS <= now[0] < ENDING_SECONDS + 0.1
 
 
 def test_a_kneetui_that_ignores_the_hangup_is_killed_after_the_grace(tmp_path):

@@ -260,6 +260,8 @@ class Clinic:
         now: datetime | None = None,
         force: bool = False,
         end: Callable[[list[int], Path], list[int]] = end_kneetuis,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> Path | None:
         """Remove ``name``'s keys; their folder is moved aside (returned) or, if asked, deleted (None).
 
@@ -282,6 +284,13 @@ class Clinic:
         if os.path.lexists(keys):
             keys.unlink()
         if live:
+            # A login whose kneetui is still starting has no process id yet: it is given a moment
+            # to get one, so it is ended too instead of making their folder again once it is moved.
+            # (One that starts after the keys went is refused by the server.)
+            deadline = clock() + ENDING_SECONDS
+            while any(record.pid == 0 for record in live) and clock() < deadline:
+                sleep(0.05)
+                live = self.connected(name)
             left = end([record.pid for record in live], home)
             if left:
                 raise ClinicError(
