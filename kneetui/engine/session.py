@@ -69,26 +69,21 @@ class OutcomeKind(StrEnum):
 WORSE_BEFORE_START_NOTE = "You said the pain was worse before the session started, so nothing was started."
 
 
-def skipped_check_text(pain_before: int | None) -> str:
-    """What the person is told when a pain check is skipped: the rule could not look."""
+def skipped_check_text(pain_before: int | None, after_the_end: bool = False) -> str:
+    """What the person is told when a pain check, or the pain after the session, is not given."""
     start = "" if pain_before is None else f" with your starting {pain_before}"
+    what, then = (
+        ("Pain after the session not given", "stop and consult a healthcare professional")
+        if after_the_end
+        else ("Pain check skipped", "press ! now")
+    )
     return (
-        f"Pain check skipped: the stop rule could not compare your pain{start}. "
-        "If the pain is worse than when you started, press ! now."
+        f"{what}: the stop rule could not compare your pain{start}. If the pain is worse than when you started, {then}."
     )
 
 
 #: Kept in the history when the pain after a session was asked and not given.
 SKIPPED_AFTER_NOTE = "pain after the session not given"
-
-
-def skipped_after_text(pain_before: int | None) -> str:
-    """What the person is told when the pain after the session is not given: the rule could not look."""
-    start = "" if pain_before is None else f" with your starting {pain_before}"
-    return (
-        f"Pain after the session not given: the stop rule could not compare it{start}. "
-        "If the pain is worse than when you started, stop and consult a healthcare professional."
-    )
 
 
 class SessionRunner:
@@ -323,7 +318,7 @@ class SessionRunner:
                 cues.append(Cue(CueKind.STOPPED, text=STOP_ADVICE))
         elif pain_after is None and not is_advised_stop(self.stop_reason) and self.session_id is not None:
             # The pain afterwards was asked (no advice to stop was given) and not given: said and kept.
-            self.notes.append(skipped_after_text(self.pain_before))
+            self.notes.append(skipped_check_text(self.pain_before, after_the_end=True))
             self.recorder.record_note(self.session_id, SKIPPED_AFTER_NOTE, self.clock.wall())
         self._close(pain_after)
         return cues
