@@ -44,3 +44,10 @@ async def test_arrows_move_within_the_scale_and_reach_none_from_ten():
         assert app.query_one(PainScale).value == 10
         await pilot.press(*["left"] * 12)
         assert app.query_one(PainScale).value == 0
+
+
+async def test_zero_after_ten_reached_with_arrows_is_zero():
+    app = ScaleApp()
+    async with app.run_test() as pilot:
+        await pilot.press("left", "0")  # left from nothing starts at 10
+        assert app.query_one(PainScale).value == 0

@@ -30,6 +30,8 @@ class PainScale(Widget, can_focus=True):
     ]
 
     value: reactive[int | None] = reactive(None)
+    #: Whether the 10 shown was typed as "1", "0" (a 0 more keeps it) rather than reached with the arrows.
+    _typed_ten = False
 
     class Chosen(Message):
         """Posted when a score is confirmed with Enter."""
@@ -61,10 +63,14 @@ class PainScale(Widget, can_focus=True):
             digit = int(event.character)
             # "1" then "0" means ten, and a "0" more keeps ten: a key pressed twice in a hurry never
             # turns the worst pain into none. Any other digit replaces the score.
-            self.value = 10 if (digit == 0 and self.value in (1, 10)) else digit
+            # Only a 10 typed as "1", "0" is kept by a 0 more; a 10 reached with the arrows is not.
+            ten = digit == 0 and (self.value == 1 or (self.value == 10 and self._typed_ten))
+            self.value = 10 if ten else digit
+            self._typed_ten = ten
             event.stop()
 
     def action_move(self, step: int) -> None:
+        self._typed_ten = False
         start = self.value if self.value is not None else (0 if step > 0 else 10)
         self.value = max(0, min(10, start + step if self.value is not None else start))
 
