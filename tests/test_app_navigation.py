@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual import events
 from textual.widgets import Input, OptionList, Static
 
 from kneetui.storage.config import Settings, load_settings
@@ -340,3 +341,26 @@ async def test_the_library_and_the_faq_are_kept_between_visits_and_escape_return
         await pilot.press("f")
         await pilot.pause()
         assert app.screen.query_one(Input).value == "worse", "the FAQ is as the person left it"
+
+
+@pytest.mark.parametrize(
+    ("key", "character", "opened"),
+    [
+        ("exclamation_mark", "!", "SafetyNoticeScreen"),
+        ("question_mark", "?", "HelpScreen"),
+        ("o", "o", "SettingsScreen"),
+        ("g", "g", "ProgressScreen"),
+    ],
+)
+async def test_a_key_arriving_with_s_in_one_burst_opens_its_screen_and_crashes_nothing(
+    make_app, key, character, opened
+):
+    # Fast typing over SSH delivers "s!" in one read: both keys are queued before s has started the session.
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.post_message(events.Key("s", "s"))
+        app.post_message(events.Key(key, character))
+        for _ in range(10):
+            await pilot.pause()
+        assert [type(screen).__name__ for screen in app.screen_stack] == ["HomeScreen", opened]

@@ -184,4 +184,8 @@ class HomeScreen(Screen[None]):
         question = self.due_today().question_before_starting()
         if question is not None and not await self.app.push_screen_wait(ConfirmScreen(question, yes="Start")):
             return
+        if self.app.screen is not self:
+            # A key pressed meanwhile opened a screen over Home (!, ?, o): popping it before it has
+            # mounted would crash it. That screen wins; s can be pressed again.
+            return
         self.app.action_open("session")
