@@ -215,6 +215,21 @@ async def test_quitting_asks_first_and_keeps_what_was_done(make_app):
         assert recorded.stop_reason == "quit"
 
 
+async def test_pain_worse_on_the_end_question_asks_the_pain_once_and_keeps_that_answer(make_app):
+    app, clock, history = session_app(make_app)
+    async with app.run_test(size=SIZE) as pilot:
+        await start_single(pilot, "sitting-adductor-stretch")
+        await wait(pilot, clock, 3 + 5)
+        await pilot.press("q", "exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, PainQuestionScreen)
+        await pilot.press("7", "enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, PainQuestionScreen), "asked once"
+        recorded = history.sessions()[0]
+        assert recorded.stop_reason == "pain worse" and recorded.pain_after == 7
+
+
 async def test_swelling_advises_a_professional_and_stopping_is_recorded(make_app):
     app, _clock, history = session_app(make_app)
     async with app.run_test(size=SIZE) as pilot:

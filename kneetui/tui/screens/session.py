@@ -437,7 +437,11 @@ class SessionScreen(Screen[None]):
         )
 
     def action_quit_session(self) -> None:
+        said_worse = False
+
         def confirmed(yes: bool | None) -> None:
+            if said_worse:
+                return  # ! on the question stopped the session, and its pain question is asked already
             self.asking = False
             if yes and self.runner is not None:
                 self.act(self.runner.quit())
@@ -445,6 +449,8 @@ class SessionScreen(Screen[None]):
                 self.follow_phase()  # a check that fell due meanwhile is asked now, not at the next tick
 
         def worse() -> None:
+            nonlocal said_worse
+            said_worse = True
             self.asking = False
             self.action_pain_worse()
 
