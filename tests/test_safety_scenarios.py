@@ -309,6 +309,12 @@ SCENARIOS = {
         Row("pain worse", None, None, (), (), False, (WORSE_BEFORE_START_NOTE,)),
         advised=True,
     ),
+    "swelling, then ! at the advice": Scenario(
+        "wall-slides",
+        (safety(2, swollen=True), worse),
+        Row("pain worse", 2, None, (), (), False, (WORSE_BEFORE_START_NOTE,)),
+        advised=True,
+    ),
     "swelling, then stop": Scenario(
         "wall-slides",
         (safety(2, swollen=True, choice="stop"),),

@@ -676,6 +676,15 @@ def test_worse_pain_before_the_start_gives_the_advice_and_records_the_stop():
         runner.start()
 
 
+def test_worse_pain_said_while_the_advice_is_shown_keeps_the_answers_given():
+    session = Session([(WALL_SLIDES, None)])
+    answers = SafetyAnswers(pain=2, swollen=True, unstable=False)
+    assert session.runner.assess_start(answers).needs_choice
+    session.runner.pain_is_worse(safety=answers)
+    assert session.recorder.sessions[1]["start"].safety == answers
+    assert session.runner.pain_before == 2 and session.recorder.stops == [(1, "pain worse")]
+
+
 def test_the_pain_after_quitting_not_given_is_said_and_kept():
     session = Session([(WALL_SLIDES, None)], get_ready_seconds=0)
     session.start(SafetyAnswers(pain=2, swollen=False, unstable=False))

@@ -119,8 +119,9 @@ class PlainSession(PlainConsole):
         self.say(self.runner.policy.rule_text())
         try:
             safety, go_on = self.ask_safety()
-        except PainWorse:
-            self.announce(self.runner.pain_is_worse(program_id=self.program_id))
+        except PainWorse as worse:
+            given = worse.args[0] if worse.args else None
+            self.announce(self.runner.pain_is_worse(program_id=self.program_id, safety=given))
             return self.end()
         except (QuitRequested, InputClosed, KeyboardInterrupt):
             self.say("Nothing was started.")
@@ -159,7 +160,10 @@ class PlainSession(PlainConsole):
         for concern in advice.concerns:
             self.say(f"[{concern.source}] {concern.text}", bell=True, spoken=True)
         while True:
-            text = self.read(CHOICE_PROMPT)
+            try:
+                text = self.read(CHOICE_PROMPT)
+            except PainWorse:
+                raise PainWorse(safety) from None  # the answers given are kept with the stop
             if text in ("", "s", "stop"):
                 return safety, False
             if text in ("g", "go on"):

@@ -448,7 +448,7 @@ class SessionRunner:
             return cues
         return cues + self._entry_cues()
 
-    def pain_is_worse(self, program_id: str | None = None) -> list[Cue]:
+    def pain_is_worse(self, program_id: str | None = None, safety: SafetyAnswers | None = None) -> list[Cue]:
         """The person says the pain is worse: stop at once, whatever the phase, even after the end.
 
         Said before the session started (during the checks), the session is recorded as one that
@@ -456,11 +456,14 @@ class SessionRunner:
         next session's start sees that stop as it sees any other.
         """
         if self.state is RunnerState.NOT_STARTED:
+            # The answers already given (the advice was being shown) are kept with the stop.
+            self.pain_before = safety.pain if safety is not None else None
             self.session_id = self.recorder.start_session(
                 SessionStart(
                     started_at=self.clock.wall(),
                     program_id=program_id,
                     exercise_ids=self.plan.exercise_ids,
+                    safety=safety,
                     notes=(WORSE_BEFORE_START_NOTE,),
                 )
             )

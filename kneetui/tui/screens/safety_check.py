@@ -29,6 +29,8 @@ class SafetyCheckResult:
     answers: SafetyAnswers
     #: True only when the policy advised against starting and the person chose to go on.
     go_on: bool
+    #: True when ! was pressed once every question was answered (while the advice is shown).
+    worse: bool = False
 
 
 class SafetyCheckScreen(ModalScreen[SafetyCheckResult | Literal["worse"] | None]):
@@ -119,7 +121,10 @@ class SafetyCheckScreen(ModalScreen[SafetyCheckResult | Literal["worse"] | None]
         self.dismiss(SafetyCheckResult(self.advice.answers, go_on=event.button.id == "go-on"))
 
     def action_worse(self) -> None:
-        self.dismiss(PAIN_WORSE)
+        if self.advice is not None:
+            self.dismiss(SafetyCheckResult(self.advice.answers, go_on=False, worse=True))
+        else:
+            self.dismiss(PAIN_WORSE)
 
     def action_cancel(self) -> None:
         if self.advice is not None:

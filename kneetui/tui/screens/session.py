@@ -202,8 +202,9 @@ class SessionScreen(Screen[None]):
         if result is None or runner is None:
             self.app.pop_screen()
             return
-        if result == PAIN_WORSE:
-            self.act(runner.pain_is_worse(program_id=self.program_id))
+        if result == PAIN_WORSE or result.worse:
+            safety = None if result == PAIN_WORSE else result.answers
+            self.act(runner.pain_is_worse(program_id=self.program_id, safety=safety))
             return
         cues = runner.start(result.answers, continued_despite_advice=result.go_on, program_id=self.program_id)
         if runner.state is RunnerState.STOPPED:  # the person chose to stop, as advised
