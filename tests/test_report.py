@@ -104,6 +104,18 @@ def test_a_period_reads_only_its_own_days_but_keeps_the_rhythm_from_before():
     assert all(first <= date.fromtimestamp(session.started_at) for session in report.sessions)
 
 
+def test_by_default_the_report_starts_at_a_stop_for_pain_before_anything_was_done():
+    store = HistoryStore.in_memory()
+    stopped = store.start_session(SessionStart(at(TODAY - timedelta(days=3)), "chronic", ("wall-slides",)))
+    store.record_stop(stopped, "pain worse", at(TODAY - timedelta(days=3)) + 5)
+    store.finish_session(stopped, None, at(TODAY - timedelta(days=3)) + 6)
+    record_session(store, TODAY, chronic_doses(0), 2, 2)
+    report = report_for(store, CATALOG, CHRONIC, TODAY)
+    assert report.first == TODAY - timedelta(days=3)
+    assert [session.stop_reason for session in report.sessions] == ["pain worse", None]
+    assert report.days[0].kind is DayKind.STOPPED_FOR_PAIN
+
+
 def test_missed_days_lower_the_adherence():
     store = HistoryStore.in_memory()
     for back in (13, 12, 11, 2, 1, 0):

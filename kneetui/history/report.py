@@ -198,10 +198,15 @@ def report_for(
     last: date | None = None,
     tz: tzinfo | None = None,
 ) -> Report:
-    """The report read from ``history``: from the first day exercised (or ``first``) to today (or ``last``)."""
+    """The report read from ``history``: from the first session's day (or ``first``) to today (or ``last``)."""
     started = history.days_exercised(tz)
     last = last or today
-    first = first or (started[0] if started else last)
+    everything = None
+    if first is None:
+        # From the first session of any kind, so that a stop for pain before any exercise was done
+        # (! at the questions before a session) is in the report too.
+        everything = history.sessions()
+        first = min(local_day(everything[-1].started_at, tz), last) if everything else last
     since = datetime.combine(first - timedelta(days=LOOKBACK_DAYS * 2), time(), tz).timestamp()
-    sessions = history.sessions(since=since)
+    sessions = everything if everything is not None else history.sessions(since=since)
     return build_report(sessions, catalog, program, first, last, today, started[0] if started else None, tz)
