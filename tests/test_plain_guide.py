@@ -137,6 +137,14 @@ def test_exclamation_mark_before_the_start_stops_and_is_recorded(loaded):
     assert result.recorder.sessions[1]["ended_at"] is not None and result.blocks == []
 
 
+@pytest.mark.parametrize("typed", ["q\n", ""], ids=["q", "end of input"])
+def test_leaving_at_the_advice_is_stopping_as_advised_and_is_recorded(loaded, typed):
+    result = guide(loaded, "2\ny\nn\n" + typed, "wall-slides", "--plain")
+    assert result.code == 1
+    assert result.recorder.stops == [(1, "advised a professional evaluation")]
+    assert result.recorder.sessions[1]["start"].safety.swollen
+
+
 def test_exclamation_mark_typed_during_a_hold_stops_it_there(loaded):
     result = guide(loaded, CALM + "!\n", "sitting-adductor-stretch", "--plain", input_at=(5 + 6,))
     assert result.code == 1

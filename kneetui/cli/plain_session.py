@@ -164,6 +164,8 @@ class PlainSession(PlainConsole):
                 text = self.read(CHOICE_PROMPT)
             except PainWorse:
                 raise PainWorse(safety) from None  # the answers given are kept with the stop
+            except (QuitRequested, InputClosed, KeyboardInterrupt):
+                return safety, False  # leaving here is stopping, as advised, and kept as such (as Escape is)
             if text in ("", "s", "stop"):
                 return safety, False
             if text in ("g", "go on"):
