@@ -90,7 +90,7 @@ class SafetyCheckScreen(ModalScreen[SafetyCheckResult | Literal["worse"] | None]
         hint = self.query_one("#hint", Static)
         if len(self.yes_no) < len(self.QUESTIONS):
             question.update(self.QUESTIONS[len(self.yes_no)])
-            hint.update("Press y for yes or n for no.")
+            hint.update("Press y for yes or n for no; ! if the pain is worse now.")
             self.focus()
             return
         answers = SafetyAnswers(self.pain or 0, *self.yes_no)
