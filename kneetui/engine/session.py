@@ -240,21 +240,16 @@ class SessionRunner:
             raise RuntimeError("this session has already started")
         advice = self.assess_start(safety) if safety is not None else None
         going_on = advice is not None and advice.needs_choice and continued_despite_advice
-        self.pain_before = safety.pain if safety is not None else None
         now = self.clock.now()
-        self.session_id = self.recorder.start_session(
-            SessionStart(
-                started_at=self.clock.wall(),
-                program_id=program_id,
-                exercise_ids=self.plan.exercise_ids,
-                safety=safety,
-                continued_despite_advice=going_on,
-                notes=(advice.note_for_going_on(),) if going_on and advice is not None else (),
-            )
+        session_id = self._record_start(
+            safety,
+            program_id,
+            notes=(advice.note_for_going_on(),) if going_on and advice is not None else (),
+            continued_despite_advice=going_on,
         )
         if advice is not None and advice.needs_choice and not going_on:
             self.state = RunnerState.STOPPED
-            self.recorder.record_stop(self.session_id, advice.stop_reason, self.clock.wall())
+            self.recorder.record_stop(session_id, advice.stop_reason, self.clock.wall())
             self.stop_reason = advice.stop_reason
             return [Cue(CueKind.STOPPED, text=STOP_ADVICE)]
         self.state = RunnerState.RUNNING
@@ -457,16 +452,7 @@ class SessionRunner:
         """
         if self.state is RunnerState.NOT_STARTED:
             # The answers already given (the advice was being shown) are kept with the stop.
-            self.pain_before = safety.pain if safety is not None else None
-            self.session_id = self.recorder.start_session(
-                SessionStart(
-                    started_at=self.clock.wall(),
-                    program_id=program_id,
-                    exercise_ids=self.plan.exercise_ids,
-                    safety=safety,
-                    notes=(WORSE_BEFORE_START_NOTE,),
-                )
-            )
+            self._record_start(safety, program_id, notes=(WORSE_BEFORE_START_NOTE,))
             self.notes.append(WORSE_BEFORE_START_NOTE)
             self._record_stop_reason(REASON_PAIN_WORSE)
             self._close(None)
@@ -484,6 +470,27 @@ class SessionRunner:
         return self._stop(reason, advise=False)
 
     # Inside
+
+    def _record_start(
+        self,
+        safety: SafetyAnswers | None,
+        program_id: str | None,
+        notes: tuple[str, ...],
+        continued_despite_advice: bool = False,
+    ) -> int:
+        """Record the start of the session (the answers before it, if any) and return its id."""
+        self.pain_before = safety.pain if safety is not None else None
+        self.session_id = session_id = self.recorder.start_session(
+            SessionStart(
+                started_at=self.clock.wall(),
+                program_id=program_id,
+                exercise_ids=self.plan.exercise_ids,
+                safety=safety,
+                continued_despite_advice=continued_despite_advice,
+                notes=notes,
+            )
+        )
+        return session_id
 
     def _enter(self, index: int, started_at: float) -> None:
         self._index = index
