@@ -10,12 +10,17 @@ from collections.abc import Callable
 from typing import TextIO
 
 from kneetui.content.text import typed_whole_number
+from kneetui.engine.recording import SafetyAnswers
 
 SKIP_WARNING = "Skipping means the stop rule cannot look at your pain now. Type s to skip, or your pain from 0 to 10."
 
 
 class PainWorse(Exception):
-    """The person typed '!'."""
+    """The person typed '!'; ``answers`` are the questions before a session, when all were answered."""
+
+    def __init__(self, answers: SafetyAnswers | None = None) -> None:
+        super().__init__()
+        self.answers = answers
 
 
 class QuitRequested(Exception):

@@ -120,8 +120,7 @@ class PlainSession(PlainConsole):
         try:
             safety, go_on = self.ask_safety()
         except PainWorse as worse:
-            given = worse.args[0] if worse.args else None
-            self.announce(self.runner.pain_is_worse(program_id=self.program_id, safety=given))
+            self.announce(self.runner.pain_is_worse(program_id=self.program_id, safety=worse.answers))
             return self.end()
         except (QuitRequested, InputClosed, KeyboardInterrupt):
             self.say("Nothing was started.")

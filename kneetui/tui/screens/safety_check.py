@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,24 +19,25 @@ from textual.widgets import Button, Static
 from kneetui.engine.recording import SafetyAnswers
 from kneetui.engine.safety import CHOICE_LABELS, StartAdvice, StartChoice
 from kneetui.tui.literal import heading
-from kneetui.tui.screens.pain_question import PAIN_WORSE, SCALE_HINT
+from kneetui.tui.screens.pain_question import SCALE_HINT
 from kneetui.tui.widgets.pain_scale import PainScale
 
 
 @dataclass(frozen=True)
 class SafetyCheckResult:
-    answers: SafetyAnswers
+    #: Every answer; None only when ! came before the questions were all answered.
+    answers: SafetyAnswers | None
     #: True only when the policy advised against starting and the person chose to go on.
     go_on: bool
-    #: True when ! was pressed once every question was answered (while the advice is shown).
+    #: True when ! was pressed: the pain is worse, and the session stops before it starts.
     worse: bool = False
 
 
-class SafetyCheckScreen(ModalScreen[SafetyCheckResult | Literal["worse"] | None]):
+class SafetyCheckScreen(ModalScreen[SafetyCheckResult | None]):
     """Three questions, one at a time; Escape cancels the session before it starts.
 
     Once answered, Escape chooses to stop, as the advice says. ``!`` at any moment answers
-    that the pain is worse (:data:`PAIN_WORSE`): the session then stops before it starts.
+    that the pain is worse (``worse``), with the answers given if all were.
     """
 
     DEFAULT_CSS = """
@@ -121,10 +121,8 @@ class SafetyCheckScreen(ModalScreen[SafetyCheckResult | Literal["worse"] | None]
         self.dismiss(SafetyCheckResult(self.advice.answers, go_on=event.button.id == "go-on"))
 
     def action_worse(self) -> None:
-        if self.advice is not None:
-            self.dismiss(SafetyCheckResult(self.advice.answers, go_on=False, worse=True))
-        else:
-            self.dismiss(PAIN_WORSE)
+        answers = self.advice.answers if self.advice is not None else None
+        self.dismiss(SafetyCheckResult(answers, go_on=False, worse=True))
 
     def action_cancel(self) -> None:
         if self.advice is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from typing import Any, Literal
+from typing import Any
 
 from textual import getters
 from textual.app import ComposeResult
@@ -196,16 +196,16 @@ class SessionScreen(Screen[None]):
         self.title_text = program.name
         return ""
 
-    def after_safety_check(self, result: SafetyCheckResult | Literal["worse"] | None) -> None:
+    def after_safety_check(self, result: SafetyCheckResult | None) -> None:
         self.asking = False
         runner = self.runner
         if result is None or runner is None:
             self.app.pop_screen()
             return
-        if result == PAIN_WORSE or result.worse:
-            safety = None if result == PAIN_WORSE else result.answers
-            self.act(runner.pain_is_worse(program_id=self.program_id, safety=safety))
+        if result.worse:
+            self.act(runner.pain_is_worse(program_id=self.program_id, safety=result.answers))
             return
+        assert result.answers is not None  # not worse: every question was answered
         cues = runner.start(result.answers, continued_despite_advice=result.go_on, program_id=self.program_id)
         if runner.state is RunnerState.STOPPED:  # the person chose to stop, as advised
             runner.finish(None)

@@ -61,9 +61,8 @@ class PainScale(Widget, can_focus=True):
     def on_key(self, event: events.Key) -> None:
         if event.character and typed_whole_number(event.character) is not None:
             digit = int(event.character)
-            # "1" then "0" means ten, and a "0" more keeps ten: a key pressed twice in a hurry never
-            # turns the worst pain into none. Any other digit replaces the score.
-            # Only a 10 typed as "1", "0" is kept by a 0 more; a 10 reached with the arrows is not.
+            # "1" then "0" means ten, and a "0" more keeps a typed ten: a key pressed twice in a hurry
+            # never turns the worst pain into none. Any other digit replaces the score.
             ten = digit == 0 and (self.value == 1 or (self.value == 10 and self._typed_ten))
             self.value = 10 if ten else digit
             self._typed_ten = ten
